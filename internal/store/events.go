@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+)
+
+// Event is a canonical event as stored: the merge of the drafts of every
+// source item linked to it.
+type Event struct {
+	ID         int64
+	UID        string
+	Draft      event.Draft
+	Review     string // pending | published | rejected
+	SeriesID   string
+	MergedInto *int64
+	Sequence   int
+	VanishedAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Fingerprint hashes a draft's content; an unchanged re-crawl yields the same
+// fingerprint and writes nothing.
+func Fingerprint(d event.Draft) (string, []byte, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", nil, fmt.Errorf("encode draft: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16]), b, nil
+}
+
+// NewEvent is what InsertEvent needs.
+type NewEvent struct {
+	UID      string
+	Draft    event.Draft
+	Review   string
+	SeriesID string
+}
+
+// InsertEvent creates a canonical event.
+func InsertEvent(ctx context.Context, db DB, n NewEvent) (int64, error) {
+	fp, raw, err := Fingerprint(n.Draft)
+	if err != nil {
+		return 0, err
+	}
+	d := n.Draft
+	var id int64
+	err = db.QueryRow(ctx, `
+		INSERT INTO events (uid, title, description, description_html, start_at, end_at, all_day, online,
+			venue, street, postal_code, city, region, lat, lon, languages, topics, recurrence,
+			registration_required, cost_free, organizer, status, review, low_confidence, draft, fingerprint, series_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), $14, $15, $16, $17, $18,
+			$19, $20, $21, $22, $23, $24, $25, $26, NULLIF($27, ''))
+		RETURNING id`,
+		n.UID, d.Title, d.Description, d.DescriptionHTML, d.Start, nullTime(d.End), d.AllDay, string(d.Online),
+		d.Place.Venue, d.Place.Street, d.Place.PostalCode, d.Place.City, d.Place.Region, d.Place.Lat, d.Place.Lon,
+		nonNil(d.Languages), nonNil(d.Topics), d.Recurrence, d.RegistrationRequired, d.CostFree, d.Organizer,
+		statusOr(d.Status), n.Review, d.LowConfidence, raw, fp, n.SeriesID).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert event %q: %w", d.Title, err)
+	}
+	return id, nil
+}
+
+// WriteEvent stores a new version of an event's draft. It writes nothing and
+// returns false when the content is unchanged; otherwise it bumps the
+// sequence (calendar clients rely on it) and clears a vanished mark.
+func WriteEvent(ctx context.Context, db DB, id int64, d event.Draft) (bool, error) {
+	fp, raw, err := Fingerprint(d)
+	if err != nil {
+		return false, err
+	}
+	tag, err := db.Exec(ctx, `
+		UPDATE events SET title = $2, description = $3, description_html = $4, start_at = $5, end_at = $6,
+			all_day = $7, online = $8, venue = $9, street = $10, postal_code = $11, city = $12, region = NULLIF($13, ''),
+			lat = $14, lon = $15, languages = $16, topics = $17, recurrence = $18, registration_required = $19,
+			cost_free = $20, organizer = $21, status = $22, low_confidence = $23, draft = $24, fingerprint = $25,
+			sequence = sequence + 1, vanished_at = NULL, updated_at = now()
+		WHERE id = $1 AND (fingerprint <> $25 OR vanished_at IS NOT NULL)`,
+		id, d.Title, d.Description, d.DescriptionHTML, d.Start, nullTime(d.End), d.AllDay, string(d.Online),
+		d.Place.Venue, d.Place.Street, d.Place.PostalCode, d.Place.City, d.Place.Region, d.Place.Lat, d.Place.Lon,
+		nonNil(d.Languages), nonNil(d.Topics), d.Recurrence, d.RegistrationRequired, d.CostFree, d.Organizer,
+		statusOr(d.Status), d.LowConfidence, raw, fp)
+	if err != nil {
+		return false, fmt.Errorf("write event %d: %w", id, err)
+	}
+	return tag.RowsAffected() > 0, nil
+}
+
+// Links returns, for an item, the event of each of its occurrences.
+func Links(ctx context.Context, db DB, itemID int64) (map[int]int64, error) {
+	rows, err := db.Query(ctx, `SELECT occurrence, event_id FROM event_items WHERE item_id = $1`, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("links of item %d: %w", itemID, err)
+	}
+	defer rows.Close()
+	out := map[int]int64{}
+	for rows.Next() {
+		var occ int
+		var ev int64
+		if err := rows.Scan(&occ, &ev); err != nil {
+			return nil, err
+		}
+		out[occ] = ev
+	}
+	return out, rows.Err()
+}
+
+// Link points one occurrence of an item at an event, keeping its draft.
+func Link(ctx context.Context, db DB, itemID int64, occurrence int, eventID int64, d event.Draft) error {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encode draft: %w", err)
+	}
+	_, err = db.Exec(ctx, `
+		INSERT INTO event_items (item_id, occurrence, event_id, draft) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (item_id, occurrence) DO UPDATE SET event_id = EXCLUDED.event_id, draft = EXCLUDED.draft, last_seen = now()`,
+		itemID, occurrence, eventID, raw)
+	if err != nil {
+		return fmt.Errorf("link item %d/%d to event %d: %w", itemID, occurrence, eventID, err)
+	}
+	return nil
+}
+
+// Unlink removes the occurrences of an item from index from on (an
+// announcement that now lists fewer dates) and returns the events they backed.
+func Unlink(ctx context.Context, db DB, itemID int64, from int) ([]int64, error) {
+	rows, err := db.Query(ctx, `DELETE FROM event_items WHERE item_id = $1 AND occurrence >= $2 RETURNING event_id`, itemID, from)
+	if err != nil {
+		return nil, fmt.Errorf("unlink item %d: %w", itemID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// LinkedDraft is one source's version of an event.
+type LinkedDraft struct {
+	ItemID    int64
+	SourceID  string
+	URL       string
+	Draft     event.Draft
+	Vanished  bool
+	FirstSeen time.Time
+	LastSeen  time.Time
+}
+
+// LinkedDrafts returns every source version of an event, oldest first.
+func LinkedDrafts(ctx context.Context, db DB, eventID int64) ([]LinkedDraft, error) {
+	rows, err := db.Query(ctx, `
+		SELECT ei.item_id, i.source_id, i.raw->>'url', ei.draft, i.vanished_at IS NOT NULL, ei.first_seen, i.last_seen
+		FROM event_items ei JOIN items i ON i.id = ei.item_id
+		WHERE ei.event_id = $1 ORDER BY ei.first_seen, ei.item_id, ei.occurrence`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("drafts of event %d: %w", eventID, err)
+	}
+	defer rows.Close()
+	var out []LinkedDraft
+	for rows.Next() {
+		var l LinkedDraft
+		var raw []byte
+		if err := rows.Scan(&l.ItemID, &l.SourceID, &l.URL, &raw, &l.Vanished, &l.FirstSeen, &l.LastSeen); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(raw, &l.Draft); err != nil {
+			return nil, fmt.Errorf("decode draft of item %d: %w", l.ItemID, err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// GetEvent loads one event.
+func GetEvent(ctx context.Context, db DB, id int64) (Event, error) {
+	rows, err := db.Query(ctx, EventSelect+` WHERE e.id = $1`, id)
+	if err != nil {
+		return Event{}, fmt.Errorf("get event %d: %w", id, err)
+	}
+	e, err := pgx.CollectExactlyOneRow(rows, ScanEvent)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Event{}, fmt.Errorf("event %d: %w", id, event.ErrNotFound)
+	}
+	return e, err
+}
+
+// EventSelect is the column list ScanEvent reads; queries elsewhere append
+// their own WHERE/ORDER clauses to it (alias e).
+const EventSelect = `SELECT e.id, e.uid, e.draft, e.title, e.description, e.description_html, e.start_at, e.end_at,
+	e.all_day, e.online, e.venue, e.street, e.postal_code, e.city, coalesce(e.region, ''), e.lat, e.lon, e.languages,
+	e.topics, e.recurrence, e.registration_required, e.cost_free, e.organizer, e.status, e.review, e.low_confidence,
+	coalesce(e.series_id, ''), e.merged_into, e.sequence, e.vanished_at, e.created_at, e.updated_at FROM events e`
+
+// ScanEvent reads a row selected with EventSelect. The draft JSON carries the
+// secondary fields; the columns are authoritative for the rest.
+func ScanEvent(row pgx.CollectableRow) (Event, error) {
+	var e Event
+	var raw []byte
+	var end *time.Time
+	var online, status string
+	d := &e.Draft
+	err := row.Scan(&e.ID, &e.UID, &raw, &d.Title, &d.Description, &d.DescriptionHTML, &d.Start, &end, &d.AllDay,
+		&online, &d.Place.Venue, &d.Place.Street, &d.Place.PostalCode, &d.Place.City, &d.Place.Region, &d.Place.Lat,
+		&d.Place.Lon, &d.Languages, &d.Topics, &d.Recurrence, &d.RegistrationRequired, &d.CostFree, &d.Organizer,
+		&status, &e.Review, &d.LowConfidence, &e.SeriesID, &e.MergedInto, &e.Sequence, &e.VanishedAt, &e.CreatedAt,
+		&e.UpdatedAt)
+	if err != nil {
+		return e, err
+	}
+	var full event.Draft
+	if err := json.Unmarshal(raw, &full); err != nil {
+		return e, fmt.Errorf("decode event %d draft: %w", e.ID, err)
+	}
+	d.RegistrationDeadline, d.DoorsOpen = full.RegistrationDeadline, full.DoorsOpen
+	d.Contact, d.Audience, d.Accessibility = full.Contact, full.Audience, full.Accessibility
+	d.Confidence, d.Warnings = full.Confidence, full.Warnings
+	d.Online, d.Status = event.OnlineMode(online), event.Status(status)
+	d.Start = d.Start.In(event.Berlin)
+	if end != nil {
+		d.End = end.In(event.Berlin)
+	}
+	return e, nil
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func statusOr(s event.Status) string {
+	if s == "" {
+		return string(event.StatusScheduled)
+	}
+	return string(s)
+}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+)
+
+// ItemRef is what the pipeline needs to know of a stored item to decide
+// whether a re-crawl changed it.
+type ItemRef struct {
+	ID       int64
+	Key      string
+	PageURL  string
+	RawHash  string
+	Vanished bool
+}
+
+// SourceItems returns the stored items of a source by key.
+func SourceItems(ctx context.Context, db DB, sourceID string) (map[string]ItemRef, error) {
+	rows, err := db.Query(ctx, `SELECT id, key, page_url, raw_hash, vanished_at IS NOT NULL FROM items WHERE source_id = $1`, sourceID)
+	if err != nil {
+		return nil, fmt.Errorf("items of %s: %w", sourceID, err)
+	}
+	defer rows.Close()
+	out := map[string]ItemRef{}
+	for rows.Next() {
+		var r ItemRef
+		if err := rows.Scan(&r.ID, &r.Key, &r.PageURL, &r.RawHash, &r.Vanished); err != nil {
+			return nil, err
+		}
+		out[r.Key] = r
+	}
+	return out, rows.Err()
+}
+
+// HashItem is the content hash of an item as stored: a re-crawl that yields
+// the same hash changes nothing.
+func HashItem(it event.Item) (raw []byte, hash string, err error) {
+	raw, err = json.Marshal(it)
+	if err != nil {
+		return nil, "", fmt.Errorf("encode item %s: %w", it.Key, err)
+	}
+	sum := sha256.Sum256(raw)
+	return raw, hex.EncodeToString(sum[:]), nil
+}
+
+// SaveItem inserts or updates an item and clears any vanished mark.
+func SaveItem(ctx context.Context, db DB, sourceID, pageURL string, raw []byte, hash, key string) (int64, error) {
+	var id int64
+	err := db.QueryRow(ctx, `
+		INSERT INTO items (source_id, key, page_url, raw, raw_hash)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (source_id, key) DO UPDATE SET page_url = EXCLUDED.page_url, raw = EXCLUDED.raw,
+			raw_hash = EXCLUDED.raw_hash, last_seen = now(), vanished_at = NULL, normalize_error = NULL
+		RETURNING id`, sourceID, key, pageURL, raw, hash).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("save item %s: %w", key, err)
+	}
+	return id, nil
+}
+
+// SetNormalizeError keeps why an item produced no event (shown to staff).
+func SetNormalizeError(ctx context.Context, db DB, itemID int64, msg string) error {
+	_, err := db.Exec(ctx, `UPDATE items SET normalize_error = $2 WHERE id = $1`, itemID, msg)
+	if err != nil {
+		return fmt.Errorf("set normalize error: %w", err)
+	}
+	return nil
+}
+
+// MarkItemsVanished marks items that a complete crawl no longer found. Their
+// events are marked vanished only when no live item backs them any more:
+// nothing is deleted, staff decide.
+func MarkItemsVanished(ctx context.Context, db DB, ids []int64) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	tag, err := db.Exec(ctx, `UPDATE items SET vanished_at = now() WHERE id = ANY($1) AND vanished_at IS NULL`, ids)
+	if err != nil {
+		return 0, fmt.Errorf("mark items vanished: %w", err)
+	}
+	_, err = db.Exec(ctx, `
+		UPDATE events e SET vanished_at = now(), updated_at = now(), sequence = sequence + 1
+		WHERE e.vanished_at IS NULL
+		  AND e.id IN (SELECT event_id FROM event_items WHERE item_id = ANY($1))
+		  AND NOT EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
+		                  WHERE ei.event_id = e.id AND i.vanished_at IS NULL)`, ids)
+	if err != nil {
+		return 0, fmt.Errorf("mark events vanished: %w", err)
+	}
+	return int(tag.RowsAffected()), nil
+}

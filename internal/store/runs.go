@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Run is one crawl of one source.
+type Run struct {
+	ID            int64
+	SourceID      string
+	StartedAt     time.Time
+	FinishedAt    *time.Time
+	Status        string // running | ok | partial | failed
+	Pages         int
+	Unchanged     int
+	Items         int
+	EventsNew     int
+	EventsUpdated int
+	Vanished      int
+	Errors        int
+	Error         string
+	Complete      bool
+}
+
+// StartRun opens a run record.
+func StartRun(ctx context.Context, db DB, sourceID string) (Run, error) {
+	r := Run{SourceID: sourceID, Status: "running"}
+	err := db.QueryRow(ctx, `INSERT INTO crawl_runs (source_id) VALUES ($1) RETURNING id, started_at`, sourceID).
+		Scan(&r.ID, &r.StartedAt)
+	if err != nil {
+		return r, fmt.Errorf("start run for %s: %w", sourceID, err)
+	}
+	return r, nil
+}
+
+// FinishRun stores the counts and final status of a run.
+func FinishRun(ctx context.Context, db DB, r Run) error {
+	_, err := db.Exec(ctx, `
+		UPDATE crawl_runs SET finished_at = now(), status = $2, pages = $3, unchanged = $4, items = $5,
+			events_new = $6, events_updated = $7, vanished = $8, errors = $9, error = NULLIF($10, ''), complete = $11
+		WHERE id = $1`,
+		r.ID, r.Status, r.Pages, r.Unchanged, r.Items, r.EventsNew, r.EventsUpdated, r.Vanished, r.Errors, r.Error, r.Complete)
+	if err != nil {
+		return fmt.Errorf("finish run %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+// AddRunError records a per-URL problem of a run.
+func AddRunError(ctx context.Context, db DB, runID int64, url string, status int, msg string) error {
+	_, err := db.Exec(ctx, `INSERT INTO crawl_errors (run_id, url, status, message) VALUES ($1, $2, NULLIF($3, 0), $4)`,
+		runID, url, status, msg)
+	if err != nil {
+		return fmt.Errorf("record crawl error: %w", err)
+	}
+	return nil
+}
+
+// RunError is one per-URL problem.
+type RunError struct {
+	URL     string
+	Status  int
+	Message string
+}
+
+// RunErrors lists the problems of a run.
+func RunErrors(ctx context.Context, db DB, runID int64) ([]RunError, error) {
+	rows, err := db.Query(ctx, `SELECT url, coalesce(status, 0), message FROM crawl_errors WHERE run_id = $1 ORDER BY at, url`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("run errors: %w", err)
+	}
+	defer rows.Close()
+	var out []RunError
+	for rows.Next() {
+		var e RunError
+		if err := rows.Scan(&e.URL, &e.Status, &e.Message); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// RecentRuns returns the last n runs of a source, newest first.
+func RecentRuns(ctx context.Context, db DB, sourceID string, n int) ([]Run, error) {
+	rows, err := db.Query(ctx, `
+		SELECT id, source_id, started_at, finished_at, status, pages, unchanged, items, events_new, events_updated,
+			vanished, errors, coalesce(error, ''), complete
+		FROM crawl_runs WHERE source_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2`, sourceID, n)
+	if err != nil {
+		return nil, fmt.Errorf("recent runs of %s: %w", sourceID, err)
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var r Run
+		if err := rows.Scan(&r.ID, &r.SourceID, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Pages, &r.Unchanged, &r.Items,
+			&r.EventsNew, &r.EventsUpdated, &r.Vanished, &r.Errors, &r.Error, &r.Complete); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// FailStaleRuns marks runs left "running" by a killed process as failed, so
+// the record never claims a crawl is still going.
+func FailStaleRuns(ctx context.Context, db DB, sourceID string) error {
+	_, err := db.Exec(ctx, `
+		UPDATE crawl_runs SET status = 'failed', finished_at = now(), error = 'interrupted: process ended during the crawl'
+		WHERE source_id = $1 AND status = 'running'`, sourceID)
+	if err != nil {
+		return fmt.Errorf("fail stale runs: %w", err)
+	}
+	return nil
+}
