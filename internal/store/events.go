@@ -250,3 +250,30 @@ func statusOr(s event.Status) string {
 	}
 	return string(s)
 }
+
+// EventsNear returns the live canonical events starting within [from, to)
+// that no item of excludeSource backs: the blocking step of deduplication.
+// region narrows the block when both sides know it.
+func EventsNear(ctx context.Context, db DB, from, to time.Time, region, excludeSource string) ([]Event, error) {
+	rows, err := db.Query(ctx, EventSelect+`
+		WHERE e.start_at >= $1 AND e.start_at < $2 AND e.merged_into IS NULL AND e.review <> 'rejected'
+		  AND ($3 = '' OR e.region IS NULL OR e.region = $3)
+		  AND NOT EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
+		                  WHERE ei.event_id = e.id AND i.source_id = $4)
+		ORDER BY e.start_at, e.id LIMIT 500`, from, to, region, excludeSource)
+	if err != nil {
+		return nil, fmt.Errorf("events near %s: %w", from.Format(time.DateOnly), err)
+	}
+	return pgx.CollectRows(rows, ScanEvent)
+}
+
+// MarkEventsOrphaned flags an event no source item backs any more (its
+// announcement stopped listing that date): kept for staff, never deleted.
+func MarkEventsOrphaned(ctx context.Context, db DB, id int64) (bool, error) {
+	tag, err := db.Exec(ctx, `UPDATE events SET vanished_at = now(), updated_at = now(), sequence = sequence + 1
+		WHERE id = $1 AND vanished_at IS NULL`, id)
+	if err != nil {
+		return false, fmt.Errorf("orphan event %d: %w", id, err)
+	}
+	return tag.RowsAffected() > 0, nil
+}

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+func init() { register("migrate", "apply the database migrations embedded in the binary", runMigrate) }
+
+func runMigrate(ctx context.Context, args []string, io stdio) error {
+	fs := newFlagSet("migrate", "Apply every pending database migration (each in its own transaction).", io.err)
+	dbURL := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pool, err := store.Open(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	applied, err := store.Migrate(ctx, pool)
+	for _, m := range applied {
+		slog.Info("migration applied", "file", m)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "migrations applied: %d; schema is current\n", len(applied))
+	return nil
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/treffpunkt/treffpunkt/internal/server"
+)
+
+func init() {
+	register("serve", "serve the API, calendar feeds, widget and staff UI over HTTP", runServe)
+}
+
+func runServe(ctx context.Context, args []string, io stdio) error {
+	fs := newFlagSet("serve", "Serve HTTP: /graphql, /calendar.ics, /embed.js, /admin/, /healthz, /readyz.", io.err)
+	dbURL := dbFlag(fs)
+	addr := fs.String("addr", envOr("ADDR", ":8080"), "listen address (env ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pool, err := openCurrent(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	h, err := handler(ctx, pool)
+	if err != nil {
+		return err
+	}
+	return server.Serve(ctx, *addr, h, func(a string) {
+		slog.Info("serving", "addr", a)
+		fmt.Fprintf(io.err, "Treffpunkt is listening on http://%s/\n", displayAddr(a))
+	})
+}
+
+// displayAddr turns a listen address into one a person can open.
+func displayAddr(a string) string {
+	if len(a) > 0 && a[0] == ':' {
+		return "localhost" + a
+	}
+	if len(a) > 8 && a[:8] == "0.0.0.0:" {
+		return "localhost" + a[7:]
+	}
+	if len(a) > 5 && a[:5] == "[::]:" {
+		return "localhost" + a[4:]
+	}
+	return a
+}
