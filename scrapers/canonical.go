@@ -1,0 +1,112 @@
+package scrapers
+
+import (
+	"net"
+	"net/url"
+	"sort"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// trackingParams are query parameters that only say where a visitor came
+// from. They never change the page, so they must not change its identity.
+var trackingParams = map[string]bool{
+	"fbclid": true, "gclid": true, "dclid": true, "gbraid": true, "wbraid": true,
+	"msclkid": true, "yclid": true, "igshid": true, "_ga": true, "_gl": true,
+	"_hsenc": true, "_hsmi": true, "phpsessid": true, "jsessionid": true,
+}
+
+// trackingPrefixes are families of tracking parameters (Google Analytics,
+// Mailchimp, Matomo/Piwik, HubSpot).
+var trackingPrefixes = []string{"utm_", "mc_", "pk_", "mtm_", "matomo_", "piwik_", "hsa_"}
+
+func isTracking(param string) bool {
+	p := strings.ToLower(param)
+	if trackingParams[p] {
+		return true
+	}
+	for _, pre := range trackingPrefixes {
+		if strings.HasPrefix(p, pre) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanonicalURL lower-cases scheme/host, drops the fragment, the default port
+// and tracking params (utm_*, fbclid, gclid, mc_*…), and sorts the query. It
+// is the identity of a page within a source; a string that does not parse as
+// an absolute URL is returned trimmed.
+func CanonicalURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	if port := u.Port(); (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
+		u.Host = u.Hostname()
+		if strings.Contains(u.Host, ":") { // IPv6 literal lost its brackets
+			u.Host = "[" + u.Host + "]"
+		}
+	}
+	u.Fragment, u.RawFragment = "", ""
+	u.User = nil
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	u.RawQuery = canonicalQuery(u.RawQuery)
+	u.ForceQuery = false
+	return u.String()
+}
+
+// canonicalQuery drops tracking parameters and sorts the rest by key, keeping
+// the order of repeated keys. It works on the raw pairs so that parameters
+// whose encoding matters to the site (TYPO3's cHash covers them) survive as
+// written.
+func canonicalQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	var kept []string
+	for _, pair := range strings.Split(raw, "&") {
+		if pair == "" {
+			continue
+		}
+		key, _, _ := strings.Cut(pair, "=")
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		if isTracking(key) {
+			continue
+		}
+		kept = append(kept, pair)
+	}
+	sort.SliceStable(kept, func(i, j int) bool {
+		ki, _, _ := strings.Cut(kept[i], "=")
+		kj, _, _ := strings.Cut(kept[j], "=")
+		return ki < kj
+	})
+	return strings.Join(kept, "&")
+}
+
+// siteOf is the registrable domain of host ("www.kulturbuero-sachsen.de" →
+// "kulturbuero-sachsen.de"): the unit the same-site restriction compares.
+// IP addresses and single-label hosts are their own site.
+func siteOf(host string) string {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if hh, _, err := net.SplitHostPort(h); err == nil {
+		h = hh
+	}
+	h = strings.Trim(h, "[]")
+	if net.ParseIP(h) != nil {
+		return h
+	}
+	site, err := publicsuffix.EffectiveTLDPlusOne(h)
+	if err != nil {
+		return h
+	}
+	return site
+}

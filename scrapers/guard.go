@@ -1,0 +1,114 @@
+package scrapers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"syscall"
+)
+
+// ErrPrivateAddress is returned for a fetch whose host resolves to a private,
+// loopback, link-local or otherwise non-public address while private targets
+// are not allowed (server-side request forgery guard).
+var ErrPrivateAddress = errors.New("refusing non-public address")
+
+// nonPublic lists ranges that IsPrivate/IsLoopback/… do not cover but that
+// must never be reached from a crawler either.
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
+	netip.MustParsePrefix("100.64.0.0/10"),   // carrier-grade NAT
+	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
+	netip.MustParsePrefix("192.0.2.0/24"),    // documentation
+	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
+	netip.MustParsePrefix("198.51.100.0/24"), // documentation
+	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
+	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, broadcast
+	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: could embed a private IPv4
+	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
+	netip.MustParsePrefix("2001:db8::/32"),   // documentation
+	netip.MustParsePrefix("2002::/16"),       // 6to4: could embed a private IPv4
+}
+
+// isPublic reports whether a crawler may connect to addr.
+func isPublic(addr netip.Addr) bool {
+	addr = addr.Unmap()
+	if !addr.IsValid() || addr.IsUnspecified() || addr.IsLoopback() || addr.IsPrivate() ||
+		addr.IsLinkLocalUnicast() || addr.IsLinkLocalMulticast() || addr.IsInterfaceLocalMulticast() ||
+		addr.IsMulticast() {
+		return false
+	}
+	for _, p := range nonPublic {
+		if p.Contains(addr) {
+			return false
+		}
+	}
+	return true
+}
+
+// dialGuard checks every address the crawler connects to. It runs as the
+// dialer's Control function, i.e. after DNS resolution and for every
+// connection, so redirects and DNS rebinding cannot slip past it.
+type dialGuard struct {
+	allowPrivate bool
+	// public lists "ip:port" addresses treated as public: a test hook, so a
+	// loopback test server can play a public site.
+	public map[string]bool
+}
+
+func (g dialGuard) control(_, address string, _ syscall.RawConn) error {
+	return g.check(address)
+}
+
+func (g dialGuard) check(address string) error {
+	if g.allowPrivate || g.public[address] {
+		return nil
+	}
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: cannot parse %q", ErrPrivateAddress, address)
+	}
+	if !isPublic(ap.Addr()) {
+		return fmt.Errorf("%w %s", ErrPrivateAddress, ap.Addr())
+	}
+	return nil
+}
+
+// checkStart resolves the start URL's host and refuses it up front when any
+// of its addresses is not public, so a misconfigured source fails at start
+// with a clear error instead of producing one error page.
+func (g dialGuard) checkStart(ctx context.Context, u *url.URL) error {
+	if g.allowPrivate {
+		return nil
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+	}
+	portNum, err := strconv.ParseUint(port, 10, 16)
+	if err != nil {
+		return fmt.Errorf("bad port %q: %w", port, err)
+	}
+	host := u.Hostname()
+	var addrs []netip.Addr
+	if a, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{a}
+	} else {
+		addrs, err = net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		if err != nil {
+			return fmt.Errorf("resolve %s: %w", host, err)
+		}
+	}
+	for _, a := range addrs {
+		if err := g.check(netip.AddrPortFrom(a.Unmap(), uint16(portNum)).String()); err != nil {
+			return fmt.Errorf("%s: %w", host, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package scrapers
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// ErrTooLarge is returned for a response over the source's size cap. The page
+// is an error, never a silently truncated parse.
+var ErrTooLarge = errors.New("response too large")
+
+// errAttemptTimeout marks one attempt that got no complete response in time.
+var errAttemptTimeout = errors.New("timeout")
+
+// fetchTransport wraps the network transport with what colly does not do the
+// way a polite, bounded crawler needs: a timeout per attempt, bounded retries
+// with exponential backoff for timeouts, connection errors and 5xx (never for
+// 4xx), and a response size cap that fails instead of truncating. It reads the
+// whole body so that a body that stalls half way is retried like any timeout.
+type fetchTransport struct {
+	base     http.RoundTripper
+	timeout  time.Duration // per attempt, headers and body
+	retries  int           // extra attempts after the first
+	backoff  time.Duration // wait before the first retry; doubled each time
+	maxBytes int64
+}
+
+// maxRetryAfter bounds how long a server's Retry-After may hold a crawl.
+const maxRetryAfter = 10 * time.Second
+
+func (t *fetchTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	for attempt := 0; ; attempt++ {
+		resp, err := t.once(req)
+		if attempt >= t.retries || !retryable(req, resp, err) {
+			return resp, err
+		}
+		wait := t.backoff << attempt
+		if resp != nil {
+			if ra := retryAfter(resp.Header.Get("Retry-After")); ra > wait {
+				wait = min(ra, maxRetryAfter)
+			}
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-req.Context().Done():
+			timer.Stop()
+			return nil, req.Context().Err()
+		}
+	}
+}
+
+// once makes one attempt and returns the response with its body fully read.
+func (t *fetchTransport) once(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+	defer cancel()
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		return nil, t.explain(req, err)
+	}
+	defer resp.Body.Close()
+	if t.maxBytes > 0 && resp.ContentLength > t.maxBytes {
+		return nil, fmt.Errorf("%w: %d bytes announced, cap is %d", ErrTooLarge, resp.ContentLength, t.maxBytes)
+	}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength))
+	}
+	r := io.Reader(resp.Body)
+	if t.maxBytes > 0 {
+		r = io.LimitReader(resp.Body, t.maxBytes+1)
+	}
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, t.explain(req, fmt.Errorf("read body: %w", err))
+	}
+	if t.maxBytes > 0 && int64(buf.Len()) > t.maxBytes {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, t.maxBytes)
+	}
+	resp.Body = io.NopCloser(&buf)
+	resp.ContentLength = int64(buf.Len())
+	resp.Request = req
+	return resp, nil
+}
+
+// explain turns the attempt's own deadline into a clear timeout error; a
+// cancelled crawl keeps its context error.
+func (t *fetchTransport) explain(req *http.Request, err error) error {
+	if req.Context().Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w: no complete response within %s", errAttemptTimeout, t.timeout)
+	}
+	return err
+}
+
+// retryable says whether another attempt may help: the crawl goes on, and
+// the failure was a timeout, a broken connection or a server error.
+func retryable(req *http.Request, resp *http.Response, err error) bool {
+	if req.Context().Err() != nil {
+		return false
+	}
+	if err == nil {
+		return resp.StatusCode >= 500
+	}
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	switch {
+	case errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrTooLarge),
+		errors.As(err, &dnsErr) && dnsErr.IsNotFound, errors.As(err, &certErr):
+		return false
+	}
+	return true
+}
+
+// retryAfter parses a Retry-After header given in seconds or as an HTTP date.
+func retryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return time.Until(t)
+	}
+	return 0
+}
