@@ -1,0 +1,142 @@
+package languages
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Detection is the language of a text as far as a cheap detector can tell.
+type Detection struct {
+	// Codes are the languages of the text, main language first; a second
+	// code appears when a bilingual text has a substantial part in it.
+	Codes      []string
+	Confidence float64
+}
+
+// minLetters is the least text the detector decides on; shorter texts give
+// no detection.
+const minLetters = 40
+
+// Detect tells the language of a text from its script (Cyrillic → ru or
+// uk, Arabic script → ar or fa) and, for Latin script, from German and
+// English stopwords.
+func Detect(text string) Detection {
+	var latin, cyr, arab, ukr, pers int
+	for _, r := range text {
+		switch {
+		case r < 0x80:
+			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
+				latin++
+			}
+		case r >= 0x400 && r <= 0x4FF:
+			cyr++
+			switch r {
+			case 'і', 'ї', 'є', 'ґ', 'І', 'Ї', 'Є', 'Ґ':
+				ukr++
+			}
+		case r >= 0x600 && r <= 0x6FF || r >= 0xFB50 && r <= 0xFEFF:
+			arab++
+			switch r {
+			case 'پ', 'چ', 'ژ', 'گ', 'ک', 'ی':
+				pers++
+			}
+		case unicode.IsLetter(r):
+			latin++ // umlauts, accents
+		}
+	}
+	total := latin + cyr + arab
+	if total < minLetters {
+		return Detection{}
+	}
+	type part struct {
+		code string
+		n    int
+	}
+	var parts []part
+	if cyr > 0 {
+		c := "ru"
+		if ukr*50 >= cyr { // Ukrainian letters in at least 2 % of the Cyrillic ones
+			c = "uk"
+		}
+		parts = append(parts, part{c, cyr})
+	}
+	if arab > 0 {
+		c := "ar"
+		if pers*30 >= arab {
+			c = "fa"
+		}
+		parts = append(parts, part{c, arab})
+	}
+	if latin > 0 {
+		parts = append(parts, part{latinLanguage(text), latin})
+	}
+	// main language first, then any other part with at least 20 % of the letters
+	for i := 1; i < len(parts); i++ {
+		for j := i; j > 0 && parts[j].n > parts[j-1].n; j-- {
+			parts[j], parts[j-1] = parts[j-1], parts[j]
+		}
+	}
+	d := Detection{Confidence: float64(parts[0].n) / float64(total)}
+	for i, p := range parts {
+		if p.code != "" && (i == 0 || p.n*5 >= total) {
+			d.Codes = append(d.Codes, p.code)
+		}
+	}
+	return d
+}
+
+// Stopwords are frequent function words; they are compared lower-cased.
+var deStop = map[string]bool{"der": true, "die": true, "das": true, "und": true, "mit": true, "für": true,
+	"ist": true, "sind": true, "von": true, "zu": true, "im": true, "den": true, "dem": true, "ein": true,
+	"eine": true, "sich": true, "auf": true, "nicht": true, "wir": true, "sie": true, "ihr": true, "es": true,
+	"des": true, "zur": true, "zum": true, "auch": true, "bei": true, "wie": true, "uns": true, "oder": true}
+
+var enStop = map[string]bool{"the": true, "and": true, "of": true, "to": true, "for": true, "with": true,
+	"is": true, "are": true, "on": true, "will": true, "you": true, "we": true, "our": true, "this": true,
+	"be": true, "at": true, "from": true, "an": true, "by": true, "your": true, "all": true, "who": true,
+	"about": true, "please": true, "can": true, "have": true, "it": true}
+
+// latinLanguage tells German from English; other Latin-script languages
+// are taken as German, the default of the partner pages.
+func latinLanguage(text string) string {
+	de, en := 0, 0
+	var buf [16]byte
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(text) {
+			r2, s2 := utf8.DecodeRuneInString(text[j:])
+			if !unicode.IsLetter(r2) {
+				break
+			}
+			j += s2
+		}
+		w := text[i:j]
+		i = j
+		if len(w) > len(buf) {
+			continue
+		}
+		b := buf[:0]
+		for k := 0; k < len(w); k++ {
+			c := w[k]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+		if deStop[string(b)] {
+			de++
+		}
+		if enStop[string(b)] {
+			en++
+		}
+	}
+	if en >= 4 && en > 2*de {
+		return "en"
+	}
+	return "de"
+}

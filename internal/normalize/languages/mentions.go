@@ -1,0 +1,268 @@
+package languages
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Mention is a language the text names as one the event is held in.
+type Mention struct {
+	Code string
+	// Translation is set when the language is offered through interpreting
+	// or translation ("mit Verdolmetschung ins Arabische") rather than being
+	// the language the event is held in.
+	Translation bool
+}
+
+// Mentions is what a text says about its languages.
+type Mentions struct {
+	Named []Mention
+	// Unnamed counts languages mentioned without names ("in 5 verschiedenen
+	// Sprachen" → 5; "mehrsprachig" → 2).
+	Unnamed int
+}
+
+// names maps the capitalised noun (and English/Sorbian/Russian words) of a
+// language to its code. German adjective forms are derived in formOf.
+var names = map[string]string{
+	"Deutsch": "de", "Englisch": "en", "Arabisch": "ar", "Persisch": "fa", "Farsi": "fa", "Dari": "fa",
+	"Russisch": "ru", "Ukrainisch": "uk", "Türkisch": "tr", "Kurdisch": "ku", "Kurmandschi": "ku", "Kurmanci": "ku",
+	"Sorani": "ku", "Paschtu": "ps", "Paschto": "ps", "Pashto": "ps", "Tigrinya": "ti", "Tigrinisch": "ti",
+	"Somali": "so", "Somalisch": "so", "Amharisch": "am", "Französisch": "fr", "Spanisch": "es",
+	"Portugiesisch": "pt", "Italienisch": "it", "Polnisch": "pl", "Tschechisch": "cs", "Rumänisch": "ro",
+	"Bulgarisch": "bg", "Albanisch": "sq", "Serbisch": "sr", "Kroatisch": "hr", "Bosnisch": "bs",
+	"Griechisch": "el", "Ungarisch": "hu", "Georgisch": "ka", "Armenisch": "hy", "Aserbaidschanisch": "az",
+	"Vietnamesisch": "vi", "Chinesisch": "zh", "Mandarin": "zh", "Hindi": "hi", "Urdu": "ur", "Tamil": "ta",
+	"Bengalisch": "bn", "Japanisch": "ja", "Koreanisch": "ko", "Niederländisch": "nl", "Hebräisch": "he",
+	"Swahili": "sw", "Sorbisch": "hsb", "Obersorbisch": "hsb", "Niedersorbisch": "dsb", "Wendisch": "dsb",
+	// English
+	"German": "de", "English": "en", "Arabic": "ar", "Persian": "fa", "Russian": "ru", "Ukrainian": "uk",
+	"Turkish": "tr", "Kurdish": "ku", "French": "fr", "Spanish": "es", "Portuguese": "pt", "Italian": "it",
+	"Polish": "pl", "Czech": "cs", "Romanian": "ro", "Vietnamese": "vi", "Chinese": "zh", "Sorbian": "hsb",
+	"Albanian": "sq", "Georgian": "ka", "Serbian": "sr", "Croatian": "hr", "Bosnian": "bs",
+	// Upper Sorbian names of languages
+	"serbsce": "hsb", "serbšćina": "hsb", "němsce": "de", "jendźelsce": "en",
+}
+
+// cyrillic stems of language adjectives ("на русском языке", "по-украински").
+var cyrillic = []struct{ stem, code string }{
+	{"русск", "ru"}, {"по-русски", "ru"}, {"украинск", "uk"}, {"по-украински", "uk"}, {"українськ", "uk"},
+	{"немецк", "de"}, {"по-немецки", "de"}, {"німецьк", "de"}, {"английск", "en"}, {"англійськ", "en"},
+	{"арабск", "ar"}, {"персидск", "fa"}, {"турецк", "tr"}, {"польск", "pl"},
+}
+
+// trigger words open a language context; translation triggers mark the
+// languages that follow as interpreted.
+func trigger(low string) (ok, translation bool) {
+	switch low {
+	case "auf", "in", "ins", "sprache", "sprachen", "language", "languages", "на", "мовою", "языке", "языках",
+		"jazyku", "rěči":
+		return true, false
+	}
+	for _, p := range []string{"übersetz", "dolmetsch", "verdolmetsch", "gedolmetscht", "translat", "interpret",
+		"перевод", "переклад"} {
+		if strings.HasPrefix(low, p) {
+			return true, true
+		}
+	}
+	if strings.HasSuffix(low, "sprache") || strings.HasSuffix(low, "sprachen") {
+		// "Unterrichtssprache", "Veranstaltungssprachen" — but not "Gebärdensprache"/"Leichte Sprache"
+		return low != "gebärdensprache" && low != "muttersprache", false
+	}
+	return false, false
+}
+
+// connectors keep a list of languages going.
+var connectors = map[string]bool{"und": true, "oder": true, "sowie": true, "bzw": true, "and": true, "or": true,
+	"und/oder": true, "als": true, "auch": true, "и": true, "або": true, "і": true, "a": true}
+
+// numberWords for "in fünf Sprachen".
+var numberWords = map[string]int{"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+	"acht": 8, "neun": 9, "zehn": 10, "mehreren": 2, "verschiedenen": 2, "vielen": 3, "unterschiedlichen": 2}
+
+type token struct {
+	text  string
+	punct byte // ',', '.', ':', '/', '\n' … or 0 for a word
+}
+
+// FindMentions reads the languages a text names for its event.
+func FindMentions(text string) Mentions {
+	var m Mentions
+	seen := map[string]bool{}
+	add := func(code string, tr bool) {
+		if !seen[code] {
+			seen[code] = true
+			m.Named = append(m.Named, Mention{Code: code, Translation: tr})
+		}
+	}
+	armed, list := 0, false // tokens left in which a language counts; inside a list
+	translation := false
+	var prev, prev2 string
+	tokens(text, func(t token) {
+		if t.punct != 0 {
+			switch t.punct {
+			case ',', '/', '&', ':', '(', ')', '-':
+				if list {
+					armed = 2
+				}
+			case '\n':
+				if prev != ":" { // "Sprachen möglich:\nSorbisch, …" goes on
+					armed, list, translation = 0, false, false
+				}
+			default: // sentence end
+				armed, list, translation = 0, false, false
+			}
+			prev2, prev = prev, string(t.punct)
+			return
+		}
+		low := strings.ToLower(t.text)
+		if n := countBefore(prev, prev2, low); n > 0 {
+			m.Unnamed = max(m.Unnamed, n)
+		}
+		if low == "mehrsprachig" || low == "mehrsprachige" || low == "mehrsprachigen" || low == "multilingual" {
+			m.Unnamed = max(m.Unnamed, 2)
+		}
+		if code, always := languageWord(t.text, low, prev); code != "" && (always || armed > 0) {
+			add(code, translation)
+			armed, list = 2, true
+			prev2, prev = prev, low
+			return
+		}
+		if ok, tr := trigger(low); ok {
+			armed, list = 4, false
+			translation = translation || tr
+		} else if connectors[low] && list {
+			armed = 2
+		} else if armed > 0 {
+			armed--
+			list = false
+		}
+		prev2, prev = prev, low
+	})
+	return m
+}
+
+// countBefore recognises "in 5 verschiedenen Sprachen" and "in fünf Sprachen".
+func countBefore(prev, prev2, low string) int {
+	if low != "sprachen" && low != "languages" {
+		return 0
+	}
+	for _, w := range []string{prev, prev2} {
+		if n, ok := numberWords[w]; ok && w != "verschiedenen" && w != "unterschiedlichen" {
+			return n
+		}
+		if len(w) > 0 && len(w) <= 2 && isDigits(w) {
+			n := 0
+			for _, c := range w {
+				n = n*10 + int(c-'0')
+			}
+			return n
+		}
+	}
+	if prev == "verschiedenen" || prev == "unterschiedlichen" || prev == "mehreren" {
+		return 2
+	}
+	return 0
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// languageWord returns the code a word names. always is set for forms that
+// name a language on their own ("arabischsprachig", "по-русски"); other
+// forms count only after a trigger or in a list.
+func languageWord(word, low, prev string) (code string, always bool) {
+	if c, ok := names[word]; ok {
+		return c, false
+	}
+	if r, _ := utf8.DecodeRuneInString(low); r >= 0x400 && r <= 0x4FF {
+		for _, c := range cyrillic {
+			if strings.HasPrefix(low, c.stem) {
+				return c.code, strings.HasPrefix(c.stem, "по-")
+			}
+		}
+		return "", false
+	}
+	// "DE/EN" after "Sprache:"
+	if len(word) == 2 && word == strings.ToUpper(word) {
+		if c := strings.ToLower(word); Valid(c) {
+			return c, false
+		}
+	}
+	for _, suf := range []string{"sprachigen", "sprachiger", "sprachige", "sprachig"} {
+		if base, ok := strings.CutSuffix(low, suf); ok {
+			if c := adjective(base); c != "" {
+				return c, true
+			}
+		}
+	}
+	// "ins Deutsche", "in deutscher Sprache"
+	if prev == "ins" {
+		if base, ok := strings.CutSuffix(low, "e"); ok {
+			return adjective(base), false
+		}
+	}
+	if base, ok := strings.CutSuffix(low, "er"); ok && (prev == "in" || prev == "auf") {
+		return adjective(base), false
+	}
+	return "", false
+}
+
+// adjective maps a lower-case German adjective stem ("arabisch") to a code.
+func adjective(base string) string {
+	if base == "" {
+		return ""
+	}
+	r, size := utf8.DecodeRuneInString(base)
+	noun := string(unicode.ToUpper(r)) + base[size:]
+	return names[noun]
+}
+
+// tokens splits text into words (letters, digits, inner hyphens and
+// apostrophes) and single punctuation marks.
+func tokens(text string, fn func(token)) {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			j := i + size
+			for j < len(text) {
+				r2, s2 := utf8.DecodeRuneInString(text[j:])
+				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+					j += s2
+					continue
+				}
+				if (r2 == '-' || r2 == '\'') && j+s2 < len(text) {
+					if r3, _ := utf8.DecodeRuneInString(text[j+s2:]); unicode.IsLetter(r3) {
+						j += s2
+						continue
+					}
+				}
+				break
+			}
+			fn(token{text: text[i:j]})
+			i = j
+		case r == '\n':
+			fn(token{punct: '\n'})
+			i += size
+		case r == '.' || r == '!' || r == '?' || r == ';':
+			fn(token{punct: '.'})
+			i += size
+		case r == ',' || r == '/' || r == '&' || r == ':' || r == '(' || r == ')':
+			fn(token{punct: byte(r)})
+			i += size
+		case r == '-' || r == '–':
+			fn(token{punct: '-'})
+			i += size
+		default:
+			i += size
+		}
+	}
+}

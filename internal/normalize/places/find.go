@@ -1,0 +1,234 @@
+package places
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/treffpunkt/treffpunkt/internal/normalize/gazetteer"
+)
+
+// maxText bounds the work Find does on one text.
+const maxText = 64 << 10
+
+// placeLabels start a line that names the place ("Ort: …"). Lower case,
+// without the colon.
+var placeLabels = []string{"ort", "veranstaltungsort", "wo", "adresse", "anschrift", "location", "venue", "place",
+	"where", "treffpunkt", "место", "адрес", "місце"}
+
+// Find looks for the place of an event in free text, best evidence first:
+// an "Ort:" line, an address with a postcode ("(Fürstenplatz 5 in 08289
+// Schneeberg)"), then "im Werk 2 in Leipzig-Connewitz" style phrases.
+func Find(text string) Result {
+	if len(text) > maxText {
+		text = text[:maxText]
+	}
+	if r, ok := fromLabel(text); ok {
+		return r
+	}
+	if r, ok := fromPostcode(text); ok {
+		return r
+	}
+	r, _ := fromPreposition(text)
+	return r
+}
+
+// LabelLine returns the value of the first "Ort:" style line and its byte
+// offset in text, or -1.
+func LabelLine(text string) (string, int) {
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		if v, ok := labelValue(text[start:end]); ok {
+			return v, start
+		}
+		start = end + 1
+	}
+	return "", -1
+}
+
+func labelValue(line string) (string, bool) {
+	line = strings.TrimLeft(line, " \t•-*")
+	colon := strings.IndexByte(line, ':')
+	if colon <= 0 || colon > 24 {
+		return "", false
+	}
+	label := strings.ToLower(strings.TrimSpace(line[:colon]))
+	for _, l := range placeLabels {
+		if label == l {
+			v := strings.TrimSpace(line[colon+1:])
+			return v, v != ""
+		}
+	}
+	return "", false
+}
+
+func fromLabel(text string) (Result, bool) {
+	v, at := LabelLine(text)
+	if at < 0 {
+		return Result{}, false
+	}
+	r := Parse(v)
+	if !r.Found() && !r.Online {
+		return Result{}, false
+	}
+	return r, true
+}
+
+// fromPostcode parses the clause around the first postcode of the text.
+func fromPostcode(text string) (Result, bool) {
+	for from := 0; ; {
+		i := findPostcode(text, from)
+		if i < 0 {
+			return Result{}, false
+		}
+		from = i + 5
+		lineStart := strings.LastIndexByte(text[:i], '\n') + 1
+		lineEnd := strings.IndexByte(text[i:], '\n')
+		if lineEnd < 0 {
+			lineEnd = len(text)
+		} else {
+			lineEnd += i
+		}
+		line := text[lineStart:lineEnd]
+		at := i - lineStart
+		var r Result
+		if open := strings.LastIndexByte(line[:at], '('); open >= 0 && !strings.Contains(line[open:at], ")") {
+			// "Kulturzentrum „Goldne Sonne“ (Fürstenplatz 5 in 08289 Schneeberg)"
+			close := strings.IndexByte(line[at:], ')')
+			if close < 0 {
+				close = len(line) - at
+			}
+			r = Parse(line[open+1 : at+close])
+			if r.Venue == "" {
+				r.Venue = venueBefore(line[:open])
+			}
+		} else {
+			r = Parse(clause(line, at))
+		}
+		if r.PostalCode != "" {
+			return r, true
+		}
+	}
+}
+
+// clause cuts the part of a line around an address: from the last sentence
+// end or colon before it to the end of the city.
+func clause(line string, at int) string {
+	start := 0
+	for _, sep := range []string{". ", ": ", "! ", "? "} {
+		if k := strings.LastIndex(line[:at], sep); k >= 0 && k+len(sep) > start {
+			start = k + len(sep)
+		}
+	}
+	c := line[start:]
+	if k := lastPreposition(c[:at-start]); k >= 0 {
+		c = c[k:]
+	}
+	return c
+}
+
+// lastPreposition finds the last " im "/" in der "… that can introduce a
+// venue, so "Am Freitag sind alle in das Haus X, Str 1, 01234 Y eingeladen"
+// yields "in das Haus X, …".
+func lastPreposition(s string) int {
+	best := -1
+	low := strings.ToLower(s)
+	for _, p := range []string{" im ", " in der ", " in dem ", " in das ", " ins ", " in den ", " auf dem ", " beim "} {
+		if k := strings.LastIndex(low, p); k > best {
+			best = k + 1
+		}
+	}
+	return best
+}
+
+// venueBefore takes the words before an address in parentheses back to a
+// preposition: "… eingeladen in das Kulturzentrum „Goldne Sonne“ " →
+// "Kulturzentrum „Goldne Sonne“".
+func venueBefore(s string) string {
+	s = strings.TrimRight(s, " ")
+	if k := lastPreposition(" " + s); k >= 0 {
+		v := cleanVenue(s[max(k-1, 0):])
+		if len(strings.Fields(v)) <= 8 && !proseVenue(v) {
+			return v
+		}
+	}
+	return ""
+}
+
+// fromPreposition finds "in Leipzig-Connewitz" or "im riesa efau Dresden":
+// a Saxon municipality or an outside place after "in" (possibly after a
+// venue introduced by "im"/"in der"), in the same line.
+func fromPreposition(text string) (Result, bool) {
+	var r Result
+	found := false
+	gazetteer.Scan(text, func(h gazetteer.Hit) {
+		if found || h.Weak || h.Region != "" {
+			return
+		}
+		before := text[max(0, h.Start-80):h.Start]
+		if nl := strings.LastIndexByte(before, '\n'); nl >= 0 {
+			before = before[nl+1:]
+		}
+		if isRegionWord(lastWord(before)) {
+			return // "Region Leipzig", "Landkreis Bautzen": a region, not a place
+		}
+		name := text[h.Start:h.End]
+		switch {
+		case strings.HasSuffix(before, " in ") || before == "in " || strings.HasSuffix(before, " In "):
+			r = Result{Place: r.Place}
+			r.City = name
+			r.Venue = venueInFront(strings.TrimSuffix(strings.TrimSuffix(before, "in "), "In "))
+		default:
+			v := venueInFront(before)
+			if v == "" {
+				return
+			}
+			r.City, r.Venue = name, v
+		}
+		r.Outside = h.Outside
+		found = true
+	})
+	if !found {
+		return Result{}, false
+	}
+	r.resolve()
+	if !r.Outside && r.Region != "" {
+		r.Confidence = min(r.Confidence, 0.7)
+	}
+	return r, true
+}
+
+// venueInFront returns "Werk 2" from "Das Treffen findet im Werk 2 ": up to
+// five words after "im", "in der", "ins" … that end right before the city.
+func venueInFront(before string) string {
+	k := lastPreposition(" " + before)
+	if k < 0 {
+		return ""
+	}
+	v := strings.TrimSpace(before[max(k-1, 0):])
+	v = cleanVenue(v)
+	words := strings.Fields(v)
+	if len(words) == 0 || len(words) > 5 || proseVenue(v) || strings.ContainsAny(v, ".,;:!?") && !strings.Contains(v, "e.V.") {
+		return ""
+	}
+	if r, _ := utf8.DecodeRuneInString(v); unicode.IsDigit(r) {
+		return "" // "im 2. Stock"
+	}
+	if isRegionWord(strings.ToLower(words[0])) || strings.EqualFold(words[0], "Rahmen") {
+		return ""
+	}
+	return v
+}
+
+func lastWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.ToLower(strings.Trim(f[len(f)-1], "(„\"'"))
+}

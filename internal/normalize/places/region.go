@@ -1,0 +1,136 @@
+package places
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/treffpunkt/treffpunkt/internal/normalize/gazetteer"
+)
+
+// Guess is the region a text points at without a precise address.
+type Guess struct {
+	Region     string  // slug, "" when none or ambiguous
+	Outside    bool    // the text points outside Saxony
+	Confidence float64 // 0..1
+	Score      float64 // weight of the evidence for Region (or Outside)
+}
+
+// Weights of the evidence for a region. Written down so staff can see why a
+// text got its region: an explicit "Region Leipzig" or "Landkreis Bautzen"
+// outweighs "in Chemnitz", which outweighs a bare mention of a city in an
+// organisation's name ("Kulturbüro Dresden").
+const (
+	weightRegionWord  = 6 // Region/Landkreis/LK/Raum X
+	weightLandscape   = 5 // Vogtland, Erzgebirge, Sächsische Schweiz
+	weightPreposition = 3 // in X
+	weightFrom        = 2 // aus X
+	weightBare        = 1 // X anywhere
+	weightAdjective   = 1 // Leipziger, Dresdner
+)
+
+var regionWords = map[string]bool{"region": true, "landkreis": true, "landkreises": true, "landkreisen": true,
+	"lk": true, "kreis": true, "raum": true, "großraum": true, "stadt": true, "landeshauptstadt": true,
+	"stadtgebiet": true, "regionen": true, "umgebung": true}
+
+// districtWords turn "Leipzig" into the district around it.
+var districtWords = map[string]bool{"landkreis": true, "landkreises": true, "landkreisen": true, "lk": true, "kreis": true}
+
+func isRegionWord(w string) bool { return regionWords[w] }
+
+// adjectives of the larger towns as used in announcements ("Leipziger
+// Migrantenorganisationen"): they point at the town.
+var adjectives = map[string]string{"Leipziger": "leipzig", "Dresdner": "dresden", "Chemnitzer": "chemnitz",
+	"Zwickauer": "zwickau", "Plauener": "vogtlandkreis", "Görlitzer": "goerlitz", "Bautzener": "bautzen",
+	"Bautzner": "bautzen", "Meißner": "meissen", "Freiberger": "mittelsachsen", "Pirnaer": "saechsische-schweiz-osterzgebirge",
+	"Erzgebirgische": "erzgebirgskreis", "Vogtländische": "vogtlandkreis"}
+
+// RegionIn weighs every place name in text and returns the strongest region.
+// Two regions with equal strong evidence ("in den Landkreisen Meißen und
+// Mittelsachsen") give no region.
+func RegionIn(text string) Guess {
+	if len(text) > maxText {
+		text = text[:maxText]
+	}
+	scores := map[string]float64{}
+	const outside = "\x00outside"
+	gazetteer.Scan(text, func(h gazetteer.Hit) {
+		before := text[max(0, h.Start-40):h.Start]
+		w := lastWord(before)
+		switch {
+		case h.Outside:
+			scores[outside] += weightOf(w, weightBare)
+		case h.Region != "":
+			scores[h.Region] += weightLandscape
+		case h.Weak && !regionWords[w]:
+			// a common word or a place elsewhere: no evidence on its own
+		default:
+			slug := h.Munis[0].Region
+			if !gazetteer.SameRegion(h.Munis) {
+				return
+			}
+			if districtWords[w] && slug == "leipzig" {
+				slug = "landkreis-leipzig"
+			}
+			scores[slug] += weightOf(w, weightBare)
+		}
+	})
+	for _, word := range strings.Fields(text) {
+		if slug := adjectives[strings.Trim(word, "„\"(")]; slug != "" {
+			scores[slug] += weightAdjective
+		}
+	}
+	var all []scored
+	for k, v := range scores {
+		all = append(all, scored{k, v})
+	}
+	if len(all) == 0 {
+		return Guess{}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].v > all[j].v || all[i].v == all[j].v && all[i].k < all[j].k })
+	best := all[0]
+	if len(all) > 1 && (all[1].v == best.v || all[1].v >= weightLandscape && all[1].v >= 0.75*best.v) {
+		// several regions with strong evidence: the text is about all of them
+		return Guess{Confidence: 0.2, Score: best.v}
+	}
+	g := Guess{Score: best.v, Confidence: confidenceOf(best.v, all)}
+	if best.k == outside {
+		g.Outside = true
+	} else {
+		g.Region = best.k
+	}
+	return g
+}
+
+type scored struct {
+	k string
+	v float64
+}
+
+func weightOf(before string, bare float64) float64 {
+	switch {
+	case regionWords[before]:
+		return weightRegionWord
+	case before == "in" || before == "nach" || before == "im":
+		return weightPreposition
+	case before == "aus":
+		return weightFrom
+	}
+	return bare
+}
+
+// confidenceOf grows with the evidence and shrinks when a runner-up is close.
+func confidenceOf(best float64, all []scored) float64 {
+	c := 0.4
+	switch {
+	case best >= weightRegionWord:
+		c = 0.85
+	case best >= weightPreposition:
+		c = 0.7
+	case best >= 2:
+		c = 0.55
+	}
+	if len(all) > 1 && all[1].v >= best/2 {
+		c -= 0.2
+	}
+	return c
+}
