@@ -1,0 +1,297 @@
+package dates
+
+import (
+	"strings"
+	"time"
+)
+
+// dateLit is one written calendar date, before year inference.
+type dateLit struct {
+	y, d  int // y == 0: no year written
+	m     time.Month
+	wd    int // weekday written with the date (0 = Sunday), -1 if none
+	first int // first token (the weekday, if any)
+	end   int // token after the date
+
+	// ISO 8601 date-times carry their own clock and maybe a UTC offset.
+	hasClock bool
+	clock    clock
+	hasOff   bool
+	off      int // seconds east of UTC
+}
+
+const (
+	minYear = 1900
+	maxYear = 2100
+	// maxItems bounds list expressions ("3., 10., 17. und 24. Mai") so that a
+	// failing rule costs constant work per token.
+	maxItems = 8
+)
+
+// weekdayPrefix matches "Fr,", "Freitag,", "Di.", "Freitag, dem" before a date.
+func (p *parser) weekdayPrefix(i int) (wd, next int) {
+	k := p.kw(i)
+	if !k.isWeekday() {
+		return -1, i
+	}
+	j := i + 1
+	if p.isPunct(j, pDot) && p.tight(j) {
+		j++
+	}
+	if p.isPunct(j, pComma) {
+		j++
+	}
+	if p.kw(j) == kwDem {
+		j++
+	}
+	return int(k.weekday()), j
+}
+
+// single matches one complete date: ISO 8601, numeric (19.3.2021, 07.07.21,
+// 05.11.) or with a month name (21. Mai 2021, 22. Jul 2019, 3 Sept.), with an
+// optional weekday in front.
+func (p *parser) single(i int) (dateLit, bool) {
+	wd, j := p.weekdayPrefix(i)
+	if wd >= 0 && j == i+1 && p.tight(j) {
+		return dateLit{}, false // "Mo3.5." is not a weekday prefix
+	}
+	if p.glued(j) {
+		return dateLit{}, false
+	}
+	var d dateLit
+	ok := false
+	if d, ok = p.iso(j); !ok {
+		if d, ok = p.numeric(j); !ok {
+			d, ok = p.textual(j)
+		}
+	}
+	if !ok {
+		return dateLit{}, false
+	}
+	d.wd, d.first = wd, i
+	return d, true
+}
+
+// iso matches 2021-05-21 and 2021-05-21T10:00[:00[.000]][Z|+02:00].
+func (p *parser) iso(i int) (dateLit, bool) {
+	y, ok1 := p.numN(i, 4)
+	m, ok2 := p.numN(i+2, 2)
+	d, ok3 := p.numN(i+4, 2)
+	if !ok1 || !ok2 || !ok3 || !p.isPunct(i+1, pDash) || !p.isPunct(i+3, pDash) ||
+		!p.tight(i+1) || !p.tight(i+2) || !p.tight(i+3) || !p.tight(i+4) ||
+		y < minYear || y > maxYear || m < 1 || m > 12 || d < 1 || d > 31 {
+		return dateLit{}, false
+	}
+	lit := dateLit{y: y, m: time.Month(m), d: d, end: i + 5}
+	j := i + 5
+	if p.kw(j) != kwT || !p.tight(j) {
+		if p.tight(j) && (p.t[j].kind == tNum || p.isPunct(j, pDash)) {
+			return dateLit{}, false // 2021-05-210 or 2021-05-21-…
+		}
+		return lit, true
+	}
+	h, okH := p.numN(j+1, 2)
+	mi, okM := p.numN(j+3, 2)
+	if !okH || !okM || !p.tight(j+1) || !p.isPunct(j+2, pColon) || !p.tight(j+2) || !p.tight(j+3) {
+		return lit, true // a bare "T" after the date: keep the date
+	}
+	j += 4
+	if p.isPunct(j, pColon) && p.tight(j) && p.tight(j+1) {
+		if _, ok := p.numN(j+1, 2); ok {
+			j += 2
+			if p.isPunct(j, pDot) && p.tight(j) && p.tight(j+1) && p.t[j+1].kind == tNum {
+				j += 2 // fractional seconds
+			}
+		}
+	}
+	c := clock{h: h, m: mi}
+	if !c.valid() {
+		return dateLit{}, false
+	}
+	lit.hasClock, lit.clock = true, c
+	switch {
+	case p.kw(j) == kwZ && p.tight(j):
+		lit.hasOff, lit.off = true, 0
+		j++
+	case (p.isPunct(j, pPlus) || p.isPunct(j, pDash)) && p.tight(j) && p.tight(j+1):
+		sign := 1
+		if p.isPunct(j, pDash) {
+			sign = -1
+		}
+		if oh, ok := p.numN(j+1, 2); ok {
+			om, k := 0, j+2
+			if p.isPunct(k, pColon) && p.tight(k) && p.tight(k+1) {
+				if v, ok := p.numN(k+1, 2); ok {
+					om, k = v, k+2
+				}
+			}
+			if oh <= 18 && om < 60 {
+				lit.hasOff, lit.off = true, sign*(oh*3600+om*60)
+				j = k
+			}
+		} else if v, ok := p.numN(j+1, 4); ok && v/100 <= 18 && v%100 < 60 {
+			lit.hasOff, lit.off = true, sign*(v/100*3600+v%100*60)
+			j += 2
+		}
+	}
+	lit.end = j
+	return lit, true
+}
+
+// numeric matches D.M.YYYY, D.M.YY and D.M. (the trailing dot is required
+// without a year: "2.5" is a decimal, "2.5." a date).
+func (p *parser) numeric(i int) (dateLit, bool) {
+	d, ok1 := p.num(i, 2)
+	m, ok2 := p.num(i+2, 2)
+	if !ok1 || !ok2 || d < 1 || d > 31 || m < 1 || m > 12 ||
+		!p.isPunct(i+1, pDot) || !p.tight(i+1) || !p.tight(i+2) ||
+		!p.isPunct(i+3, pDot) || !p.tight(i+3) {
+		return dateLit{}, false
+	}
+	lit := dateLit{d: d, m: time.Month(m), end: i + 4}
+	j := i + 4
+	if j < len(p.t) && p.t[j].kind == tNum {
+		switch {
+		case p.t[j].ndig == 4 && (p.tight(j) || !p.newline(j)):
+			y := int(p.t[j].val)
+			if y < minYear || y > maxYear {
+				if p.tight(j) {
+					return dateLit{}, false
+				}
+				return lit, true // "am 3.5. 3000 Leute": the number is not a year
+			}
+			lit.y, lit.end = y, j+1
+		case p.t[j].ndig == 2 && p.tight(j):
+			lit.y, lit.end = 2000+int(p.t[j].val), j+1
+		case p.tight(j):
+			return dateLit{}, false // 1.2.345
+		}
+	}
+	if lit.y != 0 {
+		// 1.2.2021.5 or 10.10.10.10 is a version or an address, not a date.
+		k := lit.end
+		if (p.isPunct(k, pDot) || p.isPunct(k, pColon)) && p.tight(k) && p.tight(k+1) && p.t[k+1].kind == tNum {
+			return dateLit{}, false
+		}
+	}
+	return lit, true
+}
+
+// textual matches "21. Mai 2021", "3. September", "22. Jul 2019", "1 Sept. 2021".
+func (p *parser) textual(i int) (dateLit, bool) {
+	d, ok := p.num(i, 2)
+	if !ok || d < 1 || d > 31 {
+		return dateLit{}, false
+	}
+	j := i + 1
+	if p.isPunct(j, pDot) && p.tight(j) {
+		j++
+	}
+	k := p.kw(j)
+	if !k.isMonth() || p.newline(j) {
+		return dateLit{}, false
+	}
+	lit := dateLit{d: d, m: k.month(), end: j + 1}
+	j++
+	if p.isPunct(j, pDot) && p.tight(j) && abbrevMonth(p.text(j-1)) {
+		j++
+		lit.end = j
+	}
+	if y, ok := p.numN(j, 4); ok && !p.newline(j) && y >= minYear && y <= maxYear {
+		lit.y, lit.end = y, j+1
+	}
+	return lit, true
+}
+
+// abbrevMonth reports that a month word is an abbreviation whose dot belongs
+// to it ("Jan.", "Sept."), unlike "Mai." at the end of a sentence.
+func abbrevMonth(w string) bool {
+	switch strings.ToLower(w) {
+	case "jan", "feb", "febr", "mrz", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "dez", "dec":
+		return true
+	}
+	return false
+}
+
+// dayOnly matches the "15." of "15. – 28. März" or "27." of "27. und 28. März":
+// a day number with its dot that is not itself the start of a full date.
+func (p *parser) dayOnly(i int) (d, wd, next int, ok bool) {
+	wd, j := p.weekdayPrefix(i)
+	d, ok = p.num(j, 2)
+	if !ok || d < 1 || d > 31 || !p.isPunct(j+1, pDot) || !p.tight(j+1) || p.glued(j) {
+		return 0, 0, 0, false
+	}
+	if p.tight(j+2) && p.t[j+2].kind == tNum {
+		return 0, 0, 0, false // 12.03. is a numeric date
+	}
+	return d, wd, j + 2, true
+}
+
+type connKind uint8
+
+const (
+	connNone  connKind = iota
+	connRange          // -, bis
+	connList           // und, ",", /, &, sowie
+)
+
+// connector matches what joins two dates: a range ("-", "bis") or a list.
+func (p *parser) connector(i int) (connKind, int) {
+	switch {
+	case p.isPunct(i, pDash) || p.kw(i) == kwBis:
+		j := i + 1
+		if p.kw(i) == kwBis && p.kw(j) == kwZum {
+			j++
+		}
+		return connRange, j
+	case p.kw(i) == kwUnd || p.isPunct(i, pComma) || p.isPunct(i, pSlash) || p.isPunct(i, pAmp):
+		return connList, i + 1
+	}
+	return connNone, i
+}
+
+// dateExpr is a date or a run of dates written as one expression.
+type dateExpr struct {
+	items   [maxItems]dateLit
+	n       int
+	isRange bool // items[0]..items[1] is one multi-day occurrence
+	first   int
+	end     int
+}
+
+// dateExpr matches a single date or day lists and ranges that share a month:
+// "15. – 28. März 2021", "vom 15.-28. März", "27. und 28. März", "27./28.3.",
+// "12.-16.04.2021". Day-only items take month and year from the final date.
+func (p *parser) dateExpr(i int) (dateExpr, bool) {
+	var e dateExpr
+	e.first = i
+	type dayItem struct{ d, wd, first, end int }
+	var days [maxItems - 1]dayItem
+	nd, j := 0, i
+	kind := connNone
+	for nd < len(days) {
+		d, wd, k, ok := p.dayOnly(j)
+		if !ok {
+			break
+		}
+		c, k2 := p.connector(k)
+		if c == connNone || (kind != connNone && c != kind) || (c == connRange && nd > 0) {
+			break
+		}
+		days[nd] = dayItem{d, wd, j, k}
+		nd++
+		kind, j = c, k2
+	}
+	last, ok := p.single(j)
+	if !ok {
+		return e, false // "10. und 11. Klasse" names no date
+	}
+	for k := 0; k < nd; k++ {
+		e.items[k] = dateLit{d: days[k].d, m: last.m, y: last.y, wd: days[k].wd, first: days[k].first, end: days[k].end}
+	}
+	e.items[nd] = last
+	e.n = nd + 1
+	e.isRange = kind == connRange
+	e.end = last.end
+	return e, true
+}

@@ -1,0 +1,522 @@
+package dates
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// rec is an occurrence before it becomes an Occurrence: days and clocks kept
+// apart so that a time found later in the text can still be attached.
+type rec struct {
+	kind             Kind
+	start, end       civil // end used when multi
+	multi            bool
+	startClk, endClk clock
+	hasStart, hasEnd bool
+	exact            time.Time // an ISO 8601 date-time with a UTC offset
+	rrule            string
+	from, to         int // tokens
+	conf             float64
+	yearGuessed      bool
+	dayGuessed       bool
+	group            int // index into builder.groups
+}
+
+// groupRef records which recs one date expression produced, for attaching a
+// time written further away ("Am 3. Mai treffen wir uns. Beginn 18 Uhr").
+type groupRef struct {
+	lo, hi   int // recs[lo:hi]
+	from, to int // tokens
+	hasEv    bool
+	hasDoors bool
+	isRange  bool
+}
+
+type looseTime struct {
+	ts timeSpec
+}
+
+type builder struct {
+	p      *parser
+	recs   []rec
+	groups []groupRef
+	loose  []looseTime
+	stop   int // token after the previous expression: cue words are not looked for before it
+}
+
+var tokPool = sync.Pool{New: func() any { s := make([]token, 0, 512); return &s }}
+
+// extract runs the grammar over text. In parse mode a time without any date
+// is placed on ref's day (Parse of a "Zeit:" field); Extract does not guess.
+func extract(text string, ref time.Time, parseMode bool) []Occurrence {
+	bufp := tokPool.Get().(*[]token)
+	p := &parser{s: text, t: tokenize(text, *bufp), ref: civilOf(ref)}
+	b := builder{p: p}
+	b.scan()
+	b.attachLoose()
+	if parseMode && len(b.groups) == 0 && !ref.IsZero() {
+		b.onRefDay()
+	}
+	out := b.finish()
+	if cap(p.t) <= 1<<16 {
+		*bufp = p.t[:0]
+		tokPool.Put(bufp)
+	}
+	return out
+}
+
+// scan is the single pass over the tokens: at each token it tries the rules
+// that can start with that kind of token, longest expressions first.
+func (b *builder) scan() {
+	p := b.p
+	for i := 0; i < len(p.t); {
+		t := p.t[i]
+		k := kwID(t.val)
+		if t.kind == tWord && k == kwNone {
+			i++
+			continue
+		}
+		if t.kind == tWord || (t.kind == tNum && t.val == 14) { // "14-tägig"
+			if r, ok := p.recurrence(i); ok {
+				i = b.addRecurrence(r)
+				continue
+			}
+		}
+		if t.kind == tNum || (t.kind == tWord && k.isWeekday()) {
+			if g, ok := p.group(i); ok {
+				i = b.addGroup(g)
+				continue
+			}
+		}
+		if t.kind == tNum || (t.kind == tWord && k.isMonth()) {
+			if m, ok := p.mention(i); ok {
+				b.addMention(m)
+				i = m.to
+				b.stop = i
+				continue
+			}
+		}
+		if t.kind != tPunct {
+			if ts, ok := p.timeSpec(i); ok {
+				b.loose = append(b.loose, looseTime{ts})
+				i = ts.to
+				continue
+			}
+		}
+		i++
+	}
+}
+
+func (b *builder) newGroup(from, to int, isRange bool) int {
+	b.groups = append(b.groups, groupRef{lo: len(b.recs), hi: len(b.recs), from: from, to: to, isRange: isRange})
+	return len(b.groups) - 1
+}
+
+// addGroup resolves the years of a date expression and records its occurrences.
+func (b *builder) addGroup(g group) int {
+	kind := b.p.kindBefore(g.first, b.stop)
+	days, valid, guessed, wdBad := b.resolveYears(g.items[:g.n])
+	b.stop = g.to
+	if g.isRange && (!valid[0] || !valid[1] || days[1].before(days[0])) {
+		return g.to // "31.02. – 3.03.", "28. – 15. März": no range we understand
+	}
+	nValid := 0
+	for x := 0; x < g.n; x++ {
+		if valid[x] {
+			nValid++
+		}
+	}
+	if nValid == 0 {
+		return g.to
+	}
+	gi := b.newGroup(g.first, g.to, g.isRange)
+	base := 0.9
+	if guessed {
+		base = 0.75
+	}
+	if kind == KindMention {
+		base = 0.6
+	}
+	if g.isRange {
+		r := rec{kind: kind, start: days[0], end: days[1], multi: days[1] != days[0], from: g.first, to: g.to,
+			conf: base, yearGuessed: guessed, group: gi}
+		if wdBad {
+			r.conf = 0.4
+		}
+		setExact(&r, g.items[0])
+		if g.items[1].hasClock {
+			r.endClk, r.hasEnd = g.items[1].clock, true
+		}
+		b.recs = append(b.recs, r)
+		b.groups[gi].hi = len(b.recs)
+		b.applyRange(gi, g.tA, g.tB)
+	} else {
+		for x := 0; x < g.n; x++ {
+			if !valid[x] {
+				continue
+			}
+			r := rec{kind: kind, start: days[x], from: g.first, to: g.to, conf: base, yearGuessed: guessed, group: gi}
+			if wdBad {
+				r.conf = 0.4
+			}
+			setExact(&r, g.items[x])
+			b.recs = append(b.recs, r)
+		}
+		b.groups[gi].hi = len(b.recs)
+		b.applyTimes(gi, g.tA, false)
+	}
+	return g.to
+}
+
+// setExact copies the clock of an ISO 8601 date-time into r.
+func setExact(r *rec, d dateLit) {
+	if !d.hasClock {
+		return
+	}
+	if d.hasOff {
+		naive := time.Date(d.y, d.m, d.d, d.clock.h, d.clock.m, 0, 0, time.UTC)
+		r.exact = naive.Add(-time.Duration(d.off) * time.Second)
+		return
+	}
+	r.startClk, r.hasStart = d.clock, true
+}
+
+// applyTimes sets the times found with a group on all its occurrences.
+func (b *builder) applyTimes(gi int, f timesFound, loose bool) {
+	g := &b.groups[gi]
+	if f.hasEv && f.ev.valid && !g.hasEv {
+		for x := g.lo; x < g.hi; x++ {
+			r := &b.recs[x]
+			if !r.exact.IsZero() || r.hasStart {
+				continue
+			}
+			r.startClk, r.hasStart = f.ev.start, f.ev.hasStart
+			r.endClk, r.hasEnd = f.ev.end, f.ev.hasEnd
+			if r.hasStart {
+				r.conf += 0.05
+			}
+			if loose {
+				r.conf -= 0.15
+			}
+		}
+		g.hasEv = true
+	} else if f.hasEv && !f.ev.valid {
+		for x := g.lo; x < g.hi; x++ {
+			b.recs[x].conf -= 0.2 // "25:00 Uhr": the date stands, something is off
+		}
+	}
+	if !loose && f.to > 0 {
+		for x := g.lo; x < g.hi; x++ {
+			b.recs[x].to = max(b.recs[x].to, f.to)
+		}
+	}
+	if f.hasDoors && f.doors.valid && !g.hasDoors && g.hi > g.lo {
+		first := b.recs[g.lo]
+		b.recs = append(b.recs, rec{kind: KindDoorsOpen, start: first.start, startClk: f.doors.start, hasStart: true,
+			from: f.doors.from, to: f.doors.to, conf: first.conf, yearGuessed: first.yearGuessed,
+			dayGuessed: first.dayGuessed, group: gi})
+		g.hasDoors = true // appended after g.hi: not one of the group's event occurrences
+	}
+}
+
+// applyRange sets the times of a multi-day range: the first date's time
+// starts it, the last date's time ends it; a time range written once after
+// the whole range ("15.–28. März 2021, 10–16 Uhr") means daily hours.
+func (b *builder) applyRange(gi int, tA, tB timesFound) {
+	g := &b.groups[gi]
+	r := &b.recs[g.lo]
+	switch {
+	case tA.hasEv && tA.ev.valid:
+		if r.exact.IsZero() {
+			r.startClk, r.hasStart = tA.ev.start, tA.ev.hasStart
+		}
+		if tB.hasEv && tB.ev.valid {
+			r.endClk, r.hasEnd = tB.ev.start, tB.ev.hasStart
+			if tB.ev.hasEnd {
+				r.endClk, r.hasEnd = tB.ev.end, true
+			}
+		} else if tA.ev.hasEnd {
+			r.endClk, r.hasEnd = tA.ev.end, true
+		}
+		g.hasEv = true
+	case tB.hasEv && tB.ev.valid:
+		if tB.ev.hasStart && tB.ev.hasEnd {
+			r.startClk, r.hasStart = tB.ev.start, true
+			r.endClk, r.hasEnd = tB.ev.end, true
+		} else if tB.ev.hasStart && r.exact.IsZero() {
+			// "… bis 1. Aug 2019 - 20:00": a time after the end date ends the range.
+			r.endClk, r.hasEnd = tB.ev.start, true
+		} else {
+			r.endClk, r.hasEnd = tB.ev.end, tB.ev.hasEnd
+		}
+		g.hasEv = true
+	}
+	if r.hasStart || r.hasEnd {
+		r.conf += 0.05
+	}
+	doors := tA
+	if !doors.hasDoors {
+		doors = tB
+	}
+	b.applyTimes(gi, timesFound{doors: doors.doors, hasDoors: doors.hasDoors}, false)
+}
+
+// resolveYears gives every item of an expression its year: written years
+// carry over to neighbours without one (a day later than its successor falls
+// in the year before, one earlier than its predecessor in the year after);
+// when no year is written at all, the first possible item takes the year
+// nearest to ref. valid[x] is false for impossible dates (31.02.2021).
+func (b *builder) resolveYears(items []dateLit) (days [maxItems]civil, valid [maxItems]bool, guessed, wdBad bool) {
+	anchor := -1
+	for x := range items {
+		if items[x].y != 0 {
+			anchor = x
+		}
+	}
+	if anchor < 0 {
+		for x := range items {
+			if y, wdOK, ok := guessYear(items[x].m, items[x].d, items[x].wd, b.p.ref); ok {
+				items[x].y, guessed, wdBad, anchor = y, true, !wdOK, x
+				break
+			}
+		}
+		if anchor < 0 {
+			return days, valid, false, false
+		}
+	}
+	days[anchor] = civil{items[anchor].y, items[anchor].m, items[anchor].d}
+	for x := anchor - 1; x >= 0; x-- {
+		c := civil{items[x].y, items[x].m, items[x].d}
+		if items[x].y == 0 {
+			c.y = days[x+1].y
+			if days[x+1].before(c) {
+				c.y--
+			}
+		}
+		days[x] = c
+	}
+	for x := anchor + 1; x < len(items); x++ {
+		c := civil{items[x].y, items[x].m, items[x].d}
+		if items[x].y == 0 {
+			c.y = days[x-1].y
+			if c.before(days[x-1]) {
+				c.y++
+			}
+		}
+		days[x] = c
+	}
+	for x := range items {
+		valid[x] = days[x].valid()
+		if valid[x] && items[x].wd >= 0 && days[x].weekday() != time.Weekday(items[x].wd) {
+			wdBad = true
+		}
+	}
+	return days, valid, guessed, wdBad
+}
+
+func (b *builder) addRecurrence(r recur) int {
+	gi := b.newGroup(r.from, r.to, false)
+	conf := 0.7
+	if r.vague {
+		conf = 0.5
+	}
+	start := r.first(b.p.ref)
+	b.recs = append(b.recs, rec{kind: KindEvent, start: start, rrule: r.rrule(), from: r.from, to: r.to,
+		conf: conf, yearGuessed: true, dayGuessed: true, group: gi})
+	b.groups[gi].hi = len(b.recs)
+	f := b.p.window(r.to, 6)
+	b.applyTimes(gi, f, false)
+	end := max(r.to, f.to)
+	b.groups[gi].to = end
+	b.stop = end
+	return end
+}
+
+func (b *builder) addMention(m mention) {
+	gi := b.newGroup(m.from, m.to, true)
+	r := rec{kind: KindMention, start: m.start, end: m.end, multi: !m.open && m.end != m.start,
+		from: m.from, to: m.to, conf: 0.6, group: gi}
+	b.recs = append(b.recs, r)
+	b.groups[gi].hi = len(b.recs)
+	b.groups[gi].hasEv = true // a clock time never belongs to a month or a year
+}
+
+// kindBefore classifies a date by the words before it in its clause:
+// "Anmeldeschluss: 30. April 2021" and "Anmeldung bis 12.3." are deadlines;
+// "läuft bis zum 31.12.2023", "seit dem 1.3.", "Stand: 12.03.2021" and a bare
+// "bis zum …" are mentions. It looks back at most 8 tokens and never past
+// stop (the end of the previous expression), a sentence end or a line start.
+func (p *parser) kindBefore(first, stop int) Kind {
+	until := false
+	j := first - 1
+	for ; j >= stop && j >= first-3; j-- {
+		switch p.kw(j) {
+		case kwDem, kwZum, kwAm:
+			continue
+		case kwBis, kwSpaetestens:
+			until = true
+		case kwSeit:
+			return KindMention
+		}
+		break
+	}
+	for k := first - 1; k >= stop && k >= first-8; k-- {
+		if p.sentenceEnd(k) {
+			break
+		}
+		switch p.kw(k) {
+		case kwSchluss:
+			return KindDeadline
+		case kwAnmeldung:
+			if until {
+				return KindDeadline
+			}
+		case kwStand:
+			return KindMention
+		}
+		if p.t[k].nl {
+			break
+		}
+	}
+	if until {
+		return KindMention
+	}
+	return KindEvent
+}
+
+// attachLoose gives times written apart from any date ("Am 3. Mai treffen
+// wir uns. Beginn 18 Uhr.") to the nearest date expression on the same line:
+// the one before within 200 bytes, else the one after within 60 bytes.
+func (b *builder) attachLoose() {
+	p := b.p
+	for _, lt := range b.loose {
+		gi := -1
+		for x := len(b.groups) - 1; x >= 0; x-- {
+			g := b.groups[x]
+			if g.to > lt.ts.from {
+				continue
+			}
+			if g.to > 0 && int(p.t[lt.ts.from].start-p.t[g.to-1].end) <= 200 && !p.lineBreakIn(g.to, lt.ts.from) {
+				gi = x
+			}
+			break
+		}
+		if gi < 0 {
+			for x := range b.groups {
+				g := b.groups[x]
+				if g.from < lt.ts.to {
+					continue
+				}
+				if int(p.t[g.from].start-p.t[lt.ts.to-1].end) <= 60 && !p.lineBreakIn(lt.ts.to, g.from) {
+					gi = x
+				}
+				break
+			}
+		}
+		if gi < 0 || b.groups[gi].lo == b.groups[gi].hi {
+			continue
+		}
+		f := timesFound{}
+		if lt.ts.role == roleDoors {
+			f.doors, f.hasDoors = lt.ts, true
+		} else {
+			f.ev, f.hasEv = lt.ts, true
+		}
+		if b.recs[b.groups[gi].lo].kind == KindMention {
+			continue
+		}
+		b.applyTimes(gi, f, true)
+	}
+}
+
+// lineBreakIn reports a line break before any token in (from, to].
+func (p *parser) lineBreakIn(from, to int) bool {
+	for k := from; k <= to && k < len(p.t); k++ {
+		if p.t[k].nl {
+			return true
+		}
+	}
+	return false
+}
+
+// onRefDay places times written without any date on ref's day (Parse only).
+func (b *builder) onRefDay() {
+	var f timesFound
+	for _, lt := range b.loose {
+		switch {
+		case lt.ts.role == roleDoors && !f.hasDoors:
+			f.doors, f.hasDoors = lt.ts, true
+		case lt.ts.role == roleEvent && !f.hasEv:
+			f.ev, f.hasEv = lt.ts, true
+		}
+	}
+	if !f.hasEv && !f.hasDoors {
+		return
+	}
+	from, to := len(b.p.t), 0
+	for _, lt := range b.loose {
+		from, to = min(from, lt.ts.from), max(to, lt.ts.to)
+	}
+	gi := b.newGroup(from, to, false)
+	if f.hasEv && f.ev.valid {
+		b.recs = append(b.recs, rec{kind: KindEvent, start: b.p.ref, from: f.ev.from, to: f.ev.to, conf: 0.4,
+			yearGuessed: true, dayGuessed: true, group: gi})
+		b.groups[gi].hi = len(b.recs)
+		b.applyTimes(gi, timesFound{ev: f.ev, hasEv: true}, false)
+	}
+	if f.hasDoors && f.doors.valid {
+		b.recs = append(b.recs, rec{kind: KindDoorsOpen, start: b.p.ref, startClk: f.doors.start, hasStart: true,
+			from: f.doors.from, to: f.doors.to, conf: 0.4, yearGuessed: true, dayGuessed: true, group: gi})
+	}
+}
+
+// finish turns recs into Occurrences in text order.
+func (b *builder) finish() []Occurrence {
+	if len(b.recs) == 0 {
+		return nil
+	}
+	out := make([]Occurrence, 0, len(b.recs))
+	for _, r := range b.recs {
+		if o, ok := b.occurrence(r); ok {
+			out = append(out, o)
+		}
+	}
+	sort.SliceStable(out, func(x, y int) bool { return out[x].Span[0] < out[y].Span[0] })
+	return out
+}
+
+func (b *builder) occurrence(r rec) (Occurrence, bool) {
+	p := b.p
+	o := Occurrence{Kind: r.kind, Recurrence: r.rrule, YearGuessed: r.yearGuessed, DayGuessed: r.dayGuessed}
+	o.Span = [2]int{int(p.t[r.from].start), int(p.t[r.to-1].end)}
+	switch {
+	case !r.exact.IsZero():
+		o.Start = r.exact.In(berlin)
+	case r.hasStart:
+		o.Start = r.start.at(r.startClk.h, r.startClk.m)
+	default:
+		o.Start = r.start.midnight()
+		o.AllDay = true
+	}
+	endDay := r.start
+	if r.multi {
+		endDay = r.end
+	}
+	switch {
+	case r.hasEnd:
+		o.End = endDay.at(r.endClk.h, r.endClk.m)
+		if o.End.Before(o.Start) {
+			if r.multi {
+				return o, false
+			}
+			o.End = endDay.addDays(1).at(r.endClk.h, r.endClk.m) // "22-2 Uhr" ends after midnight
+		}
+	case r.multi && o.AllDay:
+		o.End = endDay.midnight()
+	case r.multi:
+		o.End = endDay.addDays(1).midnight() // a start time but no end time: the range ends with its last day
+	}
+	o.Confidence = min(max(r.conf, 0), 1)
+	return o, true
+}

@@ -1,0 +1,86 @@
+package dates
+
+// group is one date expression with the times written with it: a single
+// date, a list of dates sharing their times ("am 27. und 28. März um 10:00
+// Uhr"), or a range ("vom 22. Jul 2019 - 16:00 bis 1. Aug 2019 - 20:00").
+type group struct {
+	items   [maxItems]dateLit
+	n       int
+	isRange bool       // items[0]..items[1] is one occurrence
+	tA      timesFound // times for the first item, or for all items of a list
+	tB      timesFound // times written after the end of a range
+	first   int        // first token
+	to      int        // token after the last one of the expression
+}
+
+// group matches a date expression at token i, then the times written with it
+// and, for a single date, a range to a second date.
+func (p *parser) group(i int) (group, bool) {
+	e, ok := p.dateExpr(i)
+	if !ok {
+		return group{}, false
+	}
+	g := group{items: e.items, n: e.n, isRange: e.isRange, first: i, to: e.end}
+	if g.n == 1 && !g.isRange {
+		if p.rangeTo(&g) {
+			return g, true
+		}
+		if !g.items[0].hasClock {
+			p.listOf(&g)
+		}
+	}
+	if !g.items[0].hasClock {
+		g.tA = p.window(g.to, 6)
+		g.to = max(g.to, g.tA.to)
+	}
+	return g, true
+}
+
+// rangeTo extends a single date into a range: "22. Jul 2019 - 16:00 bis 1.
+// Aug 2019 - 20:00", "vom 30.12. bis 2.1.2022", "12.04. – 16.04.2021".
+func (p *parser) rangeTo(g *group) bool {
+	tA := timesFound{}
+	k := g.to
+	if !g.items[0].hasClock {
+		tA = p.window(g.to, 2)
+		if tA.to > 0 {
+			k = tA.to
+		}
+	}
+	c, k2 := p.connector(k)
+	if c != connRange || p.newline(k2) {
+		return false
+	}
+	e2, ok := p.dateExpr(k2)
+	if !ok || e2.n != 1 {
+		return false
+	}
+	g.items[1] = e2.items[0]
+	g.n, g.isRange, g.tA = 2, true, tA
+	g.to = e2.end
+	if !g.items[1].hasClock {
+		g.tB = p.window(g.to, 6)
+		g.to = max(g.to, g.tB.to)
+	}
+	return true
+}
+
+// listOf extends a single date into a list of full dates sharing the times
+// written after the last one: "05.11. und 06.11.2021 jeweils 10 Uhr".
+func (p *parser) listOf(g *group) {
+	for g.n < maxItems {
+		c, k := p.connector(g.to)
+		if c != connList || p.newline(k) {
+			return
+		}
+		e, ok := p.dateExpr(k)
+		if !ok || e.isRange || e.items[0].hasClock {
+			return
+		}
+		for x := 0; x < e.n && g.n < maxItems; x++ {
+			g.items[g.n] = e.items[x]
+			g.n++
+		}
+		g.to = e.end
+	}
+}

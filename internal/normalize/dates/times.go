@@ -1,0 +1,217 @@
+package dates
+
+// clock is a wall-clock time of day; h may be 24 for the midnight ending a day.
+type clock struct{ h, m int }
+
+func (c clock) valid() bool {
+	return c.h >= 0 && c.h <= 24 && c.m >= 0 && c.m <= 59 && (c.h < 24 || c.m == 0)
+}
+
+type timeRole uint8
+
+const (
+	roleEvent timeRole = iota // the event's own time ("14 Uhr", "10-16 Uhr", "Beginn 18:30")
+	roleDoors                 // "Einlass 18 Uhr"
+)
+
+// timeSpec is a written time of day or time range.
+type timeSpec struct {
+	start, end       clock
+	hasStart, hasEnd bool
+	role             timeRole
+	valid            bool // false for "25:00 Uhr": consumed so it attaches nowhere, then ignored
+	from, to         int  // tokens [from,to)
+}
+
+// clockAt matches 14, 14:30, 14.30, 14:30:00 with an optional "Uhr" or
+// tight "h" ("14:30h", "20h"). dot reports the 14.30 form, which is only a
+// time when "Uhr"/"h" is written (else it may be a decimal or a date).
+func (p *parser) clockAt(i int) (c clock, next int, colon, dot, suffix, ok bool) {
+	h, ok := p.num(i, 2)
+	if !ok || p.glued(i) {
+		return clock{}, i, false, false, false, false
+	}
+	c.h = h
+	j := i + 1
+	if (p.isPunct(j, pColon) || p.isPunct(j, pDot)) && p.tight(j) && p.tight(j+1) {
+		if mi, ok := p.numN(j+1, 2); ok {
+			colon = p.isPunct(j, pColon)
+			dot = !colon
+			c.m = mi
+			j += 2
+			if colon && p.isPunct(j, pColon) && p.tight(j) && p.tight(j+1) {
+				if _, ok := p.numN(j+1, 2); ok {
+					j += 2 // seconds
+				}
+			}
+		}
+	}
+	if p.tight(j) && p.t[j].kind == tNum {
+		return clock{}, i, false, false, false, false // 14:305, 12.345
+	}
+	if !colon && !dot && p.isPunct(j, pDot) && p.tight(j) {
+		return clock{}, i, false, false, false, false // "1." is an ordinal: "bis 1. Aug"
+	}
+	switch {
+	case p.kw(j) == kwUhr && !p.newline(j):
+		suffix = true
+		j++
+	case p.kw(j) == kwH && p.tight(j):
+		suffix = true
+		j++
+	}
+	return c, j, colon, dot, suffix, true
+}
+
+// timeSpec matches a time expression with its cue words: "14 Uhr",
+// "14.30 Uhr", "14:30h", "ab 18 Uhr", "bis 17 Uhr", "um 10:00 Uhr",
+// "17:00-19:30 Uhr", "16-20h", "von 13 bis 19 Uhr", "zwischen 15 und 17 Uhr",
+// "Uhrzeit: 18:00", "Beginn 18:30", "Einlass: 18 Uhr". A bare number is a time
+// only when "Uhr"/"h" or a colon says so.
+func (p *parser) timeSpec(i int) (timeSpec, bool) {
+	j := i
+	role, endOnly := roleEvent, false
+	switch p.kw(j) {
+	case kwEinlass:
+		role = roleDoors
+		j++
+	case kwBeginn, kwUhrzeit:
+		j++
+	case kwEnde:
+		endOnly = true
+		j++
+	}
+	if j > i && p.isPunct(j, pColon) {
+		j++
+	}
+	between, open := false, false
+	for n := 0; n < 2; n++ {
+		switch p.kw(j) {
+		case kwUm, kwVom:
+		case kwAb:
+			open = true
+		case kwBis:
+			endOnly = true
+		case kwZwischen:
+			between = true
+		case kwCa:
+			if p.isPunct(j+1, pDot) && p.tight(j+1) {
+				j++
+			}
+		default:
+			n = 2
+			continue
+		}
+		j++
+	}
+	c1, j1, colon1, dot1, suf1, ok := p.clockAt(j)
+	if !ok {
+		return timeSpec{}, false
+	}
+	ts := timeSpec{from: i, to: j1, valid: c1.valid() && c1.h < 24}
+	strong := colon1 || suf1
+	if dot1 && !suf1 {
+		strong = false
+	}
+	// A range: "17:00-19:30 Uhr", "15 bis 17 Uhr", "zwischen 15 und 17 Uhr".
+	if !endOnly && !open {
+		k := j1
+		isConn := p.isPunct(k, pDash) || p.kw(k) == kwBis || (between && p.kw(k) == kwUnd)
+		if isConn && !p.newline(k+1) {
+			if c2, j2, colon2, dot2, suf2, ok := p.clockAt(k + 1); ok {
+				rangeStrong := colon1 || suf1 || colon2 || suf2
+				if (dot1 || dot2) && !suf1 && !suf2 {
+					rangeStrong = false
+				}
+				if rangeStrong && (!dot1 || suf1 || suf2) {
+					ts.end, ts.hasEnd, ts.to = c2, true, j2
+					ts.valid = ts.valid && c2.valid()
+					strong = true
+				}
+			}
+		}
+	}
+	if !strong {
+		return timeSpec{}, false
+	}
+	ts.role = role
+	switch {
+	case endOnly && !ts.hasEnd:
+		ts.end, ts.hasEnd = c1, true
+		ts.valid = c1.valid()
+	default:
+		ts.start, ts.hasStart = c1, true
+	}
+	return ts, true
+}
+
+func timeLabel(k kwID) bool { return k == kwUhrzeit || k == kwBeginn || k == kwEinlass || k == kwEnde }
+
+// timesFound is what a window after a date found.
+type timesFound struct {
+	ev, doors       timeSpec
+	hasEv, hasDoors bool
+	to              int // token after the last time consumed (0 when none)
+}
+
+// window collects the times written right after a date (or recurrence) that
+// ends at token j: "24.11.2021 - 17:00-19:30 Uhr", "07.07.21 im Zeitraum 15
+// bis 17 Uhr", "3. September 2021 sind von 13 bis 19 Uhr", "…2021, Einlass:
+// 18 Uhr, Beginn 18:30". It skips at most maxSkip other tokens, and stops at
+// the end of the sentence, at another date, and at a line break unless the
+// new line starts with a time label ("Uhrzeit: 18:00").
+func (p *parser) window(j, maxSkip int) timesFound {
+	var f timesFound
+	start, skipped := j, 0
+	for j < len(p.t) {
+		if j > start && p.newline(j) && !timeLabel(p.kw(j)) {
+			break
+		}
+		if ts, ok := p.timeSpec(j); ok {
+			if ts.role == roleDoors {
+				if !f.hasDoors {
+					f.doors, f.hasDoors = ts, true
+				}
+				j, f.to = ts.to, ts.to
+				continue
+			}
+			if f.hasEv {
+				break
+			}
+			f.ev, f.hasEv = ts, true
+			j, f.to = ts.to, ts.to
+			continue
+		}
+		if p.sentenceEnd(j) || p.startsDate(j) {
+			break
+		}
+		tk := p.t[j]
+		if f.hasEv && tk.kind != tPunct {
+			break // after the event time only a door time may follow
+		}
+		if tk.kind != tPunct || tk.val == pOther {
+			skipped++
+		}
+		if skipped > maxSkip {
+			break
+		}
+		j++
+	}
+	return f
+}
+
+// startsDate reports that a date expression or a recurrence starts at token i.
+func (p *parser) startsDate(i int) bool {
+	t := p.t[i]
+	if t.kind == tNum || kwID(t.val).isWeekday() && t.kind == tWord {
+		if _, ok := p.dateExpr(i); ok {
+			return true
+		}
+	}
+	if t.kind == tWord {
+		if _, ok := p.recurrence(i); ok {
+			return true
+		}
+	}
+	return false
+}
