@@ -1,0 +1,356 @@
+package search_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"reflect"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// backend makes a searcher on a fresh database. sync pushes events to an
+// external index (a no-op for Postgres).
+type backend struct {
+	name string
+	new  func(t *testing.T) (search.Searcher, store.DB)
+}
+
+func backends() []backend {
+	return []backend{
+		{"postgres", func(t *testing.T) (search.Searcher, store.DB) {
+			pool := pgtest.New(t)
+			return search.NewPostgres(pool), pool
+		}},
+		{"meilisearch", func(t *testing.T) (search.Searcher, store.DB) {
+			url := os.Getenv("MEILI_URL")
+			if url == "" {
+				t.Skip("MEILI_URL not set: the Meilisearch run of the contract suite is skipped (the httptest adapter tests still run)")
+			}
+			pool := pgtest.New(t)
+			m, err := search.NewMeili(context.Background(), search.MeiliConfig{
+				URL: url, Key: os.Getenv("MEILI_MASTER_KEY"), Index: "test_" + randomName(),
+			}, pool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = m.DropIndex(context.Background()) })
+			return m, pool
+		}},
+	}
+}
+
+// syncAll pushes every event to the searcher's index.
+func syncAll(t *testing.T, s search.Searcher, db store.DB) {
+	t.Helper()
+	var ids []int64
+	rows, err := db.Query(context.Background(), `SELECT id FROM events ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		_ = rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := s.Index(context.Background(), ids); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// keysOf maps hits back to fixture keys.
+func keysOf(ids map[string]int64, hits []search.Hit) []string {
+	byID := map[int64]string{}
+	for k, id := range ids {
+		byID[id] = k
+	}
+	out := []string{}
+	for _, h := range hits {
+		out = append(out, byID[h.Event.ID])
+	}
+	return out
+}
+
+func TestContract(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s, db := b.new(t)
+			ids := seed(t, db)
+			syncAll(t, s, db)
+			t.Run("filters", func(t *testing.T) { testFilters(t, s, ids) })
+			t.Run("text", func(t *testing.T) { testText(t, s, ids) })
+			t.Run("facets", func(t *testing.T) { testFacets(t, s) })
+			t.Run("invalid", func(t *testing.T) { testInvalid(t, s) })
+			t.Run("relevance pages", func(t *testing.T) { testRelevancePages(t, s) })
+		})
+		t.Run(b.name+"/cursor stable under inserts", func(t *testing.T) {
+			t.Parallel()
+			s, db := b.new(t)
+			ids := seed(t, db)
+			syncAll(t, s, db)
+			testCursorStable(t, s, db, ids)
+		})
+	}
+}
+
+func testFilters(t *testing.T, s search.Searcher, ids map[string]int64) {
+	upcoming := []string{"wochen", "mo-treffen", "gesundheit", "schulung", "radio", "oeffnung", "spoton", "anerkennung"}
+	tests := []struct {
+		name  string
+		f     search.Filter
+		order search.Order
+		want  []string
+	}{
+		{"upcoming, published only, merged hidden", search.Filter{}, "", upcoming},
+		{"latest first", search.Filter{}, search.StartDesc, []string{"anerkennung", "spoton", "oeffnung", "radio", "schulung", "gesundheit", "mo-treffen", "wochen"}},
+		{"no lower bound includes the past", search.Filter{From: nil}, "", append([]string{"sommerfest"}, upcoming...)},
+		{"region", search.Filter{Regions: []string{"leipzig"}}, "", []string{"wochen", "mo-treffen", "gesundheit"}},
+		{"two regions", search.Filter{Regions: []string{"leipzig", "dresden"}}, "", []string{"wochen", "mo-treffen", "gesundheit", "oeffnung"}},
+		{"language", search.Filter{Languages: []string{"ar"}}, "", []string{"gesundheit", "anerkennung"}},
+		{"languages any of", search.Filter{Languages: []string{"ru", "fa"}}, "", []string{"spoton", "anerkennung"}},
+		{"topic", search.Filter{Topics: []string{"training"}}, "", []string{"schulung", "oeffnung"}},
+		{"topic and region", search.Filter{Topics: []string{"training"}, Regions: []string{"dresden"}}, "", []string{"oeffnung"}},
+		{"topic, region and language", search.Filter{Topics: []string{"antidiscrimination"}, Regions: []string{"leipzig", "dresden"}, Languages: []string{"en"}}, "", []string{"oeffnung"}},
+		{"online yes includes hybrid", search.Filter{Online: "yes"}, "", []string{"wochen", "gesundheit", "radio"}},
+		{"on site includes hybrid", search.Filter{Online: "no"}, "", []string{"mo-treffen", "gesundheit", "schulung", "oeffnung", "spoton", "anerkennung"}},
+		{"hybrid only", search.Filter{Online: "hybrid"}, "", []string{"gesundheit"}},
+		{"source", search.Filter{Sources: []string{"kulturbuero"}}, "", []string{"schulung", "oeffnung", "spoton"}},
+		{"to", search.Filter{To: ptr(at(15, 0, 0))}, "", []string{"wochen", "mo-treffen", "gesundheit", "schulung"}},
+		{"date range", search.Filter{From: ptr(at(15, 0, 0)), To: ptr(at(21, 0, 0))}, "", []string{"radio", "oeffnung", "spoton"}},
+		{"date range, source and online", search.Filter{From: ptr(at(11, 0, 0)), To: ptr(at(31, 0, 0)), Sources: []string{"saqsen"}, Online: "no"}, "", []string{"gesundheit", "anerkennung"}},
+		{"staff see unpublished", search.Filter{IncludeUnpublished: true, Regions: []string{"leipzig"}}, "", []string{"wochen", "mo-treffen", "entwurf", "gesundheit"}},
+		{"nothing", search.Filter{Regions: []string{"nordsachsen"}}, "", []string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.f
+			if tc.name != "no lower bound includes the past" && f.From == nil {
+				f.From = ptr(ref)
+			}
+			res, err := s.Search(context.Background(), f, search.Page{First: 50}, tc.order)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := keysOf(ids, res.Hits); !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+			if res.Total != len(tc.want) {
+				t.Errorf("total %d, want %d", res.Total, len(tc.want))
+			}
+		})
+	}
+}
+
+func testText(t *testing.T, s search.Searcher, ids map[string]int64) {
+	tests := []struct {
+		name  string
+		q     string
+		f     search.Filter
+		order search.Order
+		want  []string
+	}{
+		{"stemmed word in title and description", "Rassismus", search.Filter{}, search.StartAsc, []string{"wochen", "oeffnung"}},
+		{"prefix while typing", "leip", search.Filter{}, search.StartAsc, []string{"wochen", "mo-treffen", "gesundheit"}},
+		{"accents folded", "Gorlitz", search.Filter{}, search.StartAsc, []string{"anerkennung"}},
+		{"umlaut query matches", "Görlitz", search.Filter{}, search.StartAsc, []string{"anerkennung"}},
+		{"plural finds singular stem", "Workshops", search.Filter{}, search.StartAsc, []string{"gesundheit"}},
+		{"all words required", "Anerkennung Ausland", search.Filter{}, search.StartAsc, []string{"anerkennung"}},
+		{"stop words ignored", "Fortbildung und", search.Filter{}, search.StartAsc, []string{"oeffnung"}},
+		{"punctuation and quotes", `"Spot on!"`, search.Filter{}, search.StartAsc, []string{"spoton"}},
+		{"typo tolerated in title", "Radiosenung", search.Filter{}, search.StartAsc, []string{"radio"}},
+		{"text with region and topic", "Fortbildung", search.Filter{Regions: []string{"dresden"}, Topics: []string{"training"}}, search.StartAsc, []string{"oeffnung"}},
+		{"title outranks description", "Asylverfahren", search.Filter{}, search.Relevance, []string{"schulung"}},
+		{"relevance: title match before description match", "Migrant", search.Filter{}, search.Relevance, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.f
+			f.Query, f.From = tc.q, ptr(ref)
+			res, err := s.Search(context.Background(), f, search.Page{First: 50}, tc.order)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := keysOf(ids, res.Hits)
+			switch tc.name {
+			case "relevance: title match before description match":
+				// "Migrant" is in the titles of mo-treffen, gesundheit and
+				// spoton and only in the descriptions of radio (migrantische).
+				if len(got) < 4 || got[len(got)-1] != "radio" {
+					t.Errorf("got %v, want the description-only match radio last", got)
+				}
+				return
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("query %q: got %v, want %v", tc.q, got, tc.want)
+			}
+		})
+	}
+}
+
+func testFacets(t *testing.T, s search.Searcher) {
+	res, err := s.Search(context.Background(), search.Filter{From: ptr(ref), Regions: []string{"leipzig"}}, search.Page{First: 1}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 3 || len(res.Hits) != 1 || !res.HasNext {
+		t.Fatalf("total %d, %d hits, next %v", res.Total, len(res.Hits), res.HasNext)
+	}
+	want := search.Facets{
+		// Regions ignore the region filter: what choosing each would give.
+		Regions: []search.FacetCount{{"leipzig", 3}, {"bautzen", 1}, {"dresden", 1}, {"goerlitz", 1}, {"meissen", 1}},
+		// Languages and topics count within the region.
+		Languages: []search.FacetCount{{"de", 3}, {"ar", 1}, {"es", 1}, {"tr", 1}},
+		Topics:    []search.FacetCount{{"antidiscrimination", 1}, {"culture_media", 1}, {"health", 1}, {"networking", 1}, {"participation_politics", 1}},
+	}
+	if !reflect.DeepEqual(res.Facets, want) {
+		t.Errorf("facets\n got %+v\nwant %+v", res.Facets, want)
+	}
+	res, err = s.Search(context.Background(), search.Filter{From: ptr(ref), Languages: []string{"ar"}, Topics: []string{"health"}}, search.Page{First: 1}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLang := []search.FacetCount{{"de", 1}, {"ar", 1}, {"es", 1}}
+	slices.SortFunc(wantLang, func(a, b search.FacetCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return cmpStr(a.Value, b.Value)
+	})
+	if !reflect.DeepEqual(res.Facets.Languages, wantLang) {
+		t.Errorf("language facet within topic health: got %+v, want %+v", res.Facets.Languages, wantLang)
+	}
+	wantTopics := []search.FacetCount{{"counselling", 1}, {"health", 1}, {"work_recognition", 1}}
+	if !reflect.DeepEqual(res.Facets.Topics, wantTopics) {
+		t.Errorf("topic facet within language ar: got %+v, want %+v", res.Facets.Topics, wantTopics)
+	}
+}
+
+func cmpStr(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func testInvalid(t *testing.T, s search.Searcher) {
+	ctx := context.Background()
+	bad := []struct {
+		name string
+		f    search.Filter
+		p    search.Page
+		o    search.Order
+	}{
+		{"page too large", search.Filter{}, search.Page{First: 101}, ""},
+		{"negative page", search.Filter{}, search.Page{First: -1}, ""},
+		{"garbage cursor", search.Filter{}, search.Page{After: "not-a-cursor!"}, ""},
+		{"unknown region", search.Filter{Regions: []string{"atlantis"}}, search.Page{}, ""},
+		{"unknown online mode", search.Filter{Online: "maybe"}, search.Page{}, ""},
+		{"to before from", search.Filter{From: ptr(at(10, 0, 0)), To: ptr(at(9, 0, 0))}, search.Page{}, ""},
+		{"unknown order", search.Filter{}, search.Page{}, "random"},
+	}
+	for _, tc := range bad {
+		if _, err := s.Search(ctx, tc.f, tc.p, tc.o); !errors.Is(err, search.ErrInvalid) {
+			t.Errorf("%s: got %v, want ErrInvalid", tc.name, err)
+		}
+	}
+	// A cursor of one order is refused by another.
+	res, err := s.Search(ctx, search.Filter{From: ptr(ref)}, search.Page{First: 1}, search.StartAsc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Search(ctx, search.Filter{From: ptr(ref)}, search.Page{First: 1, After: res.EndCursor}, search.StartDesc); !errors.Is(err, search.ErrInvalid) {
+		t.Errorf("cursor of another order: got %v, want ErrInvalid", err)
+	}
+}
+
+// testRelevancePages walks a relevance-ordered search one hit at a time and
+// gets exactly the single-page result.
+func testRelevancePages(t *testing.T, s search.Searcher) {
+	ctx := context.Background()
+	f := search.Filter{Query: "Migrant", From: ptr(ref)}
+	all, err := s.Search(ctx, f, search.Page{First: 50}, search.Relevance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walked []int64
+	after := ""
+	for range 20 {
+		res, err := s.Search(ctx, f, search.Page{First: 1, After: after}, search.Relevance)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			walked = append(walked, h.Event.ID)
+		}
+		if !res.HasNext {
+			break
+		}
+		after = res.EndCursor
+	}
+	var want []int64
+	for _, h := range all.Hits {
+		want = append(want, h.Event.ID)
+	}
+	if len(want) < 4 || !slices.Equal(walked, want) {
+		t.Errorf("walked %v, want %v", walked, want)
+	}
+}
+
+// testCursorStable reads a page, inserts events before and after the
+// cursor, and checks the next page continues where the first ended.
+func testCursorStable(t *testing.T, s search.Searcher, db store.DB, ids map[string]int64) {
+	ctx := context.Background()
+	f := search.Filter{From: ptr(ref)}
+	p1, err := s.Search(ctx, f, search.Page{First: 3}, search.StartAsc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := keysOf(ids, p1.Hits); !slices.Equal(got, []string{"wochen", "mo-treffen", "gesundheit"}) {
+		t.Fatalf("page 1: %v", got)
+	}
+	mk := func(key, title string, start time.Time) {
+		d := event.Draft{Title: title, Start: start, Online: event.OnlineNo, Languages: []string{"de"}, Topics: []string{"networking"},
+			Place: event.Place{City: "Leipzig", Region: "leipzig"}}
+		ids[key] = insert(t, db, "saqsen", "tp-"+key, "published", d)
+	}
+	mk("neu-frueh", "Stammtisch der Vereine", at(5, 18, 0))
+	mk("neu-spaet", "Offenes Treffen im Café", at(15, 18, 0))
+	syncAll(t, s, db)
+	p2, err := s.Search(ctx, f, search.Page{First: 3, After: p1.EndCursor}, search.StartAsc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := keysOf(ids, p2.Hits); !slices.Equal(got, []string{"schulung", "neu-spaet", "radio"}) {
+		t.Errorf("page 2 after inserts: %v", got)
+	}
+	if p2.Total != 10 {
+		t.Errorf("total %d, want 10", p2.Total)
+	}
+	p3, err := s.Search(ctx, f, search.Page{First: 3, After: p2.EndCursor}, search.StartAsc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := keysOf(ids, p3.Hits); !slices.Equal(got, []string{"oeffnung", "spoton", "anerkennung"}) || p3.HasNext {
+		t.Errorf("page 3: %v, next %v", got, p3.HasNext)
+	}
+}
+
+func randomName() string {
+	return strconv.FormatInt(time.Now().UnixNano(), 36)
+}

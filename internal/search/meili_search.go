@@ -1,0 +1,208 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// meiliFilter is a filter translated to Meilisearch filter expressions, the
+// shared part and the three faceted ones kept apart like pgQuery.
+type meiliFilter struct {
+	base                    []string
+	region, language, topic string
+}
+
+// quote makes a Meilisearch string literal: double quotes, with backslash
+// and double quote escaped, so a value can never end the literal.
+func quote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+func in(attr string, vals []string) string {
+	q := make([]string, len(vals))
+	for i, v := range vals {
+		q[i] = quote(v)
+	}
+	return attr + " IN [" + strings.Join(q, ", ") + "]"
+}
+
+func newMeiliFilter(f Filter) meiliFilter {
+	var m meiliFilter
+	if !f.IncludeUnpublished {
+		m.base = append(m.base, "public = true")
+	}
+	if f.From != nil {
+		m.base = append(m.base, "end >= "+strconv.FormatInt(f.From.Unix(), 10))
+	}
+	if f.To != nil {
+		m.base = append(m.base, "start < "+strconv.FormatInt(f.To.Unix(), 10))
+	}
+	switch f.Online {
+	case "yes":
+		m.base = append(m.base, in("online", []string{"yes", "hybrid"}))
+	case "no":
+		m.base = append(m.base, in("online", []string{"no", "hybrid"}))
+	case "hybrid":
+		m.base = append(m.base, "online = "+quote("hybrid"))
+	}
+	if len(f.Sources) > 0 {
+		m.base = append(m.base, in("source", f.Sources))
+	}
+	if len(f.Regions) > 0 {
+		m.region = in("region", f.Regions)
+	}
+	if len(f.Languages) > 0 {
+		m.language = in("languages", f.Languages)
+	}
+	if len(f.Topics) > 0 {
+		m.topic = in("topics", f.Topics)
+	}
+	return m
+}
+
+// expr joins the shared conditions, the faceted ones except skip, and
+// extra, with AND.
+func (m meiliFilter) expr(skip string, extra ...string) string {
+	parts := append([]string{}, m.base...)
+	for _, fc := range [...]struct{ name, cond string }{{"region", m.region}, {"language", m.language}, {"topic", m.topic}} {
+		if fc.cond != "" && fc.name != skip {
+			parts = append(parts, fc.cond)
+		}
+	}
+	parts = append(parts, extra...)
+	for i, p := range parts {
+		parts[i] = "(" + p + ")"
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// searchRequests builds the multi-search: the page, the total, and one
+// request per facet with that facet's own filter left out.
+func (m *Meili) searchRequests(f Filter, p Page, o Order, c *cursor) []*meilisearch.SearchRequest {
+	mf := newMeiliFilter(f)
+	page := &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, Limit: int64(p.First + 1),
+		AttributesToRetrieve: []string{"id", "start"}, ShowRankingScore: o == Relevance}
+	var keyset []string
+	switch o {
+	case StartAsc:
+		page.Sort = []string{"start:asc", "id:asc"}
+		if c != nil {
+			s, id := strconv.FormatInt(c.Start.Unix(), 10), strconv.FormatInt(c.ID, 10)
+			keyset = append(keyset, "start > "+s+" OR (start = "+s+" AND id > "+id+")")
+		}
+	case StartDesc:
+		page.Sort = []string{"start:desc", "id:desc"}
+		if c != nil {
+			s, id := strconv.FormatInt(c.Start.Unix(), 10), strconv.FormatInt(c.ID, 10)
+			keyset = append(keyset, "start < "+s+" OR (start = "+s+" AND id < "+id+")")
+		}
+	case Relevance:
+		// Meilisearch's relevance score cannot be filtered on, so relevance
+		// pages are offsets: stable unless matching events are added ahead.
+		if c != nil {
+			page.Offset = int64(c.Offset)
+		}
+	}
+	page.Filter = mf.expr("", keyset...)
+	zero := int64(0)
+	total := &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, HitsPerPage: &zero, Page: 1, Filter: mf.expr("")}
+	facet := func(skip, attr string) *meilisearch.SearchRequest {
+		return &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, Limit: 1, AttributesToRetrieve: []string{"id"},
+			Facets: []string{attr}, Filter: mf.expr(skip)}
+	}
+	return []*meilisearch.SearchRequest{page, total, facet("region", "region"), facet("language", "languages"), facet("topic", "topics")}
+}
+
+// Search runs one multi-search request and loads the hits from Postgres.
+func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, error) {
+	if err := Validate(&f, &p, &o); err != nil {
+		return Result{}, err
+	}
+	c, err := decodeCursor(p.After, o)
+	if err != nil {
+		return Result{}, err
+	}
+	resp, err := m.client.MultiSearchWithContext(ctx, &meilisearch.MultiSearchRequest{Queries: m.searchRequests(f, p, o, c)})
+	if err != nil {
+		return Result{}, m.wrap("search", err)
+	}
+	if len(resp.Results) != 5 {
+		return Result{}, fmt.Errorf("meilisearch search: %d results for 5 queries", len(resp.Results))
+	}
+	var res Result
+	res.Total = int(resp.Results[1].TotalHits)
+	res.Facets = Facets{Regions: []FacetCount{}, Languages: []FacetCount{}, Topics: []FacetCount{}}
+	for i, dst := range []*[]FacetCount{&res.Facets.Regions, &res.Facets.Languages, &res.Facets.Topics} {
+		counts, err := facetCounts(resp.Results[2+i].FacetDistribution)
+		if err != nil {
+			return Result{}, err
+		}
+		*dst = counts
+	}
+	res.Facets.sort()
+	var ids []int64
+	for _, h := range resp.Results[0].Hits {
+		var doc struct {
+			ID int64 `json:"id"`
+		}
+		if err := h.DecodeInto(&doc); err != nil {
+			return Result{}, fmt.Errorf("meilisearch hit: %w", err)
+		}
+		ids = append(ids, doc.ID)
+	}
+	if len(ids) > p.First {
+		ids, res.HasNext = ids[:p.First], true
+	}
+	evs, err := store.EventsByID(ctx, m.db, ids)
+	if err != nil {
+		return Result{}, err
+	}
+	offset := 0
+	if c != nil {
+		offset = c.Offset
+	}
+	for i, e := range evs {
+		// The index may lag the database by a moment: Postgres decides
+		// what is public.
+		if e.MergedInto != nil || (!f.IncludeUnpublished && e.Review != "published") {
+			continue
+		}
+		k := cursor{Order: o, Start: e.Draft.Start, ID: e.ID}
+		if o == Relevance {
+			k = cursor{Order: o, Offset: offset + i + 1}
+		}
+		res.Hits = append(res.Hits, Hit{Event: e, Cursor: k.encode()})
+	}
+	if n := len(res.Hits); n > 0 {
+		res.StartCursor, res.EndCursor = res.Hits[0].Cursor, res.Hits[n-1].Cursor
+	}
+	return res, nil
+}
+
+// facetCounts reads {"attr": {"value": n}} of a single-facet response,
+// leaving out the empty value (events without a region).
+func facetCounts(raw json.RawMessage) ([]FacetCount, error) {
+	out := []FacetCount{}
+	if len(raw) == 0 {
+		return out, nil
+	}
+	var dist map[string]map[string]int
+	if err := json.Unmarshal(raw, &dist); err != nil {
+		return nil, fmt.Errorf("meilisearch facets: %w", err)
+	}
+	for _, vals := range dist {
+		for v, n := range vals {
+			if v != "" && n > 0 {
+				out = append(out, FacetCount{Value: v, Count: n})
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,151 @@
+package search
+
+import (
+	"strconv"
+	"strings"
+)
+
+// pgQuery builds the SQL of one search: the conditions every part shares
+// (visibility, dates, online, sources, text) and the three faceted ones
+// (region, language, topic), which the facet counts leave out one at a time.
+type pgQuery struct {
+	args []any
+	// with is the CTE that computes the text query once ("" without text).
+	with string
+	// base holds the shared conditions, joined with AND.
+	base []string
+	// region, language and topic are the faceted conditions ("true" when
+	// the filter has none).
+	region, language, topic string
+	// rank is the relevance expression ("0" without text).
+	rank string
+}
+
+func (q *pgQuery) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+// newPGQuery translates a validated filter. fuzzy adds typo-tolerant title
+// matches to the full-text ones.
+func newPGQuery(f Filter, fuzzy bool) *pgQuery {
+	q := &pgQuery{region: "true", language: "true", topic: "true", rank: "0::real"}
+	if !f.IncludeUnpublished {
+		q.base = append(q.base, "e.review = 'published'")
+	}
+	q.base = append(q.base, "e.merged_into IS NULL")
+	if f.From != nil {
+		q.base = append(q.base, "tp_event_end(e.start_at, e.end_at, e.all_day) >= "+q.arg(*f.From))
+	}
+	if f.To != nil {
+		q.base = append(q.base, "e.start_at < "+q.arg(*f.To))
+	}
+	switch f.Online {
+	case "yes":
+		q.base = append(q.base, "e.online IN ('yes', 'hybrid')")
+	case "no":
+		q.base = append(q.base, "e.online IN ('no', 'hybrid')")
+	case "hybrid":
+		q.base = append(q.base, "e.online = 'hybrid'")
+	}
+	if len(f.Sources) > 0 {
+		q.base = append(q.base, `EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
+			WHERE ei.event_id = e.id AND i.source_id = ANY(`+q.arg(f.Sources)+`))`)
+	}
+	if words := Words(f.Query); len(words) > 0 {
+		q.textQuery(words, fuzzy)
+	}
+	if len(f.Regions) > 0 {
+		q.region = "e.region = ANY(" + q.arg(f.Regions) + ")"
+	}
+	if len(f.Languages) > 0 {
+		q.language = "e.languages && " + q.arg(f.Languages) + "::text[]"
+	}
+	if len(f.Topics) > 0 {
+		q.topic = "e.topics && " + q.arg(f.Topics) + "::text[]"
+	}
+	return q
+}
+
+// textQuery matches every word as a prefix, stemmed (german) or as written
+// (simple), accents folded like the document. A word that is a German stop
+// word ("und", "für") is dropped rather than required. quote_literal makes
+// each word one quoted lexeme, so no input is read as tsquery syntax.
+func (q *pgQuery) textQuery(words []string, fuzzy bool) {
+	var terms []string
+	for _, w := range words {
+		p := q.arg(w)
+		g := "to_tsquery('german', quote_literal(tp_unaccent(" + p + "::text)) || ':*')"
+		s := "to_tsquery('simple', quote_literal(tp_unaccent(" + p + "::text)) || ':*')"
+		terms = append(terms, "CASE WHEN numnode("+g+") = 0 THEN ''::tsquery ELSE "+g+" || "+s+" END")
+	}
+	q.with = "WITH q AS (SELECT " + strings.Join(terms, " && ") + " AS tsq)"
+	// A query of stop words only ("und") has no lexemes: it matches all.
+	match := "(numnode(q.tsq) = 0 OR e.search_doc @@ q.tsq)"
+	q.rank = "ts_rank_cd(e.search_doc, q.tsq)"
+	if fuzzy {
+		text := q.arg(strings.Join(words, " "))
+		fold := "tp_unaccent(lower(e.title))"
+		match = "(" + match + " OR " + text + "::text <% " + fold + ")"
+		q.rank = "(" + q.rank + " + word_similarity(" + text + "::text, " + fold + "))"
+	}
+	q.base = append(q.base, match)
+}
+
+// from is the FROM clause, with the text query joined in when there is one.
+func (q *pgQuery) from() string {
+	if q.with == "" {
+		return "FROM events e"
+	}
+	return "FROM events e, q"
+}
+
+// facetSQL counts the total and each facet within the other filters, over
+// one scan of the rows matching the shared conditions.
+func (q *pgQuery) facetSQL() string {
+	return q.with + ` ` + cteSep(q.with) + ` base AS (
+		SELECT e.region, e.languages, e.topics, ` + q.region + ` AS r_ok, ` + q.language + ` AS l_ok, ` + q.topic + ` AS t_ok
+		` + q.from() + `
+		WHERE ` + strings.Join(q.base, " AND ") + `)
+	SELECT 'total', '', count(*) FROM base WHERE r_ok AND l_ok AND t_ok
+	UNION ALL
+	SELECT 'region', region, count(*) FROM base WHERE l_ok AND t_ok AND region IS NOT NULL GROUP BY region
+	UNION ALL
+	SELECT 'language', l, count(*) FROM base, unnest(base.languages) l WHERE r_ok AND t_ok GROUP BY l
+	UNION ALL
+	SELECT 'topic', t, count(*) FROM base, unnest(base.topics) t WHERE r_ok AND l_ok GROUP BY t`
+}
+
+func cteSep(with string) string {
+	if with == "" {
+		return "WITH"
+	}
+	return ","
+}
+
+// pageSQL selects the next limit rows after c in order o: id, start and rank.
+func (q *pgQuery) pageSQL(o Order, c *cursor, limit int) string {
+	conds := append(append([]string{}, q.base...), q.region, q.language, q.topic)
+	var order string
+	switch o {
+	case StartDesc:
+		order = "e.start_at DESC, e.id DESC"
+		if c != nil {
+			conds = append(conds, "(e.start_at, e.id) < ("+q.arg(c.Start)+"::timestamptz, "+q.arg(c.ID)+"::bigint)")
+		}
+	case Relevance:
+		order = "rank DESC, e.start_at, e.id"
+		if c != nil {
+			r, s, id := q.arg(c.Rank), q.arg(c.Start), q.arg(c.ID)
+			conds = append(conds, "("+q.rank+" < "+r+"::real OR ("+q.rank+" = "+r+"::real AND (e.start_at, e.id) > ("+s+"::timestamptz, "+id+"::bigint)))")
+		}
+	default:
+		order = "e.start_at, e.id"
+		if c != nil {
+			conds = append(conds, "(e.start_at, e.id) > ("+q.arg(c.Start)+"::timestamptz, "+q.arg(c.ID)+"::bigint)")
+		}
+	}
+	return q.with + ` SELECT e.id, e.start_at, ` + q.rank + ` AS rank ` + q.from() + `
+		WHERE ` + strings.Join(conds, " AND ") + `
+		ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(limit)
+}

@@ -1,0 +1,137 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// Postgres searches the events table directly: full-text search on the
+// generated search_doc column (german and simple configurations, unaccent,
+// weights title A, venue/city B, description C), prefix matching on every
+// word, and trigram similarity on titles when full text finds little.
+type Postgres struct {
+	db store.DB
+	// FuzzyBelow: when full-text search finds fewer events than this (by
+	// default: none), titles
+	// similar to the query (typos) are added.
+	FuzzyBelow int
+}
+
+// NewPostgres returns the Postgres searcher on a pool.
+func NewPostgres(db store.DB) *Postgres { return &Postgres{db: db, FuzzyBelow: 1} }
+
+// Index does nothing: the search document is a generated column.
+func (p *Postgres) Index(context.Context, []int64) error { return nil }
+
+// Delete does nothing, as Index.
+func (p *Postgres) Delete(context.Context, []int64) error { return nil }
+
+// Search runs one page of a search with its total and facets.
+func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Result, error) {
+	if err := Validate(&f, &pg, &o); err != nil {
+		return Result{}, err
+	}
+	c, err := decodeCursor(pg.After, o)
+	if err != nil {
+		return Result{}, err
+	}
+	fuzzy := c != nil && c.Fuzzy
+	res, err := p.facets(ctx, newPGQuery(f, fuzzy))
+	if err != nil {
+		return Result{}, err
+	}
+	if c == nil && f.Query != "" && res.Total < p.FuzzyBelow {
+		fuzzy = true
+		if res, err = p.facets(ctx, newPGQuery(f, true)); err != nil {
+			return Result{}, err
+		}
+	}
+	q := newPGQuery(f, fuzzy)
+	rows, err := p.db.Query(ctx, q.pageSQL(o, c, pg.First+1), q.args...)
+	if err != nil {
+		return Result{}, fmt.Errorf("search events: %w", err)
+	}
+	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cursor, error) {
+		k := cursor{Order: o, Fuzzy: fuzzy}
+		err := r.Scan(&k.ID, &k.Start, &k.Rank)
+		return k, err
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("search events: %w", err)
+	}
+	if len(keys) > pg.First {
+		keys, res.HasNext = keys[:pg.First], true
+	}
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	evs, err := store.EventsByID(ctx, p.db, ids)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Hits = make([]Hit, 0, len(evs))
+	for i, e := range evs {
+		// An event deleted between the two queries is skipped; keys and
+		// events stay aligned because EventsByID keeps the order.
+		for keys[i].ID != e.ID {
+			keys = append(keys[:i], keys[i+1:]...)
+		}
+		res.Hits = append(res.Hits, Hit{Event: e, Cursor: keys[i].encode()})
+	}
+	if n := len(res.Hits); n > 0 {
+		res.StartCursor, res.EndCursor = res.Hits[0].Cursor, res.Hits[n-1].Cursor
+	}
+	return res, nil
+}
+
+// facets fills Total and Facets.
+func (p *Postgres) facets(ctx context.Context, q *pgQuery) (Result, error) {
+	rows, err := p.db.Query(ctx, q.facetSQL(), q.args...)
+	if err != nil {
+		return Result{}, fmt.Errorf("count events: %w", err)
+	}
+	defer rows.Close()
+	var res Result
+	res.Facets = Facets{Regions: []FacetCount{}, Languages: []FacetCount{}, Topics: []FacetCount{}}
+	for rows.Next() {
+		var kind, value string
+		var n int
+		if err := rows.Scan(&kind, &value, &n); err != nil {
+			return Result{}, fmt.Errorf("count events: %w", err)
+		}
+		fc := FacetCount{Value: value, Count: n}
+		switch kind {
+		case "total":
+			res.Total = n
+		case "region":
+			res.Facets.Regions = append(res.Facets.Regions, fc)
+		case "language":
+			res.Facets.Languages = append(res.Facets.Languages, fc)
+		case "topic":
+			res.Facets.Topics = append(res.Facets.Topics, fc)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return Result{}, fmt.Errorf("count events: %w", err)
+	}
+	res.Facets.sort()
+	return res, nil
+}
+
+// sort orders each facet by count, then value, so both backends agree.
+func (f *Facets) sort() {
+	for _, l := range [][]FacetCount{f.Regions, f.Languages, f.Topics} {
+		sort.Slice(l, func(i, j int) bool {
+			if l[i].Count != l[j].Count {
+				return l[i].Count > l[j].Count
+			}
+			return l[i].Value < l[j].Value
+		})
+	}
+}
