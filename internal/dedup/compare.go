@@ -1,0 +1,496 @@
+package dedup
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Verdict is what Compare concludes about two records.
+type Verdict int
+
+const (
+	// Different events.
+	Different Verdict = iota
+	// Same event announced twice: merge into one canonical event.
+	Same
+	// SeriesSibling: another occurrence of the same series (same organiser,
+	// near-identical title, other date or time). Linked, never merged.
+	SeriesSibling
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Same:
+		return "same"
+	case SeriesSibling:
+		return "series"
+	}
+	return "different"
+}
+
+// Evidence explains a score so staff can see why two entries were matched.
+type Evidence struct {
+	Score   float64            // 0..1 combined
+	Parts   map[string]float64 // "title_tokens", "title_trigram", "title", "time", "place", "description"
+	Verdict Verdict
+	Reasons []string // human readable, German
+}
+
+// Thresholds, chosen on testdata/pairs.json (TestPairsEval prints the sweep;
+// README.md records the precision and recall they give).
+const (
+	// SameThreshold is the combined score from which a pair that passes the
+	// hard rules is the same event.
+	SameThreshold = 0.58
+	// TitleGate: below this title similarity two announcements on the same
+	// day are different events (same venue, same day, other title), unless
+	// the descriptions are largely the same text (DescRescue).
+	TitleGate  = 0.30
+	DescRescue = 0.50
+	// SeriesTitle: same organiser and at least this title similarity on
+	// another date is a series; SeriesDesc with SeriesTitleWithDesc covers
+	// series whose titles differ more but share their intro text.
+	SeriesTitle         = 0.80
+	SeriesDesc          = 0.50
+	SeriesTitleWithDesc = 0.45
+)
+
+// Weights of the base score and of the description boost.
+const (
+	weightTitle = 0.55
+	weightTime  = 0.25
+	weightPlace = 0.20
+	descBoost   = 0.60
+	// weightContext scales title_context (title words found in the other
+	// record's title and description) when it stands in for the title.
+	weightContext = 0.85
+	// genericTitleCap bounds the title similarity when one title has no
+	// word but generic ones; below TitleGate, so only a shared description
+	// can then make the pair Same.
+	genericTitleCap = 0.25
+)
+
+// parts are the numbers behind a comparison. They are computed without
+// allocating, so Index can score many candidates and build Evidence only
+// for the one it returns.
+type parts struct {
+	tokJ, tokO, tok, tri, ctx, title float64
+	time, place, desc           float64
+	hasDesc                     bool
+	score                       float64
+
+	noDate        bool
+	dayConflict   bool
+	timeConflict  bool
+	placeConflict placeConflict
+	sameOrg       bool
+	verdict       Verdict
+}
+
+type placeConflict uint8
+
+const (
+	placeOK placeConflict = iota
+	placeCity
+	placePostal
+	placeRegion
+)
+
+// Compare scores two records and decides whether they are the same event,
+// siblings in a series or different. It is symmetric.
+func Compare(a, b Record) Evidence {
+	fa, fb := prepare(a), prepare(b)
+	p := score(fa, fb, false)
+	return evidence(fa, fb, &p)
+}
+
+// BestMatch compares r with every candidate and returns the Same candidate
+// with the highest score; ok is false when no candidate is Same, and then
+// best is the highest-scoring candidate (a near miss staff may want to see).
+// Ties go to the lower ID, then source and URL, so the result does not
+// depend on the candidates' order.
+func BestMatch(r Record, candidates []Record) (best Record, ev Evidence, ok bool) {
+	fr := prepare(r)
+	var bp parts
+	bi := -1
+	for i, c := range candidates {
+		fc := prepare(c)
+		p := score(fr, fc, false)
+		if bi < 0 || better(&p, c, &bp, candidates[bi]) {
+			bi, bp = i, p
+			ev = evidence(fr, fc, &p)
+		}
+	}
+	if bi < 0 {
+		return Record{}, Evidence{}, false
+	}
+	return candidates[bi], ev, bp.verdict == Same
+}
+
+// better orders matches: Same before anything else, then score, then a
+// stable tie-break on identity.
+func better(p *parts, a Record, q *parts, b Record) bool {
+	if (p.verdict == Same) != (q.verdict == Same) {
+		return p.verdict == Same
+	}
+	if p.score != q.score {
+		return p.score > q.score
+	}
+	if a.ID != b.ID {
+		return a.ID < b.ID
+	}
+	if a.SourceID != b.SourceID {
+		return a.SourceID < b.SourceID
+	}
+	return a.URL < b.URL
+}
+
+// thresholds bundles the constants above so the evaluation can sweep them.
+type thresholds struct {
+	same, titleGate, descRescue, seriesTitle, seriesDesc, seriesTitleWithDesc float64
+}
+
+var defaults = thresholds{SameThreshold, TitleGate, DescRescue, SeriesTitle, SeriesDesc, SeriesTitleWithDesc}
+
+func (p *parts) hard() bool {
+	return p.noDate || p.dayConflict || p.timeConflict || p.placeConflict != placeOK
+}
+
+// decide applies the hard rules and thresholds to computed parts.
+func (th thresholds) decide(p *parts) Verdict {
+	if p.noDate {
+		return Different
+	}
+	if !p.hard() {
+		titleOK := p.title >= th.titleGate || (p.hasDesc && p.desc >= th.descRescue)
+		if titleOK && p.score >= th.same {
+			return Same
+		}
+		return Different
+	}
+	if p.sameOrg && (p.title >= th.seriesTitle ||
+		(p.hasDesc && p.desc >= th.seriesDesc && p.title >= th.seriesTitleWithDesc)) {
+		return SeriesSibling
+	}
+	return Different
+}
+
+// score computes the parts and the verdict. With quick set it stops as soon
+// as Same is impossible (Index only looks for Same); the parts are then
+// incomplete and the verdict is Different.
+func score(a, b *features, quick bool) parts {
+	var p parts
+	p.noDate = a.noDate || b.noDate
+	p.dayConflict = !p.noDate && !daysCompatible(a, b)
+	p.time, p.timeConflict = timeScore(a, b, p.dayConflict)
+	p.place, p.placeConflict = placeScore(a, b)
+	if quick && p.hard() {
+		return p
+	}
+	p.tokJ, p.tokO = tokenSim(a, b)
+	p.tok = (p.tokJ + p.tokO) / 2
+	p.tri = jaccardU32(a.tri, b.tri)
+	p.ctx = (cover(a, b) + cover(b, a)) / 2
+	p.title = max(0.6*p.tok+0.4*p.tri, weightContext*p.ctx)
+	if a.tokWeight < 1 || b.tokWeight < 1 {
+		// "Workshop", "Online-Infoveranstaltung": a title of generic words
+		// says nothing about which event it is.
+		p.title = min(p.title, genericTitleCap)
+	}
+	if len(a.desc) > 0 && len(b.desc) > 0 {
+		p.hasDesc = true
+		p.desc = sketchJaccard(a.desc, b.desc)
+	}
+	base := weightTitle*p.title + weightTime*p.time + weightPlace*p.place
+	p.score = base + (1-base)*descBoost*p.desc
+	p.sameOrg = sameOrganizer(a, b)
+	p.verdict = defaults.decide(&p)
+	return p
+}
+
+// daysCompatible: the same start day, or one record is a multi-day event
+// whose span contains the other's start day.
+func daysCompatible(a, b *features) bool {
+	if a.day == b.day {
+		return true
+	}
+	in := func(x, span *features) bool {
+		return span.multiDay() && x.day >= span.day && x.day <= span.lastDay
+	}
+	return in(a, b) || in(b, a)
+}
+
+// timeScore compares start times: same minute 1, within half an hour 0.6,
+// within an hour 0.3 (one source gives doors or a rounded time), further
+// apart a conflict. One side without a time is neutral.
+func timeScore(a, b *features, dayConflict bool) (float64, bool) {
+	switch {
+	case dayConflict:
+		return 0, false
+	case a.day != b.day: // within a multi-day span
+		return 0.5, false
+	case a.minute < 0 && b.minute < 0 && a.lastDay == b.lastDay:
+		return 0.8, false // both all-day over the same days
+	case a.minute < 0 && b.minute < 0:
+		return 0.6, false
+	case a.minute < 0 || b.minute < 0:
+		return 0.5, false
+	}
+	d := a.minute - b.minute
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d == 0:
+		return 1, false
+	case d <= 30:
+		return 0.6, false
+	case d <= 60:
+		return 0.3, false
+	}
+	return 0, true
+}
+
+// placeScore compares where the events happen. Different cities, postal
+// codes or regions of two on-site events are a conflict; online-only against
+// on-site is weak evidence against (one source may have missed "hybrid").
+func placeScore(a, b *features) (float64, placeConflict) {
+	if a.onlineOnly && b.onlineOnly {
+		return 0.8, placeOK
+	}
+	if a.onlineOnly || b.onlineOnly {
+		other := b
+		if b.onlineOnly {
+			other = a
+		}
+		switch {
+		case other.hybrid:
+			return 0.7, placeOK
+		case other.hasPlace():
+			return 0.3, placeOK
+		}
+		return 0.5, placeOK
+	}
+	if a.region != "" && b.region != "" && a.region != b.region {
+		return 0, placeRegion
+	}
+	if a.city != "" && b.city != "" && !sameCity(a.city, b.city) {
+		return 0, placeCity
+	}
+	if a.postal != "" && b.postal != "" && a.postal != b.postal {
+		return 0, placePostal
+	}
+	p := 0.5
+	if a.city != "" && b.city != "" {
+		p = 0.6
+	}
+	if a.postal != "" && b.postal != "" {
+		p = 0.8
+	}
+	if len(a.venue) > 0 && len(b.venue) > 0 {
+		if vs := overlapU32(a.venue, b.venue); vs >= 0.5 {
+			p = max(p, 0.8+0.2*vs)
+		} else {
+			p = min(p, 0.4) // same town, other named venue
+		}
+	}
+	if a.street != "" && a.street == b.street {
+		p = max(p, 0.9)
+	}
+	return p, placeOK
+}
+
+func (f *features) hasPlace() bool {
+	return f.city != "" || f.postal != "" || len(f.venue) > 0
+}
+
+// sameCity accepts "leipzig" and "leipzig connewitz".
+func sameCity(a, b string) bool {
+	if a == b {
+		return true
+	}
+	short, long := a, b
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	return len(long) > len(short) && long[:len(short)] == short && long[len(short)] == ' '
+}
+
+func sameOrganizer(a, b *features) bool {
+	if a.org != "" || b.org != "" {
+		return a.org == b.org
+	}
+	return a.source != "" && a.source == b.source
+}
+
+// tokenSim returns the weighted Jaccard and the weighted overlap coefficient
+// of the title token sets. The overlap coefficient lets "Offener Treff"
+// match "Offener Treff der Werkstatt der Migrant*innenorganisationen"; it is
+// not used when the shorter title has less than one real word ("Workshop").
+func tokenSim(a, b *features) (jac, over float64) {
+	var common float64
+	i, j := 0, 0
+	for i < len(a.tokens) && j < len(b.tokens) {
+		switch {
+		case a.tokens[i].h < b.tokens[j].h:
+			i++
+		case a.tokens[i].h > b.tokens[j].h:
+			j++
+		default:
+			common += float64(min(a.tokens[i].w, b.tokens[j].w))
+			i++
+			j++
+		}
+	}
+	wa, wb := float64(a.tokWeight), float64(b.tokWeight)
+	if wa+wb-common <= 0 {
+		return 0, 0
+	}
+	jac = common / (wa + wb - common)
+	over = jac
+	if m := min(wa, wb); m >= 1 {
+		over = min(1, common/m)
+	}
+	return jac, over
+}
+
+// cover is the weighted share of a's title words that occur in b's title or
+// description: re-posters retitle an event with words from its text ("2.
+// SITG-Fachkonferenz: Migrationssozialarbeit"). A word also counts, a little
+// less, when one of its compound parts occurs ("Vereinsfinanzierung" in a
+// text about "Finanzierung"). Titles of generic words only do not count.
+func cover(a, b *features) float64 {
+	if a.tokWeight < 1 || len(b.ctx) == 0 {
+		return 0
+	}
+	var got float64
+	for _, t := range a.tokens {
+		if containsU32(b.ctx, t.h) {
+			got += float64(t.w)
+			continue
+		}
+		for _, f := range t.frags {
+			if containsU32(b.ctx, f) {
+				got += 0.8 * float64(t.w)
+				break
+			}
+		}
+	}
+	return got / float64(a.tokWeight)
+}
+
+func containsU32(s []uint32, x uint32) bool {
+	_, ok := slices.BinarySearch(s, x)
+	return ok
+}
+
+func intersectU32(a, b []uint32) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+func jaccardU32(a, b []uint32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := intersectU32(a, b)
+	return float64(n) / float64(len(a)+len(b)-n)
+}
+
+func overlapU32(a, b []uint32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	return float64(intersectU32(a, b)) / float64(min(len(a), len(b)))
+}
+
+// evidence turns parts into what staff see.
+func evidence(a, b *features, p *parts) Evidence {
+	ev := Evidence{
+		Score:   p.score,
+		Verdict: p.verdict,
+		Parts: map[string]float64{
+			"title_tokens":  p.tok,
+			"title_trigram": p.tri,
+			"title_context": p.ctx,
+			"title":         p.title,
+			"time":          p.time,
+			"place":         p.place,
+		},
+	}
+	if p.hasDesc {
+		ev.Parts["description"] = p.desc
+	}
+	add := func(format string, args ...any) { ev.Reasons = append(ev.Reasons, fmt.Sprintf(format, args...)) }
+	switch {
+	case p.noDate:
+		add("ohne Datum: kann nicht dasselbe Ereignis sein")
+	case p.dayConflict:
+		add("verschiedene Tage (%s / %s)", dayString(a.day), dayString(b.day))
+	case a.day != b.day:
+		add("Tag liegt im mehrtägigen Zeitraum des anderen Eintrags")
+	default:
+		add("gleicher Tag (%s)", dayString(a.day))
+	}
+	switch {
+	case p.timeConflict:
+		add("Beginn mehr als eine Stunde auseinander (%s / %s)", clock(a.minute), clock(b.minute))
+	case !p.dayConflict && a.minute >= 0 && a.minute == b.minute:
+		add("gleiche Beginnzeit %s", clock(a.minute))
+	case !p.dayConflict && (a.minute < 0 || b.minute < 0):
+		add("Beginnzeit nur bei einem oder keinem Eintrag bekannt")
+	}
+	switch p.placeConflict {
+	case placeCity:
+		add("verschiedene Orte (%s / %s)", a.city, b.city)
+	case placePostal:
+		add("verschiedene Postleitzahlen (%s / %s)", a.postal, b.postal)
+	case placeRegion:
+		add("verschiedene Regionen (%s / %s)", a.region, b.region)
+	default:
+		add("Ort: Übereinstimmung %.2f", p.place)
+	}
+	add("Titel: Wörter %.2f, Trigramme %.2f, im anderen Text %.2f", p.tok, p.tri, p.ctx)
+	if p.hasDesc {
+		add("Beschreibung: %.0f %% gemeinsame Wortfolgen", 100*p.desc)
+	}
+	switch p.verdict {
+	case Same:
+		add("Gesamtwert %.2f ≥ %.2f: dieselbe Veranstaltung", p.score, SameThreshold)
+	case SeriesSibling:
+		add("gleicher Veranstalter, fast gleicher Titel, anderer Termin: Reihe, nicht zusammengeführt")
+	default:
+		if !p.noDate && !p.dayConflict && !p.timeConflict && p.placeConflict == placeOK {
+			if p.title < TitleGate && !(p.hasDesc && p.desc >= DescRescue) {
+				add("Titel zu verschieden (%.2f < %.2f)", p.title, TitleGate)
+			} else {
+				add("Gesamtwert %.2f < %.2f", p.score, SameThreshold)
+			}
+		}
+	}
+	return ev
+}
+
+func dayString(d int32) string {
+	return time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02")
+}
+
+func clock(m int16) string {
+	if m < 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%02d:%02d", m/60, m%60)
+}

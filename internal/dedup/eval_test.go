@@ -1,0 +1,277 @@
+package dedup
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+)
+
+// labelled is testdata/pairs.json: normalised drafts written directly (dedup
+// must not depend on the normaliser) and labelled pairs.
+type labelled struct {
+	Records []struct {
+		ID, Cluster, Source, Organizer, URL string
+		OwnSite                             bool `json:"own_site"`
+		Title, Desc                         string
+		Start, End                          string
+		AllDay                              bool `json:"all_day"`
+		Online                              string
+		Venue, Street, Postal, City, Region string
+	}
+	Pairs []struct {
+		A, B, Label, Why string
+	}
+}
+
+type evalSet struct {
+	recs    []Record
+	names   []string       // record id in the file
+	cluster []string       // labelled cluster per record
+	byName  map[string]int // id → index
+	pairs   []evalPair
+}
+
+type evalPair struct {
+	a, b  int
+	label string
+	why   string
+}
+
+func loadEval(t testing.TB) *evalSet {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/pairs.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l labelled
+	if err := json.Unmarshal(raw, &l); err != nil {
+		t.Fatalf("parse pairs.json: %v", err)
+	}
+	es := &evalSet{byName: map[string]int{}}
+	parse := func(id, s string) time.Time {
+		if s == "" {
+			return time.Time{}
+		}
+		tm, err := time.ParseInLocation("2006-01-02T15:04", s, event.Berlin)
+		if err != nil {
+			t.Fatalf("record %s: %v", id, err)
+		}
+		return tm
+	}
+	for i, r := range l.Records {
+		if _, dup := es.byName[r.ID]; dup {
+			t.Fatalf("duplicate record id %s", r.ID)
+		}
+		es.byName[r.ID] = i
+		es.names = append(es.names, r.ID)
+		es.cluster = append(es.cluster, r.Cluster)
+		es.recs = append(es.recs, Record{
+			ID: int64(i + 1), SourceID: r.Source, Organizer: r.Organizer, OwnSite: r.OwnSite, URL: r.URL,
+			Draft: event.Draft{
+				Title: r.Title, Description: r.Desc,
+				Start: parse(r.ID, r.Start), End: parse(r.ID, r.End), AllDay: r.AllDay,
+				Online: event.OnlineMode(r.Online),
+				Place:  event.Place{Venue: r.Venue, Street: r.Street, PostalCode: r.Postal, City: r.City, Region: r.Region},
+			},
+		})
+	}
+	for _, p := range l.Pairs {
+		a, okA := es.byName[p.A]
+		b, okB := es.byName[p.B]
+		if !okA || !okB {
+			t.Fatalf("pair %s–%s names an unknown record", p.A, p.B)
+		}
+		sameCluster := es.cluster[a] == es.cluster[b]
+		switch p.Label {
+		case "same", "different", "series":
+		default:
+			t.Fatalf("pair %s–%s: unknown label %q", p.A, p.B, p.Label)
+		}
+		if (p.Label == "same") != sameCluster {
+			t.Fatalf("pair %s–%s labelled %s contradicts the clusters", p.A, p.B, p.Label)
+		}
+		es.pairs = append(es.pairs, evalPair{a, b, p.Label, p.Why})
+	}
+	return es
+}
+
+// pairStats counts labelled pairs: a prediction is positive when Same.
+type pairStats struct{ tp, fp, fn, tn int }
+
+func (s pairStats) precision() float64 {
+	if s.tp+s.fp == 0 {
+		return 1
+	}
+	return float64(s.tp) / float64(s.tp+s.fp)
+}
+
+func (s pairStats) recall() float64 {
+	if s.tp+s.fn == 0 {
+		return 1
+	}
+	return float64(s.tp) / float64(s.tp+s.fn)
+}
+
+func (s *pairStats) add(label string, v Verdict) {
+	switch {
+	case label == "same" && v == Same:
+		s.tp++
+	case label == "same":
+		s.fn++
+	case v == Same:
+		s.fp++
+	default:
+		s.tn++
+	}
+}
+
+// TestPairsEval reports pair precision and recall on the labelled set and
+// how the records cluster under union-find over Same verdicts. It fails
+// below precision 0.98 or recall 0.90, when a series pair is judged Same,
+// or when Compare is not symmetric.
+func TestPairsEval(t *testing.T) {
+	es := loadEval(t)
+	feats := make([]*features, len(es.recs))
+	for i, r := range es.recs {
+		feats[i] = prepare(r)
+	}
+
+	var st pairStats
+	seriesSeen, seriesHit := 0, 0
+	for _, p := range es.pairs {
+		ev := Compare(es.recs[p.a], es.recs[p.b])
+		back := Compare(es.recs[p.b], es.recs[p.a])
+		if ev.Verdict != back.Verdict || ev.Score != back.Score {
+			t.Errorf("asymmetric: %s–%s %v/%.4f vs %v/%.4f", es.names[p.a], es.names[p.b],
+				ev.Verdict, ev.Score, back.Verdict, back.Score)
+		}
+		st.add(p.label, ev.Verdict)
+		if p.label == "series" {
+			seriesSeen++
+			if ev.Verdict == SeriesSibling {
+				seriesHit++
+			}
+			if ev.Verdict == Same {
+				t.Errorf("series pair %s–%s judged Same: %s", es.names[p.a], es.names[p.b], strings.Join(ev.Reasons, "; "))
+			}
+		}
+		if (p.label == "same") != (ev.Verdict == Same) || testing.Verbose() && p.label == "series" && ev.Verdict != SeriesSibling {
+			t.Logf("miss %-7s %-22s %-22s → %-9v %.3f %v | %s", p.label, es.names[p.a], es.names[p.b],
+				ev.Verdict, ev.Score, roundParts(ev.Parts), strings.Join(ev.Reasons, "; "))
+		}
+	}
+	t.Logf("labelled pairs: %d (same %d); TP %d FP %d FN %d TN %d", len(es.pairs), st.tp+st.fn, st.tp, st.fp, st.fn, st.tn)
+	t.Logf("pair precision %.3f, recall %.3f; series pairs recognised as SeriesSibling: %d/%d",
+		st.precision(), st.recall(), seriesHit, seriesSeen)
+
+	cs := clusterEval(es, feats)
+	t.Logf("clusters: labelled %d, predicted %d, recovered exactly %d; all-pairs precision %.3f, recall %.3f (%d record pairs)",
+		cs.labelled, cs.predicted, cs.exact, cs.all.precision(), cs.all.recall(), len(es.recs)*(len(es.recs)-1)/2)
+
+	if testing.Verbose() {
+		sweep(t, es, feats)
+	}
+	if st.precision() < 0.98 || st.recall() < 0.90 {
+		t.Errorf("pair precision %.3f / recall %.3f below the targets 0.98 / 0.90", st.precision(), st.recall())
+	}
+}
+
+type clusterStats struct {
+	labelled, predicted, exact int
+	all                        pairStats
+}
+
+// clusterEval joins every pair of records judged Same (union-find) and
+// compares the resulting clusters with the labelled ones.
+func clusterEval(es *evalSet, feats []*features) clusterStats {
+	n := len(es.recs)
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		if parent[i] != i {
+			parent[i] = find(parent[i])
+		}
+		return parent[i]
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			if p := score(feats[i], feats[j], false); p.verdict == Same {
+				parent[find(i)] = find(j)
+			}
+		}
+	}
+	var cs clusterStats
+	pred := map[int][]int{}
+	gold := map[string][]int{}
+	for i := 0; i < n; i++ {
+		pred[find(i)] = append(pred[find(i)], i)
+		gold[es.cluster[i]] = append(gold[es.cluster[i]], i)
+	}
+	cs.labelled, cs.predicted = len(gold), len(pred)
+	for _, members := range pred {
+		if g := gold[es.cluster[members[0]]]; slices.Equal(g, members) {
+			cs.exact++
+		}
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			label := "different"
+			if es.cluster[i] == es.cluster[j] {
+				label = "same"
+			}
+			v := Different
+			if find(i) == find(j) {
+				v = Same
+			}
+			cs.all.add(label, v)
+		}
+	}
+	return cs
+}
+
+// sweep prints precision and recall for neighbouring thresholds, the table
+// the constants were chosen from.
+func sweep(t *testing.T, es *evalSet, feats []*features) {
+	ps := make([]parts, len(es.pairs))
+	for i, p := range es.pairs {
+		ps[i] = score(feats[p.a], feats[p.b], false)
+	}
+	t.Log("sweep: same  titleGate  precision recall")
+	for _, same := range []float64{0.45, 0.50, 0.55, 0.58, 0.60, 0.62, 0.65, 0.70} {
+		for _, gate := range []float64{0.20, 0.25, 0.30, 0.35, 0.40} {
+			th := defaults
+			th.same, th.titleGate = same, gate
+			var st pairStats
+			for i, p := range es.pairs {
+				st.add(p.label, th.decide(&ps[i]))
+			}
+			mark := ""
+			if th == defaults {
+				mark = "  ← chosen"
+			}
+			t.Logf("sweep: %.2f  %.2f       %.3f     %.3f%s", same, gate, st.precision(), st.recall(), mark)
+		}
+	}
+}
+
+func roundParts(m map[string]float64) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%.2f ", k, m[k])
+	}
+	return strings.TrimSpace(b.String())
+}

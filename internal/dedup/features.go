@@ -1,0 +1,143 @@
+package dedup
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+)
+
+// Record is one normalised event occurrence from one source item, as dedup
+// sees it.
+type Record struct {
+	ID        int64 // event id in the store (0 for a new one)
+	SourceID  string
+	Organizer string // normalised organiser name (may be empty)
+	OwnSite   bool   // this source is the organiser's own site (wins in merges)
+	URL       string
+	Draft     event.Draft // description with boilerplate already stripped
+}
+
+// maxSpanDays caps how many days an all-day multi-day event covers for
+// matching: a "runs all semester" exhibition must not block-match everything.
+const maxSpanDays = 31
+
+// features is what Compare needs of a record, computed once (on Index.Add)
+// so that comparing two records allocates nothing.
+type features struct {
+	day, lastDay int32 // civil day numbers (Berlin) of start and, for multi-day events, end
+	minute       int16 // minute of day of the start, -1 when unknown (all-day)
+	noDate       bool
+
+	onlineOnly bool
+	hybrid     bool
+	region     string
+	city       string   // folded
+	postal     string   // digits only
+	street     string   // folded
+	venue      []uint32 // hashed venue words, sorted
+
+	tokens    []token
+	tokWeight float32
+	tri       []uint32
+	desc      []uint32 // bottom-k sketch of description shingles
+	ctx       []uint32 // stems of the content words of title and description
+
+	org    string // normOrganizer, or "" when unknown
+	source string
+}
+
+func prepare(r Record) *features {
+	d := r.Draft
+	f := &features{
+		onlineOnly: d.Online == event.OnlineYes,
+		hybrid:     d.Online == event.OnlineHybrid,
+		region:     d.Place.Region,
+		city:       fold(d.Place.City),
+		postal:     digits(d.Place.PostalCode),
+		street:     fold(d.Place.Street),
+		org:        normOrganizer(r.Organizer),
+		source:     r.SourceID,
+	}
+	if f.org == "" {
+		f.org = normOrganizer(d.Organizer)
+	}
+	f.setTime(d)
+	f.venue = venueWords(d.Place.Venue, d.Place.City)
+	tw := titleWords(d.Title, d.Place.City)
+	f.tokens = titleTokens(tw)
+	for _, t := range f.tokens {
+		f.tokWeight += t.w
+	}
+	f.tri = trigrams(tw)
+	f.desc = shingleSketch(d.Description)
+	f.ctx = contextWords(d.Title, d.Description)
+	return f
+}
+
+func (f *features) setTime(d event.Draft) {
+	if d.Start.IsZero() {
+		f.noDate = true
+		f.minute = -1
+		return
+	}
+	start := d.Start.In(event.Berlin)
+	f.day = civilDay(start)
+	f.lastDay = f.day
+	f.minute = -1
+	if !d.AllDay {
+		f.minute = int16(start.Hour()*60 + start.Minute())
+	}
+	if !d.End.IsZero() {
+		if last := civilDay(d.End.In(event.Berlin)); last > f.day {
+			f.lastDay = min(last, f.day+maxSpanDays-1)
+		}
+	}
+}
+
+// multiDay reports whether the record spans more than its start day.
+func (f *features) multiDay() bool { return f.lastDay > f.day }
+
+// civilDay numbers the calendar day of t (in t's location) from 1970-01-01.
+func civilDay(t time.Time) int32 {
+	y, m, d := t.Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if '0' <= r && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// venueAbbrev spells out abbreviations common in venue names.
+var venueAbbrev = map[string]string{
+	"vhs": "volkshochschule", "str": "strasse", "bgh": "buergerhaus", "soziokult": "soziokulturelles",
+	"kulturzentr": "kulturzentrum", "gemeindezentr": "gemeindezentrum", "uni": "universitaet",
+}
+
+// venueWords hashes the meaningful words of a venue name; the city is left
+// out so "WERK 2 – Kulturfabrik Leipzig" and "Werk 2" share all their words.
+func venueWords(venue, city string) []uint32 {
+	drop := map[string]bool{}
+	for _, w := range words(city) {
+		drop[w] = true
+	}
+	var out []uint32
+	for _, w := range words(venue) {
+		if stopWords[w] || drop[w] || (len(w) < 2 && !isNumber(w)) {
+			continue
+		}
+		if long, ok := venueAbbrev[w]; ok {
+			w = long
+		}
+		out = append(out, hash32(w))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

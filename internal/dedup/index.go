@@ -1,0 +1,118 @@
+package dedup
+
+import "sync"
+
+// Index is an in-memory blocking index for incremental matching: each record
+// is prepared once on Add and filed under every day it covers, so Match only
+// scores records that could be the same event. The store does the same
+// blocking in SQL; Index serves tests, tools and the benchmarks.
+//
+// Blocking: the spec's "start date ±1 day" window is narrowed to the days
+// that can produce Same under the hard rules, i.e. the record's own start
+// day and, for multi-day events, the days of its span (a record on the day
+// before or after can only be Same through a multi-day span, which is filed
+// under each of its days). Where both regions are known and neither event
+// is online-only, other regions are skipped.
+//
+// An Index is safe for concurrent use.
+type Index struct {
+	mu    sync.RWMutex
+	recs  []Record
+	feats []features
+	alive []bool
+	byDay map[int32][]int32
+	byID  map[int64]int32
+	n     int // alive records
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{byDay: map[int32][]int32{}, byID: map[int64]int32{}}
+}
+
+// Len reports how many records the index holds.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.n
+}
+
+// Add files r. A record with the ID of one already held replaces it (a
+// re-crawl changed the event); records with ID 0 are always added.
+func (ix *Index) Add(r Record) {
+	f := prepare(r)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if r.ID != 0 {
+		if old, ok := ix.byID[r.ID]; ok {
+			ix.alive[old] = false
+			ix.n--
+		}
+	}
+	i := int32(len(ix.recs))
+	ix.recs = append(ix.recs, r)
+	ix.feats = append(ix.feats, *f)
+	ix.alive = append(ix.alive, true)
+	ix.n++
+	if r.ID != 0 {
+		ix.byID[r.ID] = i
+	}
+	if f.noDate {
+		return
+	}
+	for d := f.day; d <= f.lastDay; d++ {
+		ix.byDay[d] = append(ix.byDay[d], i)
+	}
+}
+
+// Remove drops the record with the given id; it reports whether there was one.
+func (ix *Index) Remove(id int64) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	i, ok := ix.byID[id]
+	if !ok {
+		return false
+	}
+	ix.alive[i] = false
+	ix.n--
+	delete(ix.byID, id)
+	return true
+}
+
+// Match returns the held record that is the same event as r with the
+// highest score, and the evidence; ok is false when there is none.
+func (ix *Index) Match(r Record) (Record, Evidence, bool) {
+	f := prepare(r)
+	if f.noDate {
+		return Record{}, Evidence{}, false
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	best := int32(-1)
+	var bp parts
+	for d := f.day; d <= f.lastDay; d++ {
+		for _, i := range ix.byDay[d] {
+			if !ix.alive[i] {
+				continue
+			}
+			c := &ix.feats[i]
+			if d != max(c.day, f.day) { // already seen under an earlier day of both spans
+				continue
+			}
+			if c.region != "" && f.region != "" && c.region != f.region && !c.onlineOnly && !f.onlineOnly {
+				continue
+			}
+			p := score(f, c, true)
+			if p.verdict != Same {
+				continue
+			}
+			if best < 0 || better(&p, ix.recs[i], &bp, ix.recs[best]) {
+				best, bp = i, p
+			}
+		}
+	}
+	if best < 0 {
+		return Record{}, Evidence{}, false
+	}
+	return ix.recs[best], evidence(f, &ix.feats[best], &bp), true
+}
