@@ -76,9 +76,9 @@ const (
 // for the one it returns.
 type parts struct {
 	tokJ, tokO, tok, tri, ctx, title float64
-	time, place, desc           float64
-	hasDesc                     bool
-	score                       float64
+	time, place, desc                float64
+	hasDesc                          bool
+	score                            float64
 
 	noDate        bool
 	dayConflict   bool
