@@ -262,14 +262,11 @@ type dateExpr struct {
 // dateExpr matches a single date or day lists and ranges that share a month:
 // "15. – 28. März 2021", "vom 15.-28. März", "27. und 28. März", "27./28.3.",
 // "12.-16.04.2021". Day-only items take month and year from the final date.
-func (p *parser) dateExpr(i int) (dateExpr, bool) {
-	var e dateExpr
-	e.first = i
-	type dayItem struct{ d, wd, first, end int }
-	var days [maxItems - 1]dayItem
+func (p *parser) dateExpr(i int, e *dateExpr) bool {
+	e.n, e.isRange, e.first, e.end = 0, false, i, 0
 	nd, j := 0, i
 	kind := connNone
-	for nd < len(days) {
+	for nd < maxItems-1 {
 		d, wd, k, ok := p.dayOnly(j)
 		if !ok {
 			break
@@ -278,20 +275,20 @@ func (p *parser) dateExpr(i int) (dateExpr, bool) {
 		if c == connNone || (kind != connNone && c != kind) || (c == connRange && nd > 0) {
 			break
 		}
-		days[nd] = dayItem{d, wd, j, k}
+		e.items[nd] = dateLit{d: d, wd: wd, first: j, end: k}
 		nd++
 		kind, j = c, k2
 	}
 	last, ok := p.single(j)
 	if !ok {
-		return e, false // "10. und 11. Klasse" names no date
+		return false // "10. und 11. Klasse" names no date
 	}
 	for k := 0; k < nd; k++ {
-		e.items[k] = dateLit{d: days[k].d, m: last.m, y: last.y, wd: days[k].wd, first: days[k].first, end: days[k].end}
+		e.items[k].m, e.items[k].y = last.m, last.y
 	}
 	e.items[nd] = last
 	e.n = nd + 1
 	e.isRange = kind == connRange
 	e.end = last.end
-	return e, true
+	return true
 }

@@ -1,7 +1,7 @@
 package dates
 
 import (
-	"sort"
+	"slices"
 	"sync"
 	"time"
 )
@@ -42,26 +42,37 @@ type builder struct {
 	recs   []rec
 	groups []groupRef
 	loose  []looseTime
-	stop   int // token after the previous expression: cue words are not looked for before it
+	stop   int   // token after the previous expression: cue words are not looked for before it
+	g      group // the expression being matched (large: kept here, not on each call's stack)
 }
 
-var tokPool = sync.Pool{New: func() any { s := make([]token, 0, 512); return &s }}
+// state is everything one Extract call needs besides its result. Pooled:
+// the tokens and the expression scratch space would otherwise be allocated
+// for every announcement.
+type state struct {
+	p parser
+	b builder
+}
+
+var statePool = sync.Pool{New: func() any { return &state{p: parser{t: make([]token, 0, 512)}} }}
 
 // extract runs the grammar over text. In parse mode a time without any date
 // is placed on ref's day (Parse of a "Zeit:" field); Extract does not guess.
 func extract(text string, ref time.Time, parseMode bool) []Occurrence {
-	bufp := tokPool.Get().(*[]token)
-	p := &parser{s: text, t: tokenize(text, *bufp), ref: civilOf(ref)}
-	b := builder{p: p}
+	st := statePool.Get().(*state)
+	p := &st.p
+	p.s, p.t, p.ref = text, tokenize(text, p.t), civilOf(ref)
+	b := &st.b
+	b.p, b.recs, b.groups, b.loose, b.stop = p, b.recs[:0], b.groups[:0], b.loose[:0], 0
 	b.scan()
 	b.attachLoose()
 	if parseMode && len(b.groups) == 0 && !ref.IsZero() {
 		b.onRefDay()
 	}
 	out := b.finish()
-	if cap(p.t) <= 1<<16 {
-		*bufp = p.t[:0]
-		tokPool.Put(bufp)
+	p.s = ""
+	if cap(p.t) <= 1<<16 && cap(b.recs) <= 1<<12 { // don't keep the buffers of a giant text alive
+		statePool.Put(st)
 	}
 	return out
 }
@@ -83,9 +94,9 @@ func (b *builder) scan() {
 				continue
 			}
 		}
-		if t.kind == tNum || (t.kind == tWord && k.isWeekday()) {
-			if g, ok := p.group(i); ok {
-				i = b.addGroup(g)
+		if (t.kind == tNum && (t.ndig <= 2 || t.ndig == 4)) || (t.kind == tWord && k.isWeekday()) {
+			if p.group(i, &b.g) {
+				i = b.addGroup(&b.g)
 				continue
 			}
 		}
@@ -114,7 +125,7 @@ func (b *builder) newGroup(from, to int, isRange bool) int {
 }
 
 // addGroup resolves the years of a date expression and records its occurrences.
-func (b *builder) addGroup(g group) int {
+func (b *builder) addGroup(g *group) int {
 	kind := b.p.kindBefore(g.first, b.stop)
 	days, valid, guessed, wdBad := b.resolveYears(g.items[:g.n])
 	b.stop = g.to
@@ -482,7 +493,7 @@ func (b *builder) finish() []Occurrence {
 			out = append(out, o)
 		}
 	}
-	sort.SliceStable(out, func(x, y int) bool { return out[x].Span[0] < out[y].Span[0] })
+	slices.SortStableFunc(out, func(x, y Occurrence) int { return x.Span[0] - y.Span[0] })
 	return out
 }
 

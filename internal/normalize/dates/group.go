@@ -4,36 +4,32 @@ package dates
 // date, a list of dates sharing their times ("am 27. und 28. März um 10:00
 // Uhr"), or a range ("vom 22. Jul 2019 - 16:00 bis 1. Aug 2019 - 20:00").
 type group struct {
-	items   [maxItems]dateLit
-	n       int
-	isRange bool       // items[0]..items[1] is one occurrence
-	tA      timesFound // times for the first item, or for all items of a list
-	tB      timesFound // times written after the end of a range
-	first   int        // first token
-	to      int        // token after the last one of the expression
+	dateExpr            // the dates; first is the first token
+	tA       timesFound // times for the first item, or for all items of a list
+	tB       timesFound // times written after the end of a range
+	to       int        // token after the last one of the expression
 }
 
 // group matches a date expression at token i, then the times written with it
 // and, for a single date, a range to a second date.
-func (p *parser) group(i int) (group, bool) {
-	e, ok := p.dateExpr(i)
-	if !ok {
-		return group{}, false
+func (p *parser) group(i int, g *group) bool {
+	if !p.dateExpr(i, &g.dateExpr) {
+		return false
 	}
-	g := group{items: e.items, n: e.n, isRange: e.isRange, first: i, to: e.end}
+	g.tA, g.tB, g.to = timesFound{}, timesFound{}, g.end
 	if g.n == 1 && !g.isRange {
-		if p.rangeTo(&g) {
-			return g, true
+		if p.rangeTo(g) {
+			return true
 		}
 		if !g.items[0].hasClock {
-			p.listOf(&g)
+			p.listOf(g)
 		}
 	}
 	if !g.items[0].hasClock {
 		g.tA = p.window(g.to, 6)
 		g.to = max(g.to, g.tA.to)
 	}
-	return g, true
+	return true
 }
 
 // rangeTo extends a single date into a range: "22. Jul 2019 - 16:00 bis 1.
@@ -51,8 +47,8 @@ func (p *parser) rangeTo(g *group) bool {
 	if c != connRange || p.newline(k2) {
 		return false
 	}
-	e2, ok := p.dateExpr(k2)
-	if !ok || e2.n != 1 {
+	e2 := &p.scratch
+	if !p.dateExpr(k2, e2) || e2.n != 1 {
 		return false
 	}
 	g.items[1] = e2.items[0]
@@ -73,8 +69,8 @@ func (p *parser) listOf(g *group) {
 		if c != connList || p.newline(k) {
 			return
 		}
-		e, ok := p.dateExpr(k)
-		if !ok || e.isRange || e.items[0].hasClock {
+		e := &p.scratch
+		if !p.dateExpr(k, e) || e.isRange || e.items[0].hasClock {
 			return
 		}
 		for x := 0; x < e.n && g.n < maxItems; x++ {

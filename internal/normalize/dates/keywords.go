@@ -90,6 +90,7 @@ const (
 )
 
 // keywords maps folded spellings to keyword IDs (see scanWord for folding).
+// It is the source for kwTable, which the tokenizer actually reads.
 var keywords = map[string]kwID{
 	"januar": kwJan, "jan": kwJan, "janner": kwJan, "jaenner": kwJan, "january": kwJan,
 	"februar": kwFeb, "feb": kwFeb, "febr": kwFeb, "february": kwFeb,
@@ -180,4 +181,52 @@ func (k kwID) ordinal() int {
 		return -2
 	}
 	return 0
+}
+
+// kwTable is an open-addressing hash table of the keywords, FNV-1a hashed.
+// Every word of every text is looked up, and Go's map hashing was a third of
+// Extract's time; this table is probed with the hash scanWord computes anyway.
+const (
+	kwTableBits = 10
+	fnvOffset   = 2166136261
+	fnvPrime    = 16777619
+)
+
+type kwSlot struct {
+	key string
+	id  kwID
+}
+
+var kwTable = buildKwTable()
+
+func buildKwTable() *[1 << kwTableBits]kwSlot {
+	var t [1 << kwTableBits]kwSlot
+	for k, id := range keywords {
+		if len(k) > maxWord {
+			panic("dates: keyword longer than maxWord: " + k)
+		}
+		h := uint32(fnvOffset)
+		for x := 0; x < len(k); x++ {
+			h = (h ^ uint32(k[x])) * fnvPrime
+		}
+		for idx := h & (1<<kwTableBits - 1); ; idx = (idx + 1) & (1<<kwTableBits - 1) {
+			if t[idx].key == "" {
+				t[idx] = kwSlot{k, id}
+				break
+			}
+		}
+	}
+	return &t
+}
+
+func lookupKeyword(w []byte, h uint32) kwID {
+	for idx := h & (1<<kwTableBits - 1); ; idx = (idx + 1) & (1<<kwTableBits - 1) {
+		slot := &kwTable[idx]
+		if slot.key == "" {
+			return kwNone
+		}
+		if slot.key == string(w) {
+			return slot.id
+		}
+	}
 }

@@ -8,6 +8,11 @@ type parser struct {
 	s   string
 	t   []token
 	ref civil
+
+	// Scratch space for rules that look ahead at a second date expression
+	// (ranges, lists) and for probing whether a date starts somewhere; kept
+	// here because a dateExpr is large and rules run at every token.
+	scratch, probe dateExpr
 }
 
 func (p *parser) kw(i int) kwID {

@@ -203,15 +203,14 @@ func (p *parser) window(j, maxSkip int) timesFound {
 // startsDate reports that a date expression or a recurrence starts at token i.
 func (p *parser) startsDate(i int) bool {
 	t := p.t[i]
-	if t.kind == tNum || kwID(t.val).isWeekday() && t.kind == tWord {
-		if _, ok := p.dateExpr(i); ok {
-			return true
-		}
+	switch {
+	case t.kind == tNum:
+		return (t.ndig <= 2 || t.ndig == 4) && p.dateExpr(i, &p.probe)
+	case t.kind != tWord || t.val == int32(kwNone):
+		return false
+	case kwID(t.val).isWeekday() && p.dateExpr(i, &p.probe):
+		return true
 	}
-	if t.kind == tWord {
-		if _, ok := p.recurrence(i); ok {
-			return true
-		}
-	}
-	return false
+	_, ok := p.recurrence(i)
+	return ok
 }

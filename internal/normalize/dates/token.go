@@ -137,50 +137,56 @@ func asciiPunct(c byte) byte {
 // scanWord reads the word starting at s[i] and looks it up as a keyword. The
 // word is lower-cased and folded (ä→a, ö→o, ü→u, ß→ss) into a small stack
 // buffer so that "März", "MÄRZ" and "Marz" meet the same table entry without
-// allocating; "Maerz"-style spellings have their own entries.
+// allocating; "Maerz"-style spellings have their own entries. The hash for
+// the keyword table is computed while folding, so each word is read once.
 func scanWord(s string, i int) (end int, kw kwID) {
 	var buf [maxWord]byte
-	n, fits := 0, true
-	put := func(b byte) {
-		if n < maxWord {
-			buf[n] = b
-			n++
-		} else {
-			fits = false
-		}
-	}
+	n, fits, h := 0, true, uint32(fnvOffset)
 	j := i
 	for j < len(s) {
 		c := s[j]
+		var f0, f1 byte // folded bytes (f1 only for ß)
+		size := 1
 		if c < utf8.RuneSelf {
 			if !isASCIILetter(c) {
 				break
 			}
-			put(c | 0x20)
-			j++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[j:])
-		if r == utf8.RuneError || !unicode.IsLetter(r) {
-			break
-		}
-		switch r {
-		case 'ä', 'Ä':
-			put('a')
-		case 'ö', 'Ö':
-			put('o')
-		case 'ü', 'Ü':
-			put('u')
-		case 'ß', 'ẞ':
-			put('s')
-			put('s')
-		default:
-			fits = false // a letter no keyword has
+			f0 = c | 0x20
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[j:])
+			if r == utf8.RuneError || !unicode.IsLetter(r) {
+				break
+			}
+			switch r {
+			case 'ä', 'Ä':
+				f0 = 'a'
+			case 'ö', 'Ö':
+				f0 = 'o'
+			case 'ü', 'Ü':
+				f0 = 'u'
+			case 'ß', 'ẞ':
+				f0, f1 = 's', 's'
+			default:
+				fits = false // a letter no keyword has
+			}
 		}
 		j += size
+		for _, b := range [2]byte{f0, f1} {
+			if b == 0 || !fits {
+				continue
+			}
+			if n == maxWord {
+				fits = false
+				break
+			}
+			buf[n] = b
+			n++
+			h = (h ^ uint32(b)) * fnvPrime
+		}
 	}
 	if !fits || n == 0 {
 		return j, kwNone
 	}
-	return j, keywords[string(buf[:n])]
+	return j, lookupKeyword(buf[:n], h)
 }
