@@ -11,68 +11,82 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/event"
 )
 
-// Meta tags that carry the page's publication date, by how much we trust
-// them: Open Graph article dates first, then Dublin Core and plain "date".
-var publishedMeta = map[string]int{
-	"article:published_time": 1, "og:article:published_time": 1, "og:published_time": 1,
-	"date": 2, "dc.date": 2, "dc.date.issued": 2, "dc.date.created": 2, "dcterms.date": 2,
-	"dcterms.issued": 2, "dcterms.created": 2, "datepublished": 2, "pubdate": 2, "publishdate": 2,
-}
+// Meta tags that carry the page's publication date: Open Graph article
+// dates name the article itself; Dublin Core and plain "date" often date
+// the CMS page around it, so they rank below the article's own markup.
+var (
+	articleMeta = map[string]bool{"article:published_time": true, "og:article:published_time": true, "og:published_time": true}
+	pageMeta    = map[string]bool{
+		"date": true, "dc.date": true, "dc.date.issued": true, "dc.date.created": true, "dcterms.date": true,
+		"dcterms.issued": true, "dcterms.created": true, "pubdate": true, "publishdate": true,
+	}
+)
 
-// publishedTime finds a <time> that dates the article rather than the event:
+// headerTime finds a <time> that dates the article rather than the event:
 // WordPress "posted on", a time in the article header, HTML5 pubdate.
-const publishedTime = `time.published[datetime], time.entry-date[datetime], time[pubdate][datetime],` +
-	`[itemprop=datePublished][datetime], [itemprop=datePublished][content], .entry-meta time[datetime],` +
-	`.entry-header time[datetime], article header time[datetime], .article-header time[datetime],` +
-	`.news-list-date time[datetime], .news-single-item time[datetime]`
+const headerTime = `time.published[datetime], time.entry-date[datetime], time[pubdate][datetime],` +
+	`.entry-meta time[datetime], .entry-header time[datetime], article header time[datetime],` +
+	`.article-header time[datetime], .post-meta time[datetime]`
 
 var urlDate = regexp.MustCompile(`/((?:19|20)\d\d)/(\d\d?)/(\d\d?)(?:/|$)`)
 
 // publishedDate is the page's own publication date (YYYY-MM-DD), the
 // reference for dates written without a year; "" when the page does not say.
-// Sources in order: article:published_time and similar meta, JSON-LD
-// datePublished, a <time> in the article header, a date in the URL path.
+// Sources in order: article:published_time (Open Graph), JSON-LD
+// datePublished, microdata datePublished, <meta name="date"> and Dublin
+// Core, a <time> in the article header, a date in the URL path.
 func (hp *htmlPage) publishedDate() string {
-	if hp.publishedDone {
-		return hp.published
+	if !hp.publishedDone {
+		hp.published, hp.publishedDone = hp.findPublished(), true
 	}
-	hp.publishedDone = true
-	best, bestRank := "", 99
-	hp.doc.Find("meta[content]").Each(func(_ int, s *goquery.Selection) {
-		for _, key := range []string{"property", "name", "itemprop"} {
-			k, _ := s.Attr(key)
-			if rank, ok := publishedMeta[strings.ToLower(strings.TrimSpace(k))]; ok && rank < bestRank {
-				if d := isoDay(s.AttrOr("content", "")); d != "" {
-					best, bestRank = d, rank
-				}
-			}
-		}
-	})
-	if bestRank == 1 {
-		hp.published = best
-		return best
-	}
-	if d := ldDatePublished(hp.ld); d != "" {
-		hp.published = d
+	return hp.published
+}
+
+func (hp *htmlPage) findPublished() string {
+	if d := hp.metaDate(articleMeta); d != "" {
 		return d
 	}
-	if best != "" {
-		hp.published = best
-		return best
+	if d := ldDatePublished(hp.ld); d != "" {
+		return d
 	}
-	hp.doc.Find(publishedTime).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+	if d := hp.attrDate("[itemprop=datePublished]"); d != "" {
+		return d
+	}
+	if d := hp.metaDate(pageMeta); d != "" {
+		return d
+	}
+	if d := hp.attrDate(headerTime); d != "" {
+		return d
+	}
+	return pathDate(hp.final)
+}
+
+// metaDate reads the first <meta> named in keys (by name or property).
+func (hp *htmlPage) metaDate(keys map[string]bool) string {
+	var day string
+	hp.doc.Find("meta[content]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		for _, attr := range []string{"property", "name"} {
+			if k, ok := s.Attr(attr); ok && keys[strings.ToLower(strings.TrimSpace(k))] {
+				day = isoDay(s.AttrOr("content", ""))
+			}
+		}
+		return day == ""
+	})
+	return day
+}
+
+// attrDate reads the datetime (or content) of the first matching element.
+func (hp *htmlPage) attrDate(sel string) string {
+	var day string
+	hp.doc.Find(sel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
 		v, ok := s.Attr("datetime")
 		if !ok {
 			v = s.AttrOr("content", "")
 		}
-		best = isoDay(v)
-		return best == ""
+		day = isoDay(v)
+		return day == ""
 	})
-	if best == "" {
-		best = pathDate(hp.final)
-	}
-	hp.published = best
-	return best
+	return day
 }
 
 // pathDate reads a WordPress-style permalink date: /2019/06/10/.
