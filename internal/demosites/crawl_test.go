@@ -232,7 +232,7 @@ func TestDemoSourcesMatchMirror(t *testing.T) {
 			status: map[string]int{ServerErrorPath: 500}},
 		{id: "dsm-sachsen", lists: 2, details: 8,
 			found: map[string]int{"title": 8, "body": 8}},
-		{id: "adb-sachsen", lists: 10, details: 0, items: 11,
+		{id: "adb-sachsen", lists: 9, details: 0, items: 11,
 			found: map[string]int{"title": 11, "body": 11, "date": 11, "place": 11}},
 		{id: "buendnis-leipzig", lists: 2, details: 9,
 			found:  map[string]int{"title": 7, "body": 7},
