@@ -159,37 +159,24 @@ func parseContentLine(line string, n int) (icalProp, error) {
 		}
 		key := strings.ToUpper(line[:eq])
 		line = line[eq+1:]
-		var val string
-		if strings.HasPrefix(line, `"`) {
-			end := strings.IndexByte(line[1:], '"')
-			if end < 0 {
-				return p, fmt.Errorf("%s: unterminated quoted parameter", p.name)
+		var vals []string
+		for {
+			var val string
+			var err error
+			if val, line, err = paramValue(line); err != nil {
+				return p, fmt.Errorf("%s: %w", p.name, err)
 			}
-			val, line = line[1:end+1], line[end+2:]
-		} else {
-			end := strings.IndexAny(line, ";:")
-			if end < 0 {
-				return p, fmt.Errorf("%s: no value", p.name)
+			vals = append(vals, val)
+			if !strings.HasPrefix(line, ",") {
+				break
 			}
-			val, line = line[:end], line[end:]
+			line = line[1:]
 		}
 		if p.params == nil {
 			p.params = map[string]string{}
 		}
 		if _, dup := p.params[key]; !dup {
-			first, _, _ := strings.Cut(val, ",")
-			if key == "CN" || key == "TZID" {
-				first = val // may contain commas: CN="Verein, e.V."
-			}
-			p.params[key] = first
-		}
-		// skip further values of a list parameter (a,"b",c)
-		for strings.HasPrefix(line, ",") {
-			end := strings.IndexAny(line[1:], ";:")
-			if end < 0 {
-				return p, fmt.Errorf("%s: no value", p.name)
-			}
-			line = line[end+1:]
+			p.params[key] = vals[0]
 		}
 		i = 0
 		if line == "" {
@@ -198,6 +185,23 @@ func parseContentLine(line string, n int) (icalProp, error) {
 	}
 	p.value = line[i+1:]
 	return p, nil
+}
+
+// paramValue reads one parameter value, quoted or not, and returns the rest
+// of the line from the character after it (";", ":" or ",").
+func paramValue(line string) (val, rest string, err error) {
+	if strings.HasPrefix(line, `"`) {
+		end := strings.IndexByte(line[1:], '"')
+		if end < 0 {
+			return "", "", errors.New("unterminated quoted parameter")
+		}
+		return line[1 : end+1], line[end+2:], nil
+	}
+	end := strings.IndexAny(line, ";:,")
+	if end < 0 {
+		return "", "", errors.New("no value")
+	}
+	return line[:end], line[end:], nil
 }
 
 // unescapeText decodes TEXT values: \\ \; \, \n \N.

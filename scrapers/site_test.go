@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -210,4 +211,13 @@ func crawlSite(t *testing.T, src config.Source, opt Options) crawlResult {
 
 func configFields(item, title, body, date, place string) config.Fields {
 	return config.Fields{Item: item, Title: title, Body: body, Date: date, Place: place}
+}
+
+// dump renders a value for failure messages, pointers followed.
+func dump(v any) string {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
 }
