@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/treffpunkt/treffpunkt/internal/event"
 )
 
@@ -73,25 +75,30 @@ func SetNormalizeError(ctx context.Context, db DB, itemID int64, msg string) err
 	return nil
 }
 
-// MarkItemsVanished marks items that a complete crawl no longer found. Their
+// MarkItemsVanished marks items that a complete crawl no longer found. It returns how many items it marked and the events it flagged. Their
 // events are marked vanished only when no live item backs them any more:
 // nothing is deleted, staff decide.
-func MarkItemsVanished(ctx context.Context, db DB, ids []int64) (int, error) {
+func MarkItemsVanished(ctx context.Context, db DB, ids []int64) (items int, events []int64, err error) {
 	if len(ids) == 0 {
-		return 0, nil
+		return 0, nil, nil
 	}
 	tag, err := db.Exec(ctx, `UPDATE items SET vanished_at = now() WHERE id = ANY($1) AND vanished_at IS NULL`, ids)
 	if err != nil {
-		return 0, fmt.Errorf("mark items vanished: %w", err)
+		return 0, nil, fmt.Errorf("mark items vanished: %w", err)
 	}
-	_, err = db.Exec(ctx, `
+	rows, err := db.Query(ctx, `
 		UPDATE events e SET vanished_at = now(), updated_at = now(), sequence = sequence + 1
 		WHERE e.vanished_at IS NULL
 		  AND e.id IN (SELECT event_id FROM event_items WHERE item_id = ANY($1))
 		  AND NOT EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
-		                  WHERE ei.event_id = e.id AND i.vanished_at IS NULL)`, ids)
+		                  WHERE ei.event_id = e.id AND i.vanished_at IS NULL)
+		RETURNING e.id`, ids)
 	if err != nil {
-		return 0, fmt.Errorf("mark events vanished: %w", err)
+		return 0, nil, fmt.Errorf("mark events vanished: %w", err)
 	}
-	return int(tag.RowsAffected()), nil
+	events, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return 0, nil, fmt.Errorf("mark events vanished: %w", err)
+	}
+	return int(tag.RowsAffected()), events, nil
 }
