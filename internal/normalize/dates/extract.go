@@ -127,6 +127,9 @@ func (b *builder) newGroup(from, to int, isRange bool) int {
 // addGroup resolves the years of a date expression and records its occurrences.
 func (b *builder) addGroup(g *group) int {
 	kind := b.p.kindBefore(g.first, b.stop)
+	if kind == KindEvent && b.p.pastAfter(g.to) {
+		kind = KindMention
+	}
 	days, valid, guessed, wdBad := b.resolveYears(g.items[:g.n])
 	b.stop = g.to
 	if g.isRange && (!valid[0] || !valid[1] || days[1].before(days[0])) {
@@ -396,36 +399,47 @@ func (p *parser) kindBefore(first, stop int) Kind {
 	return KindEvent
 }
 
+// pastAfter reports "stattgefunden" within the four words after a date ("der
+// am 10. Juni stattgefundenen Konferenz"): a report of a past event.
+func (p *parser) pastAfter(end int) bool {
+	for k := end; k < len(p.t) && k < end+4; k++ {
+		if p.kw(k) == kwPast {
+			return true
+		}
+		if p.sentenceEnd(k) || p.newline(k) {
+			return false
+		}
+	}
+	return false
+}
+
 // attachLoose gives times written apart from any date ("Am 3. Mai treffen
 // wir uns. Beginn 18 Uhr.") to the nearest date expression on the same line:
 // the one before within 200 bytes, else the one after within 60 bytes.
+// Loose times and groups are both in text order, so one forward pointer
+// finds the neighbours: linear, not loose×groups.
 func (b *builder) attachLoose() {
 	p := b.p
+	next := 0 // first group starting at or after the current loose time
 	for _, lt := range b.loose {
+		for next < len(b.groups) && b.groups[next].from < lt.ts.to {
+			next++
+		}
 		gi := -1
-		for x := len(b.groups) - 1; x >= 0; x-- {
-			g := b.groups[x]
-			if g.to > lt.ts.from {
-				continue
-			}
-			if g.to > 0 && int(p.t[lt.ts.from].start-p.t[g.to-1].end) <= 200 && !p.lineBreakIn(g.to, lt.ts.from) {
-				gi = x
-			}
-			break
-		}
-		if gi < 0 {
-			for x := range b.groups {
-				g := b.groups[x]
-				if g.from < lt.ts.to {
-					continue
-				}
-				if int(p.t[g.from].start-p.t[lt.ts.to-1].end) <= 60 && !p.lineBreakIn(lt.ts.to, g.from) {
-					gi = x
-				}
-				break
+		// The group before: the last one starting before the time; it must also end before it.
+		if prev := next - 1; prev >= 0 {
+			g := b.groups[prev]
+			if g.to <= lt.ts.from && g.to > 0 && int(p.t[lt.ts.from].start-p.t[g.to-1].end) <= 200 && !p.lineBreakIn(g.to, lt.ts.from) {
+				gi = prev
 			}
 		}
-		if gi < 0 || b.groups[gi].lo == b.groups[gi].hi {
+		if gi < 0 && next < len(b.groups) {
+			g := b.groups[next]
+			if int(p.t[g.from].start-p.t[lt.ts.to-1].end) <= 60 && !p.lineBreakIn(lt.ts.to, g.from) {
+				gi = next
+			}
+		}
+		if gi < 0 || b.groups[gi].lo == b.groups[gi].hi || b.recs[b.groups[gi].lo].kind == KindMention {
 			continue
 		}
 		f := timesFound{}
@@ -433,9 +447,6 @@ func (b *builder) attachLoose() {
 			f.doors, f.hasDoors = lt.ts, true
 		} else {
 			f.ev, f.hasEv = lt.ts, true
-		}
-		if b.recs[b.groups[gi].lo].kind == KindMention {
-			continue
 		}
 		b.applyTimes(gi, f, true)
 	}

@@ -87,6 +87,7 @@ const (
 	kwSpaetestens // spätestens
 	kwLaeuft      // läuft, Laufzeit
 	kwStand       // Stand, veröffentlicht, aktualisiert … (a date about the page, not the event)
+	kwPast        // stattgefunden(en): the date of something that already took place
 )
 
 // keywords maps folded spellings to keyword IDs (see scanWord for folding).
@@ -157,6 +158,8 @@ var keywords = map[string]kwID{
 	"stand": kwStand, "veroffentlicht": kwStand, "veroeffentlicht": kwStand,
 	"aktualisiert": kwStand, "erstellt": kwStand, "gegrundet": kwStand, "gegruendet": kwStand,
 	"geboren": kwStand, "verstorben": kwStand,
+	"stattgefunden": kwPast, "stattgefundene": kwPast, "stattgefundenen": kwPast,
+	"stattgefundener": kwPast, "stattgefundenes": kwPast,
 }
 
 func (k kwID) isMonth() bool      { return k >= kwJan && k <= kwDec }
