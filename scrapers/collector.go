@@ -115,7 +115,7 @@ func newCollector(ctx context.Context, src config.Source, opt Options, guard dia
 	// included; each attempt has its own, shorter deadline in fetchTransport.
 	c.SetRequestTimeout(time.Duration(retries+1)*timeout + backoff<<retries + maxRetryAfter)
 	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
-		if len(via) >= maxRedirects {
+		if len(via) > maxRedirects { // via holds the requests made so far
 			return fmt.Errorf("%w: stopped after %d", ErrTooManyRedirects, maxRedirects)
 		}
 		if s := siteOf(req.URL.Host); s != site {
