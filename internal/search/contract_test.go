@@ -13,6 +13,7 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/search/searchtest"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -88,7 +89,7 @@ func TestContract(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			s, db := b.new(t)
-			ids := seed(t, db)
+			ids := searchtest.Seed(t, db)
 			syncAll(t, s, db)
 			t.Run("filters", func(t *testing.T) { testFilters(t, s, ids) })
 			t.Run("text", func(t *testing.T) { testText(t, s, ids) })
@@ -99,7 +100,7 @@ func TestContract(t *testing.T) {
 		t.Run(b.name+"/cursor stable under inserts", func(t *testing.T) {
 			t.Parallel()
 			s, db := b.new(t)
-			ids := seed(t, db)
+			ids := searchtest.Seed(t, db)
 			syncAll(t, s, db)
 			testCursorStable(t, s, db, ids)
 		})
@@ -128,9 +129,9 @@ func testFilters(t *testing.T, s search.Searcher, ids map[string]int64) {
 		{"on site includes hybrid", search.Filter{Online: "no"}, "", []string{"mo-treffen", "gesundheit", "schulung", "oeffnung", "spoton", "anerkennung"}},
 		{"hybrid only", search.Filter{Online: "hybrid"}, "", []string{"gesundheit"}},
 		{"source", search.Filter{Sources: []string{"kulturbuero"}}, "", []string{"schulung", "oeffnung", "spoton"}},
-		{"to", search.Filter{To: ptr(at(15, 0, 0))}, "", []string{"wochen", "mo-treffen", "gesundheit", "schulung"}},
-		{"date range", search.Filter{From: ptr(at(15, 0, 0)), To: ptr(at(21, 0, 0))}, "", []string{"radio", "oeffnung", "spoton"}},
-		{"date range, source and online", search.Filter{From: ptr(at(11, 0, 0)), To: ptr(at(31, 0, 0)), Sources: []string{"saqsen"}, Online: "no"}, "", []string{"gesundheit", "anerkennung"}},
+		{"to", search.Filter{To: ptr(searchtest.At(15, 0, 0))}, "", []string{"wochen", "mo-treffen", "gesundheit", "schulung"}},
+		{"date range", search.Filter{From: ptr(searchtest.At(15, 0, 0)), To: ptr(searchtest.At(21, 0, 0))}, "", []string{"radio", "oeffnung", "spoton"}},
+		{"date range, source and online", search.Filter{From: ptr(searchtest.At(11, 0, 0)), To: ptr(searchtest.At(31, 0, 0)), Sources: []string{"saqsen"}, Online: "no"}, "", []string{"gesundheit", "anerkennung"}},
 		{"staff see unpublished", search.Filter{IncludeUnpublished: true, Regions: []string{"leipzig"}}, "", []string{"wochen", "mo-treffen", "entwurf", "gesundheit"}},
 		{"nothing", search.Filter{Regions: []string{"nordsachsen"}}, "", []string{}},
 	}
@@ -138,7 +139,7 @@ func testFilters(t *testing.T, s search.Searcher, ids map[string]int64) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := tc.f
 			if tc.name != "no lower bound includes the past" && f.From == nil {
-				f.From = ptr(ref)
+				f.From = ptr(searchtest.Ref)
 			}
 			res, err := s.Search(context.Background(), f, search.Page{First: 50}, tc.order)
 			if err != nil {
@@ -178,7 +179,7 @@ func testText(t *testing.T, s search.Searcher, ids map[string]int64) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := tc.f
-			f.Query, f.From = tc.q, ptr(ref)
+			f.Query, f.From = tc.q, ptr(searchtest.Ref)
 			res, err := s.Search(context.Background(), f, search.Page{First: 50}, tc.order)
 			if err != nil {
 				t.Fatal(err)
@@ -201,7 +202,7 @@ func testText(t *testing.T, s search.Searcher, ids map[string]int64) {
 }
 
 func testFacets(t *testing.T, s search.Searcher) {
-	res, err := s.Search(context.Background(), search.Filter{From: ptr(ref), Regions: []string{"leipzig"}}, search.Page{First: 1}, "")
+	res, err := s.Search(context.Background(), search.Filter{From: ptr(searchtest.Ref), Regions: []string{"leipzig"}}, search.Page{First: 1}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +219,7 @@ func testFacets(t *testing.T, s search.Searcher) {
 	if !reflect.DeepEqual(res.Facets, want) {
 		t.Errorf("facets\n got %+v\nwant %+v", res.Facets, want)
 	}
-	res, err = s.Search(context.Background(), search.Filter{From: ptr(ref), Languages: []string{"ar"}, Topics: []string{"health"}}, search.Page{First: 1}, "")
+	res, err = s.Search(context.Background(), search.Filter{From: ptr(searchtest.Ref), Languages: []string{"ar"}, Topics: []string{"health"}}, search.Page{First: 1}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +262,7 @@ func testInvalid(t *testing.T, s search.Searcher) {
 		{"garbage cursor", search.Filter{}, search.Page{After: "not-a-cursor!"}, ""},
 		{"unknown region", search.Filter{Regions: []string{"atlantis"}}, search.Page{}, ""},
 		{"unknown online mode", search.Filter{Online: "maybe"}, search.Page{}, ""},
-		{"to before from", search.Filter{From: ptr(at(10, 0, 0)), To: ptr(at(9, 0, 0))}, search.Page{}, ""},
+		{"to before from", search.Filter{From: ptr(searchtest.At(10, 0, 0)), To: ptr(searchtest.At(9, 0, 0))}, search.Page{}, ""},
 		{"unknown order", search.Filter{}, search.Page{}, "random"},
 	}
 	for _, tc := range bad {
@@ -270,11 +271,11 @@ func testInvalid(t *testing.T, s search.Searcher) {
 		}
 	}
 	// A cursor of one order is refused by another.
-	res, err := s.Search(ctx, search.Filter{From: ptr(ref)}, search.Page{First: 1}, search.StartAsc)
+	res, err := s.Search(ctx, search.Filter{From: ptr(searchtest.Ref)}, search.Page{First: 1}, search.StartAsc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Search(ctx, search.Filter{From: ptr(ref)}, search.Page{First: 1, After: res.EndCursor}, search.StartDesc); !errors.Is(err, search.ErrInvalid) {
+	if _, err := s.Search(ctx, search.Filter{From: ptr(searchtest.Ref)}, search.Page{First: 1, After: res.EndCursor}, search.StartDesc); !errors.Is(err, search.ErrInvalid) {
 		t.Errorf("cursor of another order: got %v, want ErrInvalid", err)
 	}
 }
@@ -283,7 +284,7 @@ func testInvalid(t *testing.T, s search.Searcher) {
 // gets exactly the single-page result.
 func testRelevancePages(t *testing.T, s search.Searcher) {
 	ctx := context.Background()
-	f := search.Filter{Query: "Migrant", From: ptr(ref)}
+	f := search.Filter{Query: "Migrant", From: ptr(searchtest.Ref)}
 	all, err := s.Search(ctx, f, search.Page{First: 50}, search.Relevance)
 	if err != nil {
 		t.Fatal(err)
@@ -316,7 +317,7 @@ func testRelevancePages(t *testing.T, s search.Searcher) {
 // cursor, and checks the next page continues where the first ended.
 func testCursorStable(t *testing.T, s search.Searcher, db store.DB, ids map[string]int64) {
 	ctx := context.Background()
-	f := search.Filter{From: ptr(ref)}
+	f := search.Filter{From: ptr(searchtest.Ref)}
 	p1, err := s.Search(ctx, f, search.Page{First: 3}, search.StartAsc)
 	if err != nil {
 		t.Fatal(err)
@@ -327,10 +328,10 @@ func testCursorStable(t *testing.T, s search.Searcher, db store.DB, ids map[stri
 	mk := func(key, title string, start time.Time) {
 		d := event.Draft{Title: title, Start: start, Online: event.OnlineNo, Languages: []string{"de"}, Topics: []string{"networking"},
 			Place: event.Place{City: "Leipzig", Region: "leipzig"}}
-		ids[key] = insert(t, db, "saqsen", "tp-"+key, "published", d)
+		ids[key] = searchtest.Insert(t, db, "saqsen", "tp-"+key, "published", d)
 	}
-	mk("neu-frueh", "Stammtisch der Vereine", at(5, 18, 0))
-	mk("neu-spaet", "Offenes Treffen im Café", at(15, 18, 0))
+	mk("neu-frueh", "Stammtisch der Vereine", searchtest.At(5, 18, 0))
+	mk("neu-spaet", "Offenes Treffen im Café", searchtest.At(15, 18, 0))
 	syncAll(t, s, db)
 	p2, err := s.Search(ctx, f, search.Page{First: 3, After: p1.EndCursor}, search.StartAsc)
 	if err != nil {

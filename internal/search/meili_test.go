@@ -18,6 +18,7 @@ import (
 
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/search/searchtest"
 )
 
 // meiliServer speaks the part of the Meilisearch HTTP API the adapter uses,
@@ -163,7 +164,7 @@ func TestMeiliSettingsAndDocuments(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	ids := seed(t, pool)
+	ids := searchtest.Seed(t, pool)
 	srv := newMeiliServer(t)
 	m, err := search.NewMeili(ctx, search.MeiliConfig{URL: srv.URL, BatchSize: 4}, pool)
 	if err != nil {
@@ -204,7 +205,7 @@ func TestMeiliSettingsAndDocuments(t *testing.T) {
 	a := docs[ids["anerkennung"]]
 	if a["status"] != "cancelled" || a["region"] != "goerlitz" || a["public"] != true ||
 		fmt.Sprint(a["source"]) != "[saqsen]" || fmt.Sprint(a["languages"]) != "[de ar fa]" ||
-		a["start"] != float64(at(24, 10, 0).Unix()) {
+		a["start"] != float64(searchtest.At(24, 10, 0).Unix()) {
 		t.Errorf("document %v", a)
 	}
 	if docs[ids["entwurf"]]["public"] != false {
@@ -226,7 +227,7 @@ func TestMeiliSearchRequest(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	ids := seed(t, pool)
+	ids := searchtest.Seed(t, pool)
 	srv := newMeiliServer(t)
 	m, err := search.NewMeili(ctx, search.MeiliConfig{URL: srv.URL}, pool)
 	if err != nil {
@@ -242,7 +243,7 @@ func TestMeiliSearchRequest(t *testing.T) {
 	}}
 	f := search.Filter{
 		Query: `Spot "on"`, Regions: []string{"leipzig"}, Languages: []string{"de", "ar"}, Topics: []string{"health"},
-		From: ptr(ref), Online: "yes", Sources: []string{`we"ird\source`},
+		From: ptr(searchtest.Ref), Online: "yes", Sources: []string{`we"ird\source`},
 	}
 	res, err := m.Search(ctx, f, search.Page{First: 2}, search.StartAsc)
 	if err != nil {
@@ -264,7 +265,7 @@ func TestMeiliSearchRequest(t *testing.T) {
 	if len(req.Queries) != 5 {
 		t.Fatalf("%d queries", len(req.Queries))
 	}
-	from := strconv.FormatInt(ref.Unix(), 10)
+	from := strconv.FormatInt(searchtest.Ref.Unix(), 10)
 	base := `(public = true) AND (end >= ` + from + `) AND (online IN ["yes", "hybrid"]) AND (source IN ["we\"ird\\source"])`
 	region, lang, topic := `(region IN ["leipzig"])`, `(languages IN ["de", "ar"])`, `(topics IN ["health"])`
 	wants := []struct{ filter, facet string }{
@@ -302,7 +303,7 @@ func TestMeiliSearchRequest(t *testing.T) {
 	if err := json.Unmarshal(srv.last("POST", "/multi-search"), &req); err != nil {
 		t.Fatal(err)
 	}
-	s, id := strconv.FormatInt(at(12, 18, 0).Unix(), 10), strconv.FormatInt(ids["gesundheit"], 10)
+	s, id := strconv.FormatInt(searchtest.At(12, 18, 0).Unix(), 10), strconv.FormatInt(ids["gesundheit"], 10)
 	keyset := `(start > ` + s + ` OR (start = ` + s + ` AND id > ` + id + `))`
 	if got := req.Queries[0].Filter; got != wants[0].filter+" AND "+keyset {
 		t.Errorf("next page filter\n got %s\nwant %s", got, wants[0].filter+" AND "+keyset)
@@ -338,7 +339,7 @@ func TestOutageMidUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := seed(t, pool) // the trigger queues every event
+	ids := searchtest.Seed(t, pool) // the trigger queues every event
 	d := &search.Drainer{Pool: pool, Index: m, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
 	fb := &search.Fallback{Primary: m, Postgres: search.NewPostgres(pool), Healthy: d.Healthy}
 
@@ -369,7 +370,7 @@ func TestOutageMidUpdate(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE events SET merged_into = $1 WHERE id = $2`, ids["mo-treffen"], ids["spoton"]); err != nil {
 		t.Fatal(err)
 	}
-	res, err := fb.Search(ctx, search.Filter{Query: "Sondersendung", From: ptr(ref)}, search.Page{}, "")
+	res, err := fb.Search(ctx, search.Filter{Query: "Sondersendung", From: ptr(searchtest.Ref)}, search.Page{}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +417,7 @@ func TestMeiliRebuildSwaps(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	ids := seed(t, pool)
+	ids := searchtest.Seed(t, pool)
 	srv := newMeiliServer(t)
 	m, err := search.NewMeili(ctx, search.MeiliConfig{URL: srv.URL, BatchSize: 5}, pool)
 	if err != nil {

@@ -58,7 +58,8 @@ const (
 	Relevance Order = "relevance"
 )
 
-// Page asks for First results after the cursor After ("" for the start).
+// Page asks for First results (0: DefaultPageSize) after the cursor After
+// ("" for the start).
 type Page struct {
 	First int
 	After string

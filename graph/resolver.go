@@ -1,0 +1,16 @@
+package graph
+
+import (
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// Resolver holds the dependencies of the resolvers; each resolver body
+// delegates to internal/search or internal/store.
+type Resolver struct {
+	DB       store.DB
+	Searcher search.Searcher
+	Now      func() time.Time
+}

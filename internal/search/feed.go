@@ -1,0 +1,124 @@
+package search
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// ChangeKind says what happened to an event since a moment.
+type ChangeKind string
+
+const (
+	Created   ChangeKind = "created"
+	Updated   ChangeKind = "updated"
+	Cancelled ChangeKind = "cancelled"
+	Merged    ChangeKind = "merged"  // a duplicate, now MergedInto
+	Removed   ChangeKind = "removed" // not (or no longer) public
+)
+
+// Change is one entry of the change feed.
+type Change struct {
+	ID         int64
+	Kind       ChangeKind
+	ChangedAt  time.Time
+	MergedInto *int64
+	Event      *store.Event // the public event; nil for Merged and Removed
+	Cursor     string
+}
+
+// ChangePage is one page of the change feed.
+type ChangePage struct {
+	Changes []Change
+	HasNext bool
+}
+
+type changeCursor struct {
+	At time.Time `json:"t"`
+	ID int64     `json:"i"`
+}
+
+// Changes lists events changed at or after since, oldest change first,
+// paged on (updated_at, id). An event appears once, with its latest state.
+func Changes(ctx context.Context, db store.DB, since time.Time, p Page) (ChangePage, error) {
+	if p.First < 0 || p.First > MaxPageSize {
+		return ChangePage{}, fmt.Errorf("%w: first must be between 0 and %d, got %d", ErrInvalid, MaxPageSize, p.First)
+	}
+	if p.First == 0 {
+		p.First = MaxPageSize
+	}
+	after := changeCursor{At: since}
+	if p.After != "" {
+		b, err := base64.RawURLEncoding.DecodeString(p.After)
+		if err != nil || json.Unmarshal(b, &after) != nil {
+			return ChangePage{}, fmt.Errorf("%w: malformed cursor", ErrInvalid)
+		}
+	}
+	rows, err := db.Query(ctx, `
+		SELECT id, created_at, updated_at, review, merged_into, status FROM events
+		WHERE updated_at >= $1 AND (updated_at, id) > ($2, $3)
+		ORDER BY updated_at, id LIMIT $4`, since, after.At, after.ID, p.First+1)
+	if err != nil {
+		return ChangePage{}, fmt.Errorf("change feed: %w", err)
+	}
+	type row struct {
+		id               int64
+		created, updated time.Time
+		review, status   string
+		merged           *int64
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+		var x row
+		err := r.Scan(&x.id, &x.created, &x.updated, &x.review, &x.merged, &x.status)
+		return x, err
+	})
+	if err != nil {
+		return ChangePage{}, fmt.Errorf("change feed: %w", err)
+	}
+	var page ChangePage
+	if len(list) > p.First {
+		list, page.HasNext = list[:p.First], true
+	}
+	var public []int64
+	for _, x := range list {
+		if x.merged == nil && x.review == "published" {
+			public = append(public, x.id)
+		}
+	}
+	evs, err := store.EventsByID(ctx, db, public)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	byID := map[int64]*store.Event{}
+	for i := range evs {
+		byID[evs[i].ID] = &evs[i]
+	}
+	for _, x := range list {
+		c := Change{ID: x.id, ChangedAt: x.updated, MergedInto: x.merged, Event: byID[x.id]}
+		switch {
+		case x.merged != nil:
+			c.Kind = Merged
+		case x.review != "published":
+			c.Kind = Removed
+		case x.status == "cancelled":
+			c.Kind = Cancelled
+		case !x.created.Before(since):
+			c.Kind = Created
+		default:
+			c.Kind = Updated
+		}
+		if c.Kind == Merged || c.Kind == Removed {
+			c.Event = nil
+		}
+		b, _ := json.Marshal(changeCursor{At: x.updated, ID: x.id})
+		c.Cursor = base64.RawURLEncoding.EncodeToString(b)
+		page.Changes = append(page.Changes, c)
+	}
+	return page, nil
+}
