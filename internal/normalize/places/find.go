@@ -76,6 +76,7 @@ func fromLabel(text string) (Result, bool) {
 	if !r.Found() && !r.Online {
 		return Result{}, false
 	}
+	r.Labelled = true
 	return r, true
 }
 

@@ -20,6 +20,9 @@ type Result struct {
 	Online bool
 	// Outside is set for a place outside Saxony (Region stays "").
 	Outside bool
+	// Labelled is set when the place came from an explicit "Ort:" line (or
+	// a place field), not from prose.
+	Labelled bool
 	// Confidence in the region (0..1): 1 for a Saxon postcode, less for a
 	// city name alone, 0 when no region is known.
 	Confidence float64
@@ -40,6 +43,17 @@ func RegionName(slug string) (de, en string, ok bool) {
 // Regions returns the 13 region slugs with their display names.
 func Regions() []gazetteer.Region {
 	return gazetteer.Regions()
+}
+
+// FromParts resolves a place given as structured fields (JSON-LD
+// PostalAddress, iCal LOCATION split by the scraper): region and
+// coordinates come from the gazetteer; lat/lon given by the source win.
+func FromParts(venue, street, postalCode, city string) Result {
+	r := Result{Labelled: true}
+	r.Venue, r.Street = strings.TrimSpace(venue), strings.TrimSpace(street)
+	r.PostalCode, r.City = strings.TrimSpace(postalCode), strings.TrimSpace(city)
+	r.resolve()
+	return r
 }
 
 // setMunicipality fills city, region and coordinates from the gazetteer.

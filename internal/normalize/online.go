@@ -1,0 +1,127 @@
+package normalize
+
+import "strings"
+
+// onlineSignal is what a text says about the event's format.
+type onlineSignal struct {
+	online bool // the event (or part of it) happens online
+	hybrid bool // the text says both on site and online
+}
+
+// eventNouns are the words that make "online"/"digital" in front of them
+// describe the event's format ("online Gesprächsrunde", "Digitaler
+// Austausch", "Online-Info-Café"). Matched as word starts, lower case.
+var eventNouns = []string{"veranstaltung", "seminar", "workshop", "treffen", "treff", "austausch", "gespräch",
+	"konferenz", "fachtag", "fachkonferenz", "tagung", "vortrag", "werkstatt", "info", "sprechstunde", "beratung",
+	"kurs", "lesung", "diskussion", "podium", "stammtisch", "café", "cafe", "sitzung", "schulung",
+	"fortbildung", "weiterbildung", "training", "coaching", "lernwerkstatt", "format", "abend", "runde",
+	"event", "meeting", "frühstück", "forum", "talk", "dialog", "vernetzung", "konzert", "lesereise",
+	"angebot", "kongress", "reihe", "session", "lecture", "fest", "filmvorführung", "premiere", "sendung",
+	"variante", "teilnahme"}
+
+// notFormat are words after "online" that make it about something else
+// ("Online-Aktivitäten Ihres Vereins", "online anmelden", "online unter …").
+var notFormat = []string{"aktivität", "präsenz", "anmeld", "registr", "unter", "abrufbar", "verfügbar", "einsehen",
+	"lesen", "buchen", "bestell", "bewerb", "formular", "shop", "marketing", "redaktion", "kommunikation",
+	"medien", "auftritt", "plattform", "petition", "umfrage", "spende", "tool", "informier", "gestellt",
+	"zu finden", "finden sie", "nachlesen", "nachzulesen", "herunterladen", "download", "ticket", "handel",
+	"dating", "sicherheit", "banking", "version", "erreichbar", "präsent", "sichtbar"}
+
+// platforms name a video or streaming service: the event is online.
+var platforms = []string{"zoom", "webex", "jitsi", "bigbluebutton", "big blue button", "microsoft teams",
+	"ms teams", "videokonferenz", "video-konferenz", "videocall", "webinar", "livestream", "live-stream",
+	"gestreamt", "streamen", "stream", "онлайн", "zoom-meeting", "youtube-live", "wonder.me", "gather.town"}
+
+// hybridWords say "on site and online" ("UND ONLINE MÖGLICH ÜBER ZOOM").
+var hybridWords = []string{"hybrid", "vor ort und online", "präsenz und online", "online und vor ort",
+	"online und in präsenz", "und online möglich", "auch online", "oder online", "sowie online", "und online",
+	"online zugeschaltet", "zuschaltung", "alternativ online", "in präsenz oder", "digital und analog"}
+
+// detectOnline reads the format signals of a lower-cased text.
+func detectOnline(low string) onlineSignal {
+	var s onlineSignal
+	for i := indexWord(low, "online", false, 0); i >= 0; i = indexWord(low, "online", false, i+6) {
+		if onlineFormat(low, i) {
+			s.online = true
+			break
+		}
+	}
+	if !s.online {
+		for _, p := range platforms {
+			if hasWord(low, p, false) {
+				s.online = true
+				break
+			}
+		}
+	}
+	if !s.online {
+		s.online = digitalFormat(low)
+	}
+	if !s.online {
+		s.online = hasWord(low, "online", true) && strings.Contains(low, "link")
+	}
+	for _, h := range hybridWords {
+		if strings.Contains(low, h) {
+			if h == "hybrid" || s.online {
+				s.hybrid = true
+				s.online = true
+			}
+			break
+		}
+	}
+	return s
+}
+
+// onlineFormat decides whether "online" at i describes the event's format.
+func onlineFormat(low string, i int) bool {
+	rest := low[i+len("online"):]
+	compound := rest != "" && (rest[0] == '-' || letterAt(rest, 0))
+	if compound {
+		part := strings.TrimLeft(rest, "-")
+		for _, n := range notFormat {
+			if strings.HasPrefix(part, n) {
+				return false
+			}
+		}
+		for _, n := range eventNouns {
+			if strings.HasPrefix(part, n) {
+				return true
+			}
+		}
+		return false
+	}
+	next := nextWords(low, i+len("online"), 2)
+	if len(next) > 0 {
+		joined := strings.Join(next, " ")
+		for _, n := range notFormat {
+			if strings.HasPrefix(joined, n) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// digitalFormat finds "digitaler Austausch", "findet digital statt",
+// "Digitale Werkstattgespräche" — but not "Digitalisierung" or "unter
+// digitalen Lebens- und Arbeitsbedingungen".
+func digitalFormat(low string) bool {
+	for i := indexWord(low, "digital", false, 0); i >= 0; i = indexWord(low, "digital", false, i+7) {
+		rest := low[i+len("digital"):]
+		switch {
+		case strings.HasPrefix(rest, " statt"), strings.HasPrefix(rest, " durchgeführt"):
+			return true
+		case strings.HasPrefix(rest, "e ") || strings.HasPrefix(rest, "er ") || strings.HasPrefix(rest, "es ") ||
+			strings.HasPrefix(rest, "en "):
+			next := nextWords(low, i+len("digital"), 1)
+			if len(next) == 1 {
+				for _, n := range eventNouns {
+					if strings.HasPrefix(next[0], n) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,243 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+)
+
+// organizerCues introduce the organiser: "Eine Veranstaltung des Deutschen
+// Hygiene-Museums in Kooperation mit …", "Ein Angebot des Verbandes …".
+// The article after the cue is dropped.
+var organizerCues = []string{"Eine Veranstaltung des ", "Eine Veranstaltung der ", "Eine Veranstaltung von ",
+	"Eine Veranstaltung vom ", "Ein Angebot des ", "Ein Angebot der ", "Ein Angebot von ", "Ein Projekt des ",
+	"Ein Projekt der ", "Ein Projekt von ", "Organisiert wird die Veranstaltung vom ",
+	"Organisiert wird die Veranstaltung von der ", "Organisiert vom ", "Organisiert von der ", "Organisiert von ",
+	"Veranstaltet vom ", "Veranstaltet von der ", "Veranstaltet von ", "Diese Veranstaltung ist eine Kooperation des ",
+	"Diese Veranstaltung ist eine Kooperation der ", "Veranstalter: ", "Veranstalterin: ", "Veranstalter*in: ",
+	"Veranstalter:in: ", "Veranstalter_in: ", "Veranstaltende: ", "Organizer: ", "Organised by ", "Organized by ",
+	"Организатор: "}
+
+// organizerStops end the organiser's name.
+var organizerStops = []string{" in Kooperation", " in Zusammenarbeit", " im Rahmen", " gefördert", " mit der ",
+	" mit dem ", " mit freundlicher", " und der ", " – ", " - ", ";", "\n", " zusammen mit", " in cooperation",
+	" with ", " statt", " lädt ", " laden "}
+
+// organizer finds who organises the event; "" when the text does not say.
+func organizer(text string) string {
+	best, at := "", len(text)
+	for _, cue := range organizerCues {
+		i := strings.Index(text, cue)
+		if i < 0 || i >= at {
+			continue
+		}
+		name := organizerName(text[i+len(cue):])
+		if name != "" {
+			best, at = name, i
+		}
+	}
+	return best
+}
+
+// organizerName cuts the name at the first stop or sentence end ("e. V."
+// and "e.V." are not sentence ends) and takes genitive endings off the head
+// noun ("Dachverbandes sächsischer …" → "Dachverband sächsischer …").
+func organizerName(s string) string {
+	end := min(len(s), 200)
+	for _, stop := range organizerStops {
+		if i := strings.Index(s[:end], stop); i >= 0 {
+			end = i
+		}
+	}
+	for i := 0; i < end; i++ {
+		if s[i] != '.' {
+			continue
+		}
+		if i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '\n' {
+			continue // "e.V"
+		}
+		w := s[max(0, i-3):i]
+		if strings.HasSuffix(w, " e") || strings.HasSuffix(w, " V") || strings.HasSuffix(w, "e.V") || strings.HasSuffix(w, " Dr") {
+			continue
+		}
+		end = i
+		break
+	}
+	name := strings.TrimSpace(s[:end])
+	name = strings.Trim(name, " ,:-–\"“”„")
+	if utf8.RuneCountInString(name) < 3 {
+		return ""
+	}
+	return uninflect(name)
+}
+
+// orgNouns are head nouns of organisation names whose genitive ending the
+// organiser cue forces ("des Verbandes" → "Verband").
+var orgNouns = []string{"verband", "dachverband", "verein", "netzwerk", "kompetenznetzwerk", "bündnis", "projekt",
+	"büro", "kulturbüro", "rat", "flüchtlingsrat", "forum", "zentrum", "museum", "hilfswerk", "kollektiv",
+	"institut", "bund", "arbeitskreis", "haus", "werk", "ministerium", "amt"}
+
+func uninflect(name string) string {
+	head, rest, _ := strings.Cut(name, " ")
+	lh := strings.ToLower(head)
+	for _, n := range orgNouns {
+		for _, end := range []string{"es", "s"} {
+			if strings.HasSuffix(lh, n+end) {
+				h := head[:len(head)-len(end)]
+				if rest == "" {
+					return h
+				}
+				return h + " " + rest
+			}
+		}
+	}
+	return name
+}
+
+// contacts collects e-mail addresses, phone numbers and contact names.
+func contacts(text string) event.Contact {
+	var c event.Contact
+	c.Emails = emails(text)
+	c.Phones = phones(text)
+	c.Names = contactNames(text, c.Emails)
+	return c
+}
+
+func emails(text string) []string {
+	var out []string
+	for i := 0; i < len(text); {
+		at := strings.IndexByte(text[i:], '@')
+		if at < 0 {
+			break
+		}
+		at += i
+		a := at
+		for a > 0 && emailByte(text[a-1]) {
+			a--
+		}
+		b := at + 1
+		for b < len(text) && (emailByte(text[b]) && text[b] != '+') {
+			b++
+		}
+		addr := strings.TrimRight(text[a:b], ".-")
+		if a < at && strings.Contains(addr[at-a:], ".") && !contains(out, addr) {
+			out = append(out, addr)
+		}
+		i = at + 1
+	}
+	return out
+}
+
+func emailByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_' || c == '+'
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// phones finds numbers like "0351 / 407 662 53", "01575 5520787" or "+49 341
+// 123456": a leading 0 or +, 9 to 15 digits, only spaces, "/" and "-"
+// between them. Dates, times and postcodes never qualify.
+func phones(text string) []string {
+	var out []string
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '0' && c != '+' || i > 0 && (isDigitByte(text[i-1]) || text[i-1] == '.' || text[i-1] == ':') {
+			continue
+		}
+		j, digits := i, 0
+		if c == '+' {
+			j++
+		}
+		last := j
+		for j < len(text) {
+			switch ch := text[j]; {
+			case isDigitByte(ch):
+				digits++
+				last = j + 1
+			case ch == ' ' || ch == '/' || ch == '-' || ch == '(' || ch == ')':
+				if j+1 < len(text) && !isDigitByte(text[j+1]) && text[j+1] != ' ' && text[j+1] != '(' {
+					goto done
+				}
+			default:
+				goto done
+			}
+			j++
+		}
+	done:
+		if digits >= 9 && digits <= 15 && (last >= len(text) || text[last] != '.') {
+			p := strings.Join(strings.Fields(text[i:last]), " ")
+			if !contains(out, p) {
+				out = append(out, p)
+			}
+		}
+		i = max(i, last)
+	}
+	return out
+}
+
+func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
+
+// contactNames reads "Kontakt: Marko Schmidt, Nina Fridman und Theresa Lux"
+// and names standing right before a phone number or an e-mail address
+// ("Hamida Taamiri, 01575 …", "Neko Panteleeva\nneko.panteleeva@…").
+func contactNames(text string, mails []string) []string {
+	var out []string
+	add := func(n string) {
+		if n != "" && !contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		line = strings.TrimSpace(line)
+		for _, cue := range []string{"Kontakt:", "Ansprechpartner:", "Ansprechpartnerin:", "Ansprechpartner*in:",
+			"Ansprechpartner:in:", "Ansprechperson:", "Contact:"} {
+			if v, ok := strings.CutPrefix(line, cue); ok {
+				for _, part := range splitNames(v) {
+					add(personName(part))
+				}
+			}
+		}
+		if head, _, ok := strings.Cut(line, ","); ok && !strings.Contains(head, ":") {
+			if rest := line[len(head):]; strings.ContainsAny(rest, "@") || len(phones(rest)) > 0 {
+				add(personName(head))
+			}
+		}
+		if i+1 < len(lines) && strings.Contains(lines[i+1], "@") && !strings.Contains(line, "@") {
+			add(personName(line))
+		}
+	}
+	return out
+}
+
+func splitNames(s string) []string {
+	s = strings.ReplaceAll(s, " und ", ",")
+	s = strings.ReplaceAll(s, " & ", ",")
+	return strings.Split(s, ",")
+}
+
+// personName accepts two or three capitalised words ("Nina Fridman",
+// "Dr. Anna Weber") and nothing else.
+func personName(s string) string {
+	s = strings.TrimSpace(s)
+	words := strings.Fields(s)
+	if len(words) < 2 || len(words) > 4 {
+		return ""
+	}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || strings.ContainsAny(w, "0123456789@:/") {
+			return ""
+		}
+	}
+	return s
+}

@@ -1,0 +1,150 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// lower lower-cases s without changing its byte length, so offsets found in
+// the result (and the Spans of the dates package) hold in the original:
+// ASCII, German, Sorbian and Cyrillic letters whose lower case has the same
+// width are mapped, the rest is kept.
+func lower(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		l := unicode.ToLower(r)
+		if utf8.RuneLen(l) != utf8.RuneLen(r) {
+			l = r
+		}
+		b = utf8.AppendRune(b, l)
+	}
+	return string(b)
+}
+
+// hasWord reports whether w occurs in s as a word start (no letter before
+// it). With whole set, no letter may follow either.
+func hasWord(s, w string, whole bool) bool {
+	return indexWord(s, w, whole, 0) >= 0
+}
+
+// indexWord returns the offset of the first occurrence of w at or after
+// from that starts a word (and ends one when whole), or -1.
+func indexWord(s, w string, whole bool, from int) int {
+	for i := from; i <= len(s); {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return -1
+		}
+		j += i
+		if !letterBefore(s, j) && (!whole || !letterAt(s, j+len(w))) {
+			return j
+		}
+		i = j + 1
+	}
+	return -1
+}
+
+func letterBefore(s string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func letterAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// anyWord reports whether any of ws starts a word in s.
+func anyWord(s string, ws ...string) bool {
+	for _, w := range ws {
+		if hasWord(s, w, false) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextWords returns up to n words following offset i in s (lower case
+// input), skipping spaces, hyphens and punctuation between them.
+func nextWords(s string, i, n int) []string {
+	var out []string
+	for len(out) < n && i < len(s) {
+		for i < len(s) && !letterAt(s, i) {
+			if s[i] == '.' || s[i] == '\n' || s[i] == '!' || s[i] == '?' {
+				return out // stop at a sentence end
+			}
+			i++
+		}
+		j := i
+		for j < len(s) && letterAt(s, j) {
+			_, size := utf8.DecodeRuneInString(s[j:])
+			j += size
+		}
+		if j > i {
+			out = append(out, s[i:j])
+		}
+		i = j
+	}
+	return out
+}
+
+// prevWord returns the word ending right before offset i (lower case input).
+func prevWord(s string, i int) string {
+	j := i
+	for j > 0 && !letterBefore(s, j) {
+		j--
+		if s[j] == '.' || s[j] == '\n' {
+			return ""
+		}
+	}
+	k := j
+	for k > 0 && letterBefore(s, k) {
+		_, size := utf8.DecodeLastRuneInString(s[:k])
+		k -= size
+	}
+	return s[k:j]
+}
+
+// firstLine returns the first non-empty line of s, trimmed.
+func firstLine(s string) string {
+	for s != "" {
+		line, rest, _ := strings.Cut(s, "\n")
+		if t := strings.TrimSpace(line); t != "" {
+			return t
+		}
+		s = rest
+	}
+	return ""
+}
+
+// clip shortens s to at most n bytes at a word boundary, adding "…".
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,;:-–") + "…"
+}

@@ -1,0 +1,185 @@
+package normalize
+
+import (
+	"strings"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/places"
+)
+
+// placeInfo is where one group of dates happens.
+type placeInfo struct {
+	place      places.Result
+	online     event.OnlineMode
+	attendance event.OnlineMode // from a structured source, "" when none
+	onlineConf float64
+	regionConf float64
+	warnings   []string
+}
+
+// Evidence needed for a region named in the text (see places.RegionIn's
+// weights): "in X" or "Region X" for an on-site event; for an online event
+// "aus X" or two bare mentions suffice, since the text names no place to
+// go to anyway.
+const (
+	regionNeedOnSite = 3
+	regionNeedOnline = 2
+)
+
+// structuredPlace reads item.Location (JSON-LD, iCal), else the place field
+// of an html source, and item.Attendance.
+func (j *job) structuredPlace() *placeInfo {
+	var w placeInfo
+	given := false
+	if l := j.it.Location; l != nil && (l.Venue != "" || l.Street != "" || l.PostalCode != "" || l.City != "" || l.Text != "") {
+		w.place = places.FromParts(l.Venue, l.Street, l.PostalCode, l.City)
+		if l.Text != "" {
+			t := places.Parse(l.Text)
+			fill(&w.place, t)
+		}
+		if l.Lat != nil && l.Lon != nil {
+			w.place.Lat, w.place.Lon = l.Lat, l.Lon
+		}
+		given = true
+	} else if strings.TrimSpace(j.it.Place) != "" {
+		w.place = places.Parse(j.it.Place)
+		given = w.place.Found() || w.place.Online
+	}
+	w.place.Labelled = true
+	switch a := strings.ToLower(j.it.Attendance); {
+	case strings.Contains(a, "mixed"):
+		w.attendance = event.OnlineHybrid
+	case strings.Contains(a, "online"):
+		w.attendance = event.OnlineYes
+	case strings.Contains(a, "offline"):
+		w.attendance = event.OnlineNo
+	}
+	if !given && w.attendance == "" {
+		return nil
+	}
+	return &w
+}
+
+// fill completes r with what t knows and r does not.
+func fill(r *places.Result, t places.Result) {
+	if r.Venue == "" {
+		r.Venue = t.Venue
+	}
+	if r.Street == "" {
+		r.Street = t.Street
+	}
+	if r.PostalCode == "" && r.City == "" {
+		r.PostalCode, r.City, r.Region, r.Lat, r.Lon = t.PostalCode, t.City, t.Region, t.Lat, t.Lon
+		r.Outside, r.Confidence = t.Outside, t.Confidence
+	}
+	r.Online = r.Online || t.Online
+}
+
+// where decides place, format and region of one group of dates.
+func (j *job) where(g group, multi bool) placeInfo {
+	var w placeInfo
+	sig := detectOnline(lower(g.own))
+	if j.structPlace != nil {
+		w.place, w.attendance = j.structPlace.place, j.structPlace.attendance
+	}
+	if !w.place.Found() && !w.place.Online {
+		w.place = places.Find(g.own)
+		if multi && !w.place.Found() && !w.place.Online && !sig.online {
+			w.place = places.Find(g.common)
+		}
+	}
+	if multi && !sig.online && !w.place.Online {
+		sig = detectOnline(lower(g.common))
+	}
+	j.decideOnline(&w, sig)
+	j.decideRegion(&w, g, multi)
+	return w
+}
+
+// decideOnline combines the signals: a structured attendance mode wins; a
+// place line that says both ("… 04103 Leipzig) - UND ONLINE MÖGLICH ÜBER
+// ZOOM") is hybrid; an online signal beside an address found only in prose
+// is an online event whose prose address is the organiser's, not a venue.
+func (j *job) decideOnline(w *placeInfo, sig onlineSignal) {
+	p := &w.place
+	physical := p.Venue != "" || p.Street != "" || p.PostalCode != "" || p.City != ""
+	switch {
+	case w.attendance != "":
+		w.online, w.onlineConf = w.attendance, 0.95
+	case sig.hybrid:
+		w.online, w.onlineConf = event.OnlineHybrid, 0.8
+	case p.Online && physical:
+		w.online, w.onlineConf = event.OnlineHybrid, 0.85
+	case p.Online:
+		w.online, w.onlineConf = event.OnlineYes, 0.9
+	case sig.online && physical && p.Labelled:
+		w.online, w.onlineConf = event.OnlineHybrid, 0.6
+		w.warnings = append(w.warnings, "online: the text speaks of online participation beside a venue; taken as hybrid")
+	case sig.online:
+		w.online, w.onlineConf = event.OnlineYes, 0.8
+	default:
+		w.online, w.onlineConf = event.OnlineNo, 0.7
+		if !physical {
+			w.onlineConf = 0.6
+		}
+	}
+	if w.online == event.OnlineYes && !p.Labelled {
+		*p = places.Result{} // prose address of an online event: the organiser's office
+	}
+}
+
+// decideRegion: the venue's district; else a region the text names; an
+// online event has no region unless the text names one; an on-site event
+// falls back to the source's default region, then to weak mentions.
+func (j *job) decideRegion(w *placeInfo, g group, multi bool) {
+	p := &w.place
+	if p.Outside {
+		p.Region, w.regionConf = "", 0.8
+		return
+	}
+	if p.Region != "" && w.online != event.OnlineYes {
+		w.regionConf = p.Confidence
+		return
+	}
+	need := float64(regionNeedOnSite)
+	if w.online == event.OnlineYes {
+		need = regionNeedOnline
+	}
+	texts := []string{g.own}
+	if multi {
+		texts = append(texts, g.common)
+	}
+	if strings.TrimSpace(j.it.Title) != "" {
+		texts = append(texts, j.title)
+	}
+	for _, t := range texts {
+		guess := places.RegionIn(t)
+		if guess.Score < need {
+			continue
+		}
+		if guess.Outside {
+			p.Region, w.regionConf = "", guess.Confidence
+			return
+		}
+		if guess.Region != "" {
+			p.Region, w.regionConf = guess.Region, guess.Confidence
+			return
+		}
+	}
+	if w.online == event.OnlineYes {
+		p.Region, w.regionConf = "", 0.7
+		return
+	}
+	if j.opt.DefaultRegion != "" && event.ValidRegion(j.opt.DefaultRegion) {
+		p.Region, w.regionConf = j.opt.DefaultRegion, 0.6
+		w.warnings = append(w.warnings, "region: none in the text; the source's default region was used")
+		return
+	}
+	if guess := places.RegionIn(j.text); guess.Region != "" {
+		p.Region, w.regionConf = guess.Region, 0.45
+		w.warnings = append(w.warnings, "region: guessed from a passing mention of a place")
+		return
+	}
+	w.regionConf = 0.4
+	w.warnings = append(w.warnings, "region: unknown")
+}
