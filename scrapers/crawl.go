@@ -1,7 +1,3 @@
-// Package scrapers fetches partner sites and reports what their pages say
-// about events, as event.Items of strings: normalisation decides what they
-// mean. One crawl engine (Colly, built in collector.go) serves three generic
-// strategies chosen per source: jsonld, ical and html selectors.
 package scrapers
 
 import (
@@ -183,15 +179,11 @@ func newCrawl(ctx context.Context, src config.Source, opt Options) (*crawl, erro
 		return nil, fmt.Errorf("start url %q: no host", src.URL)
 	}
 	start.Fragment = ""
+	src.ApplyDefaults() // a source not read by config.Parse still gets the polite limits
 	switch src.Kind {
 	case event.KindHTML, event.KindJSONLD, event.KindICal:
-	case "":
-		src.Kind = event.KindHTML
 	default:
 		return nil, fmt.Errorf("kind %q: want html, jsonld or ical", src.Kind)
-	}
-	if src.Kind == event.KindHTML && src.Fields.Title == "" {
-		src.Fields.Title = "h1"
 	}
 	sel, err := compileSelectors(src)
 	if err != nil {
@@ -339,7 +331,7 @@ func (cr *crawl) onResponse(r *colly.Response) {
 			Hash:         hex.EncodeToString(sum[:]),
 		}
 		unchanged := hasKnown && known.Hash != "" && known.Hash == p.Validators.Hash
-		cr.process(&p, r, unchanged)
+		cr.safeProcess(&p, r, unchanged)
 	}
 	if cr.ctx.Err() != nil {
 		return
@@ -347,9 +339,25 @@ func (cr *crawl) onResponse(r *colly.Response) {
 	cr.pages <- p
 }
 
+// safeProcess keeps a bug in extraction, triggered by one odd page, from
+// killing the process: callbacks run on colly's goroutines, out of reach of
+// any recover in the caller.
+func (cr *crawl) safeProcess(p *Page, r *colly.Response, unchanged bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.Items, p.Unchanged = nil, false
+			p.Err = fmt.Errorf("extraction failed: %v", v)
+		}
+	}()
+	cr.process(p, r, unchanged)
+}
+
 // process follows a page's links and extracts its items. An unchanged list
 // page is still read for its links; an unchanged detail page is not parsed.
 func (cr *crawl) process(p *Page, r *colly.Response, unchanged bool) {
+	if cr.redirectedToSeen(p) {
+		return
+	}
 	links := p.Role == RoleList && cr.src.Kind != event.KindICal && (cr.sel.follow != nil || cr.sel.next != nil)
 	if unchanged && !links {
 		p.Unchanged = true
@@ -385,6 +393,24 @@ func (cr *crawl) process(p *Page, r *colly.Response, unchanged bool) {
 	for i := range p.Items {
 		hp.complete(&p.Items[i], cr.src.Kind)
 	}
+}
+
+// redirectedToSeen handles a page that redirected to a URL of its own: the
+// target is claimed for this crawl, and if another link already queued it,
+// that page reports the content, so the same items do not come twice.
+func (cr *crawl) redirectedToSeen(p *Page) bool {
+	target := CanonicalURL(p.FinalURL)
+	if target == CanonicalURL(p.URL) {
+		return false
+	}
+	cr.mu.Lock()
+	dup := cr.seen[target]
+	cr.seen[target] = true
+	cr.mu.Unlock()
+	if dup {
+		p.Warnings = append(p.Warnings, "redirects to "+p.FinalURL+", which this crawl fetches itself")
+	}
+	return dup
 }
 
 // extract runs the source's strategy on one page.

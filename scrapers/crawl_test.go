@@ -454,3 +454,27 @@ func TestRequestHeaders(t *testing.T) {
 		t.Errorf("page %+v summary %+v", p, res.sum)
 	}
 }
+
+// An old URL that redirects to a page the list also links gives the items
+// once, not twice.
+func TestRedirectToLinkedPage(t *testing.T) {
+	s := newSite(t, "wordpress")
+	const target = "/2021/09/01/ag-migrantinnenorganisationen/"
+	s.handle("/liste", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintf(w, `<html><body><h2><a href="/alt">alt</a></h2><h2><a href="%s">neu</a></h2></body></html>`, target)
+	})
+	s.handle("/alt", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, target, http.StatusMovedPermanently) })
+	src := testSource(s.URL+"/liste", event.KindHTML)
+	src.Follow = "h2 a"
+	src.Parallelism = 1
+	res := crawlSite(t, src, testOptions())
+	keys := map[string]int{}
+	for _, p := range res.pages {
+		for _, it := range p.Items {
+			keys[it.Key]++
+		}
+	}
+	if len(keys) != 1 || keys[CanonicalURL(s.URL+target)] != 1 || res.sum.Pages != 3 || res.sum.Errors != 0 {
+		t.Errorf("keys %v, summary %+v", keys, res.sum)
+	}
+}
