@@ -1,0 +1,212 @@
+/* Treffpunkt calendar widget.
+ *
+ *   <script src="https://HOST/embed.js" defer></script>
+ *   <treffpunkt-calendar region="leipzig" language="ar" topic="training" limit="10"></treffpunkt-calendar>
+ *
+ * Attributes (all optional): region, language, topic, source (comma-separated
+ * lists), q, online (yes|no|hybrid), from, to, limit (1–50, default 10),
+ * lang (de|en; default: the page's language), heading (the title text).
+ * Styling: the custom properties --tp-font, --tp-font-size, --tp-color,
+ * --tp-muted, --tp-bg, --tp-accent, --tp-accent-contrast, --tp-border,
+ * --tp-day-bg, --tp-alert, --tp-focus, --tp-radius, --tp-padding.
+ *
+ * Plain script, no dependencies, no build step. Everything renders into a
+ * shadow root: the host page's CSS does not reach in and ours does not leak
+ * out. Data comes from /calendar.json on the origin this file is loaded from.
+ */
+(function () {
+  'use strict';
+  var TAG = 'treffpunkt-calendar';
+  if (!window.customElements || customElements.get(TAG)) return;
+
+  // The origin that serves this script also serves the data. currentScript
+  // is only set while the script first runs, so it is read here.
+  var me = document.currentScript;
+  var ORIGIN = me && me.src ? new URL(me.src, location.href).origin : location.origin;
+  var CSS = "__TREFFPUNKT_WIDGET_CSS__";
+  var FILTERS = ['region', 'language', 'topic', 'source', 'q', 'online', 'from', 'to'];
+  var TZ = 'Europe/Berlin';
+
+  var TEXT = {
+    de: {
+      title: 'Termine', loading: 'Termine werden geladen …', empty: 'Keine kommenden Termine.',
+      error: 'Die Termine konnten gerade nicht geladen werden.', subscribe: 'Kalender abonnieren',
+      subscribeLabel: 'Diese Termine im eigenen Kalender abonnieren', ics: 'iCal-Datei', all: 'Alle Termine',
+      langs: 'Sprachen', allDay: 'ganztägig', until: 'bis', cancelled: 'Abgesagt', postponed: 'Verschoben',
+      online: 'online', newWindow: '(öffnet neues Fenster)', region: 'Veranstaltungskalender', count: ' Termine'
+    },
+    en: {
+      title: 'Events', loading: 'Loading events …', empty: 'No upcoming events.',
+      error: 'The events could not be loaded just now.', subscribe: 'Subscribe',
+      subscribeLabel: 'Subscribe to these events in your calendar app', ics: 'iCal file', all: 'All events',
+      langs: 'Languages', allDay: 'all day', until: 'until', cancelled: 'Cancelled', postponed: 'Postponed',
+      online: 'online', newWindow: '(opens new window)', region: 'Event calendar', count: ' events'
+    }
+  };
+
+  var sheet = null; // one constructed stylesheet shared by every widget
+  function adoptStyles(root) {
+    try {
+      if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
+      root.adoptedStyleSheets = [sheet];
+    } catch (e) { // browsers without constructable stylesheets
+      var st = document.createElement('style');
+      st.textContent = CSS;
+      root.appendChild(st);
+    }
+  }
+
+  function el(tag, attrs, children) {
+    var n = document.createElement(tag);
+    if (attrs) for (var k in attrs) if (attrs[k] != null && attrs[k] !== '') n.setAttribute(k, attrs[k]);
+    (children || []).forEach(function (c) {
+      if (c != null && c !== '') n.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    });
+    return n;
+  }
+
+  // Dates are shown in Berlin time, where the events happen.
+  function fmt(locale, opts) {
+    opts.timeZone = TZ;
+    return new Intl.DateTimeFormat(locale, opts);
+  }
+  function dayKey(d) { // YYYY-MM-DD in Berlin
+    var p = {};
+    fmt('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p.year + '-' + p.month + '-' + p.day;
+  }
+  function keyDate(key) { return new Date(key + 'T12:00:00Z'); } // noon UTC is the same day in Berlin
+
+  class TreffpunktCalendar extends HTMLElement {
+    static get observedAttributes() { return FILTERS.concat(['limit', 'lang', 'heading']); }
+
+    connectedCallback() {
+      if (!this.shadowRoot) {
+        adoptStyles(this.attachShadow({ mode: 'open' }));
+      }
+      this.load();
+    }
+
+    disconnectedCallback() { if (this._abort) this._abort.abort(); }
+
+    attributeChangedCallback() {
+      if (!this.isConnected || !this.shadowRoot) return;
+      clearTimeout(this._t);
+      var self = this;
+      this._t = setTimeout(function () { self.load(); }, 0); // several attributes changed at once: one request
+    }
+
+    lang2() {
+      var l = this.getAttribute('lang') || (this.closest('[lang]') || {}).lang || navigator.language || 'de';
+      return /^en/i.test(l) ? 'en' : 'de';
+    }
+
+    query() {
+      var p = new URLSearchParams();
+      var self = this;
+      FILTERS.forEach(function (name) {
+        var v = (self.getAttribute(name) || '').trim();
+        if (v) p.set(name, v);
+      });
+      var limit = parseInt(this.getAttribute('limit'), 10);
+      p.set('limit', String(limit > 0 ? Math.min(limit, 50) : 10));
+      p.set('lang', this.lang2());
+      return p;
+    }
+
+    load() {
+      var lang = this.lang2(), t = TEXT[lang];
+      this.frame(lang, t, null);
+      if (this._abort) this._abort.abort();
+      var ctrl = this._abort = typeof AbortController === 'function' ? new AbortController() : null;
+      var self = this;
+      fetch(ORIGIN + '/calendar.json?' + this.query().toString(), { credentials: 'omit', signal: ctrl && ctrl.signal })
+        .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
+        .then(function (data) { self.frame(lang, t, data); })
+        .catch(function (e) {
+          if (e && e.name === 'AbortError') return;
+          self.status(t.error);
+        });
+    }
+
+    status(msg) {
+      var s = this.shadowRoot.querySelector('.status');
+      if (s) { s.hidden = false; s.textContent = msg; }
+    }
+
+    // frame renders the whole widget: the loading state without data.
+    frame(lang, t, data) {
+      var root = this.shadowRoot;
+      var heading = this.getAttribute('heading') || (data && data.title) || t.title;
+      var head = el('div', { class: 'head' }, [el('h2', { class: 'title', dir: 'auto' }, [heading])]);
+      if (data) {
+        head.appendChild(el('a', { class: 'sub', href: data.webcal_url, 'aria-label': t.subscribeLabel }, [t.subscribe]));
+      }
+      var box = el('div', { class: 'tp', role: 'region', 'aria-label': t.region + ': ' + heading, lang: lang, part: 'root' }, [head]);
+      var status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, [data ? '' : t.loading]);
+      box.appendChild(status);
+      if (data) {
+        var events = data.events || [];
+        if (!events.length) status.textContent = t.empty;
+        else { status.hidden = true; box.appendChild(this.days(lang, t, data, events)); }
+        box.appendChild(el('p', { class: 'foot' }, [
+          el('a', { href: data.ics_url, type: 'text/calendar' }, [t.ics]), ' · ',
+          el('a', { href: data.home_page_url, target: '_blank', rel: 'noopener' }, [t.all, el('span', { class: 'vh' }, [' ' + t.newWindow])])
+        ]));
+      }
+      var old = root.querySelector('.tp');
+      if (old) root.replaceChild(box, old); else root.appendChild(box);
+    }
+
+    days(lang, t, data, events) {
+      var locale = lang === 'en' ? 'en-GB' : 'de-DE';
+      var dayFmt = fmt(locale, { weekday: 'long', day: 'numeric', month: 'long' });
+      var shortFmt = fmt(locale, { day: 'numeric', month: 'long' });
+      var timeFmt = fmt(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      var labels = data.labels || {};
+      var today = dayKey(new Date());
+      var list = el('ol', { class: 'days' });
+      var current = null, ul = null;
+      events.forEach(function (ev) {
+        var start = ev.all_day ? null : new Date(ev.start);
+        var key = ev.all_day ? ev.start : dayKey(start);
+        if (key < today) key = today; // still running: listed under today
+        if (key !== current) {
+          current = key;
+          ul = el('ul', { class: 'events' });
+          list.appendChild(el('li', { class: 'day' }, [
+            el('h3', { class: 'date' }, [el('time', { datetime: key }, [dayFmt.format(keyDate(key))])]), ul]));
+        }
+        var when;
+        if (ev.all_day) {
+          when = ev.end && ev.end !== ev.start ? t.until + ' ' + shortFmt.format(keyDate(ev.end)) : t.allDay;
+        } else {
+          when = timeFmt.format(start);
+          if (ev.end) {
+            var end = new Date(ev.end);
+            if (dayKey(end) === dayKey(start)) when += '–' + timeFmt.format(end);
+          }
+        }
+        var title = el('h4', { class: 'name', dir: 'auto' }, [
+          el('a', { href: (ev.source && ev.source.url) || ev.url, target: '_blank', rel: 'noopener' },
+            [ev.title, el('span', { class: 'vh' }, [' ' + t.newWindow])])
+        ]);
+        if (ev.status === 'cancelled' || ev.status === 'postponed') {
+          title.appendChild(el('span', { class: 'badge' }, [t[ev.status]]));
+        }
+        var body = el('div', { class: 'body' }, [title]);
+        var place = ev.location || '';
+        if (place) body.appendChild(el('p', { class: 'place', dir: 'auto' }, [place]));
+        if (ev.languages && ev.languages.length) {
+          var names = ev.languages.map(function (c) { return (labels.languages || {})[c] || c; });
+          body.appendChild(el('p', { class: 'langs' }, [el('span', { class: 'lbl' }, [t.langs + ':']), ' ' + names.join(', ')]));
+        }
+        ul.appendChild(el('li', { class: 'ev' + (ev.status === 'cancelled' ? ' cancelled' : '') }, [
+          el('p', { class: 'time' }, [el('time', { datetime: ev.start }, [when])]), body]));
+      });
+      return list;
+    }
+  }
+
+  customElements.define(TAG, TreffpunktCalendar);
+})();

@@ -1,0 +1,215 @@
+package calendar
+
+import (
+	"bufio"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// The JSON feed (GET /calendar.json) is Treffpunkt's own documented shape,
+// chosen over JSON Feed 1.1 because calendar data (start, end, all-day,
+// place, languages) has no place there but extensions. Version 1:
+//
+//	{
+//	  "version": "treffpunkt-calendar/1",
+//	  "title": "Treffpunkt – Leipzig",          // the feed's name
+//	  "language": "de",                         // language of labels and names
+//	  "home_page_url": "https://…/?region=leipzig",
+//	  "feed_url": "https://…/calendar.json?region=leipzig",
+//	  "ics_url": "https://…/calendar.ics?region=leipzig",
+//	  "webcal_url": "webcal://…/calendar.ics?region=leipzig",
+//	  "events": [{
+//	    "id": "42",                             // stable as long as the event lives
+//	    "uid": "tp-…",                          // the iCalendar UID
+//	    "url": "https://…/events/42",           // its page on Treffpunkt
+//	    "title": "…", "description": "…",      // plain text
+//	    "start": "2026-05-01T18:00:00+02:00",   // RFC 3339 in Berlin time; a date when all_day
+//	    "end": "2026-05-01T20:00:00+02:00",     // absent when unknown; all-day: the last day (inclusive)
+//	    "all_day": false,
+//	    "status": "scheduled",                  // scheduled | cancelled | postponed
+//	    "online": "no",                         // no | yes | hybrid
+//	    "location": "Haus, Straße 1, 04109 Leipzig",
+//	    "place": {"venue", "street", "postal_code", "city", "region", "lat", "lon"},
+//	    "languages": ["de", "ar"], "topics": ["training"],
+//	    "organizer": "…", "recurrence": "FREQ=WEEKLY;BYDAY=MO",
+//	    "registration_required": true, "cost_free": true,   // absent when unknown
+//	    "source": {"id": "…", "name": "…", "url": "…"},     // the announcement
+//	    "sequence": 2, "updated_at": "…"
+//	  }],
+//	  "labels": {"regions": {"leipzig": "Leipzig"}, "languages": {"ar": "Arabisch"}, "topics": {…}}
+//	}
+//
+// labels hold the display names (in "language") of the values used in
+// events, so a client needs no tables of its own.
+
+type jsonEvent struct {
+	ID                   string      `json:"id"`
+	UID                  string      `json:"uid"`
+	URL                  string      `json:"url"`
+	Title                string      `json:"title"`
+	Description          string      `json:"description,omitempty"`
+	Start                string      `json:"start"`
+	End                  string      `json:"end,omitempty"`
+	AllDay               bool        `json:"all_day"`
+	Status               string      `json:"status"`
+	Online               string      `json:"online"`
+	Location             string      `json:"location,omitempty"`
+	Place                *jsonPlace  `json:"place,omitempty"`
+	Languages            []string    `json:"languages"`
+	Topics               []string    `json:"topics"`
+	Organizer            string      `json:"organizer,omitempty"`
+	Recurrence           string      `json:"recurrence,omitempty"`
+	RegistrationRequired *bool       `json:"registration_required,omitempty"`
+	CostFree             *bool       `json:"cost_free,omitempty"`
+	Source               *jsonSource `json:"source,omitempty"`
+	Sequence             int         `json:"sequence"`
+	UpdatedAt            time.Time   `json:"updated_at"`
+}
+
+type jsonPlace struct {
+	Venue      string   `json:"venue,omitempty"`
+	Street     string   `json:"street,omitempty"`
+	PostalCode string   `json:"postal_code,omitempty"`
+	City       string   `json:"city,omitempty"`
+	Region     string   `json:"region,omitempty"`
+	Lat        *float64 `json:"lat,omitempty"`
+	Lon        *float64 `json:"lon,omitempty"`
+}
+
+type jsonSource struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// toJSONEvent maps a stored event; the draft's contact data is not read.
+func toJSONEvent(e store.Event, src sourceLink, lang, pageURL string) jsonEvent {
+	d := e.Draft
+	j := jsonEvent{
+		ID: strconv.FormatInt(e.ID, 10), UID: e.UID, URL: pageURL, Title: d.Title, Description: d.Description,
+		AllDay: d.AllDay, Status: string(d.Status), Online: string(d.Online), Location: location(d, lang),
+		Languages: nonNil(d.Languages), Topics: nonNil(d.Topics), Organizer: d.Organizer, Recurrence: d.Recurrence,
+		RegistrationRequired: d.RegistrationRequired, CostFree: d.CostFree, Sequence: e.Sequence, UpdatedAt: e.UpdatedAt.UTC(),
+	}
+	if j.Status == "" {
+		j.Status = string(event.StatusScheduled)
+	}
+	if j.Online == "" {
+		j.Online = string(event.OnlineNo)
+	}
+	start := d.Start.In(event.Berlin)
+	if d.AllDay {
+		j.Start = start.Format(time.DateOnly)
+		if !d.End.IsZero() && d.End.After(d.Start) {
+			j.End = d.End.In(event.Berlin).Format(time.DateOnly)
+		}
+	} else {
+		j.Start = start.Format(time.RFC3339)
+		if !d.End.IsZero() && d.End.After(d.Start) {
+			j.End = d.End.In(event.Berlin).Format(time.RFC3339)
+		}
+	}
+	if p := d.Place; p != (event.Place{}) {
+		j.Place = &jsonPlace{p.Venue, p.Street, p.PostalCode, p.City, p.Region, p.Lat, p.Lon}
+	}
+	if src.URL != "" {
+		j.Source = &jsonSource{ID: src.SourceID, Name: src.Name, URL: src.URL}
+	}
+	return j
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// jsonWriter streams the JSON feed; labels are gathered on the way and
+// written last (JSON objects are unordered).
+type jsonWriter struct {
+	w                          *bufio.Writer
+	info                       feedInfo
+	updated                    time.Time
+	n                          int
+	regions, languages, topics map[string]bool
+}
+
+func (jw *jsonWriter) begin() error {
+	jw.regions, jw.languages, jw.topics = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	head := struct {
+		Version   string `json:"version"`
+		Title     string `json:"title"`
+		Language  string `json:"language"`
+		Home      string `json:"home_page_url"`
+		Feed      string `json:"feed_url"`
+		ICS       string `json:"ics_url"`
+		Webcal    string `json:"webcal_url"`
+		UpdatedAt string `json:"updated_at"`
+	}{"treffpunkt-calendar/1", jw.info.name, jw.info.lang, jw.info.url("/"), jw.info.url("/calendar.json"),
+		jw.info.url("/calendar.ics"), jw.info.webcal(), jw.updated.UTC().Format(time.RFC3339)}
+	b, err := json.Marshal(head)
+	if err != nil {
+		return err
+	}
+	jw.w.Write(b[:len(b)-1])
+	_, err = jw.w.WriteString(`,"events":[`)
+	return err
+}
+
+func (jw *jsonWriter) event(e store.Event, src sourceLink) error {
+	j := toJSONEvent(e, src, jw.info.lang, jw.info.eventURL(e.ID))
+	b, err := json.Marshal(j)
+	if err != nil {
+		return err
+	}
+	if jw.n > 0 {
+		jw.w.WriteByte(',')
+	}
+	jw.n++
+	if r := e.Draft.Place.Region; r != "" {
+		jw.regions[r] = true
+	}
+	for _, l := range e.Draft.Languages {
+		jw.languages[l] = true
+	}
+	for _, t := range e.Draft.Topics {
+		jw.topics[t] = true
+	}
+	_, err = jw.w.Write(b)
+	return err
+}
+
+func (jw *jsonWriter) end() error {
+	labels := map[string]map[string]string{
+		"regions":   names(jw.regions, jw.info.lang, regionName),
+		"languages": names(jw.languages, jw.info.lang, languageName),
+		"topics":    names(jw.topics, jw.info.lang, topicName),
+	}
+	b, err := json.Marshal(labels)
+	if err != nil {
+		return err
+	}
+	jw.w.WriteString(`],"labels":`)
+	jw.w.Write(b)
+	_, err = jw.w.WriteString("}\n")
+	return err
+}
+
+func names(set map[string]bool, lang string, name func(string, string) string) map[string]string {
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		out[k] = name(k, lang)
+	}
+	return out
+}

@@ -1,0 +1,507 @@
+package calendar
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// The public pages are server-rendered and need no script: a filter form
+// whose GET URL is the shareable link, events grouped by day, an event
+// page with its sources, and the iframe page for partners.
+
+// cspPage allows only the calendar's own stylesheet: no scripts at all.
+const cspPage = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
+
+// pageData is what every page template gets.
+type pageData struct {
+	Lang   string
+	Title  string
+	Base   string
+	Path   string // the page's path and query, for the language switch
+	Events *listView
+	Event  *eventPage
+	Index  *indexView
+	Status int
+	Error  string
+	Embed  bool // the iframe page: links open the announcements
+}
+
+// T translates a UI text.
+func (p pageData) T(key string) string { return uiText(p.Lang, key) }
+
+// OtherLang links the same page in the other language.
+func (p pageData) OtherLang() langLink {
+	u, err := url.Parse(p.Path)
+	if err != nil {
+		u = &url.URL{Path: "/"}
+	}
+	q := u.Query()
+	l := langLink{Code: "en", Label: "English"}
+	if p.Lang == "en" {
+		l = langLink{Code: "de", Label: "Deutsch"}
+	}
+	q.Set("lang", l.Code)
+	u.RawQuery = q.Encode()
+	l.URL = u.String()
+	return l
+}
+
+type langLink struct{ URL, Code, Label string }
+
+// Link is where an event's title leads: its page on Treffpunkt, or in the
+// embedded list the announcement itself.
+func (p pageData) Link(e eventView) string {
+	if p.Embed && e.SourceURL != "" {
+		return e.SourceURL
+	}
+	return e.URL
+}
+
+// listView is a list of events grouped by day.
+type listView struct {
+	Days  []dayView
+	Total int
+	Next  string // URL of the next page, "" on the last
+}
+
+type dayView struct {
+	Date  string // 2006-01-02
+	Label string
+	Items []eventView
+}
+
+type eventView struct {
+	ID         int64
+	URL        string // the event's page
+	SourceURL  string
+	SourceName string
+	Title      string
+	When       string // long form
+	Time       string // time of day or "ganztägig"
+	Datetime   string // machine-readable start
+	Place      string
+	Languages  []string
+	Topics     []string
+	Status     string
+	Online     string
+}
+
+// newEventView prepares an event for the lists.
+func newEventView(e store.Event, src sourceLink, lang, base string) eventView {
+	d := e.Draft
+	v := eventView{ID: e.ID, URL: base + "/events/" + strconv.FormatInt(e.ID, 10), SourceURL: src.URL,
+		SourceName: src.Name, Title: d.Title, When: when(d, lang), Place: location(d, lang),
+		Status: string(d.Status), Online: string(d.Online)}
+	start := d.Start.In(event.Berlin)
+	if d.AllDay {
+		v.Time, v.Datetime = uiText(lang, "allday"), start.Format(time.DateOnly)
+		if !d.End.IsZero() && !sameDay(start, d.End.In(event.Berlin)) {
+			v.Time = uiText(lang, "until") + " " + day(d.End.In(event.Berlin), lang, false)
+		}
+	} else {
+		v.Time, v.Datetime = start.Format("15:04"), start.Format(time.RFC3339)
+		if !d.End.IsZero() && d.End.After(d.Start) && sameDay(start, d.End.In(event.Berlin)) {
+			v.Time += "–" + d.End.In(event.Berlin).Format("15:04")
+		}
+	}
+	for _, l := range d.Languages {
+		v.Languages = append(v.Languages, languageName(l, lang))
+	}
+	for _, t := range d.Topics {
+		v.Topics = append(v.Topics, topicName(t, lang))
+	}
+	return v
+}
+
+// groupByDay groups events (in start order) by their day in Berlin. An
+// event that began before from (a multi-day event still on) is listed
+// under from's day.
+func groupByDay(evs []store.Event, srcs map[int64]sourceLink, from time.Time, lang, base string, into []dayView) []dayView {
+	floor := from.In(event.Berlin).Format(time.DateOnly)
+	for _, e := range evs {
+		key := e.Draft.Start.In(event.Berlin).Format(time.DateOnly)
+		if key < floor {
+			key = floor
+		}
+		if n := len(into); n == 0 || into[n-1].Date != key {
+			t, _ := time.ParseInLocation(time.DateOnly, key, event.Berlin)
+			label := day(t, lang, false)
+			if lang == "de" {
+				label = longWeekdaysDE[t.Weekday()] + ", " + t.Format("2") + ". " + monthsDE[t.Month()-1] + " " + t.Format("2006")
+			} else {
+				label = t.Format("Monday, 2 January 2006")
+			}
+			into = append(into, dayView{Date: key, Label: label})
+		}
+		into[len(into)-1].Items = append(into[len(into)-1].Items, newEventView(e, srcs[e.ID], lang, base))
+	}
+	return into
+}
+
+var longWeekdaysDE = [...]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"}
+
+// indexView is the filter form and the subscription links of /.
+type indexView struct {
+	Q, From, To, Online string
+	Regions             []option
+	Languages           []option
+	Topics              []option
+	ICS, Webcal, JSON   string
+	Atom, Embed         string
+	Snippet             string // the widget snippet for this filter
+	Filtered            bool
+}
+
+func (h *Handler) pageLang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		return lang(l)
+	}
+	al := strings.ToLower(r.Header.Get("Accept-Language"))
+	if strings.HasPrefix(al, "en") {
+		return "en"
+	}
+	return "de"
+}
+
+func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	lang := h.pageLang(r)
+	v := r.URL.Query()
+	q, err := parseQuery(v, h.opts.Now(), search.MaxPageSize)
+	if err != nil {
+		h.renderError(w, r, lang, http.StatusBadRequest, err.Error())
+		return
+	}
+	q.Lang = lang
+	res, err := h.search.Search(ctx, q.Filter, search.Page{First: 20, After: q.After}, search.StartAsc)
+	if search.IsInvalid(err) {
+		h.renderError(w, r, lang, http.StatusBadRequest, err.Error())
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	evs := make([]store.Event, len(res.Hits))
+	ids := make([]int64, len(res.Hits))
+	for i, hit := range res.Hits {
+		evs[i], ids[i] = hit.Event, hit.Event.ID
+	}
+	srcs, err := firstSources(ctx, h.db, ids)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	base := h.base(r)
+	fi := h.feedInfo(r, q)
+	list := &listView{Total: res.Total, Days: groupByDay(evs, srcs, *q.Filter.From, lang, "", nil)}
+	if res.HasNext {
+		next := filterValues(v)
+		next.Set("after", res.EndCursor)
+		if l := v.Get("lang"); l != "" {
+			next.Set("lang", l)
+		}
+		list.Next = "/?" + next.Encode()
+	}
+	iv := &indexView{Q: q.Filter.Query, Online: q.Filter.Online, ICS: fi.url("/calendar.ics"), Webcal: fi.webcal(),
+		JSON: fi.url("/calendar.json"), Atom: fi.url("/calendar.atom"), Embed: fi.url("/embed"),
+		Filtered: fi.canonical != ""}
+	if !q.FromDefaulted {
+		iv.From = v.Get("from")
+	}
+	iv.To = v.Get("to")
+	iv.Regions = facetOptions(regionOptions(lang), res.Facets.Regions, q.Filter.Regions)
+	iv.Languages = facetOptions(nil, res.Facets.Languages, q.Filter.Languages)
+	for i := range iv.Languages {
+		iv.Languages[i].Label = languageName(iv.Languages[i].Value, lang)
+	}
+	iv.Topics = facetOptions(nil, res.Facets.Topics, q.Filter.Topics)
+	for i := range iv.Topics {
+		iv.Topics[i].Label = topicName(iv.Topics[i].Value, lang)
+	}
+	iv.Snippet = widgetSnippet(base, q)
+	title := fi.name
+	h.render(w, r, "index", pageData{Lang: lang, Title: title, Base: base, Path: r.URL.RequestURI(), Events: list, Index: iv}, http.StatusOK)
+}
+
+// facetOptions merges facet counts into the options of a select: all of
+// base (with their counts), then values only the facets know, and the
+// selected values even when nothing matches them any more.
+func facetOptions(base []option, counts []search.FacetCount, selected []string) []option {
+	out := append([]option(nil), base...)
+	idx := map[string]int{}
+	for i, o := range out {
+		idx[o.Value] = i
+	}
+	for _, c := range counts {
+		if i, ok := idx[c.Value]; ok {
+			out[i].Count = c.Count
+			continue
+		}
+		idx[c.Value] = len(out)
+		out = append(out, option{Value: c.Value, Label: c.Value, Count: c.Count})
+	}
+	for _, s := range selected {
+		if i, ok := idx[s]; ok {
+			out[i].Selected = true
+			continue
+		}
+		idx[s] = len(out)
+		out = append(out, option{Value: s, Label: s, Selected: true})
+	}
+	return out
+}
+
+// widgetSnippet is the code a partner pastes to show this selection.
+func widgetSnippet(base string, q query) string {
+	var attrs []string
+	add := func(name string, vals []string) {
+		if len(vals) > 0 {
+			attrs = append(attrs, name+`="`+template.HTMLEscapeString(strings.Join(vals, ","))+`"`)
+		}
+	}
+	add("region", q.Filter.Regions)
+	add("language", q.Filter.Languages)
+	add("topic", q.Filter.Topics)
+	if q.Filter.Query != "" {
+		add("q", []string{q.Filter.Query})
+	}
+	attrs = append(attrs, `limit="10"`)
+	return `<script src="` + base + `/embed.js" defer></script>` + "\n" +
+		`<treffpunkt-calendar ` + strings.Join(attrs, " ") + `></treffpunkt-calendar>`
+}
+
+// eventPage is one event with everything public about it.
+type eventPage struct {
+	eventView
+	Description  string
+	Address      []string
+	Organizer    string
+	Registration string
+	Cost         string
+	Recurrence   string
+	MapURL       string
+	Sources      []eventSource
+	ICS          string
+	Updated      string
+}
+
+// publicEvent loads an event as the public may see it: published and not
+// merged away (a merged event redirects to the one it became).
+func (h *Handler) publicEvent(w http.ResponseWriter, r *http.Request, lang string) (store.Event, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.renderError(w, r, lang, http.StatusNotFound, uiText(lang, "notfound"))
+		return store.Event{}, false
+	}
+	e, err := store.GetEvent(r.Context(), h.db, id)
+	if errors.Is(err, event.ErrNotFound) || (err == nil && e.Review != "published") {
+		h.renderError(w, r, lang, http.StatusNotFound, uiText(lang, "notfound"))
+		return store.Event{}, false
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return store.Event{}, false
+	}
+	if e.MergedInto != nil {
+		target := "/events/" + strconv.FormatInt(*e.MergedInto, 10)
+		if strings.HasSuffix(r.URL.Path, "/calendar.ics") {
+			target += "/calendar.ics"
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return store.Event{}, false
+	}
+	return e, true
+}
+
+func (h *Handler) serveEvent(w http.ResponseWriter, r *http.Request) {
+	lang := h.pageLang(r)
+	e, ok := h.publicEvent(w, r, lang)
+	if !ok {
+		return
+	}
+	srcs, err := eventSources(r.Context(), h.db, e.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var first sourceLink
+	if len(srcs) > 0 {
+		first = srcs[0].sourceLink
+	}
+	d := e.Draft
+	p := &eventPage{eventView: newEventView(e, first, lang, ""), Description: strings.TrimSpace(d.Description),
+		Organizer: d.Organizer, Sources: srcs, ICS: "/events/" + strconv.FormatInt(e.ID, 10) + "/calendar.ics",
+		Updated: day(e.UpdatedAt.In(event.Berlin), lang, true)}
+	pl := d.Place
+	for _, s := range []string{pl.Venue, pl.Street, strings.TrimSpace(pl.PostalCode + " " + pl.City)} {
+		if s = strings.TrimSpace(s); s != "" {
+			p.Address = append(p.Address, s)
+		}
+	}
+	if pl.Region != "" {
+		p.Address = append(p.Address, regionName(pl.Region, lang))
+	}
+	if pl.Lat != nil && pl.Lon != nil {
+		p.MapURL = "https://www.openstreetmap.org/?mlat=" + strconv.FormatFloat(*pl.Lat, 'f', 5, 64) + "&mlon=" +
+			strconv.FormatFloat(*pl.Lon, 'f', 5, 64) + "#map=17/" + strconv.FormatFloat(*pl.Lat, 'f', 5, 64) + "/" +
+			strconv.FormatFloat(*pl.Lon, 'f', 5, 64)
+	}
+	if d.RegistrationRequired != nil {
+		p.Registration = uiText(lang, map[bool]string{true: "reg-yes", false: "reg-no"}[*d.RegistrationRequired])
+	}
+	if d.CostFree != nil && *d.CostFree {
+		p.Cost = uiText(lang, "free")
+	}
+	p.Recurrence = recurrenceText(d.Recurrence, lang)
+	h.render(w, r, "event", pageData{Lang: lang, Title: d.Title, Base: h.base(r), Path: r.URL.RequestURI(), Event: p}, http.StatusOK)
+}
+
+// serveEventICS is one event as an iCalendar file ("add to calendar").
+func (h *Handler) serveEventICS(w http.ResponseWriter, r *http.Request) {
+	lang := h.pageLang(r)
+	e, ok := h.publicEvent(w, r, lang)
+	if !ok {
+		return
+	}
+	srcs, err := firstSources(r.Context(), h.db, []int64{e.ID})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	base := h.base(r)
+	sum := formatVersion + "|" + strconv.FormatInt(e.ID, 10) + "|" + strconv.Itoa(e.Sequence) + "|" +
+		e.UpdatedAt.UTC().Format(time.RFC3339Nano) + "|" + lang + "|" + base + "|" + srcs[e.ID].URL
+	v := validators{ETag: `"` + shortHash(sum) + `"`, LastModified: e.UpdatedAt.UTC().Truncate(time.Second)}
+	w.Header().Set("Cache-Control", "public, max-age=600")
+	if notModified(w, r, v) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
+	iw := &icsWriter{w: bw, eventURL: func(id int64) string { return base + "/events/" + strconv.FormatInt(id, 10) },
+		meta: feedMeta{Name: h.opts.Name + " – " + e.Draft.Title, Lang: lang, Refresh: h.opts.Refresh}}
+	if err := iw.begin(); err == nil {
+		if err = iw.event(e, srcs[e.ID]); err == nil {
+			err = iw.end()
+		}
+	}
+	bw.Flush()
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="treffpunkt-`+strconv.FormatInt(e.ID, 10)+`.ics"`)
+	w.Write(buf.Bytes())
+}
+
+// serveEmbedPage is the widget for partners who prefer an iframe: the
+// same list, rendered on the server, framable by any site.
+func (h *Handler) serveEmbedPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	lang := h.pageLang(r)
+	q, err := parseQuery(r.URL.Query(), h.opts.Now(), search.MaxPageSize)
+	if err != nil {
+		h.renderError(w, r, lang, http.StatusBadRequest, err.Error())
+		return
+	}
+	q.Lang = lang
+	limit := q.Limit
+	if limit == 0 {
+		limit = 10
+	}
+	var evs []store.Event
+	err = h.find.Each(ctx, q.Filter, limit, func(b []store.Event) error {
+		evs = append(evs, b...)
+		return nil
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ids := make([]int64, len(evs))
+	for i, e := range evs {
+		ids[i] = e.ID
+	}
+	srcs, err := firstSources(ctx, h.db, ids)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	base := h.base(r)
+	fi := h.feedInfo(r, q)
+	list := &listView{Days: groupByDay(evs, srcs, *q.Filter.From, lang, base, nil)}
+	iv := &indexView{ICS: fi.url("/calendar.ics"), Webcal: fi.webcal(), Embed: fi.url("/")}
+	w.Header().Set("Cache-Control", "public, max-age=600")
+	h.render(w, r, "embed", pageData{Embed: true, Lang: lang, Title: fi.name, Base: base, Path: r.URL.RequestURI(), Events: list, Index: iv}, http.StatusOK)
+}
+
+func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, lang string, status int, msg string) {
+	h.render(w, r, "error", pageData{Lang: lang, Title: uiText(lang, "error"), Path: r.URL.RequestURI(), Status: status, Error: msg}, status)
+}
+
+// render executes a page into a buffer first, so a template error becomes
+// a 500 rather than half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, page string, data pageData, status int) {
+	var buf bytes.Buffer
+	if err := h.assets.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
+		h.opts.Logger.Error("calendar: render page", slog.String("page", page), slog.Any("err", err))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	hd := w.Header()
+	csp := cspPage + "; frame-ancestors 'none'"
+	if page == "embed" {
+		// Any partner site may frame the embed page.
+		csp = cspPage + "; frame-ancestors *"
+	} else {
+		hd.Set("X-Frame-Options", "DENY")
+	}
+	hd.Set("Content-Security-Policy", csp)
+	hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Content-Language", data.Lang)
+	if hd.Get("Cache-Control") == "" {
+		hd.Set("Cache-Control", "no-cache")
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+// recurrenceText says in words how a series repeats, for the common rules.
+func recurrenceText(rule, lang string) string {
+	if rule == "" {
+		return ""
+	}
+	parts := map[string]string{}
+	for _, p := range strings.Split(rule, ";") {
+		k, v, _ := strings.Cut(p, "=")
+		parts[strings.ToUpper(k)] = v
+	}
+	switch parts["FREQ"] {
+	case "DAILY":
+		return pick(lang, "täglich", "daily")
+	case "WEEKLY":
+		if parts["INTERVAL"] == "2" {
+			return pick(lang, "alle zwei Wochen", "every other week")
+		}
+		return pick(lang, "wöchentlich", "weekly")
+	case "MONTHLY":
+		return pick(lang, "monatlich", "monthly")
+	case "YEARLY":
+		return pick(lang, "jährlich", "yearly")
+	}
+	return rule
+}

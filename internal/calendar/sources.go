@@ -1,0 +1,82 @@
+package calendar
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// sourceLink is the announcement an event is published from.
+type sourceLink struct {
+	SourceID string
+	Name     string // the partner's name
+	URL      string // the announcement page
+}
+
+// firstSources returns, for each of the events, the announcement it was
+// first seen in that is still online (else the first one at all): the
+// "link to the source" of feeds and widget. One query per batch of a feed.
+func firstSources(ctx context.Context, db store.DB, ids []int64) (map[int64]sourceLink, error) {
+	out := make(map[int64]sourceLink, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.Query(ctx, `
+		SELECT DISTINCT ON (ei.event_id) ei.event_id, i.source_id, s.name, coalesce(nullif(i.raw->>'url', ''), i.page_url)
+		FROM event_items ei
+		JOIN items i ON i.id = ei.item_id
+		JOIN sources s ON s.id = i.source_id
+		WHERE ei.event_id = ANY($1)
+		ORDER BY ei.event_id, i.vanished_at IS NOT NULL, ei.first_seen, ei.item_id, ei.occurrence`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var l sourceLink
+		if err := rows.Scan(&id, &l.SourceID, &l.Name, &l.URL); err != nil {
+			return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
+		}
+		out[id] = l
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
+	}
+	return out, nil
+}
+
+// eventSource is one announcement of an event on its page.
+type eventSource struct {
+	sourceLink
+	Vanished bool // the page no longer lists it
+}
+
+// eventSources lists every announcement of an event, oldest first, one
+// per page URL.
+func eventSources(ctx context.Context, db store.DB, id int64) ([]eventSource, error) {
+	linked, err := store.LinkedDrafts(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	seen := map[string]bool{}
+	var out []eventSource
+	for _, l := range linked {
+		if seen[l.URL] {
+			continue
+		}
+		seen[l.URL] = true
+		name, ok := names[l.SourceID]
+		if !ok {
+			src, err := store.GetSource(ctx, db, l.SourceID)
+			if err != nil {
+				return nil, err
+			}
+			name, names[l.SourceID] = src.Name, src.Name
+		}
+		out = append(out, eventSource{sourceLink{SourceID: l.SourceID, Name: name, URL: l.URL}, l.Vanished})
+	}
+	return out, nil
+}
