@@ -72,8 +72,12 @@ func (p *parser) single(i int) (dateLit, bool) {
 	return d, true
 }
 
-// iso matches 2021-05-21 and 2021-05-21T10:00[:00[.000]][Z|+02:00].
+// iso matches 2021-05-21 and 2021-05-21T10:00[:00[.000]][Z|+02:00], and
+// the basic format of iCalendar, 20210521T100000[Z].
 func (p *parser) iso(i int) (dateLit, bool) {
+	if v, ok := p.numN(i, 8); ok {
+		return p.isoBasic(i, v)
+	}
 	y, ok1 := p.numN(i, 4)
 	m, ok2 := p.numN(i+2, 2)
 	d, ok3 := p.numN(i+4, 2)
@@ -291,4 +295,31 @@ func (p *parser) dateExpr(i int, e *dateExpr) bool {
 	e.isRange = kind == connRange
 	e.end = last.end
 	return true
+}
+
+// isoBasic matches 20210521T1000, 20210521T100000 and 20210521T100000Z. A
+// bare 8-digit number is not taken for a date: it is as likely an ID.
+func (p *parser) isoBasic(i, v int) (dateLit, bool) {
+	lit := dateLit{y: v / 10000, m: time.Month(v / 100 % 100), d: v % 100}
+	if p.kw(i+1) != kwT || !p.tight(i+1) || !p.tight(i+2) || p.t[min(i+2, len(p.t)-1)].kind != tNum ||
+		lit.y < minYear || lit.y > maxYear || lit.m < 1 || lit.m > 12 || lit.d < 1 || lit.d > 31 {
+		return dateLit{}, false
+	}
+	hms, nd := int(p.t[i+2].val), p.t[i+2].ndig
+	switch nd {
+	case 4:
+		lit.clock = clock{h: hms / 100, m: hms % 100}
+	case 6:
+		lit.clock = clock{h: hms / 10000, m: hms / 100 % 100}
+	default:
+		return dateLit{}, false
+	}
+	if !lit.clock.valid() || lit.clock.h == 24 {
+		return dateLit{}, false
+	}
+	lit.hasClock, lit.end = true, i+3
+	if p.kw(i+3) == kwZ && p.tight(i+3) {
+		lit.hasOff, lit.end = true, i+4
+	}
+	return lit, true
 }

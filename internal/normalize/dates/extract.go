@@ -2,6 +2,7 @@ package dates
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -16,6 +17,8 @@ type rec struct {
 	hasStart, hasEnd bool
 	exact            time.Time // an ISO 8601 date-time with a UTC offset
 	rrule            string
+	until            civil // last day of a recurrence, when hasUntil
+	hasUntil         bool
 	from, to         int // tokens
 	conf             float64
 	yearGuessed      bool
@@ -94,7 +97,7 @@ func (b *builder) scan() {
 				continue
 			}
 		}
-		if (t.kind == tNum && (t.ndig <= 2 || t.ndig == 4)) || (t.kind == tWord && k.isWeekday()) {
+		if (t.kind == tNum && (t.ndig <= 2 || t.ndig == 4 || t.ndig == 8)) || (t.kind == tWord && k.isWeekday()) {
 			if p.group(i, &b.g) {
 				i = b.addGroup(&b.g)
 				continue
@@ -126,7 +129,7 @@ func (b *builder) newGroup(from, to int, isRange bool) int {
 
 // addGroup resolves the years of a date expression and records its occurrences.
 func (b *builder) addGroup(g *group) int {
-	kind := b.p.kindBefore(g.first, b.stop)
+	kind := b.p.kindOf(g.first, g.to, b.stop)
 	if kind == KindEvent && b.p.pastAfter(g.to) {
 		kind = KindMention
 	}
@@ -199,6 +202,14 @@ func setExact(r *rec, d dateLit) {
 // applyTimes sets the times found with a group on all its occurrences.
 func (b *builder) applyTimes(gi int, f timesFound, loose bool) {
 	g := &b.groups[gi]
+	if f.hasEv && f.ev.valid && g.hasEv && !f.ev.hasStart {
+		// An end written apart from the start: "Beginn 17 Uhr. … Ende gegen 21 Uhr."
+		for x := g.lo; x < g.hi; x++ {
+			if r := &b.recs[x]; r.hasStart && !r.hasEnd && !r.multi {
+				r.endClk, r.hasEnd = f.ev.end, true
+			}
+		}
+	}
 	if f.hasEv && f.ev.valid && !g.hasEv {
 		for x := g.lo; x < g.hi; x++ {
 			r := &b.recs[x]
@@ -329,22 +340,79 @@ func (b *builder) resolveYears(items []dateLit) (days [maxItems]civil, valid [ma
 	return days, valid, guessed, wdBad
 }
 
+// addRecurrence records a recurring pattern. Its first occurrence is the
+// first matching day on or after the date it starts from ("ab dem 5. Juli
+// jeden Dienstag", "jeden Donnerstag ab 8. Juli"), else on or after ref; an
+// end date ("bis zum 28. Juli") becomes UNTIL.
 func (b *builder) addRecurrence(r recur) int {
-	gi := b.newGroup(r.from, r.to, false)
+	p := b.p
+	from, start, yearGuessed, dayGuessed := r.from, p.ref, true, true
+	var carried *rec
+	if n := len(b.groups); n > 0 {
+		g := b.groups[n-1]
+		if g.to >= r.from-1 && g.hi-g.lo == 1 && g.hi == len(b.recs) && !g.isRange && p.kw(p.skipArticles(g.from-1)) == kwAb {
+			if rc := b.recs[g.lo]; rc.kind == KindEvent && rc.rrule == "" && rc.exact.IsZero() {
+				from, start, yearGuessed, dayGuessed = g.from, rc.start, rc.yearGuessed, false
+				carried = &rc
+				b.recs, b.groups = b.recs[:g.lo], b.groups[:n-1]
+			}
+		}
+	}
+	f := p.window(r.to, 6)
+	end := max(r.to, f.to)
+	var until civil
+	hasUntil := false
+	for n := 0; n < 2; n++ {
+		k := p.kw(end)
+		if k != kwAb && k != kwBis {
+			break
+		}
+		j := end + 1
+		for p.kw(j) == kwDem || p.kw(j) == kwZum {
+			j++
+		}
+		if !p.dateExpr(j, &p.scratch) || p.scratch.n != 1 || p.scratch.items[0].hasClock {
+			break
+		}
+		days, valid, guessed, _ := b.resolveYears(p.scratch.items[:1])
+		if !valid[0] {
+			break
+		}
+		if k == kwAb {
+			start, yearGuessed, dayGuessed = days[0], guessed, false
+		} else {
+			until, hasUntil = days[0], true
+		}
+		end = p.scratch.end
+	}
 	conf := 0.7
 	if r.vague {
 		conf = 0.5
 	}
-	start := r.first(b.p.ref)
-	b.recs = append(b.recs, rec{kind: KindEvent, start: start, rrule: r.rrule(), from: r.from, to: r.to,
-		conf: conf, yearGuessed: true, dayGuessed: true, group: gi})
+	first := r.first(start)
+	rc := rec{kind: KindEvent, start: first, rrule: r.rrule(), from: from, to: r.to, conf: conf,
+		yearGuessed: yearGuessed, dayGuessed: dayGuessed, until: until, hasUntil: hasUntil && !until.before(first)}
+	if carried != nil {
+		rc.startClk, rc.hasStart, rc.endClk, rc.hasEnd = carried.startClk, carried.hasStart, carried.endClk, carried.hasEnd
+	}
+	gi := b.newGroup(from, end, false)
+	rc.group = gi
+	idx := len(b.recs)
+	b.recs = append(b.recs, rc)
 	b.groups[gi].hi = len(b.recs)
-	f := b.p.window(r.to, 6)
+	b.groups[gi].hasEv = rc.hasStart
 	b.applyTimes(gi, f, false)
-	end := max(r.to, f.to)
-	b.groups[gi].to = end
+	b.recs[idx].to = end // the span covers "ab …" and "bis …" too
 	b.stop = end
 	return end
+}
+
+// skipArticles steps back over "dem", "den", "zum" before token j.
+func (p *parser) skipArticles(j int) int {
+	for j >= 0 && (p.kw(j) == kwDem || p.kw(j) == kwZum) {
+		j--
+	}
+	return j
 }
 
 func (b *builder) addMention(m mention) {
@@ -356,15 +424,15 @@ func (b *builder) addMention(m mention) {
 	b.groups[gi].hasEv = true // a clock time never belongs to a month or a year
 }
 
-// kindBefore classifies a date by the words before it in its clause:
-// "Anmeldeschluss: 30. April 2021" and "Anmeldung bis 12.3." are deadlines;
-// "läuft bis zum 31.12.2023", "seit dem 1.3.", "Stand: 12.03.2021" and a bare
-// "bis zum …" are mentions. It looks back at most 8 tokens and never past
-// stop (the end of the previous expression), a sentence end or a line start.
-func (p *parser) kindBefore(first, stop int) Kind {
+// kindOf classifies a date by the words around it in its clause:
+// "Anmeldeschluss: 30. April 2021", "Anmeldung bis 12.3." and "bis zum 11.6.
+// anmelden" are deadlines; "läuft bis zum 31.12.2023", "seit dem 1.3.",
+// "Stand: 12.03.2021" and a bare "bis zum …" are mentions. It looks back at
+// most 8 tokens and ahead at most 4, never past stop (the end of the previous
+// expression), a sentence end or a line start.
+func (p *parser) kindOf(first, end, stop int) Kind {
 	until := false
-	j := first - 1
-	for ; j >= stop && j >= first-3; j-- {
+	for j := first - 1; j >= stop && j >= first-3; j-- {
 		switch p.kw(j) {
 		case kwDem, kwZum, kwAm:
 			continue
@@ -379,24 +447,45 @@ func (p *parser) kindBefore(first, stop int) Kind {
 		if p.sentenceEnd(k) {
 			break
 		}
-		switch p.kw(k) {
-		case kwSchluss:
+		switch {
+		case p.kw(k) == kwSchluss:
 			return KindDeadline
-		case kwAnmeldung:
-			if until {
-				return KindDeadline
-			}
-		case kwStand:
+		case p.kw(k) == kwStand:
 			return KindMention
+		case until && p.registration(k):
+			return KindDeadline
 		}
 		if p.t[k].nl {
 			break
 		}
 	}
-	if until {
-		return KindMention
+	if !until {
+		return KindEvent
 	}
-	return KindEvent
+	for k := end; k < len(p.t) && k < end+4 && !p.sentenceEnd(k) && !p.newline(k); k++ {
+		if p.registration(k) {
+			return KindDeadline
+		}
+	}
+	return KindMention
+}
+
+// registration reports a word about registering or applying: "Anmeldung",
+// "anmelden", "meldet euch … an", "Bewerbungen", "registrieren".
+func (p *parser) registration(k int) bool {
+	if p.kw(k) == kwAnmeldung {
+		return true
+	}
+	if k >= len(p.t) || p.t[k].kind != tWord {
+		return false
+	}
+	w := p.text(k)
+	for _, prefix := range [...]string{"anmeld", "bewerb", "registr", "rückmeld", "rueckmeld", "meldet", "meldest", "einsend", "einreich"} {
+		if len(w) >= len(prefix) && strings.EqualFold(w[:len(prefix)], prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // pastAfter reports "stattgefunden" within the four words after a date ("der
@@ -511,6 +600,14 @@ func (b *builder) finish() []Occurrence {
 func (b *builder) occurrence(r rec) (Occurrence, bool) {
 	p := b.p
 	o := Occurrence{Kind: r.kind, Recurrence: r.rrule, YearGuessed: r.yearGuessed, DayGuessed: r.dayGuessed}
+	if r.hasUntil {
+		// RFC 5545: UNTIL has DTSTART's value type, a date-time in UTC when DTSTART has a time.
+		if r.hasStart || !r.exact.IsZero() {
+			o.Recurrence += ";UNTIL=" + r.until.addDays(1).midnight().Add(-time.Second).UTC().Format("20060102T150405Z")
+		} else {
+			o.Recurrence += ";UNTIL=" + r.until.midnight().Format("20060102")
+		}
+	}
 	o.Span = [2]int{int(p.t[r.from].start), int(p.t[r.to-1].end)}
 	switch {
 	case !r.exact.IsZero():

@@ -134,6 +134,19 @@ func (p *parser) timeSpec(i int) (timeSpec, bool) {
 	if !strong {
 		return timeSpec{}, false
 	}
+	// A label after the time: "18 Uhr Einlass, 19 Uhr Beginn", "21 Uhr Ende".
+	if j == i && !p.newline(ts.to) {
+		switch p.kw(ts.to) {
+		case kwEinlass:
+			role = roleDoors
+			ts.to++
+		case kwBeginn:
+			ts.to++
+		case kwEnde:
+			endOnly = !ts.hasEnd
+			ts.to++
+		}
+	}
 	ts.role = role
 	switch {
 	case endOnly && !ts.hasEnd:
@@ -176,7 +189,13 @@ func (p *parser) window(j, maxSkip int) timesFound {
 				continue
 			}
 			if f.hasEv {
-				break
+				if ts.hasStart || f.ev.hasEnd {
+					break
+				}
+				// "Beginn: 17 Uhr, Ende: 19 Uhr"
+				f.ev.end, f.ev.hasEnd, f.ev.valid = ts.end, true, f.ev.valid && ts.valid
+				j, f.to = ts.to, ts.to
+				continue
 			}
 			f.ev, f.hasEv = ts, true
 			j, f.to = ts.to, ts.to
@@ -205,7 +224,7 @@ func (p *parser) startsDate(i int) bool {
 	t := p.t[i]
 	switch {
 	case t.kind == tNum:
-		return (t.ndig <= 2 || t.ndig == 4) && p.dateExpr(i, &p.probe)
+		return (t.ndig <= 2 || t.ndig == 4 || t.ndig == 8) && p.dateExpr(i, &p.probe)
 	case t.kind != tWord || t.val == int32(kwNone):
 		return false
 	case kwID(t.val).isWeekday() && p.dateExpr(i, &p.probe):
