@@ -317,6 +317,10 @@ func TestPrivateAddressRefused(t *testing.T) {
 	if !errors.Is(err, ErrPrivateAddress) || called || s.totalHits() != 0 {
 		t.Errorf("err %v, emitted %v, %d requests", err, called, s.totalHits())
 	}
+	_, port, _ := net.SplitHostPort(s.Listener.Addr().String())
+	if _, err := Crawl(context.Background(), wordpressSource("http://localhost:"+port), opt, func(Page) {}); !errors.Is(err, ErrPrivateAddress) {
+		t.Errorf("localhost resolved and not refused: %v", err)
+	}
 	src.AllowPrivate = true // the source may allow it
 	if res := crawlSite(t, src, opt); res.sum.Pages != 7 {
 		t.Errorf("with allow_private: %+v", res.sum)

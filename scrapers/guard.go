@@ -78,8 +78,9 @@ func (g dialGuard) check(address string) error {
 }
 
 // checkStart resolves the start URL's host and refuses it up front when any
-// of its addresses is not public, so a misconfigured source fails at start
-// with a clear error instead of producing one error page.
+// of its addresses is not public, so a source pointing into a private
+// network fails at start with a clear error. The dialer checks again on
+// every connection; this is only the early, readable refusal.
 func (g dialGuard) checkStart(ctx context.Context, u *url.URL) error {
 	if g.allowPrivate {
 		return nil
@@ -102,7 +103,9 @@ func (g dialGuard) checkStart(ctx context.Context, u *url.URL) error {
 	} else {
 		addrs, err = net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 		if err != nil {
-			return fmt.Errorf("resolve %s: %w", host, err)
+			// Not a refusal: the fetch will fail the same way and report
+			// it as the start page's error, like any other outage.
+			return nil
 		}
 	}
 	for _, a := range addrs {

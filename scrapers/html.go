@@ -76,15 +76,13 @@ func (hp *htmlPage) fieldsItem(scope *goquery.Selection, sel selectors, f config
 	}
 	it.Text = plainText(body, skip)
 	it.HTML = innerHTML(body)
+	// Date and place are often only in the body text (normalisation finds
+	// them there), so a selector that matches nothing is not worth a warning.
 	if sel.date != nil {
-		if it.Date = texts(scope.FindMatcher(sel.date)); it.Date == "" {
-			warn = append(warn, fmt.Sprintf("date selector %q matched nothing", f.Date))
-		}
+		it.Date = texts(scope.FindMatcher(sel.date))
 	}
 	if sel.place != nil {
-		if it.Place = texts(scope.FindMatcher(sel.place)); it.Place == "" {
-			warn = append(warn, fmt.Sprintf("place selector %q matched nothing", f.Place))
-		}
+		it.Place = texts(scope.FindMatcher(sel.place))
 	}
 	return it, warn, nil
 }
