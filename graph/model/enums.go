@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
 )
 
 // The schema's enums, written by hand so the hand-written models can use
@@ -58,14 +60,14 @@ const (
 func unmarshalEnum[T ~string](v any, valid ...T) (T, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("enums must be strings")
+		return "", fmt.Errorf("%w: enums must be strings", event.ErrInvalid)
 	}
 	for _, x := range valid {
 		if string(x) == s {
 			return x, nil
 		}
 	}
-	return "", fmt.Errorf("%q is not a valid value", s)
+	return "", fmt.Errorf("%w: %q is not a valid value", event.ErrInvalid, s)
 }
 
 func marshalEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
