@@ -286,3 +286,87 @@ func (p *parser) hasTimeAt(i int) bool {
 	_, ok := p.timeSpec(i)
 	return ok
 }
+
+// addRecurrence records a recurring pattern. Its first occurrence is the
+// first matching day on or after the date it starts from ("ab dem 5. Juli
+// jeden Dienstag", "jeden Donnerstag ab 8. Juli"), else on or after ref; an
+// end date ("bis zum 28. Juli") becomes UNTIL.
+func (b *builder) addRecurrence(r recur) int {
+	p := b.p
+	from, start, yearGuessed, dayGuessed := r.from, p.ref, true, true
+	var carried *rec
+	if n := len(b.groups); n > 0 {
+		g := b.groups[n-1]
+		if g.to >= r.from-1 && g.hi-g.lo == 1 && g.hi == len(b.recs) && !g.isRange && p.kw(p.skipArticles(g.from-1)) == kwAb {
+			if rc := b.recs[g.lo]; rc.kind == KindEvent && rc.rrule == "" && rc.exact.IsZero() {
+				from, start, yearGuessed, dayGuessed = g.from, rc.start, rc.yearGuessed, false
+				carried = &rc
+				b.recs, b.groups = b.recs[:g.lo], b.groups[:n-1]
+			}
+		}
+	}
+	f := p.window(r.to, 6)
+	end := max(r.to, f.to)
+	var until civil
+	hasUntil := false
+	for n := 0; n < 2; n++ {
+		k := p.kw(end)
+		if k != kwAb && k != kwBis {
+			break
+		}
+		j := end + 1
+		for p.kw(j) == kwDem || p.kw(j) == kwZum {
+			j++
+		}
+		if !p.dateExpr(j, &p.scratch) || p.scratch.n != 1 || p.scratch.items[0].hasClock {
+			break
+		}
+		days, valid, guessed, _ := b.resolveYears(p.scratch.items[:1])
+		if !valid[0] {
+			break
+		}
+		if k == kwAb {
+			start, yearGuessed, dayGuessed = days[0], guessed, false
+		} else {
+			until, hasUntil = days[0], true
+		}
+		end = p.scratch.end
+	}
+	conf := 0.7
+	if r.vague {
+		conf = 0.5
+	}
+	first := r.first(start)
+	rc := rec{kind: KindEvent, start: first, rrule: r.rrule(), from: from, to: r.to, conf: conf,
+		yearGuessed: yearGuessed, dayGuessed: dayGuessed, until: until, hasUntil: hasUntil && !until.before(first)}
+	if carried != nil {
+		rc.startClk, rc.hasStart, rc.endClk, rc.hasEnd = carried.startClk, carried.hasStart, carried.endClk, carried.hasEnd
+	}
+	gi := b.newGroup(from, end, false)
+	rc.group = gi
+	idx := len(b.recs)
+	b.recs = append(b.recs, rc)
+	b.groups[gi].hi = len(b.recs)
+	b.groups[gi].hasEv = rc.hasStart
+	b.applyTimes(gi, f, false)
+	b.recs[idx].to = end // the span covers "ab …" and "bis …" too
+	b.stop = end
+	return end
+}
+
+// skipArticles steps back over "dem", "den", "zum" before token j.
+func (p *parser) skipArticles(j int) int {
+	for j >= 0 && (p.kw(j) == kwDem || p.kw(j) == kwZum) {
+		j--
+	}
+	return j
+}
+
+func (b *builder) addMention(m mention) {
+	gi := b.newGroup(m.from, m.to, true)
+	r := rec{kind: KindMention, start: m.start, end: m.end, multi: !m.open && m.end != m.start,
+		from: m.from, to: m.to, conf: 0.6, group: gi}
+	b.recs = append(b.recs, r)
+	b.groups[gi].hi = len(b.recs)
+	b.groups[gi].hasEv = true // a clock time never belongs to a month or a year
+}

@@ -84,8 +84,10 @@ func (p *parser) timeSpec(i int) (timeSpec, bool) {
 	if j > i && p.isPunct(j, pColon) {
 		j++
 	}
+	// Up to two prepositions: "um", "ab ca.", "von", "bis", "zwischen", "gegen".
 	between, open := false, false
-	for n := 0; n < 2; n++ {
+prep:
+	for n := 0; n < 2; n, j = n+1, j+1 {
 		switch p.kw(j) {
 		case kwUm, kwVom:
 		case kwAb:
@@ -99,10 +101,8 @@ func (p *parser) timeSpec(i int) (timeSpec, bool) {
 				j++
 			}
 		default:
-			n = 2
-			continue
+			break prep
 		}
-		j++
 	}
 	c1, j1, colon1, dot1, suf1, ok := p.clockAt(j)
 	if !ok {
