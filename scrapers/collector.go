@@ -82,7 +82,7 @@ func newCollector(ctx context.Context, src config.Source, opt Options, guard dia
 		TLSHandshakeTimeout:   timeout,
 		ResponseHeaderTimeout: timeout,
 	}
-	ft := &fetchTransport{base: base, timeout: timeout, retries: retries, backoff: backoff, maxBytes: maxBytes}
+	ft := &fetchTransport{crawl: ctx, base: base, timeout: timeout, retries: retries, backoff: backoff, maxBytes: maxBytes}
 
 	c := colly.NewCollector(colly.Async(true), colly.StdlibContext(ctx))
 	// NewCollector also reads COLLY_* environment variables; every setting it

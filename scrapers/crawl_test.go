@@ -482,3 +482,19 @@ func TestRedirectToLinkedPage(t *testing.T) {
 		t.Errorf("keys %v, summary %+v", keys, res.sum)
 	}
 }
+
+// Colly fetches robots.txt without a context; cancelling the crawl must
+// still end a robots.txt request that hangs.
+func TestContextCancelledDuringRobots(t *testing.T) {
+	s := newSite(t, "wordpress")
+	s.handle("/robots.txt", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	src := wordpressSource(s.URL)
+	src.Timeout.Duration = 30 * time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	sum, err := Crawl(ctx, src, testOptions(), func(p Page) { t.Errorf("emitted %s: %v", p.URL, p.Err) })
+	if err != nil || sum.Complete || time.Since(start) > 5*time.Second {
+		t.Errorf("err %v summary %+v after %s", err, sum, time.Since(start))
+	}
+}

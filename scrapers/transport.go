@@ -26,6 +26,9 @@ var errAttemptTimeout = errors.New("timeout")
 // 4xx), and a response size cap that fails instead of truncating. It reads the
 // whole body so that a body that stalls half way is retried like any timeout.
 type fetchTransport struct {
+	// crawl is the crawl's context. Colly fetches robots.txt without any
+	// context; this makes those requests end with the crawl too.
+	crawl    context.Context
 	base     http.RoundTripper
 	timeout  time.Duration // per attempt, headers and body
 	retries  int           // extra attempts after the first
@@ -39,7 +42,7 @@ const maxRetryAfter = 10 * time.Second
 func (t *fetchTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		resp, err := t.once(req)
-		if attempt >= t.retries || !retryable(req, resp, err) {
+		if attempt >= t.retries || t.crawl.Err() != nil || !retryable(req, resp, err) {
 			return resp, err
 		}
 		wait := t.backoff << attempt
@@ -54,6 +57,9 @@ func (t *fetchTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		case <-req.Context().Done():
 			timer.Stop()
 			return nil, req.Context().Err()
+		case <-t.crawl.Done():
+			timer.Stop()
+			return nil, t.crawl.Err()
 		}
 	}
 }
@@ -62,6 +68,8 @@ func (t *fetchTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *fetchTransport) once(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
 	defer cancel()
+	stop := context.AfterFunc(t.crawl, cancel)
+	defer stop()
 	resp, err := t.base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		return nil, t.explain(req, err)
@@ -93,6 +101,9 @@ func (t *fetchTransport) once(req *http.Request) (*http.Response, error) {
 // explain turns the attempt's own deadline into a clear timeout error; a
 // cancelled crawl keeps its context error.
 func (t *fetchTransport) explain(req *http.Request, err error) error {
+	if t.crawl.Err() != nil {
+		return fmt.Errorf("%w (%v)", t.crawl.Err(), err)
+	}
 	if req.Context().Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("%w: no complete response within %s", errAttemptTimeout, t.timeout)
 	}
