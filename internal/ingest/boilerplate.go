@@ -1,0 +1,130 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/treffpunkt/treffpunkt/internal/dedup"
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// Boilerplate is learned per site once it has this many pages, from
+// paragraphs on at least minPages pages and this share of them.
+const (
+	boilerplateMinPages = 3
+	boilerplateShare    = 0.3
+)
+
+// boilerplate is a site's learned boilerplate, nil when none is known.
+type boilerplate struct {
+	paragraphs []string
+	b          *dedup.Boilerplate
+}
+
+func loadBoilerplate(ctx context.Context, pool *pgxpool.Pool, sourceID string) (boilerplate, error) {
+	ps, err := store.Boilerplate(ctx, pool, sourceID)
+	if err != nil || len(ps) == 0 {
+		return boilerplate{}, err
+	}
+	return boilerplate{paragraphs: ps, b: dedup.BoilerplateFrom(ps)}, nil
+}
+
+// strip removes boilerplate paragraphs from an item's text and HTML.
+func (bp boilerplate) strip(it event.Item) event.Item {
+	if bp.b == nil {
+		return it
+	}
+	it.Text = bp.b.Strip(it.Text)
+	if it.HTML != "" {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(it.HTML))
+		if err == nil {
+			removed := false
+			doc.Find("p, div, li, blockquote, section, aside").Each(func(_ int, s *goquery.Selection) {
+				if s.Find("p, div, li").Length() > 0 {
+					return // strip leaves, not containers
+				}
+				if t := strings.TrimSpace(s.Text()); t != "" && strings.TrimSpace(bp.b.Strip(t)) == "" {
+					s.Remove()
+					removed = true
+				}
+			})
+			if removed {
+				if h, err := doc.Find("body").Html(); err == nil {
+					it.HTML = h
+				}
+			}
+		}
+	}
+	return it
+}
+
+// relearnBoilerplate learns the site's boilerplate from all its live items.
+// When it changed, every item is normalised again from its stored raw
+// extract, so descriptions and matching never carry a radio-show blurb.
+func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error {
+	items, err := store.LiveItems(ctx, c.p.Pool, c.src.ID)
+	if err != nil {
+		return err
+	}
+	decoded := make([]event.Item, 0, len(items))
+	texts := make([]string, 0, len(items))
+	for _, li := range items {
+		var it event.Item
+		if err := json.Unmarshal(li.Raw, &it); err != nil {
+			return fmt.Errorf("decode item %d: %w", li.ID, err)
+		}
+		decoded = append(decoded, it)
+		texts = append(texts, it.Text)
+	}
+	learned := dedup.LearnBoilerplate(texts, boilerplateMinPages, boilerplateShare)
+	ps := learned.Paragraphs()
+	slices.Sort(ps)
+	old := slices.Clone(c.bp.paragraphs)
+	slices.Sort(old)
+	if slices.Equal(ps, old) {
+		return nil
+	}
+	log.Info("boilerplate relearned", "paragraphs", len(ps), "before", len(old))
+	if err := store.SaveBoilerplate(ctx, c.p.Pool, c.src.ID, ps); err != nil {
+		return err
+	}
+	c.bp = boilerplate{paragraphs: ps, b: learned}
+	for i, li := range items {
+		var n counts
+		err := pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
+			n = counts{}
+			return c.apply(ctx, tx, li.ID, decoded[i], &n)
+		})
+		if err != nil {
+			return fmt.Errorf("renormalise item %d: %w", li.ID, err)
+		}
+		n.items = 0
+		n.commit(c)
+	}
+	return nil
+}
+
+// candidates returns the known events a new occurrence may duplicate.
+func candidates(ctx context.Context, db store.DB, sourceID string, d event.Draft) ([]dedup.Record, error) {
+	day := d.Start.In(event.Berlin)
+	from := startOfDay(day).AddDate(0, 0, -1)
+	to := startOfDay(day).AddDate(0, 0, 2)
+	evs, err := store.EventsNear(ctx, db, from, to, d.Place.Region, sourceID)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]dedup.Record, len(evs))
+	for i, e := range evs {
+		recs[i] = dedup.Record{ID: e.ID, Organizer: e.Draft.Organizer, Draft: e.Draft}
+	}
+	return recs, nil
+}

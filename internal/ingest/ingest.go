@@ -1,0 +1,338 @@
+// Package ingest is the pipeline: crawl a source, store what the scraper saw,
+// normalise it, match it against known events and upsert. A re-crawl that
+// finds nothing new writes nothing; a failed crawl never deletes anything.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/treffpunkt/treffpunkt/internal/config"
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/normalize"
+	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+	"github.com/treffpunkt/treffpunkt/scrapers"
+)
+
+// Pipeline crawls sources into the store.
+type Pipeline struct {
+	Pool   *pgxpool.Pool
+	Logger *slog.Logger
+	// AllowPrivate lets every source reach private and loopback addresses
+	// (tests and the demo); otherwise only sources that say so may.
+	AllowPrivate bool
+	// NoPoliteness drops per-host delays (benchmarks against loopback).
+	NoPoliteness bool
+	UserAgent    string
+	Now          func() time.Time
+	// Observe, when set, hears of every fetched page and every finished
+	// crawl (metrics); it must be cheap and safe for concurrent use.
+	Observe Observer
+}
+
+// Observer hears what a crawl does.
+type Observer interface {
+	Page(sourceID string, pg scrapers.Page)
+	Finished(rep Report, took time.Duration)
+}
+
+// Report is one source's outcome, printed as a JSON line by `treffpunkt crawl`.
+type Report struct {
+	Source        string `json:"source"`
+	Pages         int    `json:"pages"`
+	Unchanged     int    `json:"unchanged"`
+	EventsNew     int    `json:"events_new"`
+	EventsUpdated int    `json:"events_updated"`
+	Errors        int    `json:"errors"`
+	Items         int    `json:"items"`
+	Vanished      int    `json:"vanished"`
+	Status        string `json:"status"`
+	RunID         int64  `json:"run_id,omitempty"`
+	Error         string `json:"error,omitempty"`
+}
+
+// CrawlAll crawls sources concurrently (at most parallel at once). One
+// failing source never stops the others; reports come back in input order.
+func (p *Pipeline) CrawlAll(ctx context.Context, srcs []config.Source, parallel int) []Report {
+	if parallel < 1 {
+		parallel = 1
+	}
+	reports := make([]Report, len(srcs))
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for i, src := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			reports[i] = p.CrawlSource(ctx, src)
+		}()
+	}
+	wg.Wait()
+	return reports
+}
+
+// crawl is the state of one source's crawl.
+type crawl struct {
+	p       *Pipeline
+	src     config.Source
+	run     store.Run
+	known   map[string]store.ItemRef
+	bp      boilerplate
+	now     time.Time
+	visited map[string]bool // page URLs fetched OK (changed or not)
+	changed map[string]bool // page URLs whose content changed
+	failed  map[string]bool // page URLs that failed: their items stay as they were
+	seen    map[string]bool // item keys found on changed pages
+	created map[int64]bool  // events created by this run
+	// organizers by source id: a source's own announcements win merges.
+	organizers map[string]string
+}
+
+// CrawlSource crawls one source and records the run. Errors end up in the
+// report and the run record, never as a panic or an abort of other sources.
+func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) (rep Report) {
+	log := p.logger().With("source", src.ID)
+	rep = Report{Source: src.ID, Status: "failed"}
+	defer func() {
+		if r := recover(); r != nil {
+			rep.Errors++
+			rep.Error = fmt.Sprintf("internal error: %v", r)
+			log.Error("crawl panicked", "panic", r)
+		}
+	}()
+	c, err := p.begin(ctx, src)
+	if c == nil {
+		rep.Errors, rep.Error = 1, err.Error()
+		log.Error("crawl could not start", "err", err)
+		return rep
+	}
+	rep.RunID = c.run.ID
+	log = log.With("run", c.run.ID)
+	if err != nil {
+		return c.finish(ctx, log, rep, err, false)
+	}
+
+	fetches, err := store.Fetches(ctx, p.Pool, src.ID)
+	if err != nil {
+		return c.finish(ctx, log, rep, err, false)
+	}
+	known := make(map[string]scrapers.Validators, len(fetches))
+	for u, f := range fetches {
+		known[u] = scrapers.Validators{ETag: f.ETag, LastModified: f.LastModified, Hash: f.ContentHash}
+	}
+	opt := scrapers.Options{
+		AllowPrivate: p.AllowPrivate,
+		NoPoliteness: p.NoPoliteness,
+		UserAgent:    p.UserAgent,
+		Known:        known,
+		Now:          func() time.Time { return c.now },
+	}
+	sum, err := scrapers.Crawl(ctx, src, opt, func(pg scrapers.Page) { c.page(ctx, log, pg) })
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return c.finish(ctx, log, rep, err, err == nil && sum.Complete)
+}
+
+func (p *Pipeline) begin(ctx context.Context, src config.Source) (*crawl, error) {
+	if err := store.UpsertSource(ctx, p.Pool, src); err != nil {
+		return nil, err
+	}
+	if err := store.FailStaleRuns(ctx, p.Pool, src.ID); err != nil {
+		return nil, err
+	}
+	run, err := store.StartRun(ctx, p.Pool, src.ID)
+	if err != nil {
+		return nil, err
+	}
+	c := &crawl{p: p, src: src, run: run, now: p.now(),
+		visited: map[string]bool{}, changed: map[string]bool{}, failed: map[string]bool{},
+		seen: map[string]bool{}, created: map[int64]bool{}}
+	if c.known, err = store.SourceItems(ctx, p.Pool, src.ID); err != nil {
+		return c, err
+	}
+	if c.bp, err = loadBoilerplate(ctx, p.Pool, src.ID); err != nil {
+		return c, err
+	}
+	srcs, err := store.ListSources(ctx, p.Pool)
+	if err != nil {
+		return c, err
+	}
+	c.organizers = make(map[string]string, len(srcs))
+	for _, s := range srcs {
+		c.organizers[s.ID] = s.Organizer
+	}
+	return c, nil
+}
+
+// page handles one fetched URL. Each changed page is stored in one
+// transaction, so a crash or a database outage never leaves half a page.
+func (c *crawl) page(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
+	c.run.Pages++
+	if c.p.Observe != nil {
+		c.p.Observe.Page(c.src.ID, pg)
+	}
+	switch {
+	case pg.Err != nil:
+		c.failed[pg.URL] = true
+		c.recordError(ctx, log, pg.URL, pg.Status, pg.Err.Error())
+		return
+	case pg.Unchanged:
+		c.run.Unchanged++
+		c.visited[pg.URL] = true
+		return
+	}
+	c.visited[pg.URL] = true
+	c.changed[pg.URL] = true
+	for _, it := range pg.Items {
+		c.seen[it.Key] = true
+	}
+	var counts counts
+	err := pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
+		counts = counts.reset()
+		for _, it := range pg.Items {
+			if err := c.item(ctx, tx, pg.URL, it, &counts); err != nil {
+				return err
+			}
+		}
+		return store.SaveFetch(ctx, tx, c.src.ID, store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status,
+			ETag: pg.Validators.ETag, LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash,
+			FetchedAt: pg.FetchedAt})
+	})
+	if err != nil {
+		// The page's items keep their previous state; the fetch is not
+		// recorded, so the next run fetches the page in full again.
+		c.failed[pg.URL] = true
+		c.recordError(ctx, log, pg.URL, pg.Status, "store: "+err.Error())
+		return
+	}
+	counts.commit(c)
+}
+
+func (c *crawl) recordError(ctx context.Context, log *slog.Logger, url string, status int, msg string) {
+	c.run.Errors++
+	log.Warn("page failed", "url", url, "status", status, "err", msg)
+	if err := store.AddRunError(ctx, c.p.Pool, c.run.ID, url, status, msg); err != nil {
+		log.Error("could not record page error", "err", err)
+	}
+}
+
+// finish marks vanished items (only after a complete crawl), relearns the
+// site's boilerplate and closes the run record.
+func (c *crawl) finish(ctx context.Context, log *slog.Logger, rep Report, crawlErr error, complete bool) Report {
+	if crawlErr == nil && complete {
+		if err := c.markVanished(ctx); err != nil {
+			crawlErr = err
+		}
+	}
+	if crawlErr == nil && len(c.changed) > 0 {
+		if err := c.relearnBoilerplate(ctx, log); err != nil {
+			crawlErr = err
+		}
+	}
+	r := &c.run
+	r.Complete = complete
+	switch {
+	case crawlErr != nil:
+		r.Status, r.Error = "failed", crawlErr.Error()
+		r.Errors++
+	case r.Errors > 0 && len(c.visited) == 0:
+		r.Status = "failed"
+	case r.Errors > 0:
+		r.Status = "partial"
+	default:
+		r.Status = "ok"
+	}
+	// The run record is written even when the crawl's context was cancelled.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := store.FinishRun(fctx, c.p.Pool, *r); err != nil {
+		log.Error("could not finish run record", "err", err)
+	}
+	rep.Pages, rep.Unchanged, rep.Items = r.Pages, r.Unchanged, r.Items
+	rep.EventsNew, rep.EventsUpdated, rep.Vanished = r.EventsNew, r.EventsUpdated, r.Vanished
+	rep.Errors, rep.Status, rep.Error = r.Errors, r.Status, r.Error
+	if c.p.Observe != nil {
+		c.p.Observe.Finished(rep, time.Since(r.StartedAt))
+	}
+	log.Info("crawl finished", "status", r.Status, "pages", r.Pages, "unchanged", r.Unchanged,
+		"new", r.EventsNew, "updated", r.EventsUpdated, "vanished", r.Vanished, "errors", r.Errors)
+	return rep
+}
+
+// markVanished flags items a complete crawl did not find again: their page
+// was not reached any more, or it changed and no longer carries them.
+func (c *crawl) markVanished(ctx context.Context) error {
+	var gone []int64
+	for key, ref := range c.known {
+		if ref.Vanished || c.seen[key] || c.failed[ref.PageURL] {
+			continue
+		}
+		if !c.visited[ref.PageURL] || c.changed[ref.PageURL] {
+			gone = append(gone, ref.ID)
+		}
+	}
+	return pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
+		n, events, err := store.MarkItemsVanished(ctx, tx, gone)
+		if err != nil {
+			return err
+		}
+		c.run.Vanished = n
+		return search.Enqueue(ctx, tx, events...)
+	})
+}
+
+func (p *Pipeline) logger() *slog.Logger {
+	if p.Logger != nil {
+		return p.Logger
+	}
+	return slog.Default()
+}
+
+func (p *Pipeline) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+// counts are tallied inside a page transaction and only added to the run
+// once it commits, so a rolled-back page is not counted.
+type counts struct {
+	items, created, updated int
+	createdIDs              []int64
+}
+
+func (c counts) reset() counts { return counts{} }
+
+func (n counts) commit(c *crawl) {
+	c.run.Items += n.items
+	c.run.EventsNew += n.created
+	c.run.EventsUpdated += n.updated
+	for _, id := range n.createdIDs {
+		c.created[id] = true
+	}
+}
+
+var errNoDrafts = errors.New("no events")
+
+// normalizeOptions are the source's defaults for normalisation.
+func (c *crawl) normalizeOptions() normalize.Options {
+	return normalize.Options{Ref: c.now, DefaultRegion: c.src.Region, DefaultLanguages: c.src.Languages,
+		Organizer: c.src.Organizer}
+}
+
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, event.Berlin)
+}

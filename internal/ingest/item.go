@@ -1,0 +1,168 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/treffpunkt/treffpunkt/internal/dedup"
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/normalize"
+	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// item stores one extracted item unless it is byte-for-byte what we have.
+func (c *crawl) item(ctx context.Context, tx store.DB, pageURL string, it event.Item, n *counts) error {
+	n.items++
+	raw, hash, err := store.HashItem(it)
+	if err != nil {
+		return err
+	}
+	if ref, ok := c.known[it.Key]; ok && ref.RawHash == hash && !ref.Vanished {
+		return nil
+	}
+	id, err := store.SaveItem(ctx, tx, c.src.ID, pageURL, raw, hash, it.Key)
+	if err != nil {
+		return err
+	}
+	c.known[it.Key] = store.ItemRef{ID: id, Key: it.Key, PageURL: pageURL, RawHash: hash}
+	return c.apply(ctx, tx, id, it, n)
+}
+
+// apply normalises an item and brings its events up to date: each
+// occurrence keeps its event across re-crawls; a new occurrence is matched
+// against known events from other sources before a new event is created.
+func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, it event.Item, n *counts) error {
+	it = c.bp.strip(it)
+	drafts, nerr := normalize.Normalize(it, c.normalizeOptions())
+	if nerr != nil {
+		drafts = nil
+		if err := store.SetNormalizeError(ctx, tx, itemID, nerr.Error()); err != nil {
+			return err
+		}
+	}
+	links, err := store.Links(ctx, tx, itemID)
+	if err != nil {
+		return err
+	}
+	touched := map[int64]bool{}
+	for i, d := range drafts {
+		if evID, ok := links[i]; ok {
+			if err := store.Link(ctx, tx, itemID, i, evID, d); err != nil {
+				return err
+			}
+			touched[evID] = true
+			continue
+		}
+		evID, created, err := c.place(ctx, tx, it, i, d)
+		if err != nil {
+			return err
+		}
+		if err := store.Link(ctx, tx, itemID, i, evID, d); err != nil {
+			return err
+		}
+		if created {
+			n.created++
+			n.createdIDs = append(n.createdIDs, evID)
+		} else {
+			touched[evID] = true
+		}
+	}
+	gone, err := store.Unlink(ctx, tx, itemID, len(drafts))
+	if err != nil {
+		return err
+	}
+	for _, id := range gone {
+		touched[id] = true
+	}
+	changedIDs := append([]int64(nil), n.createdIDs...)
+	for evID := range touched {
+		changed, err := c.refresh(ctx, tx, evID)
+		if err != nil {
+			return err
+		}
+		if changed {
+			changedIDs = append(changedIDs, evID)
+			if !c.created[evID] {
+				n.updated++
+			}
+		}
+	}
+	// Queued in the same transaction as the change, so the search index
+	// never misses one.
+	return search.Enqueue(ctx, tx, changedIDs...)
+}
+
+// place finds the event a new occurrence belongs to: the same event
+// announced by another source, or a new one.
+func (c *crawl) place(ctx context.Context, tx store.DB, it event.Item, occ int, d event.Draft) (int64, bool, error) {
+	rec := dedup.Record{SourceID: c.src.ID, Organizer: d.Organizer, OwnSite: c.ownSite(c.src.ID, d), URL: it.URL, Draft: d}
+	cands, err := candidates(ctx, tx, c.src.ID, d)
+	if err != nil {
+		return 0, false, err
+	}
+	if best, _, ok := dedup.BestMatch(rec, cands); ok {
+		return best.ID, false, nil
+	}
+	review := "pending"
+	if c.src.Publish == "auto" {
+		review = "published"
+	}
+	id, err := store.InsertEvent(ctx, tx, store.NewEvent{
+		UID:      eventUID(c.src.ID, it.Key, occ),
+		Draft:    d,
+		Review:   review,
+		SeriesID: dedup.SeriesKey(rec),
+	})
+	return id, true, err
+}
+
+// refresh recomputes an event from every source version linked to it.
+func (c *crawl) refresh(ctx context.Context, tx store.DB, evID int64) (bool, error) {
+	linked, err := store.LinkedDrafts(ctx, tx, evID)
+	if err != nil {
+		return false, err
+	}
+	if len(linked) == 0 {
+		// No source backs the event any more: keep it, flagged for staff.
+		return store.MarkEventsOrphaned(ctx, tx, evID)
+	}
+	live := linked[:0:0]
+	for _, l := range linked {
+		if !l.Vanished {
+			live = append(live, l)
+		}
+	}
+	if len(live) == 0 {
+		live = linked
+	}
+	if len(live) == 1 {
+		return store.WriteEvent(ctx, tx, evID, live[0].Draft)
+	}
+	recs := make([]dedup.Record, len(live))
+	for i, l := range live {
+		recs[i] = dedup.Record{ID: evID, SourceID: l.SourceID, Organizer: l.Draft.Organizer,
+			OwnSite: c.ownSite(l.SourceID, l.Draft), URL: l.URL, Draft: l.Draft}
+	}
+	return store.WriteEvent(ctx, tx, evID, dedup.Merge(recs))
+}
+
+// ownSite reports whether a draft comes from its organiser's own site,
+// whose version wins when cross-posts are merged.
+func (c *crawl) ownSite(sourceID string, d event.Draft) bool {
+	org := c.organizers[sourceID]
+	return org != "" && d.Organizer != "" && strings.EqualFold(normalizeSpace(org), normalizeSpace(d.Organizer))
+}
+
+func normalizeSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// eventUID is stable across re-crawls: calendar clients key on it.
+func eventUID(sourceID, key string, occ int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%s\x00%d", sourceID, key, occ)))
+	return "tp-" + hex.EncodeToString(sum[:10])
+}
+
+var _ = normalize.Options{}
