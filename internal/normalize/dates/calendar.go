@@ -82,6 +82,10 @@ func (c civil) midnight() time.Time {
 // time in the spring gap is read with the offset before the gap (02:30 on the
 // last Sunday of March becomes 03:30 CEST). h may be 24 (midnight ending the day).
 func (c civil) at(h, mi int) time.Time {
+	if c.y >= 1996 && c.m != time.March && c.m != time.October {
+		// Since 1996 Berlin changes clocks only in March and October.
+		return time.Date(c.y, c.m, c.d, h, mi, 0, 0, event.Berlin)
+	}
 	naive := time.Date(c.y, c.m, c.d, h, mi, 0, 0, time.UTC)
 	_, offBefore := naive.Add(-24 * time.Hour).In(event.Berlin).Zone()
 	_, offAfter := naive.Add(24 * time.Hour).In(event.Berlin).Zone()

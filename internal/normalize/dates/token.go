@@ -145,14 +145,23 @@ func scanWord(s string, i int) (end int, kw kwID) {
 	j := i
 	for j < len(s) {
 		c := s[j]
-		var f0, f1 byte // folded bytes (f1 only for ß)
-		size := 1
 		if c < utf8.RuneSelf {
 			if !isASCIILetter(c) {
 				break
 			}
-			f0 = c | 0x20
-		} else {
+			j++
+			if fits && n < maxWord {
+				buf[n] = c | 0x20
+				n++
+				h = (h ^ uint32(c|0x20)) * fnvPrime
+			} else {
+				fits = false
+			}
+			continue
+		}
+		var f0, f1 byte // folded bytes (f1 only for ß)
+		size := 1
+		{
 			var r rune
 			r, size = utf8.DecodeRuneInString(s[j:])
 			if r == utf8.RuneError || !unicode.IsLetter(r) {
