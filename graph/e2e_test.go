@@ -456,7 +456,9 @@ func TestErrorsAndLimits(t *testing.T) {
 		})
 	}
 	// Introspection (GraphiQL's schema query) passes the limits.
-	var d struct{ Schema struct{ Types []struct{ Name string } } }
+	var d struct {
+		Schema struct{ Types []struct{ Name string } }
+	}
 	a.query(t, `{ schema: __schema { types { name fields { name type { name kind ofType { name kind ofType { name kind ofType { name } } } } } } } }`, nil, &d)
 	if len(d.Schema.Types) < 20 {
 		t.Errorf("introspection: %d types", len(d.Schema.Types))

@@ -6,9 +6,13 @@ import (
 	"time"
 )
 
-// loader batches the keys requested by concurrently running resolvers
-// within a short window into one fetch, and caches results for the rest of
-// the request. fetch returns a map; a missing key yields the zero value.
+// loader batches the keys requested by concurrently running resolvers into
+// one fetch, and caches results for the rest of the request. fetch returns
+// a map; a missing key yields the zero value.
+//
+// A batch is closed either when a parent resolver primed it with the keys
+// its children will ask for (an event list knows its events), so the first
+// Load fetches them all at once, or else after a short window.
 type loader[K comparable, V any] struct {
 	fetch func(context.Context, []K) (map[K]V, error)
 	wait  time.Duration
@@ -20,11 +24,12 @@ type loader[K comparable, V any] struct {
 }
 
 type batch[K comparable, V any] struct {
-	keys []K
-	once sync.Once
-	done chan struct{}
-	vals map[K]V
-	err  error
+	keys   []K
+	primed bool
+	once   sync.Once
+	done   chan struct{}
+	vals   map[K]V
+	err    error
 }
 
 func newLoader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) *loader[K, V] {
@@ -49,13 +54,34 @@ func (l *loader[K, V]) Load(ctx context.Context, k K) (V, error) {
 			go l.run(ctx, b)
 		}
 	}
+	primed := b.primed
 	l.mu.Unlock()
+	if primed {
+		l.run(ctx, b)
+	}
 	select {
 	case <-b.done:
 		return b.vals[k], b.err
 	case <-ctx.Done():
 		var zero V
 		return zero, ctx.Err()
+	}
+}
+
+// Prime adds keys to the next fetch without fetching yet.
+func (l *loader[K, V]) Prime(keys ...K) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		if _, ok := l.cache[k]; ok {
+			continue
+		}
+		if l.cur == nil {
+			l.cur = &batch[K, V]{done: make(chan struct{})}
+		}
+		l.cur.primed = true
+		l.cur.keys = append(l.cur.keys, k)
+		l.cache[k] = l.cur
 	}
 }
 

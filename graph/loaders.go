@@ -19,16 +19,33 @@ type loaders struct {
 type loadersKey struct{}
 
 func newLoaders(db store.DB) *loaders {
-	return &loaders{
-		eventSources: newLoader(func(ctx context.Context, ids []int64) (map[int64][]store.EventSource, error) {
-			return store.EventSourcesByEvent(ctx, db, ids)
-		}),
-		sources: newLoader(func(ctx context.Context, ids []string) (map[string]store.SourceRow, error) {
-			return store.SourcesByID(ctx, db, ids)
-		}),
-		series: newLoader(func(ctx context.Context, ids []string) (map[string][]store.Event, error) {
-			return search.SeriesEvents(ctx, db, ids)
-		}),
+	l := &loaders{}
+	l.eventSources = newLoader(func(ctx context.Context, ids []int64) (map[int64][]store.EventSource, error) {
+		m, err := store.EventSourcesByEvent(ctx, db, ids)
+		for _, srcs := range m {
+			for _, s := range srcs {
+				l.sources.Prime(s.SourceID)
+			}
+		}
+		return m, err
+	})
+	l.sources = newLoader(func(ctx context.Context, ids []string) (map[string]store.SourceRow, error) {
+		return store.SourcesByID(ctx, db, ids)
+	})
+	l.series = newLoader(func(ctx context.Context, ids []string) (map[string][]store.Event, error) {
+		return search.SeriesEvents(ctx, db, ids)
+	})
+	return l
+}
+
+// primeHits tells the loaders which events a page holds, so their sources
+// and series are each read in one query when the first is asked for.
+func (l *loaders) primeHits(hits []search.Hit) {
+	for _, h := range hits {
+		l.eventSources.Prime(h.Event.ID)
+		if h.Event.SeriesID != "" {
+			l.series.Prime(h.Event.SeriesID)
+		}
 	}
 }
 

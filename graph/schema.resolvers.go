@@ -54,6 +54,7 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 	if err != nil {
 		return nil, err
 	}
+	loadersFrom(ctx).primeHits(res.Hits)
 	return eventConnection(res, p.After != ""), nil
 }
 
