@@ -1,0 +1,54 @@
+package metrics
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/scrapers"
+)
+
+// Crawl series. The source label is bounded by the sources file (dozens,
+// not thousands); the status label by the HTTP status codes sites send.
+var (
+	PagesFetched = newCounterVec("pages_fetched_total",
+		"Pages fetched by crawls, by source, HTTP status (0: no response) and result (changed, unchanged, failed).",
+		"source", "status", "result")
+	ExtractionFailures = newCounterVec("extraction_failures_total",
+		"Pages fetched successfully whose content could not be extracted (no event, no title, not HTML, bad feed).",
+		"source")
+	EventsNew     = newCounterVec("events_new_total", "Events created by crawls.", "source")
+	EventsUpdated = newCounterVec("events_updated_total", "Events changed by crawls.", "source")
+	CrawlDuration = newHistogramVec("crawl_duration_seconds",
+		"Duration of one source's crawl, by final run status (ok, partial, failed).",
+		[]float64{0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600},
+		"source", "status")
+)
+
+// ObservePage counts one fetched page of a crawl.
+func ObservePage(sourceID string, pg scrapers.Page) {
+	result := "changed"
+	switch {
+	case pg.Err != nil:
+		result = "failed"
+	case pg.Unchanged:
+		result = "unchanged"
+	}
+	PagesFetched.WithLabelValues(sourceID, strconv.Itoa(pg.Status), result).Inc()
+	if extractionFailed(pg) {
+		ExtractionFailures.WithLabelValues(sourceID).Inc()
+	}
+}
+
+// extractionFailed: the site answered with content, and reading it failed.
+// A size cap hit also arrives with a 2xx status but is a fetch limit.
+func extractionFailed(pg scrapers.Page) bool {
+	return pg.Err != nil && pg.Status >= 200 && pg.Status <= 299 && !errors.Is(pg.Err, scrapers.ErrTooLarge)
+}
+
+// ObserveCrawl records a finished crawl of one source.
+func ObserveCrawl(sourceID, status string, eventsNew, eventsUpdated int, took time.Duration) {
+	EventsNew.WithLabelValues(sourceID).Add(float64(eventsNew))
+	EventsUpdated.WithLabelValues(sourceID).Add(float64(eventsUpdated))
+	CrawlDuration.WithLabelValues(sourceID, status).Observe(took.Seconds())
+}
