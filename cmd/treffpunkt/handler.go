@@ -2,15 +2,75 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/treffpunkt/treffpunkt/graph"
+	"github.com/treffpunkt/treffpunkt/internal/calendar"
+	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/server"
 )
 
+// services are the long-lived parts a serving process shares.
+type services struct {
+	searcher search.Searcher
+	drainer  *search.Drainer
+}
+
+// newServices picks the search backend: Postgres full-text search always,
+// Meilisearch in front of it when MEILI_URL is set. The outbox drainer runs
+// in every serving process (safe: it claims rows with SKIP LOCKED); without
+// Meilisearch it only empties the outbox.
+func newServices(ctx context.Context, pool *pgxpool.Pool) (*services, error) {
+	pg := search.NewPostgres(pool)
+	s := &services{searcher: pg, drainer: &search.Drainer{Pool: pool, Logger: slog.Default()}}
+	meiliURL := os.Getenv("MEILI_URL")
+	if meiliURL == "" {
+		return s, nil
+	}
+	key := os.Getenv("MEILI_KEY")
+	if key == "" {
+		key = os.Getenv("MEILI_MASTER_KEY")
+	}
+	m, err := search.NewMeili(ctx, search.MeiliConfig{URL: meiliURL, Key: key, Index: os.Getenv("MEILI_INDEX")}, pool)
+	if err != nil {
+		return nil, fmt.Errorf("meilisearch at %s: %w", meiliURL, err)
+	}
+	s.drainer.Index = m
+	s.searcher = &search.Fallback{Primary: m, Postgres: pg, Healthy: s.drainer.Healthy, Logger: slog.Default()}
+	slog.Info("search backend: meilisearch with postgres fallback", "url", meiliURL)
+	return s, nil
+}
+
 // handler assembles the service's HTTP surface from the feature packages.
-func handler(ctx context.Context, pool *pgxpool.Pool) (http.Handler, error) {
-	return server.New(server.Deps{Pool: pool, Logger: slog.Default()}), nil
+func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handler, error) {
+	cal, err := calendar.NewHandler(pool, svc.searcher, calendar.Options{BaseURL: os.Getenv("BASE_URL")})
+	if err != nil {
+		return nil, err
+	}
+	api := graph.NewHandler(graph.Options{
+		DB:             pool,
+		Searcher:       svc.searcher,
+		Logger:         slog.Default(),
+		AllowedOrigins: splitList(os.Getenv("CORS_ORIGINS")),
+	})
+	return server.New(server.Deps{Pool: pool, Logger: slog.Default()},
+		server.Mount{Pattern: "/graphql", Handler: api},
+		server.Mount{Pattern: "/", Handler: cal},
+	), nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

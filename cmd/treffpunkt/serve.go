@@ -24,10 +24,19 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 		return err
 	}
 	defer pool.Close()
-	h, err := handler(ctx, pool)
+	svc, err := newServices(ctx, pool)
 	if err != nil {
 		return err
 	}
+	h, err := handler(ctx, pool, svc)
+	if err != nil {
+		return err
+	}
+	go func() {
+		if err := svc.drainer.Run(ctx); err != nil && ctx.Err() == nil {
+			slog.Error("search outbox drainer stopped", "err", err)
+		}
+	}()
 	return server.Serve(ctx, *addr, h, func(a string) {
 		slog.Info("serving", "addr", a)
 		fmt.Fprintf(io.err, "Treffpunkt is listening on http://%s/\n", displayAddr(a))
