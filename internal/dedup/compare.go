@@ -51,17 +51,18 @@ const (
 	// SeriesTitle: same organiser and at least this title similarity on
 	// another date is a series; SeriesDesc with SeriesTitleWithDesc covers
 	// series whose titles differ more but share their intro text.
-	SeriesTitle         = 0.80
+	SeriesTitle         = 0.70
 	SeriesDesc          = 0.50
 	SeriesTitleWithDesc = 0.45
 )
 
 // Weights of the base score and of the description boost.
 const (
-	weightTitle = 0.55
-	weightTime  = 0.25
-	weightPlace = 0.20
-	descBoost   = 0.60
+	weightTitle     = 0.50
+	weightTime      = 0.20
+	weightPlace     = 0.15
+	weightOrganizer = 0.15
+	descBoost       = 0.60
 	// weightContext scales title_context (title words found in the other
 	// record's title and description) when it stands in for the title.
 	weightContext = 0.85
@@ -76,7 +77,7 @@ const (
 // for the one it returns.
 type parts struct {
 	tokJ, tokO, tok, tri, ctx, title float64
-	time, place, desc                float64
+	time, place, org, desc           float64
 	hasDesc                          bool
 	score                            float64
 
@@ -202,7 +203,8 @@ func score(a, b *features, quick bool) parts {
 		p.hasDesc = true
 		p.desc = sketchJaccard(a.desc, b.desc)
 	}
-	base := weightTitle*p.title + weightTime*p.time + weightPlace*p.place
+	p.org = organizerScore(a, b)
+	base := weightTitle*p.title + weightTime*p.time + weightPlace*p.place + weightOrganizer*p.org
 	p.score = base + (1-base)*descBoost*p.desc
 	p.sameOrg = sameOrganizer(a, b)
 	p.verdict = defaults.decide(&p)
@@ -268,7 +270,7 @@ func placeScore(a, b *features) (float64, placeConflict) {
 		case other.hybrid:
 			return 0.7, placeOK
 		case other.hasPlace():
-			return 0.3, placeOK
+			return 0.1, placeOK
 		}
 		return 0.5, placeOK
 	}
@@ -315,6 +317,21 @@ func sameCity(a, b string) bool {
 		short, long = long, short
 	}
 	return len(long) > len(short) && long[:len(short)] == short && long[len(short)] == ' '
+}
+
+// organizerScore: the same organiser 1, one unknown 0.5, different 0. Names
+// that share most words ("Werkstatt der Migrant*innenorganisationen" and
+// "… Leipzig") count as the same, slightly less.
+func organizerScore(a, b *features) float64 {
+	switch {
+	case a.org == "" || b.org == "":
+		return 0.5
+	case a.org == b.org:
+		return 1
+	case overlapU32(a.orgWords, b.orgWords) >= 0.6:
+		return 0.8
+	}
+	return 0
 }
 
 func sameOrganizer(a, b *features) bool {
@@ -366,12 +383,12 @@ func cover(a, b *features) float64 {
 	}
 	var got float64
 	for _, t := range a.tokens {
-		if containsU32(b.ctx, t.h) {
+		if b.ctxBloom.has(t.h) && containsU32(b.ctx, t.h) {
 			got += float64(t.w)
 			continue
 		}
-		for _, f := range t.frags {
-			if containsU32(b.ctx, f) {
+		for _, f := range a.frags[t.f0:t.f1] {
+			if b.ctxBloom.has(f) && containsU32(b.ctx, f) {
 				got += 0.8 * float64(t.w)
 				break
 			}
@@ -429,6 +446,7 @@ func evidence(a, b *features, p *parts) Evidence {
 			"title":         p.title,
 			"time":          p.time,
 			"place":         p.place,
+			"organizer":     p.org,
 		},
 	}
 	if p.hasDesc {
@@ -462,6 +480,12 @@ func evidence(a, b *features, p *parts) Evidence {
 		add("verschiedene Regionen (%s / %s)", a.region, b.region)
 	default:
 		add("Ort: Übereinstimmung %.2f", p.place)
+	}
+	switch p.org {
+	case 1:
+		add("gleicher Veranstalter")
+	case 0:
+		add("verschiedene Veranstalter (%s / %s)", a.org, b.org)
 	}
 	add("Titel: Wörter %.2f, Trigramme %.2f, im anderen Text %.2f", p.tok, p.tri, p.ctx)
 	if p.hasDesc {

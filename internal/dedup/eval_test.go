@@ -261,6 +261,29 @@ func sweep(t *testing.T, es *evalSet, feats []*features) {
 			t.Logf("sweep: %.2f  %.2f       %.3f     %.3f%s", same, gate, st.precision(), st.recall(), mark)
 		}
 	}
+	t.Log("series sweep: seriesTitle  series→SeriesSibling  different→SeriesSibling")
+	for _, st := range []float64{0.55, 0.60, 0.65, 0.70, 0.75, 0.80} {
+		th := defaults
+		th.seriesTitle = st
+		hit, total, wrong := 0, 0, 0
+		for i, p := range es.pairs {
+			v := th.decide(&ps[i])
+			switch {
+			case p.label == "series":
+				total++
+				if v == SeriesSibling {
+					hit++
+				}
+			case v == SeriesSibling:
+				wrong++
+			}
+		}
+		mark := ""
+		if th == defaults {
+			mark = "  ← chosen"
+		}
+		t.Logf("series sweep: %.2f         %d/%d                 %d%s", st, hit, total, wrong, mark)
+	}
 }
 
 func roundParts(m map[string]float64) string {

@@ -39,13 +39,16 @@ type features struct {
 	venue      []uint32 // hashed venue words, sorted
 
 	tokens    []token
+	frags     []uint32 // compound fragments of the title words, see token
 	tokWeight float32
 	tri       []uint32
 	desc      []uint32 // bottom-k sketch of description shingles
 	ctx       []uint32 // stems of the content words of title and description
+	ctxBloom  bloom
 
-	org    string // normOrganizer, or "" when unknown
-	source string
+	org      string   // normOrganizer, or "" when unknown
+	orgWords []uint32 // its words hashed, sorted
+	source   string
 }
 
 func prepare(r Record) *features {
@@ -63,16 +66,24 @@ func prepare(r Record) *features {
 	if f.org == "" {
 		f.org = normOrganizer(d.Organizer)
 	}
+	for _, w := range strings.Fields(f.org) {
+		f.orgWords = append(f.orgWords, hash32(w))
+	}
+	slices.Sort(f.orgWords)
 	f.setTime(d)
 	f.venue = venueWords(d.Place.Venue, d.Place.City)
 	tw := titleWords(d.Title, d.Place.City)
-	f.tokens = titleTokens(tw)
+	f.tokens, f.frags = titleTokens(tw)
 	for _, t := range f.tokens {
 		f.tokWeight += t.w
 	}
 	f.tri = trigrams(tw)
-	f.desc = shingleSketch(d.Description)
-	f.ctx = contextWords(d.Title, d.Description)
+	dw := words(d.Description)
+	f.desc = shingleSketch(dw)
+	f.ctx = contextWords(words(d.Title), dw)
+	for _, h := range f.ctx {
+		f.ctxBloom.add(h)
+	}
 	return f
 }
 

@@ -43,7 +43,22 @@ func (ix *Index) Add(r Record) {
 	f := prepare(r)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if r.ID != 0 {
+	ix.add(r, f)
+}
+
+// MatchAdd is Match followed by Add, as a pipeline does on arrival of a new
+// item, preparing r only once. The match is looked for among the records
+// held before r.
+func (ix *Index) MatchAdd(r Record) (Record, Evidence, bool) {
+	f := prepare(r)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	m, ev, ok := ix.match(f)
+	ix.add(r, f)
+	return m, ev, ok
+}
+
+func (ix *Index) add(r Record, f *features) {	if r.ID != 0 {
 		if old, ok := ix.byID[r.ID]; ok {
 			ix.alive[old] = false
 			ix.n--
@@ -83,11 +98,15 @@ func (ix *Index) Remove(id int64) bool {
 // highest score, and the evidence; ok is false when there is none.
 func (ix *Index) Match(r Record) (Record, Evidence, bool) {
 	f := prepare(r)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.match(f)
+}
+
+func (ix *Index) match(f *features) (Record, Evidence, bool) {
 	if f.noDate {
 		return Record{}, Evidence{}, false
 	}
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
 	best := int32(-1)
 	var bp parts
 	for d := f.day; d <= f.lastDay; d++ {

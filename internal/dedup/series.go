@@ -73,8 +73,8 @@ const maxOccurrences = 1000
 // "RRULE:" prefix) from start up to start+horizon, in Europe/Berlin wall
 // clock time: a monthly meeting at 15:00 stays at 15:00 across the change
 // to and from summer time. As in RFC 5545, start itself is the first
-// occurrence even if the rule would not generate it. A local UNTIL without
-// "Z" is read as Berlin time.
+// occurrence even if the rule would not generate it, and it counts towards
+// COUNT. A local UNTIL without "Z" is read as Berlin time.
 func Occurrences(rule string, start time.Time, horizon time.Duration) ([]time.Time, error) {
 	if horizon <= 0 {
 		return nil, fmt.Errorf("expand recurrence: horizon %v: %w", horizon, event.ErrInvalid)
@@ -106,6 +106,9 @@ func Occurrences(rule string, start time.Time, horizon time.Duration) ([]time.Ti
 				rule, maxOccurrences, horizon, event.ErrInvalid)
 		}
 		out = append(out, t.In(event.Berlin))
+	}
+	if opt.Count > 0 && len(out) > opt.Count { // start counted as the first of COUNT
+		out = out[:opt.Count]
 	}
 	return out, nil
 }

@@ -1,10 +1,10 @@
 package dedup
 
 import (
-	"hash/fnv"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -17,83 +17,119 @@ import (
 // Scripts other than Latin (Arabic, Cyrillic titles are common) are kept,
 // lower-cased.
 func fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	rs := []rune(s)
-	space := true // avoid leading and repeated spaces
-	put := func(r rune) {
-		if r == ' ' {
-			if !space {
-				b.WriteByte(' ')
-				space = true
-			}
-			return
+	b := make([]byte, 0, len(s)+8)
+	space := true // the last byte written is a space (or nothing yet)
+	letter := false
+	sep := func() {
+		if !space {
+			b = append(b, ' ')
+			space = true
 		}
-		b.WriteRune(r)
-		space = false
+		letter = false
 	}
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		if isGenderMark(r) && i > 0 && unicode.IsLetter(rs[i-1]) {
-			j := i + 1
-			if j < len(rs) && rs[j] == '-' { // "Migrant/-innen"
-				j++
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z':
+				b, space, letter = append(b, c), false, true
+			case 'A' <= c && c <= 'Z':
+				b, space, letter = append(b, c+'a'-'A'), false, true
+			case '0' <= c && c <= '9':
+				b, space, letter = append(b, c), false, false
+			case c == '\'':
+				// apostrophes join: "Euro's" → "euros"
+			case letter && (c == '*' || c == ':' || c == '_' || c == '/') && genderSuffixAt(s, i):
+				// "Migrant*innen" → "migrantinnen"
+				if s[i] == '-' { // "Migrant/-innen"
+					i++
+				}
+			default:
+				sep()
 			}
-			if j+1 < len(rs) && unicode.ToLower(rs[j]) == 'i' && unicode.ToLower(rs[j+1]) == 'n' {
-				i = j - 1
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch r {
+		case '’', '\u00ad': // typographic apostrophe, soft hyphen
+			continue
+		case '·':
+			if letter && genderSuffixAt(s, i) {
+				if s[i] == '-' {
+					i++
+				}
 				continue
 			}
 		}
-		if r == '\'' || r == '’' || r == '\u00ad' { // apostrophes and soft hyphens join
+		if !unicode.IsLetter(r) {
+			if unicode.IsDigit(r) {
+				b, space, letter = utf8.AppendRune(b, r), false, false
+			} else {
+				sep()
+			}
 			continue
 		}
 		r = unicode.ToLower(r)
+		space, letter = false, true
 		switch r {
 		case 'ä':
-			put('a')
-			put('e')
-			continue
+			b = append(b, 'a', 'e')
 		case 'ö':
-			put('o')
-			put('e')
-			continue
+			b = append(b, 'o', 'e')
 		case 'ü':
-			put('u')
-			put('e')
-			continue
+			b = append(b, 'u', 'e')
 		case 'ß':
-			put('s')
-			put('s')
-			continue
-		}
-		if r < 128 {
-			if ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') {
-				put(r)
+			b = append(b, 's', 's')
+		default:
+			if isLatinExtended(r) {
+				// Decompose and keep only the base letters: é → e, ç → c, ğ → g.
+				for _, d := range norm.NFD.String(string(r)) {
+					if !unicode.Is(unicode.Mn, d) {
+						b = utf8.AppendRune(b, d)
+					}
+				}
 			} else {
-				put(' ')
-			}
-			continue
-		}
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			put(' ')
-			continue
-		}
-		// Decompose and keep only the base letters: é → e, ç → c, ğ → g.
-		for _, d := range norm.NFD.String(string(r)) {
-			if !unicode.Is(unicode.Mn, d) {
-				put(d)
+				b = utf8.AppendRune(b, r) // other scripts as they are: "й" stays "й"
 			}
 		}
 	}
-	return strings.TrimRight(b.String(), " ")
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
 }
 
-func isGenderMark(r rune) bool {
-	return r == '*' || r == ':' || r == '_' || r == '/' || r == '·'
+// genderSuffixAt reports whether s continues at i with "in" (or "-in"), as
+// after the gender mark in "Migrant*innen" or "Migrant/-innen".
+func genderSuffixAt(s string, i int) bool {
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	return i+1 < len(s) && (s[i] == 'i' || s[i] == 'I') && (s[i+1] == 'n' || s[i+1] == 'N')
+}
+
+func isLatinExtended(r rune) bool {
+	return (0xC0 <= r && r <= 0x24F) || (0x1E00 <= r && r <= 0x1EFF)
 }
 
 // words splits folded text into its words.
-func words(s string) []string { return strings.Fields(fold(s)) }
+func words(s string) []string {
+	f := fold(s) // single spaces between words, none at the ends
+	if f == "" {
+		return nil
+	}
+	out := make([]string, 0, strings.Count(f, " ")+1)
+	for {
+		i := strings.IndexByte(f, ' ')
+		if i < 0 {
+			return append(out, f)
+		}
+		out = append(out, f[:i])
+		f = f[i+1:]
+	}
+}
 
 // isNumber reports whether w consists of digits only.
 func isNumber(w string) bool {
@@ -158,7 +194,9 @@ func setOf(ws ...string) map[string]bool {
 
 // germanSuffixes are stripped, longest first, so that inflected forms meet:
 // "Vereine", "Vereinen", "Vereins" → "verein"; "Migrantinnen" → "migrant".
-var germanSuffixes = []string{"innen", "ern", "en", "er", "es", "e", "n", "s"}
+// A lone "n" is not stripped ("Verein" is a base form) and "s" only when
+// not doubled ("Abschluss").
+var germanSuffixes = []string{"innen", "ern", "en", "er", "es", "e", "s"}
 
 // umlautDigraphs undoes the umlaut folding for stems so that plurals with
 // umlaut meet their singular: "Abschlüsse" → "abschlusse" → "abschluss".
@@ -168,11 +206,16 @@ var umlautDigraphs = strings.NewReplacer("ae", "a", "oe", "o", "ue", "u")
 // It is deliberately crude: it only has to make two spellings of one title
 // agree, not find linguistic roots.
 func stem(w string) string {
-	w = umlautDigraphs.Replace(w)
+	if strings.Contains(w, "ae") || strings.Contains(w, "oe") || strings.Contains(w, "ue") {
+		w = umlautDigraphs.Replace(w)
+	}
 	if len(w) < 6 {
 		return w
 	}
 	for _, suf := range germanSuffixes {
+		if suf == "s" && strings.HasSuffix(w, "ss") {
+			continue
+		}
 		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 4 {
 			return w[:len(w)-len(suf)]
 		}
@@ -217,66 +260,99 @@ func isOrdinalNumber(w string) bool {
 }
 
 // token is one title word as used for set similarity: its stem hashed, with
-// a weight (generic words count less), and for long words the hashes of its
-// compound fragments.
+// a weight (generic words count less); frags[f0:f1] of its record are the
+// hashes of its compound fragments.
 type token struct {
-	h     uint32
-	w     float32
-	frags []uint32
+	h      uint32
+	w      float32
+	f0, f1 uint16
 }
 
 const genericWeight = 0.3
 
-// titleTokens turns title words into a sorted, de-duplicated weighted set.
-func titleTokens(ws []string) []token {
-	out := make([]token, 0, len(ws))
+// titleTokens turns title words into a sorted, de-duplicated weighted set
+// and the fragments of its long words.
+func titleTokens(ws []string) ([]token, []uint32) {
+	type stemmed struct {
+		token
+		stem string
+	}
+	st := make([]stemmed, 0, len(ws))
 	for _, w := range ws {
 		wt := float32(1)
 		if genericWords[w] {
 			wt = genericWeight
 		}
-		st := stem(w)
-		out = append(out, token{h: hash32(st), w: wt, frags: fragments(st)})
+		s := stem(w)
+		st = append(st, stemmed{token{h: hash32(s), w: wt}, s})
 	}
-	slices.SortFunc(out, func(a, b token) int {
+	slices.SortFunc(st, func(a, b stemmed) int {
 		if a.h != b.h {
 			return cmpU32(a.h, b.h)
 		}
 		return cmpF32(b.w, a.w) // heavier first, so Compact keeps it
 	})
-	return slices.CompactFunc(out, func(a, b token) bool { return a.h == b.h })
+	st = slices.CompactFunc(st, func(a, b stemmed) bool { return a.h == b.h })
+	toks := make([]token, len(st))
+	var frags []uint32
+	for i, s := range st {
+		toks[i] = s.token
+		toks[i].f0 = uint16(len(frags))
+		frags = appendFragments(frags, s.stem)
+		toks[i].f1 = uint16(len(frags))
+	}
+	return toks, frags
 }
 
 // minFragment is the shortest compound part considered a word of its own.
 const minFragment = 5
 
-// fragments returns hashes of the leading and trailing parts (at least
-// minFragment letters, leaving at least three) of a long ASCII word: the
-// candidates for its modifier and head in a German compound, so that
+// maxFragment bounds the fragments tried per word; longer parts are rare
+// and would only cost lookups.
+const maxFragment = 14
+
+// appendFragments appends hashes of the leading and trailing parts (at
+// least minFragment letters, leaving at least three) of a long ASCII word:
+// the candidates for its modifier and head in a German compound, so that
 // "foerdermittelakquisition" finds "foerdermittel" and "vereinsfinanzierung"
 // finds "finanzierung". Short and non-ASCII words have none.
-func fragments(w string) []uint32 {
+func appendFragments(out []uint32, w string) []uint32 {
 	if len(w) < minFragment+3 {
-		return nil
+		return out
 	}
 	for i := 0; i < len(w); i++ {
 		if w[i] >= 128 {
-			return nil
+			return out
 		}
 	}
-	out := make([]uint32, 0, 2*(len(w)-minFragment-2))
-	for n := minFragment; n <= len(w)-3; n++ {
+	for n := minFragment; n <= min(len(w)-3, maxFragment); n++ {
 		out = append(out, hash32(w[:n]), hash32(w[len(w)-n:]))
 	}
 	return out
 }
 
+// bloom is a 512-bit Bloom filter over a record's context words: most
+// fragment lookups miss, and the filter answers those without a search.
+type bloom [8]uint64
+
+func (b *bloom) add(h uint32) {
+	i, j := h&511, (h*0x9E3779B1)>>23
+	b[i>>6] |= 1 << (i & 63)
+	b[j>>6] |= 1 << (j & 63)
+}
+
+func (b *bloom) has(h uint32) bool {
+	i, j := h&511, (h*0x9E3779B1)>>23
+	return b[i>>6]&(1<<(i&63)) != 0 && b[j>>6]&(1<<(j&63)) != 0
+}
+
 // contextWords hashes the stems of the content words of a title and
-// description: what the other record's title words are looked up in.
-func contextWords(title, desc string) []uint32 {
-	var out []uint32
-	for _, text := range []string{title, desc} {
-		for _, w := range words(text) {
+// description (both as folded words): what the other record's title words
+// are looked up in.
+func contextWords(title, desc []string) []uint32 {
+	out := make([]uint32, 0, len(title)+len(desc))
+	for _, ws := range [][]string{title, desc} {
+		for _, w := range ws {
 			if len(w) < 3 || isNumber(w) || stopWords[w] {
 				continue
 			}
@@ -284,7 +360,7 @@ func contextWords(title, desc string) []uint32 {
 		}
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	return slices.Clip(slices.Compact(out))
 }
 
 // trigrams returns the pg_trgm-style character trigrams ("  w", " wo", "wor",
@@ -318,15 +394,17 @@ func packTrigram(a, b, c rune) uint32 {
 	if a < 128 && b < 128 && c < 128 {
 		return uint32(a)<<14 | uint32(b)<<7 | uint32(c)
 	}
-	h := fnv.New32a()
-	h.Write([]byte(string([]rune{a, b, c})))
-	return h.Sum32() | 1<<31
+	return hash32(string([]rune{a, b, c})) | 1<<31
 }
 
+// hash32 is 32-bit FNV-1a, written out so hashing a word allocates nothing.
 func hash32(s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return h.Sum32()
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
 }
 
 func cmpU32(a, b uint32) int {
