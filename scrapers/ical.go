@@ -65,11 +65,20 @@ func icalItems(body []byte, feedURL string) ([]event.Item, []string, error) {
 			return
 		case "END":
 			comp := strings.ToUpper(p.value)
-			if len(stack) == 0 || stack[len(stack)-1] != comp {
+			open := -1
+			for i := len(stack) - 1; i >= 0 && open < 0; i-- {
+				if stack[i] == comp {
+					open = i
+				}
+			}
+			if open < 0 {
 				f.warn("line %d: END:%s without BEGIN", n, comp)
 				return
 			}
-			stack = stack[:len(stack)-1]
+			for _, unclosed := range stack[open+1:] { // END:VEVENT after a VALARM left open
+				f.warn("line %d: END:%s also ends %s, which was never closed", n, comp, unclosed)
+			}
+			stack = stack[:open]
 			if comp == "VEVENT" {
 				f.event(ev, evLine)
 			}

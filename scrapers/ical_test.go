@@ -261,3 +261,36 @@ func TestICalAgreesWithGolangICal(t *testing.T) {
 		t.Errorf("compared %d of %d items", compared, len(items))
 	}
 }
+
+// Component nesting gone wrong: a VALARM never closed, a stray END, a
+// VEVENT cut off by the next BEGIN:VEVENT.
+func TestICalNesting(t *testing.T) {
+	feed := strings.Join([]string{
+		"BEGIN:VCALENDAR",
+		"BEGIN:VEVENT", "UID:a", "DTSTART:20221014T100000", "SUMMARY:Mit offenem Alarm",
+		"BEGIN:VALARM", "TRIGGER:-PT15M", "END:VEVENT",
+		"END:VTODO",
+		"BEGIN:VEVENT", "UID:b", "DTSTART:20221015T100000", "SUMMARY:Abgeschnitten",
+		"BEGIN:VEVENT", "UID:c", "DTSTART:20221016T100000", "SUMMARY:Vollständig", "END:VEVENT",
+		"END:VCALENDAR",
+	}, "\r\n")
+	items, warn, err := icalItems([]byte(feed), "https://example.org/feed.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, it := range items {
+		keys = append(keys, it.Key)
+	}
+	if strings.Join(keys, ",") != "a,c" {
+		t.Errorf("keys %v", keys)
+	}
+	wantWarn := []string{
+		"line 8: END:VEVENT also ends VALARM, which was never closed",
+		"line 9: END:VTODO without BEGIN",
+		"line 14: event begun at line 10 has no END:VEVENT; skipped",
+	}
+	if strings.Join(warn, "\n") != strings.Join(wantWarn, "\n") {
+		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(warn, "\n"), strings.Join(wantWarn, "\n"))
+	}
+}
