@@ -446,3 +446,41 @@ func TestMeiliRebuildSwaps(t *testing.T) {
 		t.Error("no swap")
 	}
 }
+
+// TestBackendStartsWhileMeiliDown: the server starts, answers from
+// Postgres, and switches to Meilisearch once it is up and configured.
+func TestBackendStartsWhileMeiliDown(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pool := pgtest.New(t)
+	ids := searchtest.Seed(t, pool)
+	srv := newMeiliServer(t)
+	srv.setDown(true)
+	b, err := search.Open(ctx, pool, search.MeiliConfig{URL: srv.URL}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Searcher.Search(ctx, search.Filter{From: ptr(searchtest.Ref), Regions: []string{"dresden"}}, search.Page{}, "")
+	if err != nil || !res.FellBack || len(res.Hits) != 1 || res.Hits[0].Event.ID != ids["oeffnung"] {
+		t.Fatalf("search while down: %v, fell back %v, %d hits", err, res.FellBack, len(res.Hits))
+	}
+	srv.setDown(false)
+	srv.mu.Lock()
+	srv.multi = map[string]any{"results": []any{
+		map[string]any{"hits": []any{map[string]any{"id": ids["oeffnung"]}}},
+		map[string]any{"hits": []any{}, "totalHits": 1},
+		map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}},
+	}}
+	srv.mu.Unlock()
+	go func() { _ = b.Run(ctx) }()
+	if !pgtest.Wait(t, 10*time.Second, func() bool {
+		res, err := b.Searcher.Search(ctx, search.Filter{From: ptr(searchtest.Ref), Regions: []string{"dresden"}}, search.Page{}, "")
+		return err == nil && !res.FellBack
+	}) {
+		t.Fatal("searches never moved to Meilisearch after it came up")
+	}
+	if srv.last("PATCH", "/indexes/events/settings") == nil {
+		t.Error("settings never applied")
+	}
+}
