@@ -158,8 +158,9 @@ type indexView struct {
 	Regions             []option
 	Languages           []option
 	Topics              []option
-	ICS, Webcal, JSON   string
-	Atom, Embed         string
+	ICS, JSON, Atom     string
+	Embed               string
+	Webcal              template.URL // webcal: is not among html/template's safe schemes
 	Snippet             string // the widget snippet for this filter
 	Filtered            bool
 }
@@ -215,7 +216,7 @@ func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 		}
 		list.Next = "/?" + next.Encode()
 	}
-	iv := &indexView{Q: q.Filter.Query, Online: q.Filter.Online, ICS: fi.url("/calendar.ics"), Webcal: fi.webcal(),
+	iv := &indexView{Q: q.Filter.Query, Online: q.Filter.Online, ICS: fi.url("/calendar.ics"), Webcal: template.URL(fi.webcal()),
 		JSON: fi.url("/calendar.json"), Atom: fi.url("/calendar.atom"), Embed: fi.url("/embed"),
 		Filtered: fi.canonical != ""}
 	if !q.FromDefaulted {
@@ -441,7 +442,7 @@ func (h *Handler) serveEmbedPage(w http.ResponseWriter, r *http.Request) {
 	base := h.base(r)
 	fi := h.feedInfo(r, q)
 	list := &listView{Days: groupByDay(evs, srcs, *q.Filter.From, lang, base, nil)}
-	iv := &indexView{ICS: fi.url("/calendar.ics"), Webcal: fi.webcal(), Embed: fi.url("/")}
+	iv := &indexView{ICS: fi.url("/calendar.ics"), Webcal: template.URL(fi.webcal()), Embed: fi.url("/")}
 	w.Header().Set("Cache-Control", "public, max-age=600")
 	h.render(w, r, "embed", pageData{Embed: true, Lang: lang, Title: fi.name, Base: base, Path: r.URL.RequestURI(), Events: list, Index: iv}, http.StatusOK)
 }

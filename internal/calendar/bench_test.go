@@ -1,0 +1,175 @@
+package calendar
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	goical "github.com/emersion/go-ical"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// TestFeed10000Events: a feed of 10,000 events is complete, valid and
+// parses back with every event.
+func TestFeed10000Events(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,000 events: skipped with -short")
+	}
+	e := setup(t, Options{})
+	bulkInsert(t, e.pool, 10000, berlin(2026, 3, 2, 8, 0))
+	start := time.Now()
+	b := mustStatus(t, e.get(t, "/calendar.ics?region=goerlitz&topic=language_course"), http.StatusOK)
+	took := time.Since(start)
+	checkLines(t, b)
+	cal := parse(t, b)
+	evs := cal.Events()
+	// 10,000 bulk events match, plus tp-lang; the feed stops at 10,000.
+	if len(evs) != 10000 {
+		t.Fatalf("%d events in the feed, want 10000", len(evs))
+	}
+	uids := map[string]bool{}
+	for _, ev := range evs {
+		uids[ev.Props.Get(goical.PropUID).Value] = true
+	}
+	if len(uids) != 10000 {
+		t.Errorf("%d distinct UIDs", len(uids))
+	}
+	t.Logf("10,000 events: %d bytes in %v", len(b), took)
+}
+
+// discard is a ResponseWriter that keeps nothing but the status and size.
+type discard struct {
+	h    http.Header
+	code int
+	n    int64
+}
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) WriteHeader(code int)        { d.code = code }
+func (d *discard) Write(p []byte) (int, error) { d.n += int64(len(p)); return len(p), nil }
+
+// peakHeap samples the live heap while fn runs and returns the largest
+// value seen above the heap before it.
+func peakHeap(fn func()) uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	base := read()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(200 * time.Microsecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if v := read(); v > peak.Load() {
+					peak.Store(v)
+				}
+			}
+		}
+	}()
+	fn()
+	close(stop)
+	wg.Wait()
+	if p := peak.Load(); p > base {
+		return p - base
+	}
+	return 0
+}
+
+// BenchmarkICSFeed10000 serves /calendar.ics with 10,000 matching events
+// from Postgres: search, source links, writing. Run with
+// go test ./internal/calendar -run '^$' -bench ICSFeed10000 -benchmem
+func BenchmarkICSFeed10000(b *testing.B) {
+	for _, gz := range []bool{false, true} {
+		name := "identity"
+		if gz {
+			name = "gzip"
+		}
+		b.Run(name, func(b *testing.B) {
+			e := setup(b, Options{})
+			bulkInsert(b, e.pool, 10000, berlin(2026, 3, 2, 8, 0))
+			var peak uint64
+			var size int64
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, "/calendar.ics?region=goerlitz&topic=language_course", nil)
+				req.RemoteAddr = "192.0.2.10:4711"
+				if gz {
+					req.Header.Set("Accept-Encoding", "gzip")
+				}
+				w := &discard{h: http.Header{}}
+				p := peakHeap(func() { e.h.ServeHTTP(w, req) })
+				if w.code != 0 && w.code != http.StatusOK {
+					b.Fatalf("status %d", w.code)
+				}
+				peak, size = max(peak, p), w.n
+			}
+			b.ReportMetric(float64(peak), "peak-heap-B")
+			b.ReportMetric(float64(size), "body-B")
+		})
+	}
+}
+
+// BenchmarkICSWriter10000 is the writer alone: 10,000 events from memory.
+func BenchmarkICSWriter10000(b *testing.B) {
+	base := writerEvents()
+	evs := make([]store.Event, 10000)
+	for i := range evs {
+		evs[i] = base[i%len(base)]
+		evs[i].ID = int64(i + 1)
+	}
+	src := sourceLink{SourceID: "saqsen", Name: "SAQsen!", URL: "https://saqsen.example/veranstaltungen/x"}
+	var n int64
+	for b.Loop() {
+		cw := &countingWriter{w: io.Discard}
+		bw := bufio.NewWriterSize(cw, 32<<10)
+		iw := &icsWriter{w: bw, eventURL: func(id int64) string { return testBase + "/events/" }, meta: feedMeta{Name: "Treffpunkt", Lang: "de"}}
+		iw.begin()
+		for _, e := range evs {
+			iw.event(e, src)
+		}
+		iw.end()
+		bw.Flush()
+		n = cw.n
+	}
+	b.ReportMetric(float64(n), "body-B")
+}
+
+// widgetBudget is the most embed.js may weigh gzipped: it loads on every
+// partner page.
+const widgetBudget = 15 * 1024
+
+func TestWidgetSize(t *testing.T) {
+	a, err := loadAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(a.embedJS.body)
+	zw.Close()
+	t.Logf("embed.js: %d bytes, %d gzipped (budget %d)", len(a.embedJS.body), gz.Len(), widgetBudget)
+	if gz.Len() > widgetBudget {
+		t.Errorf("embed.js is %d bytes gzipped, over the %d budget", gz.Len(), widgetBudget)
+	}
+	if bytes.Contains(a.embedJS.body, []byte(widgetCSSMarker)) {
+		t.Error("the CSS marker was not replaced")
+	}
+	if !bytes.Contains(a.embedJS.body, []byte("container-type")) {
+		t.Error("the widget CSS is not in embed.js")
+	}
+}

@@ -1,0 +1,171 @@
+package calendar
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// titles lists the event titles of a rendered list, in order.
+func titles(page string) []string {
+	re := regexp.MustCompile(`<h4 class="name" dir="auto"><a href="[^"]*">([^<]*)</a>`)
+	var out []string
+	for _, m := range re.FindAllStringSubmatch(page, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func TestIndexPage(t *testing.T) {
+	e := setup(t, Options{})
+	r := e.get(t, "/?region=leipzig")
+	page := string(mustStatus(t, r, http.StatusOK))
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("CSP %q", csp)
+	}
+	got := titles(page)
+	want := []string{"Ausstellung „Ankommen in Sachsen“", "Vernetzungs- und Austauschtreffen der Leipziger Migrant*innen-Organisationen",
+		"Internationale Wochen gegen Rassismus: Dokumentarfilm „Spendier mir einen Çay“"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("titles %q, want %q", got, want)
+	}
+	for _, s := range []string{
+		`<h2 id="results-h">3 Termine</h2>`,
+		`<option value="leipzig" selected>Leipzig (3)</option>`,
+		`<option value="dresden">Dresden (1)</option>`,          // facet: what choosing Dresden would give
+		`href="webcal://treffpunkt.example/calendar.ics?region=leipzig"`, // subscribe for this filter
+		`&lt;treffpunkt-calendar region=&#34;leipzig&#34; limit=&#34;10&#34;&gt;`, // the widget snippet
+		`<time datetime="2026-03-01">Sonntag, 1. März 2026</time>`, // the running exhibition is listed under today
+		`<span class="lbl">Sprachen:</span> Deutsch, Arabisch, Persisch (Farsi/Dari)`,
+		`href="https://saqsen.example/veranstaltungen/tp-mo-treffen"`,
+		`<html lang="de">`,
+	} {
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %s", s)
+		}
+	}
+	if strings.Contains(page, "<script") {
+		t.Error("the page has a script")
+	}
+	// In English, and paged: two per page would need a cursor link.
+	en := string(mustStatus(t, e.get(t, "/?lang=en&q=Sprachcaf%C3%A9"), http.StatusOK))
+	for _, s := range []string{`<html lang="en">`, `2 events`, `Languages:`, `value="Sprachcafé"`} {
+		if !strings.Contains(en, s) {
+			t.Errorf("English page lacks %s", s)
+		}
+	}
+}
+
+func TestIndexPaging(t *testing.T) {
+	e := setup(t, Options{})
+	bulkInsert(t, e.pool, 30, berlin(2026, 4, 1, 8, 0))
+	page := string(mustStatus(t, e.get(t, "/?region=goerlitz"), http.StatusOK))
+	if n := len(titles(page)); n != 20 {
+		t.Fatalf("%d events on the first page, want 20", n)
+	}
+	m := regexp.MustCompile(`<a href="(/\?after=[^"]+)" rel="next">`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no next link")
+	}
+	next := strings.ReplaceAll(m[1], "&amp;", "&")
+	if !strings.Contains(next, "region=goerlitz") {
+		t.Errorf("next link %q loses the filter", next)
+	}
+	page2 := string(mustStatus(t, e.get(t, next), http.StatusOK))
+	if n := len(titles(page2)); n != 12 { // 30 bulk + tp-lang + tp-anerkennung = 32
+		t.Errorf("%d events on the second page, want 12", n)
+	}
+	if strings.Contains(page2, `rel="next"`) {
+		t.Error("last page has a next link")
+	}
+}
+
+func TestEventPage(t *testing.T) {
+	e := setup(t, Options{})
+	id := itoa(e.ids["tp-mo-treffen"])
+	r := e.get(t, "/events/"+id)
+	page := string(mustStatus(t, r, http.StatusOK))
+	for _, s := range []string{
+		`<h1 id="ev-title" dir="auto">Vernetzungs- und Austauschtreffen der Leipziger Migrant*innen-Organisationen</h1>`,
+		`Di., 10. März 2026, 17:00–19:30`,
+		`Werk 2<br>Kochstraße 132<br>04277 Leipzig<br>Leipzig<br>`,
+		`<a href="https://saqsen.example/veranstaltungen/tp-mo-treffen" rel="nofollow">SAQsen! Werkstatt der Migrant*innenorganisationen</a>`,
+		`Anmeldung erforderlich · Kostenfrei`,
+		`href="/events/` + id + `/calendar.ics"`,
+		`https://www.openstreetmap.org/?mlat=51.31270&amp;mlon=12.37560`,
+	} {
+		if !strings.Contains(page, s) {
+			t.Errorf("event page lacks %s", s)
+		}
+	}
+	for _, secret := range []string{"Haddad", "m.haddad@example.org", "1234567"} {
+		if strings.Contains(page, secret) {
+			t.Errorf("event page shows contact data %q", secret)
+		}
+	}
+	// The duplicate merged into it redirects; unpublished events do not exist.
+	r = e.get(t, "/events/"+itoa(e.ids["tp-dublette"]))
+	if r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/events/"+id {
+		t.Errorf("merged event: %d → %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	for _, path := range []string{"/events/" + itoa(e.ids["tp-entwurf"]), "/events/" + itoa(e.ids["tp-abgelehnt"]), "/events/999999", "/events/abc"} {
+		if r := e.get(t, path); r.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", path, r.StatusCode)
+		}
+	}
+	// One event as a file for "add to calendar".
+	r = e.get(t, "/events/"+id+"/calendar.ics")
+	b := mustStatus(t, r, http.StatusOK)
+	checkLines(t, b)
+	if evs := parse(t, b).Events(); len(evs) != 1 || evs[0].Props.Get("UID").Value != "tp-mo-treffen" {
+		t.Errorf("event file has %d events", len(evs))
+	}
+	if r := e.get(t, "/events/"+id+"/calendar.ics", "If-None-Match", r.Header.Get("ETag")); r.StatusCode != http.StatusNotModified {
+		t.Errorf("event file revalidation: %d", r.StatusCode)
+	}
+}
+
+func TestEmbedPage(t *testing.T) {
+	e := setup(t, Options{})
+	r := e.get(t, "/embed?region=goerlitz&language=ar&limit=5")
+	page := string(mustStatus(t, r, http.StatusOK))
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors *") || r.Header.Get("X-Frame-Options") != "" {
+		t.Errorf("embed page not framable: CSP %q, X-Frame-Options %q", csp, r.Header.Get("X-Frame-Options"))
+	}
+	got := titles(page)
+	if len(got) != 2 || got[0] != longTitle || !strings.HasPrefix(got[1], "Beratungstag") {
+		t.Errorf("titles %q", got)
+	}
+	for _, s := range []string{`<base target="_blank">`, `/static/widget.css?v=`, `<span class="badge">Abgesagt</span>`,
+		`href="https://saqsen.example/veranstaltungen/tp-lang"`} {
+		if !strings.Contains(page, s) {
+			t.Errorf("embed page lacks %s", s)
+		}
+	}
+}
+
+func TestStaticAssets(t *testing.T) {
+	e := setup(t, Options{})
+	r := e.get(t, "/static/site.css")
+	mustStatus(t, r, http.StatusOK)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/css") {
+		t.Errorf("site.css Content-Type %q", ct)
+	}
+	if r := e.get(t, "/static/site.css", "If-None-Match", r.Header.Get("ETag")); r.StatusCode != http.StatusNotModified {
+		t.Errorf("revalidation: %d", r.StatusCode)
+	}
+	if r := e.get(t, "/static/site.css?v=abc"); r.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+		t.Errorf("versioned asset Cache-Control %q", r.Header.Get("Cache-Control"))
+	}
+	for _, p := range []string{"/static/nothing.css", "/static/templates/layout.html", "/nothing"} {
+		if r := e.get(t, p); r.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d", p, r.StatusCode)
+		}
+	}
+	js := e.get(t, "/embed.js", "Accept-Encoding", "gzip")
+	mustStatus(t, js, http.StatusOK)
+	if js.Header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(js.Header.Get("Content-Type"), "text/javascript") {
+		t.Errorf("embed.js headers %v", js.Header)
+	}
+}
