@@ -161,7 +161,7 @@ type indexView struct {
 	ICS, JSON, Atom     string
 	Embed               string
 	Webcal              template.URL // webcal: is not among html/template's safe schemes
-	Snippet             string // the widget snippet for this filter
+	Snippet             string       // the widget snippet for this filter
 	Filtered            bool
 }
 

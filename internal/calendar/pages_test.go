@@ -33,10 +33,10 @@ func TestIndexPage(t *testing.T) {
 	for _, s := range []string{
 		`<h2 id="results-h">3 Termine</h2>`,
 		`<option value="leipzig" selected>Leipzig (3)</option>`,
-		`<option value="dresden">Dresden (1)</option>`,          // facet: what choosing Dresden would give
-		`href="webcal://treffpunkt.example/calendar.ics?region=leipzig"`, // subscribe for this filter
+		`<option value="dresden">Dresden (1)</option>`,                            // facet: what choosing Dresden would give
+		`href="webcal://treffpunkt.example/calendar.ics?region=leipzig"`,          // subscribe for this filter
 		`&lt;treffpunkt-calendar region=&#34;leipzig&#34; limit=&#34;10&#34;&gt;`, // the widget snippet
-		`<time datetime="2026-03-01">Sonntag, 1. März 2026</time>`, // the running exhibition is listed under today
+		`<time datetime="2026-03-01">Sonntag, 1. März 2026</time>`,                // the running exhibition is listed under today
 		`<span class="lbl">Sprachen:</span> Deutsch, Arabisch, Persisch (Farsi/Dari)`,
 		`href="https://saqsen.example/veranstaltungen/tp-mo-treffen"`,
 		`<html lang="de">`,
