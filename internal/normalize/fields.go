@@ -13,6 +13,7 @@ var (
 	registrationNo = []string{"ohne anmeldung", "ohne vorherige anmeldung", "keine anmeldung", "anmeldung ist nicht",
 		"anmeldung nicht erforderlich", "anmeldung nicht notwendig", "anmeldung nicht nötig", "anmeldung ist keine",
 		"einfach vorbeikommen", "kommt einfach vorbei", "kommen sie einfach vorbei", "no registration",
+		"ohne termin", "ohne terminvereinbarung", "ohne voranmeldung", "no appointment",
 		"без регистрации", "без предварительной записи"}
 	registrationYes = []string{"anmeldung", "anmeldungen", "anmeldeschluss", "anmeldefrist", "anmeldeformular",
 		"anmeldelink", "anmelden", "angemeldet", "voranmeldung", "online-anmeldung", "melden sie sich",
@@ -20,13 +21,14 @@ var (
 		"registrieren sie sich", "bitte registrieren", "registriert euch", "teilnahme nur nach",
 		"begrenzte teilnehmendenzahl", "begrenzte teilnehmerzahl", "plätze sind begrenzt", "registration",
 		"register", "sign up", "rsvp", "регистрац", "зарегистр", "записаться", "запись", "запишитесь",
-		"реєстрац", "зареєстр"}
+		"реєстрац", "зареєстр", "terminvereinbarung", "termin vereinbaren", "termine vereinbaren",
+		"telefonisch vereinbaren", "vorher vereinbaren", "nach vereinbarung"}
 
 	costYes = []string{"kostenfrei", "kostenlos", "gebührenfrei", "entgeltfrei", "unentgeltlich", "eintritt frei",
 		"eintritt ist frei", "freier eintritt", "eintritt: frei", "teilnahme ist frei", "teilnahme frei",
 		"ohne kosten", "keine kosten", "keine teilnahmegebühr", "keine teilnahmegebühren", "teilnahmegebühr entfällt",
 		"teilnahme ist kostenfrei", "free of charge", "free admission", "admission free", "for free",
-		"бесплатн", "безкоштовн"}
+		"бесплатн", "безкоштовн", "вход свободный", "вхід вільний"}
 	costNo = []string{"teilnahmegebühr", "teilnahmebeitrag", "unkostenbeitrag", "kostenbeitrag", "eintrittspreis",
 		"eintritt:", "eintritt ", "ticketpreis", "tickets", "ermäßigt", "gebühr:", "kosten:", "preis:", "€", "euro",
 		"fee", "стоимость"}

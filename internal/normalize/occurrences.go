@@ -24,7 +24,7 @@ type found struct {
 // Deadlines and door times always come from the date field and the body.
 func (j *job) occurrences() found {
 	var f found
-	body := dates.Extract(j.text, j.ref)
+	body := j.reclassify(dates.Extract(j.text, j.ref))
 	f.deadlines, f.doors = ofKind(body, dates.KindDeadline), ofKind(body, dates.KindDoorsOpen)
 	bodyEvents := ofKind(body, dates.KindEvent)
 
@@ -54,6 +54,55 @@ func (j *job) occurrences() found {
 	f.events = j.filter(bodyEvents)
 	f.inText = true
 	return f
+}
+
+// Words around a date that change what it is for. The date grammar knows
+// the German deadline cues ("Anmeldeschluss", "Anmeldung bis"); these catch
+// the English ones and the phrasings it leaves as events. A closure notice
+// ("Unser Büro bleibt … geschlossen") is no event at all.
+var (
+	deadlineCues = []string{"register", "registration", "deadline", "apply by", "sign up by", "anmeld", "melden sie sich",
+		"meldet euch", "bewerbung bis", "bewerben bis", "einsendeschluss", "frist"}
+	closureCues = []string{"geschlossen", "schließzeit", "schliesszeit", "betriebsferien", "urlaubsbedingt",
+		"nicht erreichbar", "nicht besetzt", "bleibt zu", "closed", "закрыт", "зачинен"}
+)
+
+// reclassify turns event dates of the body into deadlines or drops them,
+// from the words just before the date (deadline) or in its line (closure).
+func (j *job) reclassify(occ []dates.Occurrence) []dates.Occurrence {
+	out := occ[:0:0]
+	for _, o := range occ {
+		if o.Kind != dates.KindEvent || o.Span[0] < 0 || o.Span[1] > len(j.low) {
+			out = append(out, o)
+			continue
+		}
+		ls := strings.LastIndexByte(j.low[:o.Span[0]], '\n') + 1
+		le := strings.IndexByte(j.low[o.Span[1]:], '\n')
+		if le < 0 {
+			le = len(j.low)
+		} else {
+			le += o.Span[1]
+		}
+		before := j.low[max(ls, o.Span[0]-40):o.Span[0]]
+		line := j.low[max(ls, o.Span[0]-100):min(le, o.Span[1]+100)]
+		switch {
+		case containsAny(line, closureCues):
+			continue
+		case containsAny(before, deadlineCues):
+			o.Kind = dates.KindDeadline
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func clipString(s string, n int) string { return clip(strings.Join(strings.Fields(s), " "), n) }
@@ -127,6 +176,7 @@ func (j *job) filter(ev []dates.Occurrence) []dates.Occurrence {
 			out = append(out, o)
 		}
 	}
+	out = j.startRecurrences(out)
 	if !j.published || len(out) < 2 {
 		return out
 	}
@@ -146,6 +196,92 @@ func (j *job) filter(ev []dates.Occurrence) []dates.Occurrence {
 		return later
 	}
 	return out
+}
+
+// startRecurrences joins a recurrence whose first day the grammar had to
+// compute with the start date the text gives for it ("wöchentlich dienstags,
+// 18:00–19:30 Uhr, ab 5. Oktober 2021"; "Ab dem 13. September 2021 … immer
+// montags und mittwochs"): an all-day date introduced by "ab", on a weekday
+// of the rule, near the recurrence.
+func (j *job) startRecurrences(ev []dates.Occurrence) []dates.Occurrence {
+	drop := map[int]bool{}
+	for i := range ev {
+		o := &ev[i]
+		if o.Recurrence == "" || !o.DayGuessed {
+			continue
+		}
+		for k, p := range ev {
+			if k == i || drop[k] || p.Recurrence != "" || !p.AllDay || !p.End.IsZero() && !sameDay(p.Start, p.End) ||
+				!j.introducesStart(p) || !near(o.Span, p.Span, 160) || !onRuleDay(o.Recurrence, p.Start) {
+				continue
+			}
+			y, m, d := p.Start.In(event.Berlin).Date()
+			shift := func(t time.Time) time.Time {
+				t = t.In(event.Berlin)
+				return time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, event.Berlin)
+			}
+			o.Start = shift(o.Start)
+			if !o.End.IsZero() {
+				o.End = shift(o.End)
+			}
+			o.DayGuessed, o.YearGuessed = false, p.YearGuessed
+			drop[k] = true
+			break
+		}
+	}
+	if len(drop) == 0 {
+		return ev
+	}
+	out := ev[:0:0]
+	for i, o := range ev {
+		if !drop[i] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// introducesStart reports whether the date is written as a start: "ab 5.
+// Oktober", "Ab dem 13. September", "beginnend am", "from", "starting".
+func (j *job) introducesStart(o dates.Occurrence) bool {
+	if o.Span[0] < 0 || o.Span[0] > len(j.low) {
+		return false
+	}
+	before := strings.TrimSpace(j.low[max(0, o.Span[0]-16):o.Span[0]])
+	for _, cue := range []string{"ab", "ab dem", "ab den", "beginnend am", "beginnend", "startet am", "from",
+		"starting", "начиная с", "с"} {
+		if strings.HasSuffix(before, cue) && (len(before) == len(cue) || !letterAt(before, len(before)-len(cue)-1)) {
+			return true
+		}
+	}
+	return false
+}
+
+func near(a, b [2]int, d int) bool {
+	if a[0] < 0 || b[0] < 0 {
+		return false
+	}
+	return b[0]-a[1] <= d && a[0]-b[1] <= d
+}
+
+// onRuleDay reports whether t falls on a weekday of the RRULE's BYDAY (any
+// day when the rule has none).
+func onRuleDay(rule string, t time.Time) bool {
+	i := strings.Index(rule, "BYDAY=")
+	if i < 0 {
+		return true
+	}
+	days := rule[i+len("BYDAY="):]
+	if k := strings.IndexByte(days, ';'); k >= 0 {
+		days = days[:k]
+	}
+	code := [...]string{"SU", "MO", "TU", "WE", "TH", "FR", "SA"}[t.In(event.Berlin).Weekday()]
+	for _, d := range strings.Split(days, ",") {
+		if strings.HasSuffix(d, code) {
+			return true
+		}
+	}
+	return false
 }
 
 // group is one date expression (one Span) with the text that belongs to it.

@@ -113,7 +113,7 @@ func digitalFormat(low string) bool {
 			return true
 		case strings.HasPrefix(rest, "e ") || strings.HasPrefix(rest, "er ") || strings.HasPrefix(rest, "es ") ||
 			strings.HasPrefix(rest, "en "):
-			next := nextWords(low, i+len("digital"), 1)
+			next := nextWords(low, i+len("digital")+strings.IndexByte(rest, ' '), 1)
 			if len(next) == 1 {
 				for _, n := range eventNouns {
 					if strings.HasPrefix(next[0], n) {

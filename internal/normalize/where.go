@@ -18,12 +18,13 @@ type placeInfo struct {
 }
 
 // Evidence needed for a region named in the text (see places.RegionIn's
-// weights): "in X" or "Region X" for an on-site event; for an online event
-// "aus X" or two bare mentions suffice, since the text names no place to
-// go to anyway.
+// weights): "in X" or "Region X" for an on-site event, whose bare mentions
+// of a town (often the organiser's name) lose against the source's default
+// region; an online event has no venue and no default, so any naming of a
+// Saxon place ("Dresdner Migrant*innenorganisationen") gives its region.
 const (
 	regionNeedOnSite = 3
-	regionNeedOnline = 2
+	regionNeedOnline = 1
 )
 
 // structuredPlace reads item.Location (JSON-LD, iCal), else the place field

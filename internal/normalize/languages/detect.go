@@ -68,7 +68,8 @@ func Detect(text string) Detection {
 		parts = append(parts, part{c, arab})
 	}
 	if latin > 0 {
-		parts = append(parts, part{latinLanguage(text), latin})
+		code := latinLanguage(text, latin == total || latin*2 > total)
+		parts = append(parts, part{code, latin})
 	}
 	// main language first, then any other part with at least 20 % of the letters
 	for i := 1; i < len(parts); i++ {
@@ -97,8 +98,10 @@ var enStop = map[string]bool{"the": true, "and": true, "of": true, "to": true, "
 	"about": true, "please": true, "can": true, "have": true, "it": true}
 
 // latinLanguage tells German from English; other Latin-script languages
-// are taken as German, the default of the partner pages.
-func latinLanguage(text string) string {
+// are taken as German, the default of the partner pages. A Latin part
+// beside a text in another script (main is false) must have sentences of
+// its own — a few stopwords — not just a German address line.
+func latinLanguage(text string, main bool) string {
 	de, en := 0, 0
 	var buf [16]byte
 	for i := 0; i < len(text); {
@@ -137,6 +140,9 @@ func latinLanguage(text string) string {
 	}
 	if en >= 4 && en > 2*de {
 		return "en"
+	}
+	if !main && de < 3 {
+		return ""
 	}
 	return "de"
 }

@@ -9,9 +9,10 @@ import (
 // Mention is a language the text names as one the event is held in.
 type Mention struct {
 	Code string
-	// Translation is set when the language is offered through interpreting
-	// or translation ("mit Verdolmetschung ins Arabische") rather than being
-	// the language the event is held in.
+	// Translation is set when the language comes on top of the language of
+	// the text: interpreting or translation ("mit Verdolmetschung ins
+	// Arabische") and language courses or cafés ("Sprachcafé Deutsch–
+	// Ukrainisch", "Sprachkurs Obersorbisch"), which are held in both.
 	Translation bool
 }
 
@@ -60,8 +61,14 @@ func trigger(low string) (ok, translation bool) {
 		"jazyku", "rěči":
 		return true, false
 	}
+	switch low {
+	case "zweisprachig", "zweisprachige", "zweisprachigen", "mehrsprachig", "mehrsprachige", "mehrsprachigen",
+		"bilingual", "dwurěčny", "dwurěčna", "sprechen", "spricht", "gesprochen":
+		return true, false
+	}
 	for _, p := range []string{"übersetz", "dolmetsch", "verdolmetsch", "gedolmetscht", "translat", "interpret",
-		"перевод", "переклад"} {
+		"перевод", "переклад", "sprachkurs", "sprachcafé", "sprachcafe", "sprachtreff", "sprachtandem", "tandem",
+		"konversationskurs"} {
 		if strings.HasPrefix(low, p) {
 			return true, true
 		}
@@ -189,6 +196,13 @@ func languageWord(word, low, prev string) (code string, always bool) {
 			}
 		}
 		return "", false
+	}
+	// "(sorbisch/deutsch)" after "zweisprachig": lower-case adjectives count
+	// only in a language context, so the caller checks armed.
+	if word == low {
+		if c := adjective(low); c != "" {
+			return c, false
+		}
 	}
 	// "DE/EN" after "Sprache:"
 	if len(word) == 2 && word == strings.ToUpper(word) {

@@ -110,7 +110,7 @@ var notStreet = map[string]bool{"uhr": true, "raum": true, "saal": true, "halle"
 // isStreet reports whether s is a street with a house number: "Kochstraße
 // 132", "Alte Messe/Deutscher Platz 4", "Am Markt 1", "Straße des 18. Oktober 10a".
 func isStreet(s string) bool {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.ReplaceAll(s, "–", "-"))
 	body, ok := cutHouseNumber(s)
 	if !ok || strings.ContainsAny(body, ":") {
 		return false

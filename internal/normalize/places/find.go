@@ -29,6 +29,9 @@ func Find(text string) Result {
 	if r, ok := fromPostcode(text); ok {
 		return r
 	}
+	if r, ok := fromAddressLine(text); ok {
+		return r
+	}
 	r, _ := fromPreposition(text)
 	return r
 }
@@ -115,6 +118,28 @@ func fromPostcode(text string) (Result, bool) {
 			return r, true
 		}
 	}
+}
+
+// fromAddressLine reads a short line that is an address without a postcode:
+// "Serbski dom, Póstowe naměsto 2, Budyšin" — a street and a known town.
+func fromAddressLine(text string) (Result, bool) {
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		line := text[start:end]
+		start = end + 1
+		if len(line) > 160 || !strings.Contains(line, ",") {
+			continue
+		}
+		if r := Parse(line); r.Street != "" && r.City != "" {
+			return r, true
+		}
+	}
+	return Result{}, false
 }
 
 // clause cuts the part of a line around an address: from the last sentence

@@ -54,6 +54,9 @@ func Parse(s string) Result {
 			r.City = txt
 			continue
 		}
+		if dateLike(txt) {
+			continue // "Mi, 20.10.2021 | 18:00 Uhr | Volkshochschule …"
+		}
 		// the venue is the first run of adjacent segments before the address
 		if !address && (len(venue) == 0 || venue[len(venue)-1].idx == i-1) {
 			g.idx = i
@@ -89,6 +92,29 @@ func (r *Result) splitTrailingCity() {
 }
 
 type seg struct{ start, end, idx int }
+
+var weekdays = map[string]bool{"mo": true, "di": true, "mi": true, "do": true, "fr": true, "sa": true, "so": true,
+	"montag": true, "dienstag": true, "mittwoch": true, "donnerstag": true, "freitag": true, "samstag": true,
+	"sonnabend": true, "sonntag": true}
+
+// dateLike reports whether a segment is a date, a time or a weekday rather
+// than part of a place: "Mi", "20.10.2021", "18:00 Uhr", "ab 18 Uhr".
+func dateLike(s string) bool {
+	low := strings.ToLower(strings.TrimRight(s, "."))
+	if weekdays[low] || strings.HasSuffix(low, " uhr") || low == "uhr" {
+		return true
+	}
+	digits, marks := 0, 0
+	for i := 0; i < len(low); i++ {
+		switch c := low[i]; {
+		case isDigit(c):
+			digits++
+		case c == '.' || c == ':':
+			marks++
+		}
+	}
+	return digits >= 2 && marks >= 1 && digits+marks >= len(strings.ReplaceAll(low, " ", ""))-3
+}
 
 // segments splits a place line at commas, semicolons, pipes, parentheses and
 // spaced dashes; "Alte Messe/Deutscher Platz 4" and "Leipzig-Connewitz" stay whole.

@@ -75,7 +75,7 @@ func RegionIn(text string) Guess {
 		}
 	})
 	for _, word := range strings.Fields(text) {
-		if slug := adjectives[strings.Trim(word, "„\"(")]; slug != "" {
+		if slug := adjectives[adjectiveStem(word)]; slug != "" {
 			scores[slug] += weightAdjective
 		}
 	}
@@ -104,6 +104,18 @@ func RegionIn(text string) Guess {
 type scored struct {
 	k string
 	v float64
+}
+
+// adjectiveStem strips quotes, punctuation and gender endings:
+// "Leipziger*innen," → "Leipziger", "Dresdnerinnen" → "Dresdner".
+func adjectiveStem(w string) string {
+	w = strings.Trim(w, "„“\"'(),.;:!?")
+	for _, suf := range []string{"*innen", ":innen", "_innen", "Innen", "innen", "in"} {
+		if s, ok := strings.CutSuffix(w, suf); ok && len(s) > 4 && strings.HasSuffix(s, "er") {
+			return s
+		}
+	}
+	return w
 }
 
 func weightOf(before string, bare float64) float64 {
