@@ -27,7 +27,7 @@ func TestFeed10000Events(t *testing.T) {
 	e := setup(t, Options{})
 	bulkInsert(t, e.pool, 10000, berlin(2026, 3, 2, 8, 0))
 	start := time.Now()
-	b := mustStatus(t, e.get(t, "/calendar.ics?region=goerlitz&topic=language_course"), http.StatusOK)
+	b := mustStatus(t, e.get(t, "/calendar.ics?region=goerlitz&topic=training"), http.StatusOK)
 	took := time.Since(start)
 	checkLines(t, b)
 	cal := parse(t, b)
@@ -106,7 +106,7 @@ func BenchmarkICSFeed10000(b *testing.B) {
 			var peak uint64
 			var size int64
 			for b.Loop() {
-				req := httptest.NewRequest(http.MethodGet, "/calendar.ics?region=goerlitz&topic=language_course", nil)
+				req := httptest.NewRequest(http.MethodGet, "/calendar.ics?region=goerlitz&topic=training", nil)
 				req.RemoteAddr = "192.0.2.10:4711"
 				if gz {
 					req.Header.Set("Accept-Encoding", "gzip")

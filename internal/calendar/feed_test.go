@@ -281,7 +281,7 @@ func TestJSONFeed(t *testing.T) {
 	if treffen.URL != testBase+"/events/"+itoa(e.ids["tp-mo-treffen"]) {
 		t.Errorf("url %q", treffen.URL)
 	}
-	if f.Labels["languages"]["ar"] != "Arabic" || f.Labels["regions"]["goerlitz"] != "Görlitz District" || f.Labels["topics"]["culture_media"] != "Culture & media" {
+	if f.Labels["languages"]["ar"] != "Arabic" || f.Labels["regions"]["goerlitz"] != "Görlitz District" || f.Labels["topics"]["culture_media"] != "Culture and media" {
 		t.Errorf("labels %v", f.Labels)
 	}
 	if bytes.Contains(b, []byte("haddad")) || bytes.Contains(b, []byte("1234567")) {
@@ -310,7 +310,7 @@ func TestAtomFeed(t *testing.T) {
 	if err := xml.Unmarshal(b, &feed); err != nil {
 		t.Fatalf("%v\n%s", err, b)
 	}
-	if feed.Title != "Treffpunkt – Antidiskriminierung" || feed.Updated == "" {
+	if feed.Title != "Treffpunkt – Antidiskriminierung und Antirassismus" || feed.Updated == "" {
 		t.Errorf("title %q, updated %q", feed.Title, feed.Updated)
 	}
 	var ids []string

@@ -74,14 +74,14 @@ func writerEvents() []store.Event {
 			Title: "Sprachcafé", Description: "Jeden Montag: Deutsch üben bei Tee und Kuchen.",
 			Start: berlin(2026, 3, 2, 16, 0), End: berlin(2026, 3, 2, 18, 0), Recurrence: "FREQ=WEEKLY;BYDAY=MO;UNTIL=20260629",
 			Place:     event.Place{Venue: "Stadtteilladen", City: "Chemnitz", Region: "chemnitz"},
-			Languages: []string{"de", "ar", "uk"}, Topics: []string{"language_course"},
+			Languages: []string{"de", "ar", "uk"}, Topics: []string{"volunteering", "training"},
 		}),
 		mk(7, "tp-lang", 0, event.Draft{
 			Title:       longTitle,
 			Description: strings.Repeat("Ein sehr langer Absatz mit Umlauten (äöü ÄÖÜ ß) und Emoji 👩🏽‍🏫📚 ohne Zeilenumbruch, ", 6) + "\r\nZweite Zeile nach CRLF.",
 			Start:       berlin(2026, 3, 12, 18, 0),
 			Place:       event.Place{Venue: "Interkultureller Garten „Ölbaum“", City: "Görlitz", Region: "goerlitz"},
-			Languages:   []string{"de", "ar", "fa"}, Topics: []string{"language_course", "volunteering"},
+			Languages:   []string{"de", "ar", "fa"}, Topics: []string{"training", "volunteering"},
 		}),
 		mk(8, "tp-radio", 0, event.Draft{
 			Title: "Zwischenraum – Radiosendung live", Start: berlin(2026, 3, 16, 20, 0), End: berlin(2026, 3, 16, 21, 0),

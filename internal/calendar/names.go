@@ -6,11 +6,12 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/gazetteer"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
+	"github.com/treffpunkt/treffpunkt/internal/search"
 )
 
-// Display names. Regions and languages come from the normaliser's tables;
-// topics have no exported table yet, so the calendar keeps the names of the
-// taxonomy's slugs here and shows an unknown slug readably.
+// Display names. Regions and languages come from the normaliser's tables,
+// topics from the taxonomy the search package shares with GraphQL, so the
+// calendar names things as the API does; an unknown slug is shown readably.
 
 func regionName(slug, lang string) string {
 	if r, ok := gazetteer.RegionBySlug(slug); ok {
@@ -23,33 +24,12 @@ func languageName(code, lang string) string {
 	if de, en, ok := languages.Name(code); ok {
 		return pick(lang, de, en)
 	}
-	return strings.ToUpper(code)
-}
-
-var topicNames = map[string][2]string{
-	"antidiscrimination":     {"Antidiskriminierung", "Anti-discrimination"},
-	"asylum_refuge":          {"Asyl & Flucht", "Asylum & refuge"},
-	"counselling":            {"Beratung", "Counselling"},
-	"culture_media":          {"Kultur & Medien", "Culture & media"},
-	"education":              {"Bildung", "Education"},
-	"family_children":        {"Familie & Kinder", "Family & children"},
-	"funding":                {"Förderung", "Funding"},
-	"health":                 {"Gesundheit", "Health"},
-	"language_course":        {"Sprachkurs", "Language course"},
-	"law_association":        {"Vereinsrecht", "Association law"},
-	"networking":             {"Vernetzung", "Networking"},
-	"participation_politics": {"Teilhabe & Politik", "Participation & politics"},
-	"sports_leisure":         {"Sport & Freizeit", "Sports & leisure"},
-	"training":               {"Weiterbildung", "Training"},
-	"volunteering":           {"Ehrenamt", "Volunteering"},
-	"women":                  {"Frauen", "Women"},
-	"work_recognition":       {"Arbeit & Anerkennung", "Work & recognition"},
-	"youth":                  {"Jugend", "Youth"},
+	return search.LanguageTerm(code).Name(lang)
 }
 
 func topicName(slug, lang string) string {
-	if n, ok := topicNames[slug]; ok {
-		return pick(lang, n[0], n[1])
+	if t, ok := search.TopicTerm(slug); ok {
+		return t.Name(lang)
 	}
 	return prettySlug(slug)
 }

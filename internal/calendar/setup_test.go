@@ -156,7 +156,7 @@ func bulkInsert(t testing.TB, db store.DB, n int, from time.Time) {
 				'Jeden Montag treffen sich Menschen aus Syrien, Afghanistan und der Ukraine mit Ehrenamtlichen, um Deutsch zu üben; Tee, Kaffee und Kuchen gibt es auch.',
 				$1::timestamptz + n * interval '37 minutes', $1::timestamptz + n * interval '37 minutes' + interval '2 hours',
 				'no', 'Stadtteilladen „Ölbaum“', 'Berliner Straße ' || (n % 90 + 1), '02826', 'Görlitz', 'goerlitz',
-				ARRAY['de', 'ar', 'fa'], ARRAY['language_course', 'volunteering'], 'scheduled', 'published',
+				ARRAY['de', 'ar', 'fa'], ARRAY['training', 'volunteering'], 'scheduled', 'published',
 				'{"title": "", "start": "2026-03-02T10:00:00+01:00", "all_day": false, "online": "no", "place": {}, "languages": [], "topics": [], "status": "scheduled"}',
 				md5(n::text)
 			FROM generate_series(1, $2::int) n
