@@ -150,5 +150,14 @@ func venueWords(venue, city string) []uint32 {
 		out = append(out, hash32(w))
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	return exact(slices.Compact(out))
+}
+
+// exact returns s in an array of its own length: features live as long as
+// the index, and sorting and compacting leave up to half of an array unused.
+func exact(s []uint32) []uint32 {
+	if cap(s)-len(s) <= len(s)/8 {
+		return s
+	}
+	return slices.Clone(s)
 }

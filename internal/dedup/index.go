@@ -17,13 +17,32 @@ import "sync"
 // An Index is safe for concurrent use.
 type Index struct {
 	mu    sync.RWMutex
-	recs  []Record
-	feats []features
+	recs  chunked[Record]
+	feats chunked[features]
 	alive []bool
 	byDay map[int32][]int32
 	byID  map[int64]int32
 	n     int // alive records
 }
+
+// chunked is an append-only slice in fixed blocks: growing it never copies
+// what it holds and never leaves a half-empty doubled array behind.
+type chunked[T any] struct{ blocks [][]T }
+
+const (
+	blockShift = 10
+	blockSize  = 1 << blockShift
+)
+
+func (c *chunked[T]) append(v T) {
+	if n := len(c.blocks); n == 0 || len(c.blocks[n-1]) == blockSize {
+		c.blocks = append(c.blocks, make([]T, 0, blockSize))
+	}
+	last := &c.blocks[len(c.blocks)-1]
+	*last = append(*last, v)
+}
+
+func (c *chunked[T]) at(i int32) *T { return &c.blocks[i>>blockShift][i&(blockSize-1)] }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
@@ -58,15 +77,16 @@ func (ix *Index) MatchAdd(r Record) (Record, Evidence, bool) {
 	return m, ev, ok
 }
 
-func (ix *Index) add(r Record, f *features) {	if r.ID != 0 {
+func (ix *Index) add(r Record, f *features) {
+	if r.ID != 0 {
 		if old, ok := ix.byID[r.ID]; ok {
 			ix.alive[old] = false
 			ix.n--
 		}
 	}
-	i := int32(len(ix.recs))
-	ix.recs = append(ix.recs, r)
-	ix.feats = append(ix.feats, *f)
+	i := int32(len(ix.alive))
+	ix.recs.append(r)
+	ix.feats.append(*f)
 	ix.alive = append(ix.alive, true)
 	ix.n++
 	if r.ID != 0 {
@@ -114,7 +134,7 @@ func (ix *Index) match(f *features) (Record, Evidence, bool) {
 			if !ix.alive[i] {
 				continue
 			}
-			c := &ix.feats[i]
+			c := ix.feats.at(i)
 			if d != max(c.day, f.day) { // already seen under an earlier day of both spans
 				continue
 			}
@@ -125,7 +145,7 @@ func (ix *Index) match(f *features) (Record, Evidence, bool) {
 			if p.verdict != Same {
 				continue
 			}
-			if best < 0 || better(&p, ix.recs[i], &bp, ix.recs[best]) {
+			if best < 0 || better(&p, *ix.recs.at(i), &bp, *ix.recs.at(best)) {
 				best, bp = i, p
 			}
 		}
@@ -133,5 +153,5 @@ func (ix *Index) match(f *features) (Record, Evidence, bool) {
 	if best < 0 {
 		return Record{}, Evidence{}, false
 	}
-	return ix.recs[best], evidence(f, &ix.feats[best], &bp), true
+	return *ix.recs.at(best), evidence(f, ix.feats.at(best), &bp), true
 }

@@ -31,7 +31,7 @@ func shingleSketch(all []string) []uint32 {
 	if len(hs) > sketchSize {
 		hs = hs[:sketchSize:sketchSize]
 	}
-	return slices.Clip(hs)
+	return exact(hs)
 }
 
 // shingleHash is FNV-1a over "a b c" without building the string.

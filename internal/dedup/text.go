@@ -301,7 +301,7 @@ func titleTokens(ws []string) ([]token, []uint32) {
 		frags = appendFragments(frags, s.stem)
 		toks[i].f1 = uint16(len(frags))
 	}
-	return toks, frags
+	return toks, exact(frags)
 }
 
 // minFragment is the shortest compound part considered a word of its own.
@@ -360,7 +360,7 @@ func contextWords(title, desc []string) []uint32 {
 		}
 	}
 	slices.Sort(out)
-	return slices.Clip(slices.Compact(out))
+	return exact(slices.Compact(out))
 }
 
 // trigrams returns the pg_trgm-style character trigrams ("  w", " wo", "wor",
@@ -385,7 +385,7 @@ func trigrams(ws []string) []uint32 {
 		}
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	return exact(slices.Compact(out))
 }
 
 // packTrigram stores an ASCII trigram exactly in 21 bits and hashes any
