@@ -59,6 +59,9 @@ func audience(low string) []string {
 		if w.slug == "families" && strings.Contains(low, "binationaler familien") && strings.Count(low, "familien") == 1 {
 			continue // only the name of the Verband binationaler Familien
 		}
+		if w.slug == "migrants" && !migrantsAlone(low, w.word) {
+			continue // "Migrant*innen-Organisationen" are the organisations, not the people
+		}
 		seen[w.slug] = true
 		out = append(out, w.slug)
 	}
@@ -122,4 +125,16 @@ func number(s string, i int) (n, end int, ok bool) {
 		return 0, 0, false
 	}
 	return n, j, true
+}
+
+// migrantsAlone reports whether word occurs once not followed by an
+// organisation word.
+func migrantsAlone(low, word string) bool {
+	for i := indexWord(low, word, false, 0); i >= 0; i = indexWord(low, word, false, i+len(word)) {
+		rest := strings.TrimLeft(low[i+len(word):], "-")
+		if !strings.HasPrefix(rest, "organisation") && !strings.HasPrefix(rest, "selbst") && !strings.HasPrefix(rest, "beirat") {
+			return true
+		}
+	}
+	return false
 }

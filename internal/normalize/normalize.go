@@ -115,7 +115,7 @@ func newJob(it event.Item, opt Options, ref time.Time, published bool) *job {
 	j.low = lower(j.text)
 	rawTitle := strings.TrimSpace(it.Title)
 	if rawTitle == "" {
-		rawTitle = firstLine(j.text)
+		rawTitle = titleLine(j.text)
 	}
 	j.title = cleanTitle(rawTitle, ref)
 	j.lowAll = lower(j.title) + "\n" + j.low
@@ -202,7 +202,7 @@ func (j *job) classify() {
 		j.topicConf = 0.3
 		return
 	}
-	j.topicConf = sel[len(sel)-1].Confidence()
+	j.topicConf = sel[0].Confidence() // the main topic; side topics rest on one stem by nature
 }
 
 func boost(ms []topics.Match, slug string, by float64) []topics.Match {

@@ -79,17 +79,18 @@ var orgNouns = []string{"verband", "dachverband", "verein", "netzwerk", "kompete
 	"büro", "kulturbüro", "rat", "flüchtlingsrat", "forum", "zentrum", "museum", "hilfswerk", "kollektiv",
 	"institut", "bund", "arbeitskreis", "haus", "werk", "ministerium", "amt"}
 
+// uninflect takes the genitive ending off the head noun, which is the first
+// or second word ("Dachverbandes sächsischer …", "IQ Netzwerks Sachsen").
 func uninflect(name string) string {
-	head, rest, _ := strings.Cut(name, " ")
-	lh := strings.ToLower(head)
-	for _, n := range orgNouns {
-		for _, end := range []string{"es", "s"} {
-			if strings.HasSuffix(lh, n+end) {
-				h := head[:len(head)-len(end)]
-				if rest == "" {
-					return h
+	words := strings.Split(name, " ")
+	for i := 0; i < len(words) && i < 2; i++ {
+		lw := strings.ToLower(words[i])
+		for _, n := range orgNouns {
+			for _, end := range []string{"es", "s"} {
+				if strings.HasSuffix(lw, n+end) {
+					words[i] = words[i][:len(words[i])-len(end)]
+					return strings.Join(words, " ")
 				}
-				return h + " " + rest
 			}
 		}
 	}

@@ -122,16 +122,34 @@ func prevWord(s string, i int) string {
 	return s[k:j]
 }
 
-// firstLine returns the first non-empty line of s, trimmed.
-func firstLine(s string) string {
+// metaLabels start lines that give a fact, not the title.
+var metaLabels = map[string]bool{"datum": true, "ort": true, "zeit": true, "uhrzeit": true, "termin": true,
+	"termine": true, "wann": true, "wo": true, "adresse": true, "veranstaltungsort": true, "treffpunkt": true,
+	"anmeldung": true, "kontakt": true, "date": true, "time": true, "venue": true, "place": true, "when": true,
+	"where": true, "когда": true, "адрес": true, "адреса": true}
+
+// titleLine picks a title from a text that came without one: the first
+// line that is not a label ("Datum:", "Ort: …") and has some words.
+func titleLine(s string) string {
+	first := ""
 	for s != "" {
 		line, rest, _ := strings.Cut(s, "\n")
-		if t := strings.TrimSpace(line); t != "" {
+		s = rest
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if first == "" {
+			first = t
+		}
+		if label, _, ok := strings.Cut(t, ":"); ok && metaLabels[strings.ToLower(strings.TrimSpace(label))] {
+			continue // "Datum:", "Ort: DP4 …", "Zeit: 18 Uhr"
+		}
+		if len(strings.Fields(t)) >= 2 {
 			return t
 		}
-		s = rest
 	}
-	return ""
+	return first
 }
 
 // clip shortens s to at most n bytes at a word boundary, adding "…".
