@@ -70,9 +70,10 @@ type Occurrence struct {
 
 // Extract finds every date expression in text. ref is the reference date
 // (page publication date, else crawl date): a date without a year takes the
-// year that puts it nearest to ref. Occurrences come in text order. A time
-// written without any date yields nothing. Extract is deterministic given
-// ref, never panics and runs in time linear in len(text).
+// year that puts it nearest to ref; with a zero ref such dates, and
+// recurrences without a written start, are left out. Occurrences come in
+// text order. A time written without any date yields nothing. Extract is
+// deterministic given ref, never panics and runs in time linear in len(text).
 func Extract(text string, ref time.Time) []Occurrence {
 	return extract(text, ref, false)
 }

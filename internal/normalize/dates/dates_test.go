@@ -305,3 +305,15 @@ func TestSpansSplitText(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroRef: without a reference date nothing is guessed.
+func TestZeroRef(t *testing.T) {
+	text := "am 19. Mai 2021 und am 20. Mai, jeden Montag, jeden Dienstag ab 1. Juni 2021"
+	check(t, text, Extract(text, time.Time{}), []want{
+		day("2021-05-19"),
+		{kind: KindEvent, start: "2021-06-01", allDay: true, rrule: "FREQ=WEEKLY;BYDAY=TU", span: "jeden Dienstag ab 1. Juni 2021"},
+	})
+	if got, err := Parse("14 Uhr", time.Time{}); err == nil {
+		t.Errorf("Parse(14 Uhr) without ref = %v, want an error", got)
+	}
+}

@@ -63,7 +63,7 @@ var statePool = sync.Pool{New: func() any { return &state{p: parser{t: make([]to
 func extract(text string, ref time.Time, parseMode bool) []Occurrence {
 	st := statePool.Get().(*state)
 	p := &st.p
-	p.s, p.t, p.ref = text, tokenize(text, p.t), civilOf(ref)
+	p.s, p.t, p.ref, p.noRef = text, tokenize(text, p.t), civilOf(ref), ref.IsZero()
 	b := &st.b
 	b.p, b.recs, b.groups, b.loose, b.stop = p, b.recs[:0], b.groups[:0], b.loose[:0], 0
 	b.scan()
@@ -210,16 +210,16 @@ func (b *builder) resolveYears(items []dateLit) (days [maxItems]civil, valid [ma
 			anchor = x
 		}
 	}
-	if anchor < 0 {
+	if anchor < 0 && !b.p.noRef {
 		for x := range items {
 			if y, wdOK, ok := guessYear(items[x].m, items[x].d, items[x].wd, b.p.ref); ok {
 				items[x].y, guessed, wdBad, anchor = y, true, !wdOK, x
 				break
 			}
 		}
-		if anchor < 0 {
-			return days, valid, false, false
-		}
+	}
+	if anchor < 0 {
+		return days, valid, false, false
 	}
 	days[anchor] = civil{items[anchor].y, items[anchor].m, items[anchor].d}
 	for x := anchor - 1; x >= 0; x-- {

@@ -5,9 +5,10 @@ package dates
 // that fails returns ok=false and consumes nothing. Rules only look a bounded
 // number of tokens ahead, which keeps Extract linear.
 type parser struct {
-	s   string
-	t   []token
-	ref civil
+	s     string
+	t     []token
+	ref   civil
+	noRef bool // ref was the zero time: nothing can be inferred from it
 
 	// Scratch space for rules that look ahead at a second date expression
 	// (ranges, lists) and for probing whether a date starts somewhere; kept

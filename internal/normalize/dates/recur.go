@@ -332,6 +332,9 @@ func (b *builder) addRecurrence(r recur) int {
 		}
 		end = p.scratch.end
 	}
+	if dayGuessed && p.noRef {
+		return end // no start date written and no reference date to count from
+	}
 	conf := 0.7
 	if r.vague {
 		conf = 0.5
