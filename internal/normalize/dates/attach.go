@@ -9,20 +9,20 @@ func (b *builder) attachLoose() {
 	p := b.p
 	next := 0 // first group starting at or after the current loose time
 	for _, lt := range b.loose {
-		for next < len(b.groups) && b.groups[next].from < lt.ts.to {
+		for next < len(b.groups) && b.groups[next].from < lt.to {
 			next++
 		}
 		gi := -1
 		// The group before: the last one starting before the time; it must also end before it.
 		if prev := next - 1; prev >= 0 {
 			g := b.groups[prev]
-			if g.to <= lt.ts.from && g.to > 0 && int(p.t[lt.ts.from].start-p.t[g.to-1].end) <= 200 && !p.lineBreakIn(g.to, lt.ts.from) {
+			if g.to <= lt.from && g.to > 0 && int(p.t[lt.from].start-p.t[g.to-1].end) <= 200 && !p.lineBreakIn(g.to, lt.from) {
 				gi = prev
 			}
 		}
 		if gi < 0 && next < len(b.groups) {
 			g := b.groups[next]
-			if int(p.t[g.from].start-p.t[lt.ts.to-1].end) <= 60 && !p.lineBreakIn(lt.ts.to, g.from) {
+			if int(p.t[g.from].start-p.t[lt.to-1].end) <= 60 && !p.lineBreakIn(lt.to, g.from) {
 				gi = next
 			}
 		}
@@ -30,10 +30,10 @@ func (b *builder) attachLoose() {
 			continue
 		}
 		f := timesFound{}
-		if lt.ts.role == roleDoors {
-			f.doors, f.hasDoors = lt.ts, true
+		if lt.role == roleDoors {
+			f.doors, f.hasDoors = lt, true
 		} else {
-			f.ev, f.hasEv = lt.ts, true
+			f.ev, f.hasEv = lt, true
 		}
 		b.applyTimes(gi, f, true)
 	}

@@ -32,20 +32,15 @@ type groupRef struct {
 	from, to int // tokens
 	hasEv    bool
 	hasDoors bool
-	isRange  bool
-}
-
-type looseTime struct {
-	ts timeSpec
 }
 
 type builder struct {
 	p      *parser
 	recs   []rec
 	groups []groupRef
-	loose  []looseTime
-	stop   int   // token after the previous expression: cue words are not looked for before it
-	g      group // the expression being matched (large: kept here, not on each call's stack)
+	loose  []timeSpec // times matched apart from any date
+	stop   int        // token after the previous expression: cue words are not looked for before it
+	g      group      // the expression being matched (large: kept here, not on each call's stack)
 }
 
 // state is everything one Extract call needs besides its result. Pooled:
@@ -112,7 +107,7 @@ func (b *builder) scan() {
 		}
 		if t.kind != tPunct {
 			if ts, ok := p.timeSpec(i); ok {
-				b.loose = append(b.loose, looseTime{ts})
+				b.loose = append(b.loose, ts)
 				i = ts.to
 				continue
 			}
@@ -121,8 +116,8 @@ func (b *builder) scan() {
 	}
 }
 
-func (b *builder) newGroup(from, to int, isRange bool) int {
-	b.groups = append(b.groups, groupRef{lo: len(b.recs), hi: len(b.recs), from: from, to: to, isRange: isRange})
+func (b *builder) newGroup(from, to int) int {
+	b.groups = append(b.groups, groupRef{lo: len(b.recs), hi: len(b.recs), from: from, to: to})
 	return len(b.groups) - 1
 }
 
@@ -146,7 +141,7 @@ func (b *builder) addGroup(g *group) int {
 	if nValid == 0 {
 		return g.to
 	}
-	gi := b.newGroup(g.first, g.to, g.isRange)
+	gi := b.newGroup(g.first, g.to)
 	base := 0.9
 	if guessed {
 		base = 0.75
@@ -256,10 +251,10 @@ func (b *builder) onRefDay() {
 	var f timesFound
 	for _, lt := range b.loose {
 		switch {
-		case lt.ts.role == roleDoors && !f.hasDoors:
-			f.doors, f.hasDoors = lt.ts, true
-		case lt.ts.role == roleEvent && !f.hasEv:
-			f.ev, f.hasEv = lt.ts, true
+		case lt.role == roleDoors && !f.hasDoors:
+			f.doors, f.hasDoors = lt, true
+		case lt.role == roleEvent && !f.hasEv:
+			f.ev, f.hasEv = lt, true
 		}
 	}
 	if !f.hasEv && !f.hasDoors {
@@ -267,9 +262,9 @@ func (b *builder) onRefDay() {
 	}
 	from, to := len(b.p.t), 0
 	for _, lt := range b.loose {
-		from, to = min(from, lt.ts.from), max(to, lt.ts.to)
+		from, to = min(from, lt.from), max(to, lt.to)
 	}
-	gi := b.newGroup(from, to, false)
+	gi := b.newGroup(from, to)
 	if f.hasEv && f.ev.valid {
 		b.recs = append(b.recs, rec{kind: KindEvent, start: b.p.ref, from: f.ev.from, to: f.ev.to, conf: 0.4,
 			yearGuessed: true, dayGuessed: true, group: gi})

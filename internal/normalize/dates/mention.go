@@ -76,3 +76,13 @@ func (p *parser) openMention(m mention) mention {
 	}
 	return m
 }
+
+// addMention records a period named without a day.
+func (b *builder) addMention(m mention) {
+	gi := b.newGroup(m.from, m.to)
+	r := rec{kind: KindMention, start: m.start, end: m.end, multi: !m.open && m.end != m.start,
+		from: m.from, to: m.to, conf: 0.6, group: gi}
+	b.recs = append(b.recs, r)
+	b.groups[gi].hi = len(b.recs)
+	b.groups[gi].hasEv = true // a clock time never belongs to a month or a year
+}

@@ -297,7 +297,7 @@ func (b *builder) addRecurrence(r recur) int {
 	var carried *rec
 	if n := len(b.groups); n > 0 {
 		g := b.groups[n-1]
-		if g.to >= r.from-1 && g.hi-g.lo == 1 && g.hi == len(b.recs) && !g.isRange && p.kw(p.skipArticles(g.from-1)) == kwAb {
+		if g.to >= r.from-1 && g.hi-g.lo == 1 && g.hi == len(b.recs) && !b.recs[g.lo].multi && p.kw(p.skipArticles(g.from-1)) == kwAb {
 			if rc := b.recs[g.lo]; rc.kind == KindEvent && rc.rrule == "" && rc.exact.IsZero() {
 				from, start, yearGuessed, dayGuessed = g.from, rc.start, rc.yearGuessed, false
 				carried = &rc
@@ -345,7 +345,7 @@ func (b *builder) addRecurrence(r recur) int {
 	if carried != nil {
 		rc.startClk, rc.hasStart, rc.endClk, rc.hasEnd = carried.startClk, carried.hasStart, carried.endClk, carried.hasEnd
 	}
-	gi := b.newGroup(from, end, false)
+	gi := b.newGroup(from, end)
 	rc.group = gi
 	idx := len(b.recs)
 	b.recs = append(b.recs, rc)
@@ -363,13 +363,4 @@ func (p *parser) skipArticles(j int) int {
 		j--
 	}
 	return j
-}
-
-func (b *builder) addMention(m mention) {
-	gi := b.newGroup(m.from, m.to, true)
-	r := rec{kind: KindMention, start: m.start, end: m.end, multi: !m.open && m.end != m.start,
-		from: m.from, to: m.to, conf: 0.6, group: gi}
-	b.recs = append(b.recs, r)
-	b.groups[gi].hi = len(b.recs)
-	b.groups[gi].hasEv = true // a clock time never belongs to a month or a year
 }
