@@ -39,7 +39,7 @@ func (b *builder) attachLoose() {
 	}
 }
 
-// lineBreakIn reports a line break before any token in (from, to].
+// lineBreakIn reports a line break between token from-1 and token to.
 func (p *parser) lineBreakIn(from, to int) bool {
 	for k := from; k <= to && k < len(p.t); k++ {
 		if p.t[k].nl {
