@@ -4,6 +4,9 @@
 //
 //	cd internal/normalize/dates/dateparsercmp && go test -v -bench . -run Compare
 //
+// This module takes Treffpunkt's requirements through its replace directive:
+// when the main go.mod moves, run "go mod tidy" here (only here).
+//
 // Result (go-dateparser v1.4.7, Go 1.26.8, AMD EPYC, shared 2-core machine):
 //
 //	                       right    ns per expression
