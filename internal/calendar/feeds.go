@@ -83,20 +83,20 @@ func feedName(name string, q query) string {
 }
 
 func (h *Handler) serveICS(w http.ResponseWriter, r *http.Request) {
-	h.serveFeed(w, r, "ics", "text/calendar; charset=utf-8", h.opts.MaxFeedEvents, func(bw *bufio.Writer, fi feedInfo, st dataState) feedWriter {
+	h.serveFeed(w, r, "ics", "text/calendar; charset=utf-8", h.opts.MaxFeedEvents, func(bw *bufio.Writer, fi feedInfo, st dataState, _ query) feedWriter {
 		return &icsWriter{w: bw, eventURL: fi.eventURL, meta: feedMeta{Name: fi.name, Description: fi.desc,
 			URL: fi.url("/"), Lang: fi.lang, Updated: st.Events, Refresh: h.opts.Refresh}}
 	})
 }
 
 func (h *Handler) serveJSON(w http.ResponseWriter, r *http.Request) {
-	h.serveFeed(w, r, "json", "application/json; charset=utf-8", defaultListLimit, func(bw *bufio.Writer, fi feedInfo, st dataState) feedWriter {
-		return &jsonWriter{w: bw, info: fi, updated: st.Events}
+	h.serveFeed(w, r, "json", "application/json; charset=utf-8", defaultListLimit, func(bw *bufio.Writer, fi feedInfo, st dataState, q query) feedWriter {
+		return &jsonWriter{w: bw, info: fi, updated: st.Events, from: *q.Filter.From}
 	})
 }
 
 func (h *Handler) serveAtom(w http.ResponseWriter, r *http.Request) {
-	h.serveFeed(w, r, "atom", "application/atom+xml; charset=utf-8", defaultListLimit, func(bw *bufio.Writer, fi feedInfo, st dataState) feedWriter {
+	h.serveFeed(w, r, "atom", "application/atom+xml; charset=utf-8", defaultListLimit, func(bw *bufio.Writer, fi feedInfo, st dataState, _ query) feedWriter {
 		return &atomWriter{w: bw, info: fi, updated: st.Events}
 	})
 }
@@ -111,7 +111,7 @@ const defaultListLimit = 50
 // failing database still gets a proper error status; a failure after that
 // aborts the response, so a client never takes a cut feed for a whole one.
 func (h *Handler) serveFeed(w http.ResponseWriter, r *http.Request, kind, ctype string, defLimit int,
-	mk func(*bufio.Writer, feedInfo, dataState) feedWriter) {
+	mk func(*bufio.Writer, feedInfo, dataState, query) feedWriter) {
 	ctx := r.Context()
 	now := h.opts.Now()
 	q, err := parseQuery(r.URL.Query(), now, h.opts.MaxFeedEvents)
@@ -157,7 +157,7 @@ func (h *Handler) serveFeed(w http.ResponseWriter, r *http.Request, kind, ctype 
 		out = zw
 	}
 	bw := bufio.NewWriterSize(out, 32<<10)
-	err = h.stream(ctx, q, limit, mk(bw, fi, st))
+	err = h.stream(ctx, q, limit, mk(bw, fi, st, q))
 	if err == nil {
 		err = bw.Flush()
 	}

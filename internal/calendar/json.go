@@ -23,6 +23,8 @@ import (
 //	  "feed_url": "https://…/calendar.json?region=leipzig",
 //	  "ics_url": "https://…/calendar.ics?region=leipzig",
 //	  "webcal_url": "webcal://…/calendar.ics?region=leipzig",
+//	  "updated_at": "2026-03-01T09:12:00Z",     // newest change of the data
+//	  "from": "2026-03-01T00:00:00+01:00",      // the lower bound (default: today in Berlin)
 //	  "events": [{
 //	    "id": "42",                             // stable as long as the event lives
 //	    "uid": "tp-…",                          // the iCalendar UID
@@ -136,6 +138,7 @@ type jsonWriter struct {
 	w                          *bufio.Writer
 	info                       feedInfo
 	updated                    time.Time
+	from                       time.Time // the filter's lower bound: events that began earlier are still on
 	n                          int
 	regions, languages, topics map[string]bool
 }
@@ -151,8 +154,10 @@ func (jw *jsonWriter) begin() error {
 		ICS       string `json:"ics_url"`
 		Webcal    string `json:"webcal_url"`
 		UpdatedAt string `json:"updated_at"`
+		From      string `json:"from"`
 	}{"treffpunkt-calendar/1", jw.info.name, jw.info.lang, jw.info.url("/"), jw.info.url("/calendar.json"),
-		jw.info.url("/calendar.ics"), jw.info.webcal(), jw.updated.UTC().Format(time.RFC3339)}
+		jw.info.url("/calendar.ics"), jw.info.webcal(), jw.updated.UTC().Format(time.RFC3339),
+		jw.from.In(event.Berlin).Format(time.RFC3339)}
 	b, err := json.Marshal(head)
 	if err != nil {
 		return err

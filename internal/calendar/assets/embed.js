@@ -164,13 +164,15 @@
       var shortFmt = fmt(locale, { day: 'numeric', month: 'long' });
       var timeFmt = fmt(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
       var labels = data.labels || {};
-      var today = dayKey(new Date());
+      // Events that began before the feed's lower bound (today, unless the
+      // widget asks for from) are still on: they are listed under that day.
+      var floor = data.from ? data.from.slice(0, 10) : dayKey(new Date());
       var list = el('ol', { class: 'days' });
       var current = null, ul = null;
       events.forEach(function (ev) {
         var start = ev.all_day ? null : new Date(ev.start);
         var key = ev.all_day ? ev.start : dayKey(start);
-        if (key < today) key = today; // still running: listed under today
+        if (key < floor) key = floor;
         if (key !== current) {
           current = key;
           ul = el('ul', { class: 'events' });
