@@ -97,8 +97,14 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 	if err := store.SaveBoilerplate(ctx, c.p.Pool, c.src.ID, ps); err != nil {
 		return err
 	}
+	before := c.bp
 	c.bp = boilerplate{paragraphs: ps, b: learned}
 	for i, li := range items {
+		// Only items the new boilerplate reads differently need their
+		// events recomputed.
+		if a, b := before.strip(decoded[i]), c.bp.strip(decoded[i]); a.Text == b.Text && a.HTML == b.HTML {
+			continue
+		}
 		var n counts
 		err := pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
 			n = counts{}

@@ -83,6 +83,9 @@ func (p *Pipeline) CrawlAll(ctx context.Context, srcs []config.Source, parallel 
 
 // crawl is the state of one source's crawl.
 type crawl struct {
+	// mu guards the maps and run counters below: pages are stored by
+	// several workers at once.
+	mu      sync.Mutex
 	p       *Pipeline
 	src     config.Source
 	run     store.Run
@@ -137,7 +140,26 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) (rep Repo
 		Known:        known,
 		Now:          func() time.Time { return c.now },
 	}
-	sum, err := scrapers.Crawl(ctx, src, opt, func(pg scrapers.Page) { c.page(ctx, log, pg) })
+	// Fetching goes on while earlier pages are written: changed pages go to
+	// a few writers, each storing a page in its own transaction.
+	work := make(chan scrapers.Page, 2*pageWriters)
+	var wg sync.WaitGroup
+	for range pageWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for pg := range work {
+				c.store(ctx, log, pg)
+			}
+		}()
+	}
+	sum, err := scrapers.Crawl(ctx, src, opt, func(pg scrapers.Page) {
+		if c.page(ctx, log, pg) {
+			work <- pg
+		}
+	})
+	close(work)
+	wg.Wait()
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
@@ -175,52 +197,76 @@ func (p *Pipeline) begin(ctx context.Context, src config.Source) (*crawl, error)
 	return c, nil
 }
 
-// page handles one fetched URL. Each changed page is stored in one
-// transaction, so a crash or a database outage never leaves half a page.
-func (c *crawl) page(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
-	c.run.Pages++
+// pageWriters is how many changed pages are written at once.
+const pageWriters = 4
+
+// page books one fetched URL and reports whether it changed and must be
+// stored.
+func (c *crawl) page(ctx context.Context, log *slog.Logger, pg scrapers.Page) bool {
 	if c.p.Observe != nil {
 		c.p.Observe.Page(c.src.ID, pg)
 	}
+	c.mu.Lock()
+	c.run.Pages++
 	switch {
 	case pg.Err != nil:
 		c.failed[pg.URL] = true
+		c.mu.Unlock()
 		c.recordError(ctx, log, pg.URL, pg.Status, pg.Err.Error())
-		return
+		return false
 	case pg.Unchanged:
 		c.run.Unchanged++
 		c.visited[pg.URL] = true
-		return
+		c.mu.Unlock()
+		return false
 	}
 	c.visited[pg.URL] = true
 	c.changed[pg.URL] = true
 	for _, it := range pg.Items {
 		c.seen[it.Key] = true
 	}
-	var counts counts
-	err := pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
-		counts = counts.reset()
-		for _, it := range pg.Items {
-			if err := c.item(ctx, tx, pg.URL, it, &counts); err != nil {
-				return err
+	c.mu.Unlock()
+	return true
+}
+
+// store writes one changed page in one transaction, so a crash or a
+// database outage never leaves half a page. A transaction that lost a race
+// with a concurrent writer (deadlock, unique key) is tried again.
+func (c *crawl) store(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
+	var n counts
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
+			n = counts{}
+			for _, it := range pg.Items {
+				if err := c.item(ctx, tx, pg.URL, it, &n); err != nil {
+					return err
+				}
 			}
+			return store.SaveFetch(ctx, tx, c.src.ID, store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status,
+				ETag: pg.Validators.ETag, LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash,
+				FetchedAt: pg.FetchedAt})
+		})
+		if !store.Retryable(err) {
+			break
 		}
-		return store.SaveFetch(ctx, tx, c.src.ID, store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status,
-			ETag: pg.Validators.ETag, LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash,
-			FetchedAt: pg.FetchedAt})
-	})
+	}
 	if err != nil {
 		// The page's items keep their previous state; the fetch is not
 		// recorded, so the next run fetches the page in full again.
+		c.mu.Lock()
 		c.failed[pg.URL] = true
+		c.mu.Unlock()
 		c.recordError(ctx, log, pg.URL, pg.Status, "store: "+err.Error())
 		return
 	}
-	counts.commit(c)
+	n.commit(c)
 }
 
 func (c *crawl) recordError(ctx context.Context, log *slog.Logger, url string, status int, msg string) {
+	c.mu.Lock()
 	c.run.Errors++
+	c.mu.Unlock()
 	log.Warn("page failed", "url", url, "status", status, "err", msg)
 	if err := store.AddRunError(ctx, c.p.Pool, c.run.ID, url, status, msg); err != nil {
 		log.Error("could not record page error", "err", err)
@@ -313,9 +359,9 @@ type counts struct {
 	createdIDs              []int64
 }
 
-func (c counts) reset() counts { return counts{} }
-
 func (n counts) commit(c *crawl) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.run.Items += n.items
 	c.run.EventsNew += n.created
 	c.run.EventsUpdated += n.updated

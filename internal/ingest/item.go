@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/treffpunkt/treffpunkt/internal/dedup"
@@ -21,15 +22,23 @@ func (c *crawl) item(ctx context.Context, tx store.DB, pageURL string, it event.
 	if err != nil {
 		return err
 	}
-	if ref, ok := c.known[it.Key]; ok && ref.RawHash == hash && !ref.Vanished {
+	c.mu.Lock()
+	ref, ok := c.known[it.Key]
+	c.mu.Unlock()
+	if ok && ref.RawHash == hash && !ref.Vanished {
 		return nil
 	}
 	id, err := store.SaveItem(ctx, tx, c.src.ID, pageURL, raw, hash, it.Key)
 	if err != nil {
 		return err
 	}
+	if err := c.apply(ctx, tx, id, it, n); err != nil {
+		return err
+	}
+	c.mu.Lock()
 	c.known[it.Key] = store.ItemRef{ID: id, Key: it.Key, PageURL: pageURL, RawHash: hash}
-	return c.apply(ctx, tx, id, it, n)
+	c.mu.Unlock()
+	return nil
 }
 
 // apply normalises an item and brings its events up to date: each
@@ -57,7 +66,7 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, it event.I
 			touched[evID] = true
 			continue
 		}
-		evID, created, err := c.place(ctx, tx, it, i, d)
+		evID, created, err := c.place(ctx, tx, itemID, it, i, d)
 		if err != nil {
 			return err
 		}
@@ -86,7 +95,7 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, it event.I
 		}
 		if changed {
 			changedIDs = append(changedIDs, evID)
-			if !c.created[evID] {
+			if !c.wasCreated(evID) {
 				n.updated++
 			}
 		}
@@ -98,12 +107,23 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, it event.I
 
 // place finds the event a new occurrence belongs to: the same event
 // announced by another source, or a new one.
-func (c *crawl) place(ctx context.Context, tx store.DB, it event.Item, occ int, d event.Draft) (int64, bool, error) {
+func (c *crawl) place(ctx context.Context, tx store.DB, itemID int64, it event.Item, occ int, d event.Draft) (int64, bool, error) {
 	rec := dedup.Record{SourceID: c.src.ID, Organizer: d.Organizer, OwnSite: c.ownSite(c.src.ID, d), URL: it.URL, Draft: d}
+	// Concurrent writers (other pages, other sources) must not both create
+	// the same event: matching and inserting for one day is serialised.
+	if err := store.LockDay(ctx, tx, d.Start); err != nil {
+		return 0, false, err
+	}
 	cands, err := candidates(ctx, tx, c.src.ID, d)
 	if err != nil {
 		return 0, false, err
 	}
+	// Staff said this item is not these events (a split, a dismissed pair).
+	distinct, err := store.DistinctEvents(ctx, tx, itemID)
+	if err != nil {
+		return 0, false, err
+	}
+	cands = slices.DeleteFunc(cands, func(r dedup.Record) bool { return distinct[r.ID] })
 	if best, _, ok := dedup.BestMatch(rec, cands); ok {
 		return best.ID, false, nil
 	}
@@ -122,6 +142,25 @@ func (c *crawl) place(ctx context.Context, tx store.DB, it event.Item, occ int, 
 
 // refresh recomputes an event from every source version linked to it.
 func (c *crawl) refresh(ctx context.Context, tx store.DB, evID int64) (bool, error) {
+	return refresh(ctx, tx, evID, c.organizers)
+}
+
+// Refresh recomputes an event from its linked source versions and staff
+// overrides, as a crawl does; staff merges and splits call it so an event
+// is always computed by the same rule.
+func Refresh(ctx context.Context, tx store.DB, evID int64) (bool, error) {
+	srcs, err := store.ListSources(ctx, tx)
+	if err != nil {
+		return false, err
+	}
+	organizers := make(map[string]string, len(srcs))
+	for _, s := range srcs {
+		organizers[s.ID] = s.Organizer
+	}
+	return refresh(ctx, tx, evID, organizers)
+}
+
+func refresh(ctx context.Context, tx store.DB, evID int64, organizers map[string]string) (bool, error) {
 	linked, err := store.LinkedDrafts(ctx, tx, evID)
 	if err != nil {
 		return false, err
@@ -140,20 +179,38 @@ func (c *crawl) refresh(ctx context.Context, tx store.DB, evID int64) (bool, err
 		live = linked
 	}
 	if len(live) == 1 {
-		return store.WriteEvent(ctx, tx, evID, live[0].Draft)
+		return write(ctx, tx, evID, live[0].Draft)
 	}
 	recs := make([]dedup.Record, len(live))
 	for i, l := range live {
 		recs[i] = dedup.Record{ID: evID, SourceID: l.SourceID, Organizer: l.Draft.Organizer,
-			OwnSite: c.ownSite(l.SourceID, l.Draft), URL: l.URL, Draft: l.Draft}
+			OwnSite: ownSite(organizers, l.SourceID, l.Draft), URL: l.URL, Draft: l.Draft}
 	}
-	return store.WriteEvent(ctx, tx, evID, dedup.Merge(recs))
+	return write(ctx, tx, evID, dedup.Merge(recs))
+}
+
+// write stores what the sources say with staff's overrides on top, and
+// puts an approved event whose content changed back in the review queue.
+func write(ctx context.Context, tx store.DB, evID int64, d event.Draft) (bool, error) {
+	d, err := store.ApplyOverrides(ctx, tx, evID, d)
+	if err != nil {
+		return false, err
+	}
+	changed, err := store.WriteEvent(ctx, tx, evID, d)
+	if err != nil || !changed {
+		return changed, err
+	}
+	return true, store.NoteContentChange(ctx, tx, evID, d)
 }
 
 // ownSite reports whether a draft comes from its organiser's own site,
 // whose version wins when cross-posts are merged.
 func (c *crawl) ownSite(sourceID string, d event.Draft) bool {
-	org := c.organizers[sourceID]
+	return ownSite(c.organizers, sourceID, d)
+}
+
+func ownSite(organizers map[string]string, sourceID string, d event.Draft) bool {
+	org := organizers[sourceID]
 	return org != "" && d.Organizer != "" && strings.EqualFold(normalizeSpace(org), normalizeSpace(d.Organizer))
 }
 
@@ -166,3 +223,9 @@ func eventUID(sourceID, key string, occ int) string {
 }
 
 var _ = normalize.Options{}
+
+func (c *crawl) wasCreated(id int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.created[id]
+}
