@@ -288,3 +288,50 @@ func checkKeyboard(t *testing.T, ctx context.Context, views map[string]widgetVie
 		t.Errorf("Tab did not get past the widgets to the host's link: %q", seen)
 	}
 }
+
+// TestPagesInBrowser renders the public pages and the iframe page in
+// Chromium at phone and desktop width: no sideways scrolling, no script
+// errors (there are no scripts: the CSP would report any), screenshots.
+func TestPagesInBrowser(t *testing.T) {
+	ctx := browsertest.New(t, browsertest.Options{Width: 1280, Height: 900})
+	srv := httptest.NewUnstartedServer(nil)
+	e := setup(t, Options{BaseURL: "http://" + srv.Listener.Addr().String()})
+	srv.Config.Handler = e.h
+	srv.Start()
+	defer srv.Close()
+	errs := browsertest.Console(ctx)
+	dir := browsertest.ArtifactDir(t, "screenshots")
+	pages := [][2]string{
+		{"index", "/?language=ar"},
+		{"event", "/events/" + itoa(e.ids["tp-lang"])},
+		{"embed-frame", "/embed?region=leipzig&limit=5"},
+	}
+	for _, pg := range pages {
+		name, path := pg[0], pg[1]
+		for _, width := range []int{320, 1280} {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900), chromedp.Navigate(srv.URL+path)); err != nil {
+				t.Fatal(err)
+			}
+			sw, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sw > width {
+				t.Errorf("%s at %d px scrolls sideways (%d px wide)", name, width, sw)
+			}
+			p, err := browsertest.Screenshot(ctx, dir, fmt.Sprintf("%s-%d", name, width))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("screenshot %s", p)
+		}
+	}
+	// The stylesheet loaded (a blocked or missing one leaves default fonts).
+	bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.tp')).borderTopStyle`))
+	if err != nil || bg != "solid" {
+		t.Errorf("embed page unstyled: border %q %v", bg, err)
+	}
+	if msgs := errs(); len(msgs) > 0 {
+		t.Errorf("console errors: %q", msgs)
+	}
+}
