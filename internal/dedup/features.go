@@ -71,8 +71,10 @@ func prepare(r Record) *features {
 	}
 	slices.Sort(f.orgWords)
 	f.setTime(d)
-	f.venue = venueWords(d.Place.Venue, d.Place.City)
-	tw := titleWords(d.Title, d.Place.City)
+	cw := words(d.Place.City)
+	f.venue = venueWords(d.Place.Venue, cw)
+	titleAll := words(d.Title)
+	tw := titleWordsOf(titleAll, cw)
 	f.tokens, f.frags = titleTokens(tw)
 	for _, t := range f.tokens {
 		f.tokWeight += t.w
@@ -80,7 +82,7 @@ func prepare(r Record) *features {
 	f.tri = trigrams(tw)
 	dw := words(d.Description)
 	f.desc = shingleSketch(dw)
-	f.ctx = contextWords(words(d.Title), dw)
+	f.ctx = contextWords(titleAll, dw)
 	for _, h := range f.ctx {
 		f.ctxBloom.add(h)
 	}
@@ -134,14 +136,10 @@ var venueAbbrev = map[string]string{
 
 // venueWords hashes the meaningful words of a venue name; the city is left
 // out so "WERK 2 – Kulturfabrik Leipzig" and "Werk 2" share all their words.
-func venueWords(venue, city string) []uint32 {
-	drop := map[string]bool{}
-	for _, w := range words(city) {
-		drop[w] = true
-	}
+func venueWords(venue string, city []string) []uint32 {
 	var out []uint32
 	for _, w := range words(venue) {
-		if stopWords[w] || drop[w] || (len(w) < 2 && !isNumber(w)) {
+		if stopWords[w] || slices.Contains(city, w) || (len(w) < 2 && !isNumber(w)) {
 			continue
 		}
 		if long, ok := venueAbbrev[w]; ok {

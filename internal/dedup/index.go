@@ -1,6 +1,10 @@
 package dedup
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+)
 
 // Index is an in-memory blocking index for incremental matching: each record
 // is prepared once on Add and filed under every day it covers, so Match only
@@ -20,9 +24,50 @@ type Index struct {
 	recs  chunked[Record]
 	feats chunked[features]
 	alive []bool
-	byDay map[int32][]int32
+	byDay map[int32][]entry
 	byID  map[int64]int32
 	n     int // alive records
+}
+
+// entry files a record under a day with what blocking needs, so most
+// candidates are passed over without touching their features.
+type entry struct {
+	i      int32 // position in recs and feats
+	day    int32 // the record's start day
+	minute int16 // start minute, -1 unknown
+	region uint8 // regionCode
+	online bool  // online only
+}
+
+// regionCode numbers the region slugs: 0 unknown, 1.. event.Regions,
+// otherRegion for anything else (compared as strings by Compare).
+func regionCode(slug string) uint8 {
+	if slug == "" {
+		return 0
+	}
+	for i, r := range event.Regions {
+		if r == slug {
+			return uint8(i + 1)
+		}
+	}
+	return otherRegion
+}
+
+const otherRegion = 255
+
+// blocked reports whether e cannot be the same event as f: another known
+// region (neither online only), or the same start day with start times more
+// than an hour apart (the hard rules of Compare, checked early).
+func blocked(e entry, f *features, fRegion uint8) bool {
+	if e.region != 0 && fRegion != 0 && e.region != fRegion && e.region != otherRegion && fRegion != otherRegion &&
+		!e.online && !f.onlineOnly {
+		return true
+	}
+	if e.day == f.day && e.minute >= 0 && f.minute >= 0 {
+		d := e.minute - f.minute
+		return d > 60 || d < -60
+	}
+	return false
 }
 
 // chunked is an append-only slice in fixed blocks: growing it never copies
@@ -46,7 +91,7 @@ func (c *chunked[T]) at(i int32) *T { return &c.blocks[i>>blockShift][i&(blockSi
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{byDay: map[int32][]int32{}, byID: map[int64]int32{}}
+	return &Index{byDay: map[int32][]entry{}, byID: map[int64]int32{}}
 }
 
 // Len reports how many records the index holds.
@@ -95,8 +140,9 @@ func (ix *Index) add(r Record, f *features) {
 	if f.noDate {
 		return
 	}
+	e := entry{i: i, day: f.day, minute: f.minute, region: regionCode(f.region), online: f.onlineOnly}
 	for d := f.day; d <= f.lastDay; d++ {
-		ix.byDay[d] = append(ix.byDay[d], i)
+		ix.byDay[d] = append(ix.byDay[d], e)
 	}
 }
 
@@ -129,19 +175,17 @@ func (ix *Index) match(f *features) (Record, Evidence, bool) {
 	}
 	best := int32(-1)
 	var bp parts
+	fRegion := regionCode(f.region)
 	for d := f.day; d <= f.lastDay; d++ {
-		for _, i := range ix.byDay[d] {
-			if !ix.alive[i] {
+		for _, e := range ix.byDay[d] {
+			if d != max(e.day, f.day) { // already seen under an earlier day of both spans
 				continue
 			}
-			c := ix.feats.at(i)
-			if d != max(c.day, f.day) { // already seen under an earlier day of both spans
+			if blocked(e, f, fRegion) || !ix.alive[e.i] {
 				continue
 			}
-			if c.region != "" && f.region != "" && c.region != f.region && !c.onlineOnly && !f.onlineOnly {
-				continue
-			}
-			p := score(f, c, true)
+			i := e.i
+			p := score(f, ix.feats.at(i), true)
 			if p.verdict != Same {
 				continue
 			}

@@ -227,14 +227,13 @@ func stem(w string) string {
 // words, calendar words, numbers (dates and times in every format reduce to
 // numbers and calendar words), single letters and the words of the record's
 // own city ("Fachtag Ehrenamt | Schneeberg" vs "Fachtag Ehrenamt").
-func titleWords(title, city string) []string {
-	drop := map[string]bool{}
-	for _, w := range words(city) {
-		drop[w] = true
-	}
-	var out []string
-	for _, w := range words(title) {
-		if len([]rune(w)) < 2 || isNumber(w) || stopWords[w] || drop[w] || isOrdinalNumber(w) {
+func titleWords(title, city string) []string { return titleWordsOf(words(title), words(city)) }
+
+// titleWordsOf is titleWords on already folded words.
+func titleWordsOf(title, city []string) []string {
+	out := make([]string, 0, len(title))
+	for _, w := range title {
+		if utf8.RuneCountInString(w) < 2 || isNumber(w) || stopWords[w] || slices.Contains(city, w) || isOrdinalNumber(w) {
 			continue
 		}
 		out = append(out, w)
@@ -376,13 +375,19 @@ func trigrams(ws []string) []uint32 {
 	if len(use) == 0 {
 		use = ws
 	}
-	var out []uint32
+	n := 0
 	for _, w := range use {
-		rs := append([]rune{' ', ' '}, []rune(w)...)
-		rs = append(rs, ' ')
-		for i := 0; i+3 <= len(rs); i++ {
-			out = append(out, packTrigram(rs[i], rs[i+1], rs[i+2]))
+		n += len(w) + 1
+	}
+	out := make([]uint32, 0, n)
+	for _, w := range use {
+		// the word padded as pg_trgm does: two spaces before, one after
+		a, b := ' ', ' '
+		for _, c := range w {
+			out = append(out, packTrigram(a, b, c))
+			a, b = b, c
 		}
+		out = append(out, packTrigram(a, b, ' '))
 	}
 	slices.Sort(out)
 	return exact(slices.Compact(out))
