@@ -1,10 +1,9 @@
 // Package jobs runs Treffpunkt's background work on River, a job queue
 // kept in Postgres: a crawl job per source (never two of one source at
 // once, retried with backoff), a scheduler tick that queues the sources
-// whose interval has passed, "crawl now" for staff, and the search outbox
-// drainer. Any number of workers on any number of machines share the work
-// through the database; nothing is held in one process's memory that
-// another would need.
+// whose interval has passed, and "crawl now" for staff. Any number of
+// workers on any number of machines share the work through the database;
+// nothing is held in one process's memory that another would need.
 package jobs
 
 import (
@@ -23,7 +22,6 @@ import (
 
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/metrics"
-	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/scrapers"
 )
 
@@ -51,9 +49,6 @@ type Config struct {
 	// OrphanGrace is how long a crawl job must have been running before
 	// a free crawl lock counts as proof that its worker died (10 s).
 	OrphanGrace time.Duration
-	// Drainer, when set, runs alongside the jobs: it pushes the search
-	// outbox to the external index (or empties it when there is none).
-	Drainer *search.Drainer
 	// Now is the scheduler's clock (time.Now).
 	Now func() time.Time
 }
@@ -149,27 +144,14 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err := w.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
-	var drained sync.WaitGroup
-	drainCtx, stopDrain := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopDrain()
-	if w.cfg.Drainer != nil {
-		drained.Go(func() {
-			if err := w.cfg.Drainer.Run(drainCtx); err != nil {
-				log.Error("search outbox drainer stopped", "err", err)
-			}
-		})
-	}
 	log.Info("worker started", "concurrency", w.cfg.Concurrency, "schedule_every", w.cfg.ScheduleEvery,
 		"client", w.client.ID())
 	select {
 	case <-ctx.Done():
 	case <-w.client.Stopped():
-		stopDrain()
-		drained.Wait()
 		return errors.New("jobs: river client stopped unexpectedly")
 	}
 	log.Info("worker stopping: no new jobs; waiting for running ones", "soft_stop", w.cfg.SoftStop)
-	stopDrain()
 	softCtx, cancel := context.WithTimeout(context.Background(), w.cfg.SoftStop)
 	defer cancel()
 	err := w.client.Stop(softCtx)
@@ -179,7 +161,6 @@ func (w *Worker) Run(ctx context.Context) error {
 		defer cancel()
 		err = w.client.StopAndCancel(hardCtx)
 	}
-	drained.Wait()
 	if err != nil {
 		return fmt.Errorf("jobs: stop: %w", err)
 	}
