@@ -51,6 +51,9 @@ type icsWriter struct {
 	meta feedMeta
 	// eventURL is the public page of an event.
 	eventURL func(id int64) string
+	// ev is reused for every event: a feed of 10,000 events would otherwise
+	// allocate 10,000 components with a map per property.
+	ev ics.VEvent
 }
 
 func (iw *icsWriter) begin() error {
@@ -90,20 +93,35 @@ func (iw *icsWriter) end() error {
 // event writes one VEVENT. src is the announcement the event was first
 // seen in (zero when unknown).
 func (iw *icsWriter) event(e store.Event, src sourceLink) error {
-	return vevent(e, src, iw.meta.Lang, iw.eventURL(e.ID)).SerializeTo(iw.w, icsConfig)
+	fillVEvent(&iw.ev, e, src, iw.meta.Lang, iw.eventURL(e.ID))
+	return iw.ev.SerializeTo(iw.w, icsConfig)
 }
 
-// vevent maps a stored event to a VEVENT. The contact data of a draft is
-// never read here: it is kept for staff only.
-func vevent(e store.Event, src sourceLink, lang, pageURL string) *ics.VEvent {
+// Parameter sets shared by all properties that carry them. The library
+// only reads parameter maps when serialising, so one map serves every
+// property and no event allocates its own.
+var (
+	paramsTZID = map[string][]string{string(ics.ParameterTzid): {tzid}}
+	paramsDate = map[string][]string{string(ics.ParameterValue): {string(ics.ValueDataTypeDate)}}
+)
+
+// fillVEvent sets v to the VEVENT of a stored event, reusing v's property
+// slice. The contact data of a draft is never read here: it is kept for
+// staff only.
+func fillVEvent(v *ics.VEvent, e store.Event, src sourceLink, lang, pageURL string) {
+	props := v.Properties[:0]
+	add := func(name ics.ComponentProperty, value string, params map[string][]string) {
+		props = append(props, ics.IANAProperty{BaseProperty: ics.BaseProperty{IANAToken: string(name), Value: value, ICalParameters: params}})
+	}
 	d := e.Draft
-	v := ics.NewEvent(e.UID)
+	add(ics.ComponentPropertyUniqueId, e.UID, nil)
 	// No METHOD is set, so DTSTAMP is the time the event was last revised
 	// (RFC 5545 3.8.7.2), which also keeps the output stable for ETags.
-	v.SetDtStampTime(e.UpdatedAt)
-	v.SetCreatedTime(e.CreatedAt)
-	v.SetLastModifiedAt(e.UpdatedAt)
-	v.SetSequence(e.Sequence)
+	updated := utcStamp(e.UpdatedAt)
+	add(ics.ComponentPropertyDtstamp, updated, nil)
+	add(ics.ComponentPropertyCreated, utcStamp(e.CreatedAt), nil)
+	add(ics.ComponentPropertyLastModified, updated, nil)
+	add(ics.ComponentPropertySequence, strconv.Itoa(e.Sequence), nil)
 	start := d.Start.In(event.Berlin)
 	if d.AllDay {
 		// DTEND of a date is exclusive; the draft's End is the last day.
@@ -112,44 +130,72 @@ func vevent(e store.Event, src sourceLink, lang, pageURL string) *ics.VEvent {
 			last = d.End.In(event.Berlin)
 		}
 		y, m, dd := last.Date()
-		v.SetProperty(ics.ComponentPropertyDtStart, start.Format("20060102"), ics.WithValue(string(ics.ValueDataTypeDate)))
-		v.SetProperty(ics.ComponentPropertyDtEnd, time.Date(y, m, dd+1, 0, 0, 0, 0, event.Berlin).Format("20060102"),
-			ics.WithValue(string(ics.ValueDataTypeDate)))
+		add(ics.ComponentPropertyDtStart, icsDate(start, false), paramsDate)
+		add(ics.ComponentPropertyDtEnd, icsDate(time.Date(y, m, dd+1, 0, 0, 0, 0, event.Berlin), false), paramsDate)
 	} else {
-		v.SetProperty(ics.ComponentPropertyDtStart, start.Format("20060102T150405"), ics.WithTZID(tzid))
+		add(ics.ComponentPropertyDtStart, icsDate(start, true), paramsTZID)
 		if !d.End.IsZero() && d.End.After(d.Start) {
-			v.SetProperty(ics.ComponentPropertyDtEnd, d.End.In(event.Berlin).Format("20060102T150405"), ics.WithTZID(tzid))
+			add(ics.ComponentPropertyDtEnd, icsDate(d.End.In(event.Berlin), true), paramsTZID)
 		}
 	}
 	if r, ok := rruleFor(d.Recurrence, d.AllDay); ok {
-		v.AddRrule(r)
+		add(ics.ComponentPropertyRrule, r, nil)
 	}
-	v.SetSummary(icsText(statusPrefix(d.Status, lang) + d.Title))
+	add(ics.ComponentPropertySummary, icsText(statusPrefix(d.Status, lang)+d.Title), nil)
 	if desc := icsText(description(e, src, lang)); desc != "" {
-		v.SetDescription(desc)
+		add(ics.ComponentPropertyDescription, desc, nil)
 	}
 	if loc := icsText(location(d, lang)); loc != "" {
-		v.SetLocation(loc)
+		add(ics.ComponentPropertyLocation, loc, nil)
 	}
 	if d.Place.Lat != nil && d.Place.Lon != nil {
-		v.SetProperty(ics.ComponentPropertyGeo, strconv.FormatFloat(*d.Place.Lat, 'f', 6, 64)+";"+strconv.FormatFloat(*d.Place.Lon, 'f', 6, 64))
+		add(ics.ComponentPropertyGeo, strconv.FormatFloat(*d.Place.Lat, 'f', 6, 64)+";"+strconv.FormatFloat(*d.Place.Lon, 'f', 6, 64), nil)
 	}
 	if pageURL != "" {
-		v.SetURL(pageURL)
+		add(ics.ComponentPropertyUrl, pageURL, nil)
 	}
 	for _, t := range d.Topics {
-		v.AddCategory(icsText(topicName(t, lang)))
+		add(ics.ComponentPropertyCategories, icsText(topicName(t, lang)), nil)
 	}
 	switch d.Status {
 	case event.StatusCancelled:
-		v.SetStatus(ics.ObjectStatusCancelled)
+		add(ics.ComponentPropertyStatus, string(ics.ObjectStatusCancelled), nil)
 	case event.StatusPostponed:
 		// RFC 5545 has no "postponed": the date is not certain.
-		v.SetStatus(ics.ObjectStatusTentative)
+		add(ics.ComponentPropertyStatus, string(ics.ObjectStatusTentative), nil)
 	default:
-		v.SetStatus(ics.ObjectStatusConfirmed)
+		add(ics.ComponentPropertyStatus, string(ics.ObjectStatusConfirmed), nil)
 	}
-	return v
+	v.Properties = props
+}
+
+func utcStamp(t time.Time) string { return icsDate(t.UTC(), true) + "Z" }
+
+// icsDate renders t's wall clock as an iCalendar DATE (20060102) or, with
+// clock, a DATE-TIME without zone (20060102T150405). It does what
+// t.Format does for these layouts at a fraction of the cost, which counts
+// 30,000 times in a feed of 10,000 events.
+func icsDate(t time.Time, clock bool) string {
+	var b [15]byte
+	y, m, d := t.Date()
+	put := func(i, v, n int) {
+		for j := i + n - 1; j >= i; j-- {
+			b[j] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, y, 4)
+	put(4, int(m), 2)
+	put(6, d, 2)
+	if !clock {
+		return string(b[:8])
+	}
+	hh, mm, ss := t.Clock()
+	b[8] = 'T'
+	put(9, hh, 2)
+	put(11, mm, 2)
+	put(13, ss, 2)
+	return string(b[:])
 }
 
 // statusPrefix marks cancelled and postponed events in the title too: not
@@ -240,10 +286,11 @@ func icsText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
+	// Fast path: no byte that can start a control character (C0, DEL, or
+	// 0xC2 which leads the C1 controls U+0080–U+009F).
 	clean := true
-	for _, r := range s {
-		if r != '\n' && unicode.IsControl(r) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\n') || c == 0x7f || c == 0xc2 {
 			clean = false
 			break
 		}
@@ -251,6 +298,7 @@ func icsText(s string) string {
 	if clean {
 		return s
 	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\r':

@@ -334,6 +334,7 @@ func TestICSText(t *testing.T) {
 		{"alter Mac\rZeilenende", "alter Mac\nZeilenende"},
 		{"Tab\tund\x00Null\x1b", "Tab undNull"},
 		{"kaputt \xff UTF-8", "kaputt \uFFFD UTF-8"},
+		{"C1\u0085Steuerzeichen, aber Ä bleibt", "C1Steuerzeichen, aber Ä bleibt"},
 		{"Çay, Tee; Kaffee \\ Kakao", "Çay, Tee; Kaffee \\ Kakao"},
 	}
 	for _, c := range cases {
@@ -442,4 +443,15 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("feed differs from %s in length: %d lines, want %d", golden, len(gl), len(wl))
 	}
 	checkLines(t, want)
+}
+
+func TestICSDate(t *testing.T) {
+	for _, tt := range []time.Time{berlin(2026, 3, 29, 2, 30), time.Date(987, 1, 2, 3, 4, 5, 0, time.UTC), berlin(2026, 12, 31, 23, 59)} {
+		if got, want := icsDate(tt, true), tt.Format("20060102T150405"); got != want {
+			t.Errorf("icsDate(%v, true) = %q, want %q", tt, got, want)
+		}
+		if got, want := icsDate(tt, false), tt.Format("20060102"); got != want {
+			t.Errorf("icsDate(%v, false) = %q, want %q", tt, got, want)
+		}
+	}
 }
