@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -8,6 +9,10 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/dates"
 )
+
+// maxEvents bounds the drafts made from one item (and the pairwise work on
+// its dates).
+const maxEvents = 100
 
 // found holds the dates of an item, sorted by kind.
 type found struct {
@@ -76,14 +81,20 @@ func (j *job) reclassify(occ []dates.Occurrence) []dates.Occurrence {
 			out = append(out, o)
 			continue
 		}
-		ls := strings.LastIndexByte(j.low[:o.Span[0]], '\n') + 1
-		le := strings.IndexByte(j.low[o.Span[1]:], '\n')
+		lo, hi := max(0, o.Span[0]-100), min(len(j.low), o.Span[1]+100)
+		ls := lo + strings.LastIndexByte(j.low[lo:o.Span[0]], '\n') + 1
+		le := strings.IndexByte(j.low[o.Span[1]:hi], '\n')
 		if le < 0 {
-			le = len(j.low)
+			le = hi
 		} else {
 			le += o.Span[1]
 		}
 		before := j.low[max(ls, o.Span[0]-40):o.Span[0]]
+		for _, end := range []string{". ", "! ", "? ", "; "} {
+			if k := strings.LastIndex(before, end); k >= 0 {
+				before = before[k+len(end):] // the cue must be in the date's own sentence
+			}
+		}
 		line := j.low[max(ls, o.Span[0]-100):min(le, o.Span[1]+100)]
 		switch {
 		case containsAny(line, closureCues):
@@ -158,6 +169,11 @@ func refineTimes(ev, body []dates.Occurrence) []dates.Occurrence {
 // before the page's publication that sit beside later ones (a report of a
 // past event in an announcement of the next one).
 func (j *job) filter(ev []dates.Occurrence) []dates.Occurrence {
+	if len(ev) > maxEvents {
+		// a calendar dump, not an announcement: keep the first ones and say so
+		j.warnings = append(j.warnings, fmt.Sprintf("start: %d dates in one text; only the first %d were kept", len(ev), maxEvents))
+		ev = ev[:maxEvents]
+	}
 	var out []dates.Occurrence
 	for i, o := range ev {
 		dup := false

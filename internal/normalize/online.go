@@ -57,8 +57,8 @@ func detectOnline(low string) onlineSignal {
 	if !s.online {
 		s.online = digitalFormat(low)
 	}
-	if !s.online {
-		s.online = hasWord(low, "online", true) && strings.Contains(low, "link")
+	if s.online && (onSiteToo(low, "vor ort") || onSiteToo(low, "in präsenz")) {
+		s.hybrid = true // "im Livestream und vor Ort", "wer nicht vor Ort sein kann, … per Zoom"
 	}
 	for _, h := range hybridWords {
 		if strings.Contains(low, h) {
@@ -122,6 +122,23 @@ func digitalFormat(low string) bool {
 				}
 			}
 		}
+	}
+	return false
+}
+
+// onSiteToo reports whether the text offers the phrase ("vor Ort") as a way
+// to take part, not "findet nicht vor Ort statt".
+func onSiteToo(low, phrase string) bool {
+	for i := strings.Index(low, phrase); i >= 0; {
+		before := low[max(0, i-12):i]
+		if !strings.Contains(before, "nicht ") && !strings.Contains(before, "kein") {
+			return true
+		}
+		k := strings.Index(low[i+len(phrase):], phrase)
+		if k < 0 {
+			break
+		}
+		i += len(phrase) + k
 	}
 	return false
 }

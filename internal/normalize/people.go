@@ -83,7 +83,11 @@ var orgNouns = []string{"verband", "dachverband", "verein", "netzwerk", "kompete
 // or second word ("Dachverbandes sächsischer …", "IQ Netzwerks Sachsen").
 func uninflect(name string) string {
 	words := strings.Split(name, " ")
-	for i := 0; i < len(words) && i < 2; i++ {
+	n := 1
+	if len(words) > 1 && words[0] == strings.ToUpper(words[0]) {
+		n = 2 // an acronym first ("IQ Netzwerks Sachsen")
+	}
+	for i := 0; i < len(words) && i < n; i++ {
 		lw := strings.ToLower(words[i])
 		for _, n := range orgNouns {
 			for _, end := range []string{"es", "s"} {
@@ -151,30 +155,31 @@ func phones(text string) []string {
 	var out []string
 	for i := 0; i < len(text); i++ {
 		c := text[i]
-		if c != '0' && c != '+' || i > 0 && (isDigitByte(text[i-1]) || text[i-1] == '.' || text[i-1] == ':') {
+		if c != '0' && c != '+' || i > 0 && (isDigitByte(text[i-1]) || text[i-1] == '.' || text[i-1] == ':' || text[i-1] == '/') {
 			continue
 		}
-		j, digits := i, 0
+		j, digits, last := i, 0, i
 		if c == '+' {
 			j++
 		}
-		last := j
 		for j < len(text) {
-			switch ch := text[j]; {
-			case isDigitByte(ch):
+			if isDigitByte(text[j]) {
 				digits++
-				last = j + 1
-			case ch == ' ' || ch == '/' || ch == '-' || ch == '(' || ch == ')':
-				if j+1 < len(text) && !isDigitByte(text[j+1]) && text[j+1] != ' ' && text[j+1] != '(' {
-					goto done
-				}
-			default:
-				goto done
+				j++
+				last = j
+				continue
 			}
-			j++
+			// a short run of separators followed by a digit continues the number
+			k := j
+			for k < len(text) && k-j < 3 && strings.IndexByte(" /-()", text[k]) >= 0 {
+				k++
+			}
+			if k == j || k >= len(text) || !isDigitByte(text[k]) {
+				break
+			}
+			j = k
 		}
-	done:
-		if digits >= 9 && digits <= 15 && (last >= len(text) || text[last] != '.') {
+		if digits >= 9 && digits <= 15 && (last >= len(text) || text[last] != '.' && text[last] != ':') {
 			p := strings.Join(strings.Fields(text[i:last]), " ")
 			if !contains(out, p) {
 				out = append(out, p)

@@ -83,18 +83,33 @@ func fromLabel(text string) (Result, bool) {
 	return r, true
 }
 
+// Bounds of the window around a postcode that fromPostcode reads, and of
+// the postcodes it tries: the work stays linear on any input.
+const (
+	windowBefore = 240
+	windowAfter  = 120
+	maxPostcodes = 16
+)
+
 // fromPostcode parses the clause around the first postcode of the text.
 func fromPostcode(text string) (Result, bool) {
-	for from := 0; ; {
+	for n, from := 0, 0; n < maxPostcodes; n++ {
 		i := findPostcode(text, from)
 		if i < 0 {
 			return Result{}, false
 		}
 		from = i + 5
-		lineStart := strings.LastIndexByte(text[:i], '\n') + 1
-		lineEnd := strings.IndexByte(text[i:], '\n')
+		lo, hi := max(0, i-windowBefore), min(len(text), i+windowAfter)
+		for lo > 0 && !utf8.RuneStart(text[lo]) {
+			lo--
+		}
+		for hi < len(text) && !utf8.RuneStart(text[hi]) {
+			hi++
+		}
+		lineStart := lo + strings.LastIndexByte(text[lo:i], '\n') + 1
+		lineEnd := strings.IndexByte(text[i:hi], '\n')
 		if lineEnd < 0 {
-			lineEnd = len(text)
+			lineEnd = hi
 		} else {
 			lineEnd += i
 		}
@@ -118,6 +133,7 @@ func fromPostcode(text string) (Result, bool) {
 			return r, true
 		}
 	}
+	return Result{}, false
 }
 
 // fromAddressLine reads a short line that is an address without a postcode:
@@ -163,9 +179,9 @@ func clause(line string, at int) string {
 // yields "in das Haus X, …".
 func lastPreposition(s string) int {
 	best := -1
-	low := strings.ToLower(s)
+	low := lowerASCII(s)
 	for _, p := range []string{" im ", " in der ", " in dem ", " in das ", " ins ", " in den ", " auf dem ", " beim "} {
-		if k := strings.LastIndex(low, p); k > best {
+		if k := strings.LastIndex(low, p); k >= 0 && k+1 > best {
 			best = k + 1
 		}
 	}

@@ -193,7 +193,7 @@ var onlineWords = []string{"online", "zoom", "webex", "jitsi", "bigbluebutton", 
 // lists sometimes glue the next paragraph to it ("Ort: OnlineWas bedeutet …"):
 // a capital letter right after the word ends the place.
 func cutOnlinePrefix(s string) (string, bool) {
-	low := strings.ToLower(s)
+	low := lowerASCII(s)
 	for _, w := range onlineWords {
 		if !strings.HasPrefix(low, w) {
 			continue
@@ -262,7 +262,7 @@ var venuePrepositions = []string{"im ", "in der ", "in dem ", "in den ", "in das
 // around the whole name.
 func cleanVenue(v string) string {
 	v = strings.TrimSpace(v)
-	low := strings.ToLower(v)
+	low := lowerASCII(v)
 	for _, p := range venuePrepositions {
 		if strings.HasPrefix(low, p) && len(v) > len(p) {
 			v = v[len(p):]
@@ -293,3 +293,16 @@ func proseVenue(v string) bool {
 
 var smallWords = map[string]bool{"der": true, "die": true, "das": true, "des": true, "den": true, "dem": true,
 	"für": true, "und": true, "am": true, "im": true, "zum": true, "zur": true, "von": true, "e.V.": true, "an": true, "auf": true}
+
+// lowerASCII lower-cases ASCII letters only, so byte offsets in the result
+// are offsets in s (strings.ToLower may change the length of invalid or
+// special runes).
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
