@@ -84,6 +84,21 @@ func BenchmarkDedup100k(b *testing.B) {
 	runtime.KeepAlive(ix)
 }
 
+// BenchmarkDedup100kMatchThenAdd is the same stream through separate Match
+// and Add calls (each prepares the record), for comparison with MatchAdd.
+func BenchmarkDedup100kMatchThenAdd(b *testing.B) {
+	s, _ := benchSet()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		ix := NewIndex()
+		for _, r := range s.recs {
+			ix.Match(r)
+			ix.Add(r)
+		}
+	}
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
 // BenchmarkMatchOne matches one new record against an index of 100,000 and
 // reports the median and 99th percentile latency besides the mean.
 //
