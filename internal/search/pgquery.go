@@ -10,8 +10,6 @@ import (
 // (region, language, topic), which the facet counts leave out one at a time.
 type pgQuery struct {
 	args []any
-	// with is the CTE that computes the text query once ("" without text).
-	with string
 	// base holds the shared conditions, joined with AND.
 	base []string
 	// region, language and topic are the faceted conditions ("true" when
@@ -69,8 +67,11 @@ func newPGQuery(f Filter, fuzzy bool) *pgQuery {
 
 // textQuery matches every word as a prefix, stemmed (german) or as written
 // (simple), accents folded like the document. A word that is a German stop
-// word ("und", "für") is dropped rather than required. quote_literal makes
-// each word one quoted lexeme, so no input is read as tsquery syntax.
+// word ("und", "für") is dropped rather than required (a query of stop words
+// only matches nothing). quote_literal makes each word one quoted lexeme, so
+// no input is read as tsquery syntax. The expression is written inline, not
+// in a CTE: built from parameters only, the planner evaluates it once and
+// can use the GIN index on search_doc.
 func (q *pgQuery) textQuery(words []string, fuzzy bool) {
 	var terms []string
 	for _, w := range words {
@@ -79,10 +80,9 @@ func (q *pgQuery) textQuery(words []string, fuzzy bool) {
 		s := "to_tsquery('simple', quote_literal(tp_unaccent(" + p + "::text)) || ':*')"
 		terms = append(terms, "CASE WHEN numnode("+g+") = 0 THEN ''::tsquery ELSE "+g+" || "+s+" END")
 	}
-	q.with = "WITH q AS (SELECT " + strings.Join(terms, " && ") + " AS tsq)"
-	// A query of stop words only ("und") has no lexemes: it matches all.
-	match := "(numnode(q.tsq) = 0 OR e.search_doc @@ q.tsq)"
-	q.rank = "ts_rank_cd(e.search_doc, q.tsq)"
+	tsq := "(" + strings.Join(terms, " && ") + ")"
+	match := "e.search_doc @@ " + tsq
+	q.rank = "ts_rank_cd(e.search_doc, " + tsq + ")"
 	if fuzzy {
 		text := q.arg(strings.Join(words, " "))
 		fold := "tp_unaccent(lower(e.title))"
@@ -92,20 +92,12 @@ func (q *pgQuery) textQuery(words []string, fuzzy bool) {
 	q.base = append(q.base, match)
 }
 
-// from is the FROM clause, with the text query joined in when there is one.
-func (q *pgQuery) from() string {
-	if q.with == "" {
-		return "FROM events e"
-	}
-	return "FROM events e, q"
-}
-
 // facetSQL counts the total and each facet within the other filters, over
 // one scan of the rows matching the shared conditions.
 func (q *pgQuery) facetSQL() string {
-	return q.with + ` ` + cteSep(q.with) + ` base AS (
+	return `WITH base AS (
 		SELECT e.region, e.languages, e.topics, ` + q.region + ` AS r_ok, ` + q.language + ` AS l_ok, ` + q.topic + ` AS t_ok
-		` + q.from() + `
+		FROM events e
 		WHERE ` + strings.Join(q.base, " AND ") + `)
 	SELECT 'total', '', count(*) FROM base WHERE r_ok AND l_ok AND t_ok
 	UNION ALL
@@ -114,13 +106,6 @@ func (q *pgQuery) facetSQL() string {
 	SELECT 'language', l, count(*) FROM base, unnest(base.languages) l WHERE r_ok AND t_ok GROUP BY l
 	UNION ALL
 	SELECT 'topic', t, count(*) FROM base, unnest(base.topics) t WHERE r_ok AND l_ok GROUP BY t`
-}
-
-func cteSep(with string) string {
-	if with == "" {
-		return "WITH"
-	}
-	return ","
 }
 
 // pageSQL selects the next limit rows after c in order o: id, start and rank.
@@ -145,7 +130,7 @@ func (q *pgQuery) pageSQL(o Order, c *cursor, limit int) string {
 			conds = append(conds, "(e.start_at, e.id) > ("+q.arg(c.Start)+"::timestamptz, "+q.arg(c.ID)+"::bigint)")
 		}
 	}
-	return q.with + ` SELECT e.id, e.start_at, ` + q.rank + ` AS rank ` + q.from() + `
+	return `SELECT e.id, e.start_at, ` + q.rank + ` AS rank FROM events e
 		WHERE ` + strings.Join(conds, " AND ") + `
 		ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(limit)
 }

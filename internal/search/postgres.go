@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -41,39 +42,18 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 		return Result{}, err
 	}
 	fuzzy := c != nil && c.Fuzzy
-	res, err := p.facets(ctx, newPGQuery(f, fuzzy))
+	res, keys, evs, err := p.run(ctx, f, pg.First, o, c, fuzzy)
 	if err != nil {
 		return Result{}, err
 	}
 	if c == nil && f.Query != "" && res.Total < p.FuzzyBelow {
 		fuzzy = true
-		if res, err = p.facets(ctx, newPGQuery(f, true)); err != nil {
+		if res, keys, evs, err = p.run(ctx, f, pg.First, o, c, true); err != nil {
 			return Result{}, err
 		}
 	}
-	q := newPGQuery(f, fuzzy)
-	rows, err := p.db.Query(ctx, q.pageSQL(o, c, pg.First+1), q.args...)
-	if err != nil {
-		return Result{}, fmt.Errorf("search events: %w", err)
-	}
-	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cursor, error) {
-		k := cursor{Order: o, Fuzzy: fuzzy}
-		err := r.Scan(&k.ID, &k.Start, &k.Rank)
-		return k, err
-	})
-	if err != nil {
-		return Result{}, fmt.Errorf("search events: %w", err)
-	}
 	if len(keys) > pg.First {
 		keys, res.HasNext = keys[:pg.First], true
-	}
-	ids := make([]int64, len(keys))
-	for i, k := range keys {
-		ids[i] = k.ID
-	}
-	evs, err := store.EventsByID(ctx, p.db, ids)
-	if err != nil {
-		return Result{}, err
 	}
 	res.Hits = make([]Hit, 0, len(evs))
 	for i, e := range evs {
@@ -88,6 +68,51 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 		res.StartCursor, res.EndCursor = res.Hits[0].Cursor, res.Hits[n-1].Cursor
 	}
 	return res, nil
+}
+
+// run counts (total and facets) and reads the page. On a pool the two run
+// at once on two connections, so a search takes as long as the slower one.
+func (p *Postgres) run(ctx context.Context, f Filter, first int, o Order, c *cursor, fuzzy bool) (Result, []cursor, []store.Event, error) {
+	var res Result
+	var ferr error
+	done := make(chan struct{})
+	count := func() {
+		res, ferr = p.facets(ctx, newPGQuery(f, fuzzy))
+		close(done)
+	}
+	if _, ok := p.db.(*pgxpool.Pool); ok {
+		go count()
+	} else {
+		count()
+	}
+	keys, evs, err := p.page(ctx, newPGQuery(f, fuzzy), o, c, first, fuzzy)
+	<-done
+	if err == nil {
+		err = ferr
+	}
+	return res, keys, evs, err
+}
+
+// page reads up to first+1 keys after c and the events of the first ones.
+func (p *Postgres) page(ctx context.Context, q *pgQuery, o Order, c *cursor, first int, fuzzy bool) ([]cursor, []store.Event, error) {
+	rows, err := p.db.Query(ctx, q.pageSQL(o, c, first+1), q.args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search events: %w", err)
+	}
+	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cursor, error) {
+		k := cursor{Order: o, Fuzzy: fuzzy}
+		err := r.Scan(&k.ID, &k.Start, &k.Rank)
+		return k, err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("search events: %w", err)
+	}
+	ids := make([]int64, 0, len(keys))
+	for _, k := range keys[:min(first, len(keys))] {
+		ids = append(ids, k.ID)
+	}
+	evs, err := store.EventsByID(ctx, p.db, ids)
+	return keys, evs, err
 }
 
 // facets fills Total and Facets.

@@ -1,0 +1,282 @@
+// Command benchload is the search benchmark harness (issue 5):
+//
+//	benchload load  -db URL [-n 100000]          migrate and load synthetic events
+//	benchload serve -db URL [-addr 127.0.0.1:8090] serve /graphql as `treffpunkt serve` mounts it
+//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N]
+//
+// run measures a typical search (text + region + topic + date range, first
+// 20, with facets) from this separate process over loopback: p50/p99 and
+// requests/s under concurrency c, then the same searches one at a time over
+// HTTP and directly through internal/search on the database (the same SQL),
+// and the server's peak RSS (VmHWM of -pid).
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/graph"
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/search/benchdata"
+	"github.com/treffpunkt/treffpunkt/internal/server"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// ref is the centre of the generated data and the start of the searched
+// date range, so the figures do not depend on the day they are taken.
+var ref = time.Date(2026, 6, 1, 0, 0, 0, 0, event.Berlin)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: benchload load|serve|run [flags]")
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
+	db := fs.String("db", os.Getenv("DATABASE_URL"), "PostgreSQL URL")
+	n := fs.Int("n", 100_000, "events to generate (load)")
+	addr := fs.String("addr", "127.0.0.1:8090", "listen address (serve)")
+	url := fs.String("url", "http://127.0.0.1:8090/graphql", "GraphQL endpoint (run)")
+	conc := fs.Int("c", 8, "concurrent clients (run)")
+	dur := fs.Duration("d", 20*time.Second, "duration of the concurrent phase (run)")
+	pid := fs.Int("pid", 0, "server process id for RSS (run)")
+	_ = fs.Parse(os.Args[2:])
+	var err error
+	switch os.Args[1] {
+	case "load":
+		err = load(ctx, *db, *n)
+	case "serve":
+		err = serve(ctx, *db, *addr)
+	case "run":
+		err = run(ctx, *db, *url, *conc, *dur, *pid)
+	default:
+		err = fmt.Errorf("unknown mode %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchload:", err)
+		os.Exit(1)
+	}
+}
+
+func load(ctx context.Context, dbURL string, n int) error {
+	pool, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if _, err := store.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := benchdata.Load(ctx, pool, benchdata.Generate(n, 1, ref)); err != nil {
+		return err
+	}
+	// The outbox rows the trigger wrote are not needed without Meilisearch.
+	if _, err := pool.Exec(ctx, `DELETE FROM search_outbox`); err != nil {
+		return err
+	}
+	if _, err := pool.Exec(ctx, `VACUUM ANALYZE events`); err != nil {
+		return err
+	}
+	fmt.Printf("loaded %d events in %s\n", n, time.Since(start).Round(time.Second))
+	return nil
+}
+
+func serve(ctx context.Context, dbURL, addr string) error {
+	pool, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h := server.New(server.Deps{Pool: pool, Logger: log},
+		server.Mount{Pattern: "/graphql", Handler: graph.NewHandler(graph.Options{DB: pool, Logger: log})})
+	return server.Serve(ctx, addr, h, func(a string) { fmt.Fprintf(os.Stderr, "serving on %s (pid %d)\n", a, os.Getpid()) })
+}
+
+// typical are the searches the benchmark cycles through.
+func typical() []search.Filter {
+	texts := []string{"Workshop", "Gesundheit", "Anerkennung", "Rassismus", "Verein", "Beratung", "Sprachcafé", "Förder"}
+	topics := []string{"training", "health", "work_recognition", "antidiscrimination", "funding", "counselling", "culture_media", "participation_politics"}
+	to := ref.AddDate(0, 3, 0)
+	var out []search.Filter
+	for i, r := range event.Regions {
+		for j := range texts {
+			out = append(out, search.Filter{Query: texts[(i+j)%len(texts)], Regions: []string{r},
+				Topics: []string{topics[j]}, From: &ref, To: &to})
+		}
+	}
+	return out
+}
+
+const query = `query Search($f: EventFilter) { events(filter: $f, first: 20) {
+  totalCount
+  edges { cursor node { id title start end online place { city region { name } } languages topics } }
+  pageInfo { hasNextPage endCursor }
+  facets { regions { value count } languages { value count } topics { value count } }
+} }`
+
+func body(f search.Filter) []byte {
+	b, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"f": map[string]any{
+		"query": f.Query, "regions": f.Regions, "topics": f.Topics,
+		"from": f.From.Format(time.RFC3339), "to": f.To.Format(time.RFC3339)}}})
+	return b
+}
+
+func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int) error {
+	filters := typical()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}, Timeout: 10 * time.Second}
+	post := func(f search.Filter) (time.Duration, error) {
+		start := time.Now()
+		resp, err := client.Post(url, "application/json", bytes.NewReader(body(f)))
+		if err != nil {
+			return 0, err
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || bytes.Contains(b, []byte(`"errors"`)) {
+			return 0, fmt.Errorf("status %d: %s %v", resp.StatusCode, b, err)
+		}
+		return time.Since(start), nil
+	}
+	// Warm up: every search once (plans, caches, connections).
+	for _, f := range filters {
+		if _, err := post(f); err != nil {
+			return err
+		}
+	}
+
+	var mu sync.Mutex
+	var lat []time.Duration
+	var errs int
+	var rss rssSampler
+	stopRSS := rss.start(pid)
+	deadline := time.Now().Add(dur)
+	var wg sync.WaitGroup
+	for w := range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i += conc {
+				d, err := post(filters[i%len(filters)])
+				if err != nil {
+					mu.Lock()
+					errs++
+					mu.Unlock()
+					continue
+				}
+				mine = append(mine, d)
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	stopRSS()
+	fmt.Printf("concurrent: c=%d for %s: %d requests, %d errors, %.0f req/s, p50 %s, p99 %s\n",
+		conc, dur, len(lat), errs, float64(len(lat))/dur.Seconds(), pct(lat, 50), pct(lat, 99))
+	if pid != 0 {
+		fmt.Printf("server RSS: peak sampled %.1f MB, VmHWM %.1f MB\n", rss.maxMB, hwmMB(pid))
+	}
+
+	// One at a time: HTTP API vs the same search run directly.
+	pool, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	pg := search.NewPostgres(pool)
+	var apiLat, sqlLat []time.Duration
+	for round := range 3 {
+		for _, f := range filters {
+			if round == 0 {
+				if _, err := pg.Search(ctx, f, search.Page{First: 20}, search.StartAsc); err != nil {
+					return err
+				}
+				continue
+			}
+			start := time.Now()
+			if _, err := pg.Search(ctx, f, search.Page{First: 20}, search.StartAsc); err != nil {
+				return err
+			}
+			sqlLat = append(sqlLat, time.Since(start))
+			d, err := post(f)
+			if err != nil {
+				return err
+			}
+			apiLat = append(apiLat, d)
+		}
+	}
+	fmt.Printf("sequential: API p50 %s p99 %s; direct search (same SQL, no HTTP/GraphQL) p50 %s p99 %s; ratio of p50s %.2f\n",
+		pct(apiLat, 50), pct(apiLat, 99), pct(sqlLat, 50), pct(sqlLat, 99),
+		float64(pct(apiLat, 50))/float64(pct(sqlLat, 50)))
+	return nil
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)].Round(10 * time.Microsecond)
+}
+
+// rssSampler polls VmRSS of a process.
+type rssSampler struct{ maxMB float64 }
+
+func (r *rssSampler) start(pid int) (stop func()) {
+	if pid == 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			r.maxMB = max(r.maxMB, statusMB(pid, "VmRSS:"))
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+func hwmMB(pid int) float64 { return statusMB(pid, "VmHWM:") }
+
+func statusMB(pid int, field string) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, field) {
+			var kb float64
+			if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, field)), "%f kB", &kb); err == nil {
+				return kb / 1024
+			}
+		}
+	}
+	return 0
+}
