@@ -115,3 +115,14 @@ func (g dialGuard) checkStart(ctx context.Context, u *url.URL) error {
 	}
 	return nil
 }
+
+// CheckURL refuses a source URL whose host resolves to a non-public
+// address unless allowPrivate: the check a crawl makes at its start, for
+// the staff UI to run when a source is added or edited.
+func CheckURL(ctx context.Context, raw string, allowPrivate bool) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("url %q: %w", raw, err)
+	}
+	return dialGuard{allowPrivate: allowPrivate}.checkStart(ctx, u)
+}
