@@ -1,0 +1,101 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// Lockout: this many wrong passwords in a row lock an account for
+// LockFor.
+const (
+	MaxFailedLogins = 5
+	LockFor         = 15 * time.Minute
+)
+
+// NormalizeEmail checks an address and lower-cases it.
+func NormalizeEmail(s string) (string, error) {
+	a, err := mail.ParseAddress(strings.TrimSpace(s))
+	if err != nil || a.Name != "" {
+		return "", fmt.Errorf("e-mail %q: %w", s, event.ErrInvalid)
+	}
+	return strings.ToLower(a.Address), nil
+}
+
+// AddUser creates a staff account; the caller logs it in the audit log.
+func AddUser(ctx context.Context, db store.DB, email string, role Role, password string) (store.StaffUser, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return store.StaffUser{}, err
+	}
+	if _, err := ParseRole(string(role)); err != nil {
+		return store.StaffUser{}, err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return store.StaffUser{}, err
+	}
+	return store.InsertStaffUser(ctx, db, email, string(role), hash)
+}
+
+// Authenticate checks an e-mail and password. Wrong passwords count
+// towards the lockout; a disabled or unknown account answers like a wrong
+// password, and takes as long.
+func Authenticate(ctx context.Context, db store.DB, email, password string, now time.Time) (Principal, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		_, _ = CheckPassword(dummyHash, password)
+		return Principal{}, ErrBadCredentials
+	}
+	u, err := store.StaffUserByEmail(ctx, db, email)
+	if errors.Is(err, event.ErrNotFound) {
+		_, _ = CheckPassword(dummyHash, password)
+		return Principal{}, ErrBadCredentials
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+		return Principal{}, ErrLocked
+	}
+	ok, err := CheckPassword(u.PasswordHash, password)
+	if err != nil {
+		return Principal{}, fmt.Errorf("user %d: %w", u.ID, err)
+	}
+	if !ok || u.DisabledAt != nil {
+		until, err := store.RecordLoginFailure(ctx, db, u.ID, MaxFailedLogins, LockFor)
+		if err != nil {
+			return Principal{}, err
+		}
+		if until != nil && until.After(now) {
+			return Principal{}, ErrLocked
+		}
+		return Principal{}, ErrBadCredentials
+	}
+	if err := store.RecordLoginSuccess(ctx, db, u.ID); err != nil {
+		return Principal{}, err
+	}
+	return Principal{UserID: u.ID, Email: u.Email, Role: Role(u.Role)}, nil
+}
+
+// UserPrincipal loads the principal of a logged-in account; a disabled or
+// deleted account is ErrUnauthenticated, so its sessions end at once.
+func UserPrincipal(ctx context.Context, db store.DB, id int64) (Principal, error) {
+	u, err := store.StaffUserByID(ctx, db, id)
+	if errors.Is(err, event.ErrNotFound) {
+		return Principal{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	if u.DisabledAt != nil {
+		return Principal{}, ErrUnauthenticated
+	}
+	return Principal{UserID: u.ID, Email: u.Email, Role: Role(u.Role)}, nil
+}
