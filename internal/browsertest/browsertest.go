@@ -39,8 +39,9 @@ func Path() (string, bool) {
 	return "", false
 }
 
-// Options tune the browser. The zero value is a 1280×800 window and a
-// two-minute limit for the whole test.
+// Options tune the browser. The zero value is a 1280×800 viewport and a
+// two-minute limit for the whole test. chromedp.EmulateViewport changes
+// the viewport later (as for screenshots at several widths).
 type Options struct {
 	Width, Height int
 	Timeout       time.Duration
@@ -100,8 +101,10 @@ func New(t testing.TB, o Options) context.Context {
 		cancelTimeout()
 	})
 	// Start the browser now, so a broken installation fails here with a
-	// clear message rather than inside the first action.
-	if err := chromedp.Do(ctx); err != nil {
+	// clear message rather than inside the first action. The window size
+	// alone does not make a narrow page: headless windows are at least
+	// 500 px wide, so the viewport is set as a phone's would be.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(o.Width), int64(o.Height))); err != nil {
 		t.Fatalf("browsertest: start %s: %v", path, err)
 	}
 	return ctx

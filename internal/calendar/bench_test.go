@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"bufio"
+	"context"
 	"bytes"
 	"compress/gzip"
 	"io"
@@ -14,7 +15,9 @@ import (
 	"time"
 
 	goical "github.com/emersion/go-ical"
+	"github.com/jackc/pgx/v5"
 
+	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -172,4 +175,59 @@ func TestWidgetSize(t *testing.T) {
 	if !bytes.Contains(a.embedJS.body, []byte("container-type")) {
 		t.Error("the widget CSS is not in embed.js")
 	}
+}
+
+// idFinder streams known events by id in batches, loading them as the
+// Postgres search does (store.EventsByID). It stands for a search backend
+// that can stream (see Finder): BenchmarkICSFeed10000Streamed measures
+// the feed's own cost — loading, source links, writing — without the
+// page-by-page facet counting of search.Searcher.
+type idFinder struct {
+	db    store.DB
+	ids   []int64
+	batch int
+}
+
+func (f idFinder) Each(ctx context.Context, _ search.Filter, limit int, fn func([]store.Event) error) error {
+	ids := f.ids[:min(limit, len(f.ids))]
+	for len(ids) > 0 {
+		n := min(f.batch, len(ids))
+		evs, err := store.EventsByID(ctx, f.db, ids[:n])
+		if err != nil {
+			return err
+		}
+		if err := fn(evs); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func BenchmarkICSFeed10000Streamed(b *testing.B) {
+	e := setup(b, Options{})
+	bulkInsert(b, e.pool, 10000, berlin(2026, 3, 2, 8, 0))
+	rows, err := e.pool.Query(context.Background(), `SELECT id FROM events WHERE uid LIKE 'tp-bulk-%' ORDER BY start_at, id`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.h.find = idFinder{db: e.pool, ids: ids, batch: 500}
+	var peak uint64
+	var size int64
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "/calendar.ics?region=goerlitz", nil)
+		req.RemoteAddr = "192.0.2.10:4711"
+		w := &discard{h: http.Header{}}
+		p := peakHeap(func() { e.h.ServeHTTP(w, req) })
+		if w.code != 0 && w.code != http.StatusOK {
+			b.Fatalf("status %d", w.code)
+		}
+		peak, size = max(peak, p), w.n
+	}
+	b.ReportMetric(float64(peak), "peak-heap-B")
+	b.ReportMetric(float64(size), "body-B")
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -246,12 +245,4 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
-}
-
-// withFilter renders a link to path with the canonical filter of v.
-func withFilter(base, path string, v url.Values) string {
-	if s := filterValues(v).Encode(); s != "" {
-		return base + path + "?" + s
-	}
-	return base + path
 }

@@ -69,6 +69,9 @@ func (iw *icsWriter) begin() error {
 		cal.SetUrl(iw.meta.URL)
 	}
 	cal.SetXWRTimezone(tzid)
+	if !iw.meta.Updated.IsZero() {
+		cal.SetLastModified(iw.meta.Updated) // RFC 7986 5.4
+	}
 	// REFRESH-INTERVAL (RFC 7986) and the older X-PUBLISHED-TTL, which
 	// Outlook and Apple Calendar read.
 	d := isoDuration(iw.meta.Refresh)
