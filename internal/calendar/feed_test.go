@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -365,5 +366,43 @@ func TestRateLimit(t *testing.T) {
 	e.h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
 		t.Errorf("second client: %d", rec.Code)
+	}
+}
+
+// TestPatternsMount mounts the handler pattern by pattern on a mux beside
+// other features, as the server does, and checks every route arrives.
+func TestPatternsMount(t *testing.T) {
+	e := setup(t, Options{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
+	mux.HandleFunc("/graphql", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("graphql")) })
+	for _, p := range Patterns {
+		mux.Handle(p, e.h)
+	}
+	id := itoa(e.ids["tp-radio"])
+	for path, want := range map[string]int{
+		"/calendar.ics": 200, "/calendar.json": 200, "/calendar.atom": 200, "/embed.js": 200, "/embed": 200,
+		"/": 200, "/events/" + id: 200, "/events/" + id + "/calendar.ics": 200, "/static/site.css": 200,
+		"/healthz": 200, "/graphql": 200, "/nothing": 404, "/events/": 404,
+	} {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("GET %s: %d, want %d", path, rec.Code, want)
+		}
+	}
+	// HEAD answers with the headers only.
+	req := httptest.NewRequest(http.MethodHead, "/calendar.ics", nil)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	if rec.Code != 200 || rec.Body.Len() != 0 || rec.Header().Get("ETag") == "" {
+		t.Errorf("HEAD /calendar.ics: %d, %d bytes, ETag %q", rec.Code, rec.Body.Len(), rec.Header().Get("ETag"))
+	}
+	req = httptest.NewRequest(http.MethodPost, "/calendar.ics", nil)
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	if rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST /calendar.ics: %d", rec.Code)
 	}
 }
