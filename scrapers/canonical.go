@@ -62,34 +62,47 @@ func CanonicalURL(raw string) string {
 	return u.String()
 }
 
-// canonicalQuery drops tracking parameters and sorts the rest by key, keeping
-// the order of repeated keys. It works on the raw pairs so that parameters
-// whose encoding matters to the site (TYPO3's cHash covers them) survive as
-// written.
+// canonicalQuery drops tracking parameters, writes every key and value in
+// one encoding and sorts the pairs by key, keeping the order of repeated
+// keys. The result is only an identity: pages are fetched as linked.
 func canonicalQuery(raw string) string {
 	if raw == "" {
 		return ""
 	}
-	var kept []string
-	for _, pair := range strings.Split(raw, "&") {
-		if pair == "" {
+	type pair struct{ key, val string }
+	var kept []pair
+	for _, p := range strings.Split(raw, "&") {
+		if p == "" {
 			continue
 		}
-		key, _, _ := strings.Cut(pair, "=")
-		if k, err := url.QueryUnescape(key); err == nil {
-			key = k
-		}
-		if isTracking(key) {
+		k, v, hasVal := strings.Cut(p, "=")
+		k = queryPart(k)
+		if k == "" || isTracking(k) {
 			continue
 		}
-		kept = append(kept, pair)
+		if hasVal {
+			v = "=" + url.QueryEscape(unescapeQuery(v))
+		}
+		kept = append(kept, pair{url.QueryEscape(k), v})
 	}
-	sort.SliceStable(kept, func(i, j int) bool {
-		ki, _, _ := strings.Cut(kept[i], "=")
-		kj, _, _ := strings.Cut(kept[j], "=")
-		return ki < kj
-	})
-	return strings.Join(kept, "&")
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].key < kept[j].key })
+	parts := make([]string, len(kept))
+	for i, p := range kept {
+		parts[i] = p.key + p.val
+	}
+	return strings.Join(parts, "&")
+}
+
+// queryPart decodes a query key for comparison.
+func queryPart(s string) string { return strings.TrimSpace(unescapeQuery(s)) }
+
+// unescapeQuery decodes %XX and "+", leaving text that is not valid
+// percent-encoding as it is.
+func unescapeQuery(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // siteOf is the registrable domain of host ("www.kulturbuero-sachsen.de" →
