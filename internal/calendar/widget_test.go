@@ -335,3 +335,42 @@ func TestPagesInBrowser(t *testing.T) {
 		t.Errorf("console errors: %q", msgs)
 	}
 }
+
+// TestWidgetWhenTheCalendarIsDown: the widget says so and links to the
+// calendar instead of breaking the host page.
+func TestWidgetWhenTheCalendarIsDown(t *testing.T) {
+	ctx := browsertest.New(t, browsertest.Options{Width: 800, Height: 600})
+	cal := httptest.NewUnstartedServer(nil)
+	e := setup(t, Options{BaseURL: "http://" + cal.Listener.Addr().String()})
+	cal.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/calendar.json" {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		e.h.ServeHTTP(w, r)
+	})
+	cal.Start()
+	defer cal.Close()
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><html lang="de"><body><p id="before">Vorher</p>
+<treffpunkt-calendar id="w1" region="leipzig"></treffpunkt-calendar><p id="after">Nachher</p>
+<script src="`+cal.URL+`/embed.js" defer></script></body></html>`)
+	}))
+	defer host.Close()
+	if err := chromedp.Do(ctx, chromedp.Navigate(host.URL)); err != nil {
+		t.Fatal(err)
+	}
+	views := waitWidgets(t, ctx, 1)
+	if s := views["w1"].Status; s != "Die Termine konnten gerade nicht geladen werden." {
+		t.Errorf("status %q", s)
+	}
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('w1').shadowRoot.querySelector('.foot a').href`))
+	if err != nil || href != cal.URL+"/?region=leipzig&lang=de" {
+		t.Errorf("fallback link %q (%v)", href, err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('before').textContent + document.getElementById('after').textContent`))
+	if err != nil || text != "VorherNachher" {
+		t.Errorf("host page text %q (%v)", text, err)
+	}
+}

@@ -21,7 +21,7 @@
 
   // The origin that serves this script also serves the data. currentScript
   // is only set while the script first runs, so it is read here.
-  var me = document.currentScript;
+  var me = document.currentScript || document.querySelector('script[src*="/embed.js"]');
   var ORIGIN = me && me.src ? new URL(me.src, location.href).origin : location.origin;
   var CSS = "__TREFFPUNKT_WIDGET_CSS__";
   var FILTERS = ['region', 'language', 'topic', 'source', 'q', 'online', 'from', 'to'];
@@ -126,6 +126,10 @@
         .catch(function (e) {
           if (e && e.name === 'AbortError') return;
           self.status(t.error);
+          var q = self.query();
+          q.delete('limit');
+          self.shadowRoot.querySelector('.tp').appendChild(el('p', { class: 'foot' }, [
+            el('a', { href: ORIGIN + '/?' + q.toString(), target: '_blank', rel: 'noopener' }, [t.all, el('span', { class: 'vh' }, [' ' + t.newWindow])])]));
         });
     }
 
