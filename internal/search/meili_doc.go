@@ -27,8 +27,8 @@ type meiliDoc struct {
 	Public      bool     `json:"public"`
 }
 
-// descriptionLimit matches the Postgres document (left(description, 10000)).
-const descriptionLimit = 10000
+// descriptionLimit matches the Postgres document (left(description, 4000)).
+const descriptionLimit = 4000
 
 func newMeiliDoc(e store.Event, sources []store.EventSource) meiliDoc {
 	d := e.Draft
