@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: a local PostgreSQL under .data/, migrations, the offline mirror of the partner
-# sites on 127.0.0.1:8081, a first crawl of it, and Treffpunkt on :8080. Ctrl-C stops everything
+# sites on 127.0.0.1:8081, a first crawl of it, and Treffpunkt on :8080 in `all` mode (API, UI
+# and the job worker that re-crawls every source on its interval). Ctrl-C stops everything
 # (the database keeps running: `make db-stop`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,9 @@ cat <<EOM
 Treffpunkt is starting on http://localhost:$PORT/
   GraphQL:    http://localhost:$PORT/graphql
   Calendar:   http://localhost:$PORT/calendar.ics
+  Staff UI:   http://localhost:$PORT/admin/  (create an account: $BIN users add --email you@example.org --role admin)
+  Metrics:    http://localhost:$PORT/metrics
   Health:     http://localhost:$PORT/healthz   http://localhost:$PORT/readyz
 Crawl again: DATABASE_URL='$DATABASE_URL' $BIN crawl --sources sources.demo.yaml
 EOM
-$BIN serve --addr "$ADDR"
+$BIN all --addr "$ADDR" --sources sources.demo.yaml
