@@ -121,12 +121,13 @@ func (w *crawlWorker) Work(ctx context.Context, job *river.Job[CrawlSourceArgs])
 		log.Info("source is being crawled elsewhere; snoozed")
 		return river.JobSnooze(time.Minute)
 	}
-	defer lock.release()
 	p := w.pipeline
 	p.Logger = log
 	rep := p.CrawlSource(ctx, src.Source)
-	if cause := context.Cause(ctx); errors.Is(cause, errLockLost) {
-		return fmt.Errorf("crawl %s (run %d): %w", id, rep.RunID, cause)
+	if held := lock.release(); !held {
+		// Pages that could not be stored meanwhile are fetched again by
+		// the retry (their fetch was not recorded).
+		return fmt.Errorf("crawl %s (run %d): %w; retrying", id, rep.RunID, errLockLost)
 	}
 	if rep.Status == "failed" {
 		return fmt.Errorf("crawl %s failed (run %d): %s", id, rep.RunID, rep.Error)

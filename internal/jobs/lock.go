@@ -23,7 +23,7 @@ import (
 const lockClass = 727275
 
 // lockPing is how often a held lock's connection is checked.
-const lockPing = 5 * time.Second
+const lockPing = 2 * time.Second
 
 // errLockLost cancels a crawl whose lock connection broke: another worker
 // may now take the source, so this one stops.
@@ -84,17 +84,22 @@ func (l *sourceLock) watch(ctx context.Context, cancel context.CancelCauseFunc) 
 	}
 }
 
-// release gives the lock back. A broken connection is closed instead: its
-// session, and so the lock, is gone already.
-func (l *sourceLock) release() {
+// release gives the lock back and reports whether it was held to the end.
+// It was not when its connection broke: then the database was unreachable
+// for a moment (a restart, a failover), and the crawl may have lost pages
+// it could not store. A broken connection is closed: its session, and so
+// the lock, is gone already.
+func (l *sourceLock) release() (held bool) {
 	l.stop()
 	<-l.pinged
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1, hashtext($2))`, lockClass, l.key); err != nil {
+	if err := l.conn.QueryRow(ctx, `SELECT pg_advisory_unlock($1, hashtext($2))`, lockClass, l.key).Scan(&held); err != nil {
 		_ = l.conn.Conn().Close(ctx)
+		held = false
 	}
 	l.conn.Release()
+	return held
 }
 
 // lockFree reports whether nobody holds the source's crawl lock.
