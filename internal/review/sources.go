@@ -145,3 +145,6 @@ func (s *Service) Crawling(id string) bool {
 	defer s.mu.Unlock()
 	return s.running[id]
 }
+
+// AllowsPrivateSources reports whether staff may set allow_private.
+func (s *Service) AllowsPrivateSources() bool { return s.o.AllowPrivateSources }

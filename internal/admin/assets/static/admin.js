@@ -1,0 +1,147 @@
+// Treffpunkt staff UI: partial updates of the review panel and keyboard
+// shortcuts (j/k next/previous, a approve, r reject, e edit). Everything
+// works without this script too: forms post and redirect back.
+(function () {
+  "use strict";
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var detail = document.getElementById("detail");
+  var list = document.getElementById("entries");
+  var flash = document.getElementById("flash");
+
+  function say(msg, isError) {
+    if (!flash) return;
+    flash.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = isError ? "error" : "flash";
+    p.textContent = msg;
+    flash.appendChild(p);
+  }
+
+  function rows() { return list ? Array.prototype.slice.call(list.querySelectorAll("li.entry")) : []; }
+  function current() { return list ? list.querySelector("li.entry.selected") : null; }
+
+  function load(li) {
+    if (!li || !detail) return;
+    rows().forEach(function (r) { r.classList.remove("selected"); r.removeAttribute("aria-current"); });
+    li.classList.add("selected");
+    li.setAttribute("aria-current", "true");
+    li.scrollIntoView({ block: "nearest" });
+    var a = li.querySelector("a[data-detail]");
+    var url = new URL(window.location.href);
+    url.searchParams.set("id", li.dataset.id);
+    history.replaceState(null, "", url);
+    fetch(a.dataset.detail + "?next=" + encodeURIComponent(url.pathname + url.search), { headers: { "X-Partial": "1" }, credentials: "same-origin" })
+      .then(function (res) { return res.text().then(function (t) { return { ok: res.ok, text: t }; }); })
+      .then(function (r) { if (r.ok) { detail.innerHTML = r.text; } else { say(textOf(r.text), true); } })
+      .catch(function () { say("Netzwerkfehler / network error", true); });
+  }
+
+  function textOf(html) {
+    var d = document.createElement("div");
+    d.innerHTML = html;
+    return (d.textContent || "").trim();
+  }
+
+  function move(step) {
+    var rs = rows();
+    if (!rs.length) return;
+    var i = rs.indexOf(current());
+    var next = rs[Math.min(Math.max(i + step, 0), rs.length - 1)];
+    if (i < 0) next = rs[0];
+    load(next);
+  }
+
+  // Queue states that keep an entry in the queue.
+  var queued = { "new": true, "changed": true, "vanished": true };
+
+  function submitPartial(form) {
+    var data = new FormData(form);
+    return fetch(form.action, {
+      method: "POST", body: new URLSearchParams(data), credentials: "same-origin",
+      headers: { "X-Partial": "1", "X-CSRF-Token": csrf }
+    }).then(function (res) {
+      return res.text().then(function (t) {
+        if (!res.ok) { say(textOf(t), true); return; }
+        var action = form.dataset.action;
+        var state = res.headers.get("X-State") || "";
+        var li = current();
+        var inQueue = !new URL(window.location.href).searchParams.get("state");
+        if (li && inQueue && (action === "approve" || action === "reject" || action === "cancel") && !queued[state]) {
+          var rs = rows();
+          var i = rs.indexOf(li);
+          var next = rs[i + 1] || rs[i - 1];
+          li.remove();
+          say(form.querySelector("button").textContent.replace(/\s+[a-z]$/, "") + " ✓");
+          if (next) { load(next); } else { detail.innerHTML = t; }
+          return;
+        }
+        detail.innerHTML = t;
+        say("✓");
+      });
+    }).catch(function () { say("Netzwerkfehler / network error", true); });
+  }
+
+  if (detail && list) {
+    detail.addEventListener("submit", function (ev) {
+      var form = ev.target;
+      if (!form.dataset.action) return;
+      ev.preventDefault();
+      submitPartial(form);
+    });
+    list.addEventListener("click", function (ev) {
+      var a = ev.target.closest("a[data-detail]");
+      if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+      ev.preventDefault();
+      load(a.closest("li.entry"));
+    });
+  }
+
+  document.addEventListener("click", function (ev) {
+    var open = ev.target.closest("[data-open]");
+    if (open) {
+      var f = document.getElementById(open.dataset.open);
+      if (f) { f.hidden = false; var first = f.querySelector("input:not([type=hidden]), textarea"); if (first) first.focus(); }
+    }
+    var close = ev.target.closest("[data-close]");
+    if (close) { var g = document.getElementById(close.dataset.close); if (g) g.hidden = true; }
+    var copy = ev.target.closest("[data-copy]");
+    if (copy) {
+      var pre = document.getElementById(copy.dataset.copy);
+      if (pre && navigator.clipboard) {
+        navigator.clipboard.writeText(pre.textContent).then(function () { copy.textContent = copy.dataset.copied; });
+      }
+    }
+  });
+
+  var all = document.querySelector("[data-selectall]");
+  if (all) {
+    all.addEventListener("change", function () {
+      document.querySelectorAll('input[name="ids"]').forEach(function (c) { c.checked = all.checked; });
+    });
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) {
+      if (ev.key === "Escape") t.blur();
+      return;
+    }
+    var d = document.querySelector(".detail");
+    switch (ev.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "a":
+        if (d) { var f = d.querySelector('form[data-action="approve"]'); if (f) f.requestSubmit(); }
+        break;
+      case "r":
+        if (d) { var reason = d.querySelector('form[data-action="reject"] input[name="reason"]'); if (reason) reason.focus(); }
+        break;
+      case "e":
+        if (d) { var b = d.querySelector("[data-open]"); if (b) b.click(); }
+        break;
+      default: return;
+    }
+    ev.preventDefault();
+  });
+})();

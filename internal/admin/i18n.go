@@ -1,0 +1,221 @@
+package admin
+
+import (
+	"net/http"
+
+	"golang.org/x/text/language"
+)
+
+// langs the UI speaks; German first (the default).
+var langs = []string{"de", "en"}
+
+var langMatcher = language.NewMatcher([]language.Tag{language.German, language.English})
+
+// langOf picks the UI language: the session's choice, else the browser's
+// Accept-Language, else German.
+func (h *Handler) langOf(r *http.Request) string {
+	if l := h.gate.Lang(r.Context()); l == "de" || l == "en" {
+		return l
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if len(tags) == 0 {
+		return "de"
+	}
+	_, i, _ := langMatcher.Match(tags...)
+	return langs[i]
+}
+
+// texts are the words of the UI, German and English.
+var texts = map[string][2]string{
+	"staff":                   {"Redaktion", "Staff"},
+	"queue":                   {"Prüfliste", "Review queue"},
+	"duplicates":              {"Dubletten", "Duplicates"},
+	"sources":                 {"Quellen", "Sources"},
+	"audit":                   {"Protokoll", "Audit log"},
+	"logout":                  {"Abmelden", "Log out"},
+	"login":                   {"Anmelden", "Log in"},
+	"email":                   {"E-Mail", "E-mail"},
+	"password":                {"Passwort", "Password"},
+	"skip":                    {"Zum Inhalt springen", "Skip to content"},
+	"state-":                  {"Offen", "Open"},
+	"state-new":               {"Neu", "New"},
+	"state-changed":           {"Geändert", "Changed"},
+	"state-vanished":          {"Verschwunden / abgesagt?", "Vanished / cancelled?"},
+	"state-published":         {"Veröffentlicht", "Published"},
+	"state-rejected":          {"Abgelehnt", "Rejected"},
+	"state-all":               {"Alle", "All"},
+	"lowconf":                 {"Unsicher", "Low confidence"},
+	"lowconf-help":            {"Die Normalisierung ist sich bei einigen Feldern unsicher.", "Normalisation is unsure about some fields."},
+	"allsources":              {"Alle Quellen", "All sources"},
+	"allregions":              {"Alle Regionen", "All regions"},
+	"search":                  {"Suche", "Search"},
+	"filter":                  {"Filtern", "Filter"},
+	"approve":                 {"Freigeben", "Approve"},
+	"reject":                  {"Ablehnen", "Reject"},
+	"reason":                  {"Grund", "Reason"},
+	"edit":                    {"Bearbeiten", "Edit"},
+	"save":                    {"Speichern", "Save"},
+	"cancel-edit":             {"Abbrechen", "Cancel"},
+	"markcancelled":           {"Als abgesagt markieren", "Mark cancelled"},
+	"bulk-approve":            {"Ausgewählte freigeben", "Approve selected"},
+	"bulk-reject":             {"Ausgewählte ablehnen", "Reject selected"},
+	"select":                  {"Auswählen", "Select"},
+	"selectall":               {"Alle auswählen", "Select all"},
+	"empty-queue":             {"Nichts zu prüfen. Gute Arbeit!", "Nothing to review. Well done!"},
+	"pick":                    {"Einen Eintrag links wählen (j/k).", "Pick an entry on the left (j/k)."},
+	"shortcuts":               {"Tasten: j/k nächster/vorheriger · a freigeben · r ablehnen · e bearbeiten", "Keys: j/k next/previous · a approve · r reject · e edit"},
+	"normalised":              {"Normalisiert", "Normalised"},
+	"raw":                     {"Rohdaten der Quelle", "Raw extract"},
+	"sourcepage":              {"Quellseite öffnen", "Open source page"},
+	"diff":                    {"Geändert seit der Freigabe", "Changed since approval"},
+	"approved":                {"Freigegeben", "Approved"},
+	"now":                     {"Jetzt", "Now"},
+	"field":                   {"Feld", "Field"},
+	"override":                {"Redaktionell geändert", "Edited by staff"},
+	"srcmoved":                {"Die Quelle hat dieses Feld seit der Bearbeitung geändert", "The source changed this field since the edit"},
+	"srcsays":                 {"Quelle sagt jetzt", "Source now says"},
+	"revert":                  {"Quellwert übernehmen", "Use source value"},
+	"history":                 {"Verlauf", "History"},
+	"split":                   {"Abtrennen", "Split off"},
+	"links":                   {"Quellen dieses Termins", "Sources of this event"},
+	"vanished-help":           {"Dieser Termin ist auf keiner Quelle mehr zu finden. Abgesagt? Bitte entscheiden – er wird nie stillschweigend gelöscht.", "This event is on no source any more. Cancelled? Please decide – it is never deleted silently."},
+	"changed-help":            {"Die Quelle hat diesen freigegebenen Termin geändert.", "The source changed this approved event."},
+	"normerror":               {"Fehler beim Normalisieren", "Normalisation error"},
+	"warnings":                {"Hinweise", "Warnings"},
+	"merge-keep":              {"Zusammenführen, diesen behalten", "Merge, keep this one"},
+	"notdup":                  {"Keine Dublette", "Not duplicates"},
+	"score":                   {"Ähnlichkeit", "Similarity"},
+	"evidence":                {"Begründung", "Evidence"},
+	"no-dups":                 {"Keine vermuteten Dubletten.", "No suggested duplicates."},
+	"newsource":               {"Quelle hinzufügen", "Add source"},
+	"editsource":              {"Quelle bearbeiten", "Edit source"},
+	"crawlnow":                {"Jetzt abrufen", "Crawl now"},
+	"crawling":                {"Wird abgerufen …", "Crawling …"},
+	"disable":                 {"Deaktivieren", "Disable"},
+	"enable":                  {"Aktivieren", "Enable"},
+	"disabled":                {"deaktiviert", "disabled"},
+	"lastrun":                 {"Letzter Abruf", "Last run"},
+	"lastsuccess":             {"Letzter Erfolg", "Last success"},
+	"pages":                   {"Seiten", "Pages"},
+	"events":                  {"Termine", "Events"},
+	"errors":                  {"Fehler", "Errors"},
+	"trend":                   {"Verlauf (Einträge je Abruf)", "Trend (items per run)"},
+	"publish":                 {"Veröffentlichung", "Publishing"},
+	"publish-auto":            {"automatisch (vertrauenswürdig)", "automatic (trusted)"},
+	"publish-review":          {"nach Prüfung", "after review"},
+	"partnerpage":             {"Partnerseite", "Partner page"},
+	"runs":                    {"Abrufe", "Runs"},
+	"run":                     {"Abruf", "Run"},
+	"status":                  {"Status", "Status"},
+	"started":                 {"Beginn", "Started"},
+	"new":                     {"neu", "new"},
+	"updated":                 {"aktualisiert", "updated"},
+	"never":                   {"nie", "never"},
+	"noerrors":                {"Keine Fehler.", "No errors."},
+	"problems":                {"Lesehinweise", "Parse warnings"},
+	"noproblems":              {"Keine Auffälligkeiten.", "Nothing to report."},
+	"when":                    {"Wann", "When"},
+	"who":                     {"Wer", "Who"},
+	"action":                  {"Aktion", "Action"},
+	"target":                  {"Ziel", "Target"},
+	"before":                  {"Vorher", "Before"},
+	"after":                   {"Nachher", "After"},
+	"allactions":              {"Alle Aktionen", "All actions"},
+	"allactors":               {"Alle Personen", "Everyone"},
+	"noentries":               {"Keine Einträge.", "No entries."},
+	"saved":                   {"Gespeichert.", "Saved."},
+	"forbidden":               {"Dafür fehlt die Berechtigung.", "You are not allowed to do that."},
+	"csrf":                    {"Anfrage abgelehnt (Formular abgelaufen?). Bitte Seite neu laden.", "Request refused (form expired?). Please reload the page."},
+	"notfound":                {"Nicht gefunden.", "Not found."},
+	"invalid":                 {"Ungültige Eingabe", "Invalid input"},
+	"servererror":             {"Interner Fehler. Er wurde protokolliert.", "Internal error. It has been logged."},
+	"badlogin":                {"E-Mail oder Passwort falsch.", "Wrong e-mail or password."},
+	"locked":                  {"Zu viele Fehlversuche: Konto vorübergehend gesperrt.", "Too many failed attempts: account locked for a while."},
+	"ratelimited":             {"Zu viele Anmeldeversuche. Bitte eine Minute warten.", "Too many login attempts. Please wait a minute."},
+	"f-title":                 {"Titel", "Title"},
+	"f-description":           {"Beschreibung", "Description"},
+	"f-start":                 {"Beginn", "Start"},
+	"f-end":                   {"Ende", "End"},
+	"f-all_day":               {"Ganztägig", "All day"},
+	"f-online":                {"Online", "Online"},
+	"f-status":                {"Status", "Status"},
+	"f-venue":                 {"Veranstaltungsort", "Venue"},
+	"f-street":                {"Straße", "Street"},
+	"f-postal_code":           {"PLZ", "Postcode"},
+	"f-city":                  {"Ort", "City"},
+	"f-region":                {"Region", "Region"},
+	"f-languages":             {"Sprachen", "Languages"},
+	"f-topics":                {"Themen", "Topics"},
+	"f-organizer":             {"Veranstalter", "Organiser"},
+	"f-registration_required": {"Anmeldung nötig", "Registration required"},
+	"f-cost_free":             {"Kostenfrei", "Free of charge"},
+	"f-recurrence":            {"Wiederholung (RRULE)", "Recurrence (RRULE)"},
+	"unknown":                 {"unbekannt", "unknown"},
+	"yes":                     {"ja", "yes"},
+	"no":                      {"nein", "no"},
+	"online-no":               {"vor Ort", "on site"},
+	"online-yes":              {"online", "online"},
+	"online-hybrid":           {"hybrid", "hybrid"},
+	"status-scheduled":        {"geplant", "scheduled"},
+	"status-cancelled":        {"abgesagt", "cancelled"},
+	"status-postponed":        {"verschoben", "postponed"},
+	"commasep":                {"mit Komma getrennt", "comma separated"},
+	"s-id":                    {"Kennung (Slug)", "Id (slug)"},
+	"s-name":                  {"Name", "Name"},
+	"s-url":                   {"Start-URL", "Start URL"},
+	"s-kind":                  {"Art", "Kind"},
+	"s-follow":                {"Links zu Detailseiten (CSS)", "Links to detail pages (CSS)"},
+	"s-next":                  {"Nächste Seite (CSS)", "Next page (CSS)"},
+	"s-title":                 {"Titel (CSS)", "Title (CSS)"},
+	"s-body":                  {"Text (CSS)", "Body (CSS)"},
+	"s-date":                  {"Datum (CSS)", "Date (CSS)"},
+	"s-place":                 {"Ort (CSS)", "Place (CSS)"},
+	"s-item":                  {"Eintrag auf Listenseite (CSS)", "Item on list page (CSS)"},
+	"s-region":                {"Standard-Region", "Default region"},
+	"s-languages":             {"Standard-Sprachen", "Default languages"},
+	"s-interval":              {"Abrufintervall", "Crawl interval"},
+	"s-organizer":             {"Organisation hinter der Seite", "Organisation behind the site"},
+	"s-delay":                 {"Pause zwischen Abrufen", "Delay between requests"},
+	"s-maxpages":              {"Höchstens Seiten", "Max pages"},
+	"s-allowprivate":          {"Private Adressen erlauben (nur Demo/Tests)", "Allow private addresses (demo/tests only)"},
+	"s-publiccontacts":        {"Kontaktdaten sind öffentlich", "Contact data is public"},
+	"s-help":                  {"Gleiche Prüfung wie in der Quellendatei (sources.yaml), inkl. Schutz vor internen Adressen.", "Same checks as the sources file (sources.yaml), including the guard against internal addresses."},
+	"p-intro":                 {"Diese Seite zeigt, wie Treffpunkt die Termine Ihrer Website liest. Sie ist öffentlich und kann geteilt werden.", "This page shows how Treffpunkt reads the events on your website. It is public and can be shared."},
+	"p-lastcrawl":             {"Letzter Abruf", "Last crawl"},
+	"p-found":                 {"Gefundene Termine", "Events found"},
+	"p-upcoming":              {"So erscheinen Ihre Termine bei Treffpunkt", "How your events appear on Treffpunkt"},
+	"p-snippet":               {"Termine so veröffentlichen, dass Treffpunkt sie am besten liest", "Publish events in the form Treffpunkt reads best"},
+	"p-jsonld":                {"JSON-LD im <head> oder am Ende jeder Terminseite (schema.org/Event):", "JSON-LD in the <head> or at the end of each event page (schema.org/Event):"},
+	"p-ical":                  {"Oder ein iCal-Feed, z. B. /termine.ics:", "Or an iCal feed, e.g. /events.ics:"},
+	"copy":                    {"Kopieren", "Copy"},
+	"copied":                  {"Kopiert", "Copied"},
+	"noupcoming":              {"Zurzeit keine kommenden veröffentlichten Termine.", "No upcoming published events at the moment."},
+	"of":                      {"von", "of"},
+	"prev":                    {"Zurück", "Previous"},
+	"next":                    {"Weiter", "Next"},
+	"lang-other":              {"English", "Deutsch"},
+	"role-admin":              {"Administration", "Admin"},
+	"role-reviewer":           {"Redaktion", "Reviewer"},
+	"allday":                  {"ganztägig", "all day"},
+	"mergedinto":              {"Zusammengeführt in", "Merged into"},
+	"keep":                    {"Behalten", "Keep"},
+	"keep-help":               {"Termin bleibt veröffentlicht (Freigabe).", "The event stays published (approval)."},
+	"items":                   {"Einträge", "Items"},
+	"vanisheditems":           {"verschwunden", "vanished"},
+	"view":                    {"Ansehen", "View"},
+	"configured":              {"Einstellungen", "Settings"},
+	"created":                 {"Angelegt", "Created"},
+}
+
+// tr returns the text for key in lang (the key itself when missing, so a
+// forgotten text shows up in review rather than as an empty label).
+func tr(lang, key string) string {
+	t, ok := texts[key]
+	if !ok {
+		return key
+	}
+	if lang == "en" {
+		return t[1]
+	}
+	return t[0]
+}
