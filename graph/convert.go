@@ -1,9 +1,13 @@
 package graph
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/treffpunkt/treffpunkt/graph/model"
 	"github.com/treffpunkt/treffpunkt/internal/search"
@@ -35,6 +39,17 @@ func searchArgs(f *model.EventFilter, first *int, after *string, order *model.Ev
 		o = search.Order(strings.ToLower(string(*order)))
 	}
 	return sf, p, o, nil
+}
+
+// selects reports whether the query asks for any of these fields of the
+// current resolver's result: counts cost a query of their own.
+func selects(ctx context.Context, names ...string) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if slices.Contains(names, f.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 func deref[T any](p *T) T {

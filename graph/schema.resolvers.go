@@ -50,6 +50,7 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 	if err != nil {
 		return nil, err
 	}
+	p.SkipCounts = !selects(ctx, "totalCount", "facets")
 	res, err := r.Searcher.Search(ctx, f, p, o)
 	if err != nil {
 		return nil, err

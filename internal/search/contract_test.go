@@ -96,6 +96,7 @@ func TestContract(t *testing.T) {
 			t.Run("facets", func(t *testing.T) { testFacets(t, s) })
 			t.Run("invalid", func(t *testing.T) { testInvalid(t, s) })
 			t.Run("relevance pages", func(t *testing.T) { testRelevancePages(t, s) })
+			t.Run("skip counts", func(t *testing.T) { testSkipCounts(t, s, ids) })
 		})
 		t.Run(b.name+"/cursor stable under inserts", func(t *testing.T) {
 			t.Parallel()
@@ -354,4 +355,26 @@ func testCursorStable(t *testing.T, s search.Searcher, db store.DB, ids map[stri
 
 func randomName() string {
 	return strconv.FormatInt(time.Now().UnixNano(), 36)
+}
+
+// testSkipCounts: without counts the same events come back, typo
+// tolerance included, and no total or facets.
+func testSkipCounts(t *testing.T, s search.Searcher, ids map[string]int64) {
+	for _, f := range []search.Filter{{Regions: []string{"leipzig"}}, {Query: "Radiosenung"}} {
+		f.From = ptr(searchtest.Ref)
+		full, err := s.Search(context.Background(), f, search.Page{First: 2}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lean, err := s.Search(context.Background(), f, search.Page{First: 2, SkipCounts: true}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := keysOf(ids, lean.Hits), keysOf(ids, full.Hits); !slices.Equal(got, want) || len(got) == 0 || lean.HasNext != full.HasNext {
+			t.Errorf("%+v: without counts %v (next %v), with %v (next %v)", f, got, lean.HasNext, want, full.HasNext)
+		}
+		if lean.Total != 0 || len(lean.Facets.Regions) != 0 {
+			t.Errorf("counts computed although skipped: %d %v", lean.Total, lean.Facets)
+		}
+	}
 }

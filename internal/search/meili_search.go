@@ -117,6 +117,9 @@ func (m *Meili) searchRequests(f Filter, p Page, o Order, c *cursor) []*meilisea
 		return &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, Limit: 1, AttributesToRetrieve: []string{"id"},
 			Facets: []string{attr}, Filter: mf.expr(skip)}
 	}
+	if p.SkipCounts {
+		return []*meilisearch.SearchRequest{page}
+	}
 	return []*meilisearch.SearchRequest{page, total, facet("region", "region"), facet("language", "languages"), facet("topic", "topics")}
 }
 
@@ -133,20 +136,26 @@ func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, 
 	if err != nil {
 		return Result{}, m.wrap("search", err)
 	}
-	if len(resp.Results) != 5 {
-		return Result{}, fmt.Errorf("meilisearch search: %d results for 5 queries", len(resp.Results))
+	want := 5
+	if p.SkipCounts {
+		want = 1
+	}
+	if len(resp.Results) != want {
+		return Result{}, fmt.Errorf("meilisearch search: %d results for %d queries", len(resp.Results), want)
 	}
 	var res Result
-	res.Total = int(resp.Results[1].TotalHits)
-	res.Facets = Facets{Regions: []FacetCount{}, Languages: []FacetCount{}, Topics: []FacetCount{}}
-	for i, dst := range []*[]FacetCount{&res.Facets.Regions, &res.Facets.Languages, &res.Facets.Topics} {
-		counts, err := facetCounts(resp.Results[2+i].FacetDistribution)
-		if err != nil {
-			return Result{}, err
+	if !p.SkipCounts {
+		res.Total = int(resp.Results[1].TotalHits)
+		res.Facets = Facets{Regions: []FacetCount{}, Languages: []FacetCount{}, Topics: []FacetCount{}}
+		for i, dst := range []*[]FacetCount{&res.Facets.Regions, &res.Facets.Languages, &res.Facets.Topics} {
+			counts, err := facetCounts(resp.Results[2+i].FacetDistribution)
+			if err != nil {
+				return Result{}, err
+			}
+			*dst = counts
 		}
-		*dst = counts
+		res.Facets.sort()
 	}
-	res.Facets.sort()
 	var ids []int64
 	for _, h := range resp.Results[0].Hits {
 		var doc struct {

@@ -311,6 +311,21 @@ func TestMeiliSearchRequest(t *testing.T) {
 	if req.Queries[1].Filter != wants[1].filter {
 		t.Errorf("total query must not carry the cursor: %s", req.Queries[1].Filter)
 	}
+
+	// Without counts, one query.
+	srv.mu.Lock()
+	srv.multi = map[string]any{"results": []any{map[string]any{"hits": []any{hit("gesundheit")}}}}
+	srv.mu.Unlock()
+	res, err = m.Search(ctx, f, search.Page{First: 2, SkipCounts: true}, search.StartAsc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(srv.last("POST", "/multi-search"), &req); err != nil {
+		t.Fatal(err)
+	}
+	if len(req.Queries) != 1 || len(res.Hits) != 1 || res.Total != 0 {
+		t.Errorf("skip counts: %d queries, %d hits, total %d", len(req.Queries), len(res.Hits), res.Total)
+	}
 }
 
 func TestMeiliUnreachable(t *testing.T) {

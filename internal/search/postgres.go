@@ -42,13 +42,17 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 		return Result{}, err
 	}
 	fuzzy := c != nil && c.Fuzzy
-	res, keys, evs, err := p.run(ctx, f, pg.First, o, c, fuzzy)
+	res, keys, evs, err := p.run(ctx, f, pg, o, c, fuzzy)
 	if err != nil {
 		return Result{}, err
 	}
-	if c == nil && f.Query != "" && res.Total < p.FuzzyBelow {
+	found := res.Total
+	if pg.SkipCounts {
+		found = len(keys)
+	}
+	if c == nil && f.Query != "" && found < p.FuzzyBelow {
 		fuzzy = true
-		if res, keys, evs, err = p.run(ctx, f, pg.First, o, c, true); err != nil {
+		if res, keys, evs, err = p.run(ctx, f, pg, o, c, true); err != nil {
 			return Result{}, err
 		}
 	}
@@ -72,12 +76,14 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 
 // run counts (total and facets) and reads the page. On a pool the two run
 // at once on two connections, so a search takes as long as the slower one.
-func (p *Postgres) run(ctx context.Context, f Filter, first int, o Order, c *cursor, fuzzy bool) (Result, []cursor, []store.Event, error) {
+func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *cursor, fuzzy bool) (Result, []cursor, []store.Event, error) {
 	var res Result
 	var ferr error
 	done := make(chan struct{})
 	count := func() {
-		res, ferr = p.facets(ctx, newPGQuery(f, fuzzy))
+		if !pg.SkipCounts {
+			res, ferr = p.facets(ctx, newPGQuery(f, fuzzy))
+		}
 		close(done)
 	}
 	if _, ok := p.db.(*pgxpool.Pool); ok {
@@ -85,7 +91,7 @@ func (p *Postgres) run(ctx context.Context, f Filter, first int, o Order, c *cur
 	} else {
 		count()
 	}
-	keys, evs, err := p.page(ctx, newPGQuery(f, fuzzy), o, c, first, fuzzy)
+	keys, evs, err := p.page(ctx, newPGQuery(f, fuzzy), o, c, pg.First, fuzzy)
 	<-done
 	if err == nil {
 		err = ferr
@@ -95,7 +101,7 @@ func (p *Postgres) run(ctx context.Context, f Filter, first int, o Order, c *cur
 
 // page reads up to first+1 keys after c and the events of the first ones.
 func (p *Postgres) page(ctx context.Context, q *pgQuery, o Order, c *cursor, first int, fuzzy bool) ([]cursor, []store.Event, error) {
-	rows, err := p.db.Query(ctx, q.pageSQL(o, c, first+1), q.args...)
+	rows, err := p.db.Query(ctx, q.pageSQL(o, c, first+1), q.execArgs()...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("search events: %w", err)
 	}
@@ -117,7 +123,7 @@ func (p *Postgres) page(ctx context.Context, q *pgQuery, o Order, c *cursor, fir
 
 // facets fills Total and Facets.
 func (p *Postgres) facets(ctx context.Context, q *pgQuery) (Result, error) {
-	rows, err := p.db.Query(ctx, q.facetSQL(), q.args...)
+	rows, err := p.db.Query(ctx, q.facetSQL(), q.execArgs()...)
 	if err != nil {
 		return Result{}, fmt.Errorf("count events: %w", err)
 	}

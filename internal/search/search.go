@@ -63,6 +63,9 @@ const (
 type Page struct {
 	First int
 	After string
+	// SkipCounts leaves Total and Facets empty and saves their query:
+	// for callers that only walk the events (feeds, exports).
+	SkipCounts bool
 }
 
 // Page size limits.
