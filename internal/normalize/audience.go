@@ -46,25 +46,26 @@ var audienceWords = []struct{ slug, word string }{
 
 // audience lists who the event is for: age ranges ("zwischen 14 und 27
 // Jahren" → "age:14-27", "ab 18 Jahren" → "age:18+") and groups.
-func audience(low string) []string {
+func audience(h hits) []string {
 	var out []string
-	if a := ageRange(low); a != "" {
+	if a := ageRange(h.low); a != "" {
 		out = append(out, a)
 	}
 	seen := map[string]bool{}
-	for _, w := range audienceWords {
-		if seen[w.slug] || !hasWord(low, w.word, false) {
-			continue
+	h.each(listAudience, func(k, _ int) {
+		w := audienceWords[k]
+		if seen[w.slug] {
+			return
 		}
-		if w.slug == "families" && strings.Contains(low, "binationaler familien") && strings.Count(low, "familien") == 1 {
-			continue // only the name of the Verband binationaler Familien
+		if w.slug == "families" && strings.Contains(h.low, "binationaler familien") && strings.Count(h.low, "familien") == 1 {
+			return // only the name of the Verband binationaler Familien
 		}
-		if w.slug == "migrants" && !migrantsAlone(low, w.word) {
-			continue // "Migrant*innen-Organisationen" are the organisations, not the people
+		if w.slug == "migrants" && !migrantsAlone(h.low, w.word) {
+			return // "Migrant*innen-Organisationen" are the organisations, not the people
 		}
 		seen[w.slug] = true
 		out = append(out, w.slug)
-	}
+	})
 	return out
 }
 

@@ -30,17 +30,17 @@ var (
 		"teilnahme ist kostenfrei", "free of charge", "free admission", "admission free", "for free",
 		"бесплатн", "безкоштовн", "вход свободный", "вхід вільний"}
 	costNo = []string{"teilnahmegebühr", "teilnahmebeitrag", "unkostenbeitrag", "kostenbeitrag", "eintrittspreis",
-		"eintritt:", "eintritt ", "ticketpreis", "tickets", "ermäßigt", "gebühr:", "kosten:", "preis:", "€", "euro",
-		"fee", "стоимость"}
+		"eintritt:", "eintritt ", "ticketpreis", "tickets", "ermäßigt", "gebühr:", "kosten:", "preis:", "*€", "euro$",
+		"fee$", "стоимость"}
 )
 
 // registration reads whether the event needs registration: nil when the
 // text does not say.
-func registration(low string) (req *bool, conf float64) {
-	if anyWord(low, registrationNo...) {
+func registration(h hits) (req *bool, conf float64) {
+	if h.any(listRegNo) {
 		return ptr(false), 0.85
 	}
-	if anyWord(low, registrationYes...) {
+	if h.any(listRegYes) {
 		return ptr(true), 0.85
 	}
 	return nil, 0.6
@@ -49,24 +49,21 @@ func registration(low string) (req *bool, conf float64) {
 // costFree reads whether taking part is free. A text that says "kostenfrei"
 // anywhere counts as free ("Für Ehrenamtliche ist das Angebot kostenfrei"
 // beside a fee for others); a price alone means not free; silence is nil.
-func costFree(low string) (free *bool, conf float64) {
-	if anyWord(low, costYes...) {
+func costFree(h hits) (free *bool, conf float64) {
+	if h.any(listCostYes) {
 		return ptr(true), 0.85
 	}
-	for _, w := range costNo {
-		i := indexWord(low, w, w == "euro" || w == "fee", 0)
-		if w == "€" {
-			i = strings.Index(low, w)
+	paid := false
+	h.each(listCostNo, func(k, at int) {
+		switch costNo[k] {
+		case "*€", "euro$", "eintritt ", "fee$":
+			// a currency word needs a number next to it
+			paid = paid || digitNear(h.low, at, 12)
+		default:
+			paid = true
 		}
-		if i < 0 {
-			continue
-		}
-		if w == "€" || w == "euro" || w == "eintritt " || w == "fee" {
-			// a price needs a number next to it
-			if !digitNear(low, i, 12) {
-				continue
-			}
-		}
+	})
+	if paid {
 		return ptr(false), 0.7
 	}
 	return nil, 0.6
@@ -85,28 +82,31 @@ func ptr[T any](v T) *T { return &v }
 
 // status reads a cancellation or postponement. Fees that "entfallen" and
 // negations ("nicht abgesagt") do not count.
-func status(low string) event.Status {
-	for _, w := range []string{"abgesagt", "fällt aus", "fällt leider aus", "entfällt", "findet nicht statt",
-		"muss leider ausfallen", "muss ausfallen", "ausgefallen", "storniert", "cancelled", "canceled", "отменен"} {
-		i := indexWord(low, w, false, 0)
-		if i < 0 {
-			continue
+func status(h hits) event.Status {
+	st := event.StatusScheduled
+	h.each(listCancelled, func(_, at int) {
+		before := h.low[max(0, at-40):at]
+		if st == event.StatusScheduled && !strings.Contains(before, "nicht ") && !strings.Contains(before, "gebühr") &&
+			!strings.Contains(before, "beitrag") && !strings.Contains(before, "kosten") && !strings.Contains(before, "anmeldung") {
+			st = event.StatusCancelled
 		}
-		before := low[max(0, i-40):i]
-		if strings.Contains(before, "nicht ") || strings.Contains(before, "gebühr") || strings.Contains(before, "beitrag") ||
-			strings.Contains(before, "kosten") || strings.Contains(before, "anmeldung") {
-			continue
-		}
-		return event.StatusCancelled
+	})
+	if st != event.StatusScheduled {
+		return st
 	}
-	for _, w := range []string{"verschoben", "vertagt", "postponed", "перенесен"} {
-		i := indexWord(low, w, false, 0)
-		if i >= 0 && !strings.Contains(low[max(0, i-20):i], "nicht ") {
-			return event.StatusPostponed
+	h.each(listPostponed, func(_, at int) {
+		if !strings.Contains(h.low[max(0, at-20):at], "nicht ") {
+			st = event.StatusPostponed
 		}
-	}
-	return event.StatusScheduled
+	})
+	return st
 }
+
+var (
+	cancelledWords = []string{"abgesagt", "fällt aus", "fällt leider aus", "entfällt", "findet nicht statt",
+		"muss leider ausfallen", "muss ausfallen", "ausgefallen", "storniert", "cancelled", "canceled", "отменен"}
+	postponedWords = []string{"verschoben", "vertagt", "postponed", "перенесен"}
+)
 
 // accessFeatures are accessibility and language-access offers, as slugs.
 var accessFeatures = []struct{ slug, word string }{
@@ -124,7 +124,7 @@ var accessFeatures = []struct{ slug, word string }{
 	{"plain_language", "einfache sprache"},
 	{"plain_language", "einfacher sprache"},
 	{"sign_language", "gebärdensprach"},
-	{"sign_language", "dgs"},
+	{"sign_language", "dgs$"},
 	{"childcare", "kinderbetreuung"},
 	{"hearing_loop", "induktionsschleife"},
 	{"hearing_loop", "höranlage"},
@@ -132,16 +132,16 @@ var accessFeatures = []struct{ slug, word string }{
 
 // accessibility lists the access features a text offers. "nicht
 // barrierefrei" becomes "not_barrier_free".
-func accessibility(low string) []string {
+func accessibility(h hits) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, f := range accessFeatures {
-		i := indexWord(low, f.word, f.word == "dgs", 0)
-		if i < 0 || seen[f.slug] {
-			continue
+	h.each(listAccess, func(k, at int) {
+		f := accessFeatures[k]
+		if seen[f.slug] {
+			return
 		}
 		slug := f.slug
-		if (slug == "barrier_free" || slug == "wheelchair") && strings.Contains(low[max(0, i-25):i], "nicht ") {
+		if (slug == "barrier_free" || slug == "wheelchair") && strings.Contains(h.low[max(0, at-25):at], "nicht ") {
 			slug = "not_barrier_free"
 		}
 		if !seen[slug] {
@@ -149,6 +149,6 @@ func accessibility(low string) []string {
 			out = append(out, slug)
 		}
 		seen[f.slug] = true
-	}
+	})
 	return out
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/dates"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/places"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/topics"
 )
 
@@ -74,7 +75,7 @@ func ident(it event.Item) string {
 // page's publication date when it is known, else the crawl time.
 func reference(pub string, crawl time.Time) (ref time.Time, published bool, err error) {
 	if pub = strings.TrimSpace(pub); pub != "" {
-		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04"} {
 			if t, err := time.ParseInLocation(layout, pub, event.Berlin); err == nil {
 				return t.In(event.Berlin), true, nil
 			}
@@ -96,6 +97,8 @@ type job struct {
 	text, low   string // body text and its lower case (same byte offsets)
 	title       string
 	lowAll      string // lower-cased title + text
+	lowTitle    string
+	hits        hits // the lexicon's words in lowAll
 	langs       []string
 	langConf    float64
 	topics      []string
@@ -103,7 +106,9 @@ type job struct {
 	warnings    []string
 	shared      event.Draft // fields every draft of the item gets
 	sharedConf  map[string]float64
-	structPlace *placeInfo // from item.Location or item.Place, when given
+	structPlace *placeInfo    // from item.Location or item.Place, when given
+	region      *places.Guess // RegionIn of the whole text, once computed
+	commonPlace *commonPlace  // place and region of the text outside the date parts
 }
 
 func newJob(it event.Item, opt Options, ref time.Time, published bool) *job {
@@ -112,13 +117,17 @@ func newJob(it event.Item, opt Options, ref time.Time, published bool) *job {
 	if j.text == "" && strings.TrimSpace(it.HTML) != "" {
 		j.text = htmlText(policy().Sanitize(it.HTML))
 	}
-	j.low = lower(j.text)
+
 	rawTitle := strings.TrimSpace(it.Title)
 	if rawTitle == "" {
 		rawTitle = titleLine(j.text)
 	}
 	j.title = cleanTitle(rawTitle, ref)
-	j.lowAll = lower(j.title) + "\n" + j.low
+	// one lower-cased copy of title and text; the parts are slices of it
+	all := appendLower(make([]byte, 0, len(j.title)+1+len(j.text)), j.title)
+	all = append(all, '\n')
+	j.lowAll = string(appendLower(all, j.text))
+	j.lowTitle, j.low = j.lowAll[:len(j.title)], j.lowAll[len(j.title)+1:]
 	j.sharedConf = map[string]float64{}
 	j.analyse()
 	return j
@@ -134,11 +143,12 @@ func (j *job) analyse() {
 	}
 	d.Description, d.DescriptionHTML = description(j.text, j.it.HTML)
 	j.languages()
-	d.Audience = audience(j.lowAll)
+	j.hits = scanLexicon(j.lowAll)
+	d.Audience = audience(j.hits)
 	j.classify()
-	d.RegistrationRequired, j.sharedConf["registration"] = registration(j.lowAll)
-	d.CostFree, j.sharedConf["cost_free"] = costFree(j.lowAll)
-	d.Accessibility = accessibility(j.lowAll)
+	d.RegistrationRequired, j.sharedConf["registration"] = registration(j.hits)
+	d.CostFree, j.sharedConf["cost_free"] = costFree(j.hits)
+	d.Accessibility = accessibility(j.hits)
 	d.Status = j.status()
 	d.Organizer = strings.TrimSpace(j.it.Organizer)
 	if d.Organizer == "" {
@@ -154,7 +164,7 @@ func (j *job) analyse() {
 // languages: explicit mentions win; else the language of the text; German
 // texts take the source's default languages (German when none).
 func (j *job) languages() {
-	m := languages.FindMentions(j.title + "\n" + j.text)
+	m := languages.FindMentionsLower(j.title+"\n"+j.text, j.lowAll)
 	var named, trans []string
 	for _, n := range m.Named {
 		if n.Translation {
@@ -188,11 +198,12 @@ func (j *job) languages() {
 // classify picks the topics. An age range ending at 27 or below is evidence
 // for "youth" (written here, not in rules.csv, because it needs the number).
 func (j *job) classify() {
-	scores := topics.Score(j.title, j.text)
+	scores := topics.ScoreLower(j.lowTitle, j.low)
 	for _, a := range j.shared.Audience {
-		var lo, hi int
-		if _, err := fmt.Sscanf(a, "age:%d-%d", &lo, &hi); err == nil && hi <= 27 {
-			scores = boost(scores, "youth", topics.MinScore)
+		if r, ok := strings.CutPrefix(a, "age:"); ok {
+			if _, hi, ok := strings.Cut(r, "-"); ok && len(hi) <= 2 && hi <= "27" && len(hi) == 2 {
+				scores = boost(scores, "youth", topics.MinScore)
+			}
 		}
 	}
 	sel := topics.Select(scores)
@@ -232,7 +243,7 @@ func (j *job) status() event.Status {
 	case s != "":
 		return event.StatusScheduled
 	}
-	st := status(j.lowAll)
+	st := status(j.hits)
 	if st != event.StatusScheduled {
 		j.warnings = append(j.warnings, "status: the text says the event is "+string(st))
 	}

@@ -205,22 +205,22 @@ func TestFields(t *testing.T) {
 		{text: "Kontakt: Marko Schmidt, Nina Fridman und Theresa Lux", contactName: "Nina Fridman"},
 	}
 	for _, tt := range tests {
-		low := lower(tt.text)
-		reg, _ := registration(low)
-		cost, _ := costFree(low)
+		h := scanLexicon(lower(tt.text))
+		reg, _ := registration(h)
+		cost, _ := costFree(h)
 		if !reflect.DeepEqual(reg, tt.reg) {
 			t.Errorf("%.60q: registration = %v, want %v", tt.text, deref(reg), deref(tt.reg))
 		}
 		if !reflect.DeepEqual(cost, tt.cost) {
 			t.Errorf("%.60q: cost free = %v, want %v", tt.text, deref(cost), deref(tt.cost))
 		}
-		if want := tt.status; want != "" && status(low) != want {
-			t.Errorf("%.60q: status = %s, want %s", tt.text, status(low), want)
+		if want := tt.status; want != "" && status(h) != want {
+			t.Errorf("%.60q: status = %s, want %s", tt.text, status(h), want)
 		}
-		if got := accessibility(low); tt.access != nil && !reflect.DeepEqual(got, tt.access) {
+		if got := accessibility(h); tt.access != nil && !reflect.DeepEqual(got, tt.access) {
 			t.Errorf("%.60q: accessibility = %v, want %v", tt.text, got, tt.access)
 		}
-		if got := audience(low); tt.audience != nil && !reflect.DeepEqual(got, tt.audience) {
+		if got := audience(h); tt.audience != nil && !reflect.DeepEqual(got, tt.audience) {
 			t.Errorf("%.60q: audience = %v, want %v", tt.text, got, tt.audience)
 		}
 		if got := organizer(tt.text); tt.organizer != "" && got != tt.organizer {

@@ -302,9 +302,9 @@ func onRuleDay(rule string, t time.Time) bool {
 
 // group is one date expression (one Span) with the text that belongs to it.
 type group struct {
-	occs   []dates.Occurrence
-	own    string // the text from after the date to the next date expression
-	common string // the text outside every group's own part
+	occs              []dates.Occurrence
+	own, ownLow       string // the text from after the date to the next date expression
+	common, commonLow string // the text outside every group's own part
 }
 
 // segment splits the text by date expression. One announcement listing
@@ -334,6 +334,7 @@ func (j *job) segment(f found) []group {
 	if len(gs) == 1 || !f.inText {
 		for i := range gs {
 			gs[i].own, gs[i].common = j.text, j.text
+			gs[i].ownLow, gs[i].commonLow = j.low, j.low
 		}
 		return gs
 	}
@@ -357,13 +358,15 @@ func (j *job) segment(f found) []group {
 			common.WriteByte('\n')
 		}
 		gs[gi].own = j.text[sp[1]:max(end, sp[1])]
+		gs[gi].ownLow = j.low[sp[1]:max(end, sp[1])]
 		prevEnd = max(end, prevEnd)
 	}
 	common.WriteString(j.text[prevEnd:])
 	c := common.String()
+	cl := lower(c)
 	out := make([]group, 0, len(gs))
 	for _, gi := range order {
-		gs[gi].common = c
+		gs[gi].common, gs[gi].commonLow = c, cl
 		out = append(out, gs[gi])
 	}
 	return out

@@ -1,6 +1,11 @@
 package normalize
 
-import "strings"
+import (
+	"strings"
+	"sync"
+
+	"github.com/treffpunkt/treffpunkt/internal/normalize/phrases"
+)
 
 // onlineSignal is what a text says about the event's format.
 type onlineSignal struct {
@@ -37,37 +42,42 @@ var hybridWords = []string{"hybrid", "vor ort und online", "präsenz und online"
 	"online und in präsenz", "und online möglich", "auch online", "oder online", "sowie online", "und online",
 	"online zugeschaltet", "zuschaltung", "alternativ online", "in präsenz oder", "digital und analog"}
 
+// formatWords are all words detectOnline looks at, in one phrases.Set:
+// "online" and "digital" (judged by their context), the platforms, the
+// hybrid phrases and the on-site phrases.
+var formatWords = sync.OnceValue(func() *phrases.Set {
+	pats := []string{"online", "digital"}
+	pats = append(pats, platforms...)
+	pats = append(pats, hybridWords...)
+	pats = append(pats, onSiteWords...)
+	return phrases.Compile(pats)
+})
+
+var onSiteWords = []string{"vor ort", "in präsenz"}
+
 // detectOnline reads the format signals of a lower-cased text.
 func detectOnline(low string) onlineSignal {
 	var s onlineSignal
-	for i := indexWord(low, "online", false, 0); i >= 0; i = indexWord(low, "online", false, i+6) {
-		if onlineFormat(low, i) {
+	firstHybrid, lastPlatform := 2+len(platforms), 2+len(platforms)+len(hybridWords)
+	hybridWord, hybridPhrase, onSite := false, false, false
+	formatWords().Scan(low, func(id, start, _ int) {
+		switch {
+		case id == 0:
+			s.online = s.online || onlineFormat(low, start)
+		case id == 1:
+			s.online = s.online || digitalFormat(low, start)
+		case id < firstHybrid:
 			s.online = true
-			break
+		case id < lastPlatform:
+			hybridPhrase = true
+			hybridWord = hybridWord || hybridWords[id-firstHybrid] == "hybrid"
+		default:
+			onSite = onSite || onSiteToo(low, start)
 		}
-	}
-	if !s.online {
-		for _, p := range platforms {
-			if hasWord(low, p, false) {
-				s.online = true
-				break
-			}
-		}
-	}
-	if !s.online {
-		s.online = digitalFormat(low)
-	}
-	if s.online && (onSiteToo(low, "vor ort") || onSiteToo(low, "in präsenz")) {
-		s.hybrid = true // "im Livestream und vor Ort", "wer nicht vor Ort sein kann, … per Zoom"
-	}
-	for _, h := range hybridWords {
-		if strings.Contains(low, h) {
-			if h == "hybrid" || s.online {
-				s.hybrid = true
-				s.online = true
-			}
-			break
-		}
+	})
+	// "im Livestream und vor Ort", "wer nicht vor Ort sein kann, … per Zoom"
+	if hybridWord || s.online && (hybridPhrase || onSite) {
+		s.online, s.hybrid = true, true
 	}
 	return s
 }
@@ -102,23 +112,22 @@ func onlineFormat(low string, i int) bool {
 	return true
 }
 
-// digitalFormat finds "digitaler Austausch", "findet digital statt",
-// "Digitale Werkstattgespräche" — but not "Digitalisierung" or "unter
-// digitalen Lebens- und Arbeitsbedingungen".
-func digitalFormat(low string) bool {
-	for i := indexWord(low, "digital", false, 0); i >= 0; i = indexWord(low, "digital", false, i+7) {
-		rest := low[i+len("digital"):]
-		switch {
-		case strings.HasPrefix(rest, " statt"), strings.HasPrefix(rest, " durchgeführt"):
-			return true
-		case strings.HasPrefix(rest, "e ") || strings.HasPrefix(rest, "er ") || strings.HasPrefix(rest, "es ") ||
-			strings.HasPrefix(rest, "en "):
-			next := nextWords(low, i+len("digital")+strings.IndexByte(rest, ' '), 1)
-			if len(next) == 1 {
-				for _, n := range eventNouns {
-					if strings.HasPrefix(next[0], n) {
-						return true
-					}
+// digitalFormat decides whether "digital" at i describes the format:
+// "digitaler Austausch", "findet digital statt", "Digitale
+// Werkstattgespräche" — not "Digitalisierung" or "unter digitalen Lebens-
+// und Arbeitsbedingungen".
+func digitalFormat(low string, i int) bool {
+	rest := low[i+len("digital"):]
+	switch {
+	case strings.HasPrefix(rest, " statt"), strings.HasPrefix(rest, " durchgeführt"):
+		return true
+	case strings.HasPrefix(rest, "e ") || strings.HasPrefix(rest, "er ") || strings.HasPrefix(rest, "es ") ||
+		strings.HasPrefix(rest, "en "):
+		next := nextWords(low, i+len("digital")+strings.IndexByte(rest, ' '), 1)
+		if len(next) == 1 {
+			for _, n := range eventNouns {
+				if strings.HasPrefix(next[0], n) {
+					return true
 				}
 			}
 		}
@@ -126,19 +135,9 @@ func digitalFormat(low string) bool {
 	return false
 }
 
-// onSiteToo reports whether the text offers the phrase ("vor Ort") as a way
-// to take part, not "findet nicht vor Ort statt".
-func onSiteToo(low, phrase string) bool {
-	for i := strings.Index(low, phrase); i >= 0; {
-		before := low[max(0, i-12):i]
-		if !strings.Contains(before, "nicht ") && !strings.Contains(before, "kein") {
-			return true
-		}
-		k := strings.Index(low[i+len(phrase):], phrase)
-		if k < 0 {
-			break
-		}
-		i += len(phrase) + k
-	}
-	return false
+// onSiteToo reports whether the on-site phrase at i offers a way to take
+// part, not "findet nicht vor Ort statt".
+func onSiteToo(low string, i int) bool {
+	before := low[max(0, i-12):i]
+	return !strings.Contains(before, "nicht ") && !strings.Contains(before, "kein")
 }

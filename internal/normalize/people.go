@@ -2,10 +2,12 @@ package normalize
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/phrases"
 )
 
 // organizerCues introduce the organiser: "Eine Veranstaltung des Deutschen
@@ -28,18 +30,19 @@ var organizerStops = []string{" in Kooperation", " in Zusammenarbeit", " im Rahm
 // organizer finds who organises the event; "" when the text does not say.
 func organizer(text string) string {
 	best, at := "", len(text)
-	for _, cue := range organizerCues {
-		i := strings.Index(text, cue)
-		if i < 0 || i >= at {
-			continue
+	cueSet().Scan(text, func(id, start, end int) {
+		if start >= at {
+			return
 		}
-		name := organizerName(text[i+len(cue):])
-		if name != "" {
-			best, at = name, i
+		if name := organizerName(text[end:]); name != "" {
+			best, at = name, start
 		}
-	}
+	})
 	return best
 }
+
+// cueSet finds all organiser cues in one pass (case-sensitive, as written).
+var cueSet = sync.OnceValue(func() *phrases.Set { return phrases.Compile(organizerCues) })
 
 // organizerName cuts the name at the first stop or sentence end ("e. V."
 // and "e.V." are not sentence ends) and takes genitive endings off the head

@@ -11,25 +11,31 @@ import (
 // ASCII, German, Sorbian and Cyrillic letters whose lower case has the same
 // width are mapped, the rest is kept.
 func lower(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
+	return string(appendLower(make([]byte, 0, len(s)), s))
+}
+
+// appendLower appends the lower case of s (same byte length) to b.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			i++
+			continue
 		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	b := make([]byte, 0, len(s))
-	for _, r := range s {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		l := unicode.ToLower(r)
-		if utf8.RuneLen(l) != utf8.RuneLen(r) {
-			l = r
+		if r == utf8.RuneError || utf8.RuneLen(l) != size {
+			b = append(b, s[i:i+size]...) // keep the bytes: offsets must not move
+		} else {
+			b = utf8.AppendRune(b, l)
 		}
-		b = utf8.AppendRune(b, l)
+		i += size
 	}
-	return string(b)
+	return b
 }
 
 // hasWord reports whether w occurs in s as a word start (no letter before

@@ -79,22 +79,44 @@ func fill(r *places.Result, t places.Result) {
 // where decides place, format and region of one group of dates.
 func (j *job) where(g group, multi bool) placeInfo {
 	var w placeInfo
-	sig := detectOnline(lower(g.own))
+	sig := detectOnline(g.ownLow)
 	if j.structPlace != nil {
 		w.place, w.attendance = j.structPlace.place, j.structPlace.attendance
 	}
+	own, ownGuess := places.FindAndGuess(g.own)
+	guesses := []places.Guess{ownGuess}
+	if !multi {
+		j.region = &ownGuess // own is the whole text
+	} else {
+		guesses = append(guesses, j.common(g).guess)
+	}
 	if !w.place.Found() && !w.place.Online {
-		w.place = places.Find(g.own)
+		w.place = own
 		if multi && !w.place.Found() && !w.place.Online && !sig.online {
-			w.place = places.Find(g.common)
+			w.place = j.common(g).place
 		}
 	}
 	if multi && !sig.online && !w.place.Online {
-		sig = detectOnline(lower(g.common))
+		sig = detectOnline(g.commonLow)
 	}
 	j.decideOnline(&w, sig)
-	j.decideRegion(&w, g, multi)
+	j.decideRegion(&w, guesses)
 	return w
+}
+
+// commonPlace is what the text outside all date parts says; the same for
+// every group, so it is computed once.
+type commonPlace struct {
+	place places.Result
+	guess places.Guess
+}
+
+func (j *job) common(g group) commonPlace {
+	if j.commonPlace == nil {
+		p, guess := places.FindAndGuess(g.common)
+		j.commonPlace = &commonPlace{p, guess}
+	}
+	return *j.commonPlace
 }
 
 // decideOnline combines the signals: a structured attendance mode wins; a
@@ -132,7 +154,7 @@ func (j *job) decideOnline(w *placeInfo, sig onlineSignal) {
 // decideRegion: the venue's district; else a region the text names; an
 // online event has no region unless the text names one; an on-site event
 // falls back to the source's default region, then to weak mentions.
-func (j *job) decideRegion(w *placeInfo, g group, multi bool) {
+func (j *job) decideRegion(w *placeInfo, guesses []places.Guess) {
 	p := &w.place
 	if p.Outside {
 		p.Region, w.regionConf = "", 0.8
@@ -146,15 +168,10 @@ func (j *job) decideRegion(w *placeInfo, g group, multi bool) {
 	if w.online == event.OnlineYes {
 		need = regionNeedOnline
 	}
-	texts := []string{g.own}
-	if multi {
-		texts = append(texts, g.common)
-	}
 	if strings.TrimSpace(j.it.Title) != "" {
-		texts = append(texts, j.title)
+		guesses = append(guesses, places.RegionIn(j.title))
 	}
-	for _, t := range texts {
-		guess := places.RegionIn(t)
+	for _, guess := range guesses {
 		if guess.Score < need {
 			continue
 		}
@@ -176,11 +193,20 @@ func (j *job) decideRegion(w *placeInfo, g group, multi bool) {
 		w.warnings = append(w.warnings, "region: none in the text; the source's default region was used")
 		return
 	}
-	if guess := places.RegionIn(j.text); guess.Region != "" {
+	if guess := j.textRegion(); guess.Region != "" {
 		p.Region, w.regionConf = guess.Region, 0.45
 		w.warnings = append(w.warnings, "region: guessed from a passing mention of a place")
 		return
 	}
 	w.regionConf = 0.4
 	w.warnings = append(w.warnings, "region: unknown")
+}
+
+// textRegion is places.RegionIn of the whole text, computed once per item.
+func (j *job) textRegion() places.Guess {
+	if j.region == nil {
+		g := places.RegionIn(j.text)
+		j.region = &g
+	}
+	return *j.region
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 //go:embed data/*.csv data/*.txt
@@ -41,6 +43,8 @@ type tables struct {
 	byPC     map[string][]*Municipality
 	byName   map[string][]*Municipality // folded name → municipalities
 	first    map[string]bool            // folded first words of all names, for cheap scanning
+	pre3     []bool                     // their first three bytes (index of prefix3), when ASCII letters
+	head     map[string]bool            // the letters before any "-", "/", "." of the first words
 	regions  []Region
 	bySlug   map[string]int
 	aliases  map[string]string // folded alias → slug
@@ -72,6 +76,8 @@ func load() (*tables, error) {
 		byPC:    map[string][]*Municipality{},
 		byName:  map[string][]*Municipality{},
 		first:   map[string]bool{},
+		pre3:    make([]bool, 26*26*26),
+		head:    map[string]bool{},
 		bySlug:  map[string]int{},
 		aliases: map[string]string{},
 		outside: map[string]bool{},
@@ -242,6 +248,10 @@ func (t *tables) addName(name string, m *Municipality) {
 func (t *tables) addFirst(k string) {
 	words := strings.Fields(k)
 	t.first[words[0]] = true
+	if p, ok := prefix3(words[0]); ok {
+		t.pre3[p] = true
+	}
+	t.head[string(letterHead([]byte(words[0])))] = true
 	t.maxWords = max(t.maxWords, len(words))
 }
 
@@ -281,4 +291,34 @@ func (t *tables) loadList(name string, add func(folded string)) error {
 		return fmt.Errorf("read %s: %w", name, err)
 	}
 	return nil
+}
+
+// prefix3 numbers the first three bytes of s, lower-cased, when they are
+// ASCII letters (0 … 26³-1).
+func prefix3(s string) (int, bool) {
+	if len(s) < 3 {
+		return 0, false
+	}
+	p := 0
+	for i := 0; i < 3; i++ {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			return 0, false
+		}
+		p = p*26 + int(c-'a')
+	}
+	return p, true
+}
+
+// letterHead returns the leading letters of a folded word ("aue-bad" →
+// "aue", "st." → "st").
+func letterHead(b []byte) []byte {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if !unicode.IsLetter(r) {
+			return b[:i]
+		}
+		i += size
+	}
+	return b
 }

@@ -22,24 +22,63 @@ func Scan(text string, fn func(Hit)) {
 	t := data()
 	var buf []byte
 	var ends [8]int // byte end of the 1st, 2nd, … word from the start
+	inWord := false
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsUpper(r) || (i > 0 && isWordByte(text, i)) {
+		c := text[i]
+		upper, size := false, 1
+		if c < utf8.RuneSelf {
+			upper = 'A' <= c && c <= 'Z'
+			if !upper {
+				inWord = 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+				i++
+				continue
+			}
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			upper = unicode.IsUpper(r)
+			if !upper {
+				inWord = unicode.IsLetter(r) || unicode.IsDigit(r)
+				i += size
+				continue
+			}
+		}
+		if inWord { // a capital inside a word ("LeipZig")
 			i += size
 			continue
 		}
-		n := wordEnds(text, i, ends[:min(t.maxWords, len(ends))])
+		// cheapest test first: the first three letters start no name
+		if p, ok := prefix3(text[i:min(i+3, len(text))]); ok && !t.pre3[p] {
+			i, inWord = i+1, true
+			continue
+		}
+		// then the letters of the word must begin some name
+		h := i
+		for h < len(text) {
+			r, size := utf8.DecodeRuneInString(text[h:])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			h += size
+		}
+		buf = foldAppend(buf[:0], text[i:h])
+		if !t.head[string(buf)] {
+			i, inWord = h, true
+			continue
+		}
+		wordEnds(text, i, ends[:1])
 		buf = foldAppend(buf[:0], text[i:ends[0]])
 		if !t.first[string(trimDot(buf))] && !t.first[string(firstPart(buf))] {
-			i = ends[0]
+			i, inWord = ends[0], true
 			continue
 		}
+		n := wordEnds(text, i, ends[:min(t.maxWords, len(ends))])
 		if h, ok := t.match(text, i, ends[:n], &buf); ok {
 			fn(h)
-			i = h.End
+			i, inWord = h.End, true
 			continue
 		}
-		i = ends[0]
+		i, inWord = ends[0], true
 	}
 }
 

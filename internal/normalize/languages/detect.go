@@ -14,20 +14,32 @@ type Detection struct {
 }
 
 // minLetters is the least text the detector decides on; shorter texts give
-// no detection.
-const minLetters = 40
+// no detection. sample is how much of a text it reads: a few hundred words
+// tell the language as well as the whole page.
+const (
+	minLetters = 40
+	sample     = 4096
+)
 
 // Detect tells the language of a text from its script (Cyrillic → ru or
 // uk, Arabic script → ar or fa) and, for Latin script, from German and
 // English stopwords.
 func Detect(text string) Detection {
+	if len(text) > sample {
+		text = text[:sample]
+	}
 	var latin, cyr, arab, ukr, pers int
-	for _, r := range text {
-		switch {
-		case r < 0x80:
-			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
 				latin++
 			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		switch {
 		case r >= 0x400 && r <= 0x4FF:
 			cyr++
 			switch r {
@@ -97,6 +109,19 @@ var enStop = map[string]bool{"the": true, "and": true, "of": true, "to": true, "
 	"be": true, "at": true, "from": true, "an": true, "by": true, "your": true, "all": true, "who": true,
 	"about": true, "please": true, "can": true, "have": true, "it": true}
 
+// stopwords maps each stopword to 'd' (German) or 'e' (English); one map
+// lookup per word.
+var stopwords = func() map[string]byte {
+	m := map[string]byte{}
+	for w := range deStop {
+		m[w] = 'd'
+	}
+	for w := range enStop {
+		m[w] = 'e'
+	}
+	return m
+}()
+
 // latinLanguage tells German from English; other Latin-script languages
 // are taken as German, the default of the partner pages. A Latin part
 // beside a text in another script (main is false) must have sentences of
@@ -105,22 +130,17 @@ func latinLanguage(text string, main bool) string {
 	de, en := 0, 0
 	var buf [16]byte
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsLetter(r) {
-			i += size
+		if !letterAt(text, i) {
+			i++
 			continue
 		}
 		j := i
-		for j < len(text) {
-			r2, s2 := utf8.DecodeRuneInString(text[j:])
-			if !unicode.IsLetter(r2) {
-				break
-			}
-			j += s2
+		for j < len(text) && letterAt(text, j) {
+			j++
 		}
 		w := text[i:j]
 		i = j
-		if len(w) > len(buf) {
+		if len(w) > 6 { // stopwords are short; skip the map for the rest
 			continue
 		}
 		b := buf[:0]
@@ -131,10 +151,10 @@ func latinLanguage(text string, main bool) string {
 			}
 			b = append(b, c)
 		}
-		if deStop[string(b)] {
+		switch stopwords[string(b)] {
+		case 'd':
 			de++
-		}
-		if enStop[string(b)] {
+		case 'e':
 			en++
 		}
 	}
@@ -145,4 +165,12 @@ func latinLanguage(text string, main bool) string {
 		return ""
 	}
 	return "de"
+}
+
+// letterAt reports whether the byte at i belongs to a letter: ASCII letters
+// and every byte of a non-ASCII rune (umlauts, Cyrillic, Arabic), which is
+// all a stopword count needs.
+func letterAt(s string, i int) bool {
+	c := s[i]
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf
 }

@@ -1,9 +1,13 @@
 package languages
 
 import (
+	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/treffpunkt/treffpunkt/internal/normalize/phrases"
 )
 
 // Mention is a language the text names as one the event is held in.
@@ -95,6 +99,16 @@ type token struct {
 
 // FindMentions reads the languages a text names for its event.
 func FindMentions(text string) Mentions {
+	return FindMentionsLower(text, lowerSameLen(text))
+}
+
+// FindMentionsLower is FindMentions for a caller that has the text in lower
+// case already (with the same byte offsets, as normalize's lower gives).
+//
+// The text is not tokenised as a whole: a phrase scan finds the few words
+// that can name a language, and the context rules run on the sentence part
+// before each of them.
+func FindMentionsLower(text, low string) Mentions {
 	var m Mentions
 	seen := map[string]bool{}
 	add := func(code string, tr bool) {
@@ -103,6 +117,79 @@ func FindMentions(text string) Mentions {
 			m.Named = append(m.Named, Mention{Code: code, Translation: tr})
 		}
 	}
+	winStart, winEnd := -1, -1
+	flush := func() {
+		if winStart >= 0 {
+			mentionsIn(text[winStart:winEnd], &m, add)
+		}
+	}
+	candidates().Scan(low, func(_, start, end int) {
+		if end-start == 2 && (text[start] < 'A' || text[start] > 'Z' || text[start+1] < 'A' || text[start+1] > 'Z') {
+			return // a two-letter code counts only in capitals ("DE/EN"), not "am", "es", "so"
+		}
+		for end < len(low) && isLetterByte(low[end]) {
+			end++ // the whole word: "arabischsprachige"
+		}
+		from := sentenceStart(low, start)
+		if winStart >= 0 && from <= winEnd {
+			winEnd = max(winEnd, end)
+			return
+		}
+		flush()
+		winStart, winEnd = from, end
+	})
+	flush()
+	return m
+}
+
+// contextBytes is how far before a language word its trigger may stand.
+const contextBytes = 100
+
+// sentenceStart returns where the sentence containing i begins, at most
+// contextBytes back; a line break after a colon does not end it.
+func sentenceStart(low string, i int) int {
+	lo := max(0, i-contextBytes)
+	for lo > 0 && lo < len(low) && low[lo]&0xC0 == 0x80 {
+		lo--
+	}
+	for k := i - 1; k >= lo; k-- {
+		switch low[k] {
+		case '.', '!', '?', ';':
+			return k + 1
+		case '\n':
+			if k == 0 || low[k-1] != ':' {
+				return k + 1
+			}
+		}
+	}
+	return lo
+}
+
+func isLetterByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || c >= 0x80
+}
+
+// candidates are the words that can name a language or count languages.
+var candidates = sync.OnceValue(func() *phrases.Set {
+	var pats []string
+	for w := range names {
+		pats = append(pats, strings.ToLower(w))
+	}
+	for _, c := range cyrillic {
+		pats = append(pats, c.stem)
+	}
+	for _, l := range all {
+		if len(l.Code) == 2 {
+			pats = append(pats, l.Code+"$")
+		}
+	}
+	pats = append(pats, "*sprachig", "sprachen$", "languages$", "mehrsprachig", "multilingual")
+	sort.Strings(pats)
+	return phrases.Compile(pats)
+})
+
+// mentionsIn runs the context rules over one stretch of text.
+func mentionsIn(text string, m *Mentions, add func(code string, tr bool)) {
 	armed, list := 0, false // tokens left in which a language counts; inside a list
 	translation := false
 	var prev, prev2 string
@@ -147,7 +234,20 @@ func FindMentions(text string) Mentions {
 		}
 		prev2, prev = prev, low
 	})
-	return m
+}
+
+// lowerSameLen lower-cases without changing byte offsets (runes whose
+// lower case has another width stay as they are).
+func lowerSameLen(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		l := unicode.ToLower(r)
+		if utf8.RuneLen(l) != utf8.RuneLen(r) {
+			l = r
+		}
+		b = utf8.AppendRune(b, l)
+	}
+	return string(b)
 }
 
 // countBefore recognises "in 5 verschiedenen Sprachen" and "in fünf Sprachen".

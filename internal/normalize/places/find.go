@@ -20,20 +20,36 @@ var placeLabels = []string{"ort", "veranstaltungsort", "wo", "adresse", "anschri
 // an "Ort:" line, an address with a postcode ("(Fürstenplatz 5 in 08289
 // Schneeberg)"), then "im Werk 2 in Leipzig-Connewitz" style phrases.
 func Find(text string) Result {
+	r, _ := FindAndGuess(text)
+	return r
+}
+
+// FindAndGuess is Find and RegionIn of the same text, reading its place
+// names once.
+func FindAndGuess(text string) (Result, Guess) {
 	if len(text) > maxText {
 		text = text[:maxText]
 	}
+	hits := scanNames(text)
+	g := guessRegion(text, hits)
 	if r, ok := fromLabel(text); ok {
-		return r
+		return r, g
 	}
 	if r, ok := fromPostcode(text); ok {
-		return r
+		return r, g
 	}
 	if r, ok := fromAddressLine(text); ok {
-		return r
+		return r, g
 	}
-	r, _ := fromPreposition(text)
-	return r
+	r, _ := fromPreposition(text, hits)
+	return r, g
+}
+
+// scanNames lists the place names of a text (gazetteer.Scan).
+func scanNames(text string) []gazetteer.Hit {
+	var hits []gazetteer.Hit
+	gazetteer.Scan(text, func(h gazetteer.Hit) { hits = append(hits, h) })
+	return hits
 }
 
 // LabelLine returns the value of the first "Ort:" style line and its byte
@@ -148,7 +164,7 @@ func fromAddressLine(text string) (Result, bool) {
 		}
 		line := text[start:end]
 		start = end + 1
-		if len(line) > 160 || !strings.Contains(line, ",") {
+		if len(line) > 160 || !strings.Contains(line, ",") || !strings.ContainsAny(line, "0123456789") {
 			continue
 		}
 		if r := Parse(line); r.Street != "" && r.City != "" {
@@ -179,13 +195,29 @@ func clause(line string, at int) string {
 // yields "in das Haus X, …".
 func lastPreposition(s string) int {
 	best := -1
-	low := lowerASCII(s)
 	for _, p := range []string{" im ", " in der ", " in dem ", " in das ", " ins ", " in den ", " auf dem ", " beim "} {
-		if k := strings.LastIndex(low, p); k >= 0 && k+1 > best {
+		if k := lastIndexFold(s, p); k >= 0 && k+1 > best {
 			best = k + 1
 		}
 	}
 	return best
+}
+
+// lastIndexFold is strings.LastIndex ignoring ASCII case of s (p is lower case).
+func lastIndexFold(s, p string) int {
+	for i := len(s) - len(p); i >= 0; i-- {
+		if s[i] != p[0] {
+			continue
+		}
+		k := 1
+		for k < len(p) && s[i+k]|0x20 == p[k] || k < len(p) && s[i+k] == p[k] {
+			k++
+		}
+		if k == len(p) {
+			return i
+		}
+	}
+	return -1
 }
 
 // venueBefore takes the words before an address in parentheses back to a
@@ -205,19 +237,22 @@ func venueBefore(s string) string {
 // fromPreposition finds "in Leipzig-Connewitz" or "im riesa efau Dresden":
 // a Saxon municipality or an outside place after "in" (possibly after a
 // venue introduced by "im"/"in der"), in the same line.
-func fromPreposition(text string) (Result, bool) {
+func fromPreposition(text string, hits []gazetteer.Hit) (Result, bool) {
 	var r Result
 	found := false
-	gazetteer.Scan(text, func(h gazetteer.Hit) {
-		if found || h.Weak || h.Region != "" {
-			return
+	for _, h := range hits {
+		if found {
+			break
+		}
+		if h.Weak || h.Region != "" {
+			continue
 		}
 		before := text[max(0, h.Start-80):h.Start]
 		if nl := strings.LastIndexByte(before, '\n'); nl >= 0 {
 			before = before[nl+1:]
 		}
 		if isRegionWord(lastWord(before)) {
-			return // "Region Leipzig", "Landkreis Bautzen": a region, not a place
+			continue // "Region Leipzig", "Landkreis Bautzen": a region, not a place
 		}
 		name := text[h.Start:h.End]
 		switch {
@@ -228,13 +263,13 @@ func fromPreposition(text string) (Result, bool) {
 		default:
 			v := venueInFront(before)
 			if v == "" {
-				return
+				continue
 			}
 			r.City, r.Venue = name, v
 		}
 		r.Outside = h.Outside
 		found = true
-	})
+	}
 	if !found {
 		return Result{}, false
 	}
@@ -268,9 +303,19 @@ func venueInFront(before string) string {
 }
 
 func lastWord(s string) string {
-	f := strings.Fields(s)
-	if len(f) == 0 {
-		return ""
+	j := len(s)
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\n' || s[j-1] == '\t') {
+		j--
 	}
-	return strings.ToLower(strings.Trim(f[len(f)-1], "(„\"'"))
+	i := j
+	for i > 0 && s[i-1] != ' ' && s[i-1] != '\n' && s[i-1] != '\t' {
+		i--
+	}
+	w := strings.Trim(s[i:j], "(„\"'")
+	for k := 0; k < len(w); k++ {
+		if c := w[k]; 'A' <= c && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(w) // rare: allocate only for capitals
+		}
+	}
+	return w
 }

@@ -51,9 +51,13 @@ func RegionIn(text string) Guess {
 	if len(text) > maxText {
 		text = text[:maxText]
 	}
+	return guessRegion(text, scanNames(text))
+}
+
+func guessRegion(text string, hits []gazetteer.Hit) Guess {
 	scores := map[string]float64{}
 	const outside = "\x00outside"
-	gazetteer.Scan(text, func(h gazetteer.Hit) {
+	for _, h := range hits {
 		before := text[max(0, h.Start-40):h.Start]
 		w := lastWord(before)
 		switch {
@@ -66,19 +70,21 @@ func RegionIn(text string) Guess {
 		default:
 			slug := h.Munis[0].Region
 			if !gazetteer.SameRegion(h.Munis) {
-				return
+				continue
 			}
 			if districtWords[w] && slug == "leipzig" {
 				slug = "landkreis-leipzig"
 			}
 			scores[slug] += weightOf(w, weightBare)
 		}
-	})
-	for _, word := range strings.Fields(text) {
-		if slug := adjectives[adjectiveStem(word)]; slug != "" {
-			scores[slug] += weightAdjective
-		}
 	}
+	eachCapitalised(text, func(word string) {
+		if len(word) >= 6 && strings.Contains(word, "er") {
+			if slug := adjectives[adjectiveStem(word)]; slug != "" {
+				scores[slug] += weightAdjective
+			}
+		}
+	})
 	var all []scored
 	for k, v := range scores {
 		all = append(all, scored{k, v})
@@ -145,4 +151,22 @@ func confidenceOf(best float64, all []scored) float64 {
 		c -= 0.2
 	}
 	return c
+}
+
+// eachCapitalised calls fn with every space-separated word that starts with
+// an upper-case ASCII letter (the adjectives of the table all do).
+func eachCapitalised(text string, fn func(string)) {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c < 'A' || c > 'Z' || i > 0 && text[i-1] != ' ' && text[i-1] != '\n' && text[i-1] != '\t' &&
+			text[i-1] != '(' && text[i-1] != '"' {
+			continue
+		}
+		j := i + 1
+		for j < len(text) && text[j] != ' ' && text[j] != '\n' && text[j] != '\t' {
+			j++
+		}
+		fn(text[i:j])
+		i = j
+	}
 }

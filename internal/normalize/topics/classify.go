@@ -40,39 +40,43 @@ func Classify(title, text string) []Match {
 
 // Score returns the score of every topic with any evidence, best first.
 func Score(title, text string) []Match {
+	return ScoreLower(strings.ToLower(title), strings.ToLower(text))
+}
+
+// ScoreLower is Score for a title and text already in lower case.
+func ScoreLower(title, text string) []Match {
 	t := data()
-	hitBody := make([]uint8, len(t.rules))
-	hitTitle := make([]bool, len(t.rules))
-	t.m.scan(strings.ToLower(text), func(r int) {
-		if hitBody[r] < maxCount {
-			hitBody[r]++
+	// hits per rule in one byte each: occurrences in the text (capped) in the
+	// low bits, a title hit in the high bit
+	const inTitle = 0x80
+	hit := make([]uint8, len(t.rules))
+	t.set.Scan(text, func(r, _, _ int) {
+		if hit[r] < maxCount {
+			hit[r]++
 		}
 	})
 	if title != "" {
-		t.m.scan(strings.ToLower(title), func(r int) { hitTitle[r] = true })
+		t.set.Scan(title, func(r, _, _ int) { hit[r] |= inTitle })
 	}
-	byTopic := map[string]*Match{}
-	var order []string
+	var pos [32]int // topic index → position in out + 1 (0: not yet); the taxonomy has 15
+	var out []Match
 	for i, r := range t.rules {
-		if hitBody[i] == 0 && !hitTitle[i] {
+		h := hit[i]
+		if h == 0 {
 			continue
 		}
-		w := r.Weight * float64(max(hitBody[i], 1))
-		if hitTitle[i] {
+		w := r.Weight * float64(max(h&^inTitle, 1))
+		if h&inTitle != 0 {
 			w += titleBoost * r.Weight
 		}
-		m := byTopic[r.Topic]
-		if m == nil {
-			m = &Match{Slug: r.Topic}
-			byTopic[r.Topic] = m
-			order = append(order, r.Topic)
+		k := t.ruleTopic[i]
+		if pos[k] == 0 {
+			out = append(out, Match{Slug: r.Topic})
+			pos[k] = len(out)
 		}
+		m := &out[pos[k]-1]
 		m.Score += w
 		m.Evidence = append(m.Evidence, r.Pattern)
-	}
-	out := make([]Match, 0, len(order))
-	for _, s := range order {
-		out = append(out, *byTopic[s])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/treffpunkt/treffpunkt/internal/normalize/phrases"
 )
 
 //go:embed topics.csv rules.csv
@@ -30,9 +32,10 @@ type Rule struct {
 }
 
 type tables struct {
-	topics []Topic
-	rules  []Rule
-	m      *matcher
+	topics    []Topic
+	rules     []Rule
+	ruleTopic []int // rule → index of its topic in topics
+	set       *phrases.Set
 }
 
 var (
@@ -84,6 +87,9 @@ func load() (*tables, error) {
 		if len(r) != 3 {
 			return nil, fmt.Errorf("topics.csv: want 3 fields, got %q", r)
 		}
+		if len(t.topics) == 32 {
+			return nil, fmt.Errorf("topics.csv: more than 32 topics")
+		}
 		t.topics = append(t.topics, Topic{Slug: r[0], NameDE: r[1], NameEN: r[2]})
 		known[r[0]] = true
 	}
@@ -107,8 +113,17 @@ func load() (*tables, error) {
 			return nil, fmt.Errorf("rules.csv: rule %d: pattern %q must be lower case and not empty", i+1, p)
 		}
 		t.rules = append(t.rules, Rule{Pattern: p, Topic: r[1], Weight: w})
+		for k, tp := range t.topics {
+			if tp.Slug == r[1] {
+				t.ruleTopic = append(t.ruleTopic, k)
+			}
+		}
 	}
-	t.m = newMatcher(t.rules)
+	pats := make([]string, len(t.rules))
+	for i, r := range t.rules {
+		pats[i] = r.Pattern
+	}
+	t.set = phrases.Compile(pats)
 	return t, nil
 }
 

@@ -1,0 +1,191 @@
+// Package phrases finds many lower-case words and phrases in a text in one
+// pass. The normaliser reads a dozen word lists per announcement (topics,
+// registration, cost, online, …); scanning the text once per phrase was
+// most of its run time.
+//
+// Pattern syntax (the same in rules.csv):
+//
+//	anmeldung   matches at the start of a word: "Anmeldungen", "Anmeldung"
+//	*rassis     matches anywhere, also inside words: "Antirassismus"
+//	ehe$        must also end at a word end: "Ehe", not "ehemalig"
+//	eintritt frei  a space in a pattern matches one space, tab or line break
+package phrases
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Set is a compiled list of patterns: an Aho–Corasick automaton over byte
+// classes, so a text is read once, one table lookup per byte, however many
+// patterns there are. It is safe for concurrent use.
+type Set struct {
+	class  [256]uint8 // byte → column; 0 = byte in no pattern
+	width  int        // columns per state
+	delta  []int32    // state*width + column → next state
+	out    [][]int32  // state → patterns that end here
+	lens   []int      // pattern → length in bytes
+	anchor []bool     // pattern must start at a word start
+	end    []bool     // pattern must end at a word end
+}
+
+// Compile builds a Set; pattern i is reported as id i. Empty patterns never match.
+func Compile(patterns []string) *Set {
+	s := &Set{lens: make([]int, len(patterns)), anchor: make([]bool, len(patterns)), end: make([]bool, len(patterns))}
+	body := make([]string, len(patterns))
+	for i, p := range patterns {
+		s.end[i] = strings.HasSuffix(p, "$") && len(p) > 1
+		b := strings.TrimSuffix(p, "$")
+		s.anchor[i] = !strings.HasPrefix(b, "*")
+		if !s.anchor[i] {
+			b = b[1:]
+		}
+		body[i], s.lens[i] = b, len(b)
+		for j := 0; j < len(b); j++ {
+			if c := spaceClass(b[j]); s.class[c] == 0 {
+				s.width++
+				s.class[c] = uint8(s.width)
+			}
+		}
+	}
+	s.width++ // column 0: bytes in no pattern, always back to the root
+	if s.class[' '] != 0 {
+		s.class['\n'], s.class['\t'], s.class['\r'] = s.class[' '], s.class[' '], s.class[' ']
+	}
+	// the trie ("goto" function); -1 = no edge yet
+	edge := []int32{}
+	newState := func() int32 {
+		for c := 0; c < s.width; c++ {
+			edge = append(edge, -1)
+		}
+		s.out = append(s.out, nil)
+		return int32(len(s.out) - 1)
+	}
+	newState()
+	for id, b := range body {
+		if b == "" {
+			continue
+		}
+		st := int32(0)
+		for j := 0; j < len(b); j++ {
+			k := int(st)*s.width + int(s.class[spaceClass(b[j])])
+			if edge[k] < 0 {
+				ns := newState()
+				edge[k] = ns
+			}
+			st = edge[k]
+		}
+		s.out[st] = append(s.out[st], int32(id))
+	}
+	// failure links by breadth-first search, folded into a full transition table
+	s.delta = make([]int32, len(edge))
+	fail := make([]int32, len(s.out))
+	queue := []int32{}
+	for c := 0; c < s.width; c++ {
+		if t := edge[c]; t > 0 && c != 0 {
+			s.delta[c] = t
+			queue = append(queue, t)
+		}
+	}
+	for len(queue) > 0 {
+		st := queue[0]
+		queue = queue[1:]
+		s.out[st] = append(s.out[st], s.out[fail[st]]...)
+		for c := 1; c < s.width; c++ {
+			k := int(st)*s.width + c
+			if t := edge[k]; t > 0 {
+				fail[t] = s.delta[int(fail[st])*s.width+c]
+				s.delta[k] = t
+				queue = append(queue, t)
+			} else {
+				s.delta[k] = s.delta[int(fail[st])*s.width+c]
+			}
+		}
+	}
+	// The table holds row offsets (state*width), so the scan loop adds
+	// instead of multiplying; states where patterns end are stored negated,
+	// so the loop looks at out only when there is something to report.
+	for k, t := range s.delta {
+		off := t * int32(s.width)
+		if len(s.out[t]) > 0 {
+			off = ^off
+		}
+		s.delta[k] = off
+	}
+	return s
+}
+
+func spaceClass(c byte) byte {
+	if c == '\n' || c == '\t' || c == '\r' {
+		return ' '
+	}
+	return c
+}
+
+// Scan calls fn for every match in low (lower-cased text): the pattern id
+// and the byte offsets of the match. A pattern that occurs several times is
+// reported each time; matches come in the order of their ends.
+func (s *Set) Scan(low string, fn func(id, start, end int)) {
+	off := int32(0)
+	delta, class := s.delta, &s.class
+	for i := 0; i < len(low); i++ {
+		off = delta[off+int32(class[low[i]])]
+		if off >= 0 {
+			continue
+		}
+		off = ^off
+		for _, id := range s.out[off/int32(s.width)] {
+			start := i + 1 - s.lens[id]
+			if s.anchor[id] && letterBefore(low, start) || s.end[id] && letterAt(low, i+1) {
+				continue
+			}
+			fn(int(id), start, i+1)
+		}
+	}
+}
+
+// asciiWord marks the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
+func letterBefore(s string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	if c := s[i-1]; c < utf8.RuneSelf {
+		return asciiWord[c]
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func letterAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	if c := s[i]; c < utf8.RuneSelf {
+		return asciiWord[c]
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// First returns, for every pattern, the offset of its first match in low,
+// or -1. It suits word lists where presence (and where) is all a caller needs.
+func (s *Set) First(low string) []int {
+	first := make([]int, len(s.lens))
+	for i := range first {
+		first[i] = -1
+	}
+	s.Scan(low, func(id, start, _ int) {
+		if first[id] < 0 {
+			first[id] = start
+		}
+	})
+	return first
+}
