@@ -4,10 +4,13 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
-	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/gazetteer"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/topics"
 )
 
 // Term is a value of a filter with its German and English display names.
+// The names come from the normaliser's tables, which define the values.
 type Term struct {
 	Slug   string
 	NameDE string
@@ -22,75 +25,42 @@ func (t Term) Name(lang string) string {
 	return t.NameDE
 }
 
-// regions are the 13 districts in the order of event.Regions. The names
-// follow the gazetteer's regions.csv; this table moves to
-// internal/normalize once that exports them.
-var regions = map[string]Term{
-	"chemnitz":                          {"chemnitz", "Chemnitz", "Chemnitz"},
-	"erzgebirgskreis":                   {"erzgebirgskreis", "Erzgebirgskreis", "Ore Mountains District"},
-	"mittelsachsen":                     {"mittelsachsen", "Landkreis Mittelsachsen", "Central Saxony District"},
-	"vogtlandkreis":                     {"vogtlandkreis", "Vogtlandkreis", "Vogtland District"},
-	"zwickau":                           {"zwickau", "Landkreis Zwickau", "Zwickau District"},
-	"dresden":                           {"dresden", "Dresden", "Dresden"},
-	"bautzen":                           {"bautzen", "Landkreis Bautzen", "Bautzen District"},
-	"goerlitz":                          {"goerlitz", "Landkreis Görlitz", "Görlitz District"},
-	"meissen":                           {"meissen", "Landkreis Meißen", "Meissen District"},
-	"saechsische-schweiz-osterzgebirge": {"saechsische-schweiz-osterzgebirge", "Landkreis Sächsische Schweiz-Osterzgebirge", "Saxon Switzerland-Eastern Ore Mountains District"},
-	"leipzig":                           {"leipzig", "Leipzig", "Leipzig"},
-	"landkreis-leipzig":                 {"landkreis-leipzig", "Landkreis Leipzig", "Leipzig District"},
-	"nordsachsen":                       {"nordsachsen", "Landkreis Nordsachsen", "North Saxony District"},
-}
-
 // Regions returns the 13 Saxon districts.
 func Regions() []Term {
-	out := make([]Term, 0, len(event.Regions))
-	for _, slug := range event.Regions {
-		out = append(out, regions[slug])
+	var out []Term
+	for _, r := range gazetteer.Regions() {
+		out = append(out, Term{r.Slug, r.NameDE, r.NameEN})
 	}
 	return out
 }
 
 // RegionTerm returns the names of a region slug.
 func RegionTerm(slug string) (Term, bool) {
-	t, ok := regions[slug]
-	return t, ok
-}
-
-// topics is the taxonomy of the normaliser (issue 3), slugs exactly.
-var topics = []Term{
-	{"training", "Fortbildung und Workshops", "Training and workshops"},
-	{"networking", "Vernetzung und Austausch", "Networking"},
-	{"counselling", "Beratung", "Counselling"},
-	{"health", "Gesundheit", "Health"},
-	{"funding", "Förderung und Finanzierung", "Funding"},
-	{"volunteering", "Ehrenamt", "Volunteering"},
-	{"antidiscrimination", "Antidiskriminierung und Antirassismus", "Anti-discrimination"},
-	{"participation_politics", "Teilhabe und Politik", "Participation and politics"},
-	{"culture_media", "Kultur und Medien", "Culture and media"},
-	{"work_recognition", "Arbeit und Anerkennung", "Work and recognition of qualifications"},
-	{"asylum_refuge", "Asyl und Flucht", "Asylum and refuge"},
-	{"youth", "Jugend", "Youth"},
-	{"gender", "Gender und Gleichstellung", "Gender and equality"},
-	{"law_association", "Recht und Vereinsarbeit", "Law and running an association"},
-	{"family", "Familie", "Family"},
+	r, ok := gazetteer.RegionBySlug(slug)
+	return Term{r.Slug, r.NameDE, r.NameEN}, ok
 }
 
 // Topics returns the topic taxonomy.
-func Topics() []Term { return append([]Term(nil), topics...) }
+func Topics() []Term {
+	var out []Term
+	for _, t := range topics.All() {
+		out = append(out, Term{t.Slug, t.NameDE, t.NameEN})
+	}
+	return out
+}
 
 // TopicTerm returns the names of a topic slug.
 func TopicTerm(slug string) (Term, bool) {
-	for _, t := range topics {
-		if t.Slug == slug {
-			return t, true
-		}
-	}
-	return Term{}, false
+	de, en, ok := topics.Name(slug)
+	return Term{slug, de, en}, ok
 }
 
-// LanguageTerm names an ISO 639-1 code in German and English from CLDR
-// (golang.org/x/text), so every language a source may use has names.
+// LanguageTerm names a language code: from the normaliser's list, else
+// from CLDR (golang.org/x/text), so any code a source uses has names.
 func LanguageTerm(code string) Term {
+	if de, en, ok := languages.Name(code); ok {
+		return Term{code, de, en}
+	}
 	tag, err := language.Parse(code)
 	if err != nil {
 		return Term{code, code, code}
