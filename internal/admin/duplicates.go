@@ -29,7 +29,6 @@ func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
 // evidenceParts are the parts of dedup's evidence shown, in order.
 var evidenceParts = []string{"title", "time", "place", "organizer", "description"}
 
-
 func formID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PostFormValue(name), 10, 64)
 	if err != nil {

@@ -94,8 +94,8 @@ func parseSourceForm(r *http.Request) (sourceForm, error) {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := sourceForm{Interval: v("interval"), Delay: v("delay"), Languages: v("languages")}
 	s := config.Source{ID: v("id"), Name: v("name"), URL: v("url"), Kind: v("kind"), Follow: v("follow"), Next: v("next"),
-		Fields:    config.Fields{Title: v("title"), Body: v("body"), Date: v("date"), Place: v("place"), Item: v("item")},
-		Region:    v("region"), Publish: v("publish"), Organizer: v("organizer"),
+		Fields: config.Fields{Title: v("title"), Body: v("body"), Date: v("date"), Place: v("place"), Item: v("item")},
+		Region: v("region"), Publish: v("publish"), Organizer: v("organizer"),
 		AllowPrivate: v("allow_private") != "", PublicContacts: v("public_contacts") != ""}
 	for _, l := range strings.Split(f.Languages, ",") {
 		if l = strings.ToLower(strings.TrimSpace(l)); l != "" {
@@ -105,7 +105,7 @@ func parseSourceForm(r *http.Request) (sourceForm, error) {
 	var problems []string
 	for _, d := range []struct {
 		name, val string
-		into *config.Duration
+		into      *config.Duration
 	}{{"interval", f.Interval, &s.Interval}, {"delay", f.Delay, &s.Delay}} {
 		if d.val == "" {
 			continue

@@ -120,6 +120,12 @@
     });
   }
 
+  // focusLater focuses el once the key that asked for it is released, so
+  // the key's own character is not typed into the field.
+  function focusLater(el) {
+    document.addEventListener("keyup", function () { el.focus(); }, { once: true });
+  }
+
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var t = ev.target;
@@ -135,10 +141,18 @@
         if (d) { var f = d.querySelector('form[data-action="approve"]'); if (f) f.requestSubmit(); }
         break;
       case "r":
-        if (d) { var reason = d.querySelector('form[data-action="reject"] input[name="reason"]'); if (reason) reason.focus(); }
+        if (d) { var reason = d.querySelector('form[data-action="reject"] input[name="reason"]'); if (reason) focusLater(reason); }
         break;
       case "e":
-        if (d) { var b = d.querySelector("[data-open]"); if (b) b.click(); }
+        if (d) {
+          var b = d.querySelector("[data-open]");
+          var form = b && document.getElementById(b.dataset.open);
+          if (form) {
+            form.hidden = false;
+            var first = form.querySelector("input:not([type=hidden]), textarea");
+            if (first) focusLater(first);
+          }
+        }
         break;
       default: return;
     }
