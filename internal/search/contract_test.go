@@ -32,6 +32,10 @@ func backends() []backend {
 			pool := pgtest.New(t)
 			return search.NewPostgres(pool), pool
 		}},
+		{"postgres without count cache", func(t *testing.T) (search.Searcher, store.DB) {
+			pool := pgtest.New(t)
+			return search.NewPostgres(pool).WithoutCountCache(), pool
+		}},
 		{"meilisearch", func(t *testing.T) (search.Searcher, store.DB) {
 			url := os.Getenv("MEILI_URL")
 			if url == "" {

@@ -119,6 +119,13 @@ func (q *pgQuery) facetSQL() string {
 	SELECT 'topic', t, count(*) FROM base, unnest(base.topics) t WHERE r_ok AND l_ok GROUP BY t`
 }
 
+// rowsSQL selects the facet fields of every event matching the shared
+// conditions (the count cache counts them in memory).
+func (q *pgQuery) rowsSQL() string {
+	return `SELECT tp_event_end(e.start_at, e.end_at, e.all_day), coalesce(e.region, ''), e.languages, e.topics
+		FROM events e WHERE ` + strings.Join(q.base, " AND ")
+}
+
 // pageSQL selects the next limit rows after c in order o: id, start and rank.
 func (q *pgQuery) pageSQL(o Order, c *cursor, limit int) string {
 	conds := append(append([]string{}, q.base...), q.region, q.language, q.topic)

@@ -16,7 +16,8 @@ import (
 // weights title A, venue/city B, description C), prefix matching on every
 // word, and trigram similarity on titles when full text finds little.
 type Postgres struct {
-	db store.DB
+	db    store.DB
+	cache *countCache
 	// FuzzyBelow: when full-text search finds fewer events than this (by
 	// default: none), titles
 	// similar to the query (typos) are added.
@@ -24,7 +25,15 @@ type Postgres struct {
 }
 
 // NewPostgres returns the Postgres searcher on a pool.
-func NewPostgres(db store.DB) *Postgres { return &Postgres{db: db, FuzzyBelow: 1} }
+func NewPostgres(db store.DB) *Postgres {
+	return &Postgres{db: db, FuzzyBelow: 1, cache: newCountCache()}
+}
+
+// WithoutCountCache makes every search count in SQL (see countCache).
+func (p *Postgres) WithoutCountCache() *Postgres {
+	p.cache = nil
+	return p
+}
 
 // Index does nothing: the search document is a generated column.
 func (p *Postgres) Index(context.Context, []int64) error { return nil }
@@ -81,7 +90,11 @@ func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *curso
 	var ferr error
 	done := make(chan struct{})
 	count := func() {
-		if !pg.SkipCounts {
+		switch {
+		case pg.SkipCounts:
+		case p.cache != nil:
+			res, ferr = p.counts(ctx, f, fuzzy)
+		default:
 			res, ferr = p.facets(ctx, newPGQuery(f, fuzzy))
 		}
 		close(done)

@@ -1,0 +1,63 @@
+package search_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/search/searchtest"
+)
+
+// TestCountCacheMatchesSQL counts every combination of filters both in
+// memory (count cache) and in SQL, and after a change.
+func TestCountCacheMatchesSQL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	ids := searchtest.Seed(t, pool)
+	cached, sql := search.NewPostgres(pool), search.NewPostgres(pool).WithoutCountCache()
+	var filters []search.Filter
+	for _, q := range []string{"", "Migrant", "leip"} {
+		// The all-day "wochen" ends at midnight of 2 March: a From 30
+		// seconds later, in the same minute as the cache's floor, drops it.
+		for _, from := range []*time.Time{nil, ptr(searchtest.Ref), ptr(searchtest.At(2, 0, 0).Add(30 * time.Second))} {
+			for _, regions := range [][]string{nil, {"leipzig"}, {"leipzig", "dresden"}} {
+				for _, langs := range [][]string{nil, {"de"}, {"ar", "ru"}} {
+					for _, topics := range [][]string{nil, {"training"}, {"health", "culture_media"}} {
+						filters = append(filters, search.Filter{Query: q, From: from, Regions: regions, Languages: langs, Topics: topics})
+					}
+				}
+			}
+		}
+	}
+	filters = append(filters, search.Filter{Online: "yes", Sources: []string{"saqsen", "zwischenraum"}, To: ptr(searchtest.At(20, 0, 0))})
+	compare := func() {
+		t.Helper()
+		for _, f := range filters {
+			a, err := cached.Search(ctx, f, search.Page{First: 1}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := sql.Search(ctx, f, search.Page{First: 1}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Total != b.Total || !reflect.DeepEqual(a.Facets, b.Facets) {
+				t.Fatalf("%+v:\ncached %d %+v\n   sql %d %+v", f, a.Total, a.Facets, b.Total, b.Facets)
+			}
+		}
+	}
+	compare()
+	// A change committed after the counts were cached is counted.
+	if _, err := pool.Exec(ctx, `UPDATE events SET region = 'dresden', languages = '{de,ar}' WHERE id = $1`, ids["mo-treffen"]); err != nil {
+		t.Fatal(err)
+	}
+	d := event.Draft{Title: "Elterncafé für Migrant*innen", Start: searchtest.At(9, 15, 0), Online: event.OnlineNo,
+		Languages: []string{"ar"}, Topics: []string{"family"}, Place: event.Place{City: "Leipzig", Region: "leipzig"}}
+	searchtest.Insert(t, pool, "saqsen", "tp-elterncafe", "published", d)
+	compare()
+}
