@@ -1,8 +1,11 @@
 // Command benchload is the search benchmark harness (issue 5):
 //
 //	benchload load  -db URL [-n 100000]          migrate and load synthetic events
-//	benchload serve -db URL [-addr 127.0.0.1:8090] serve /graphql as `treffpunkt serve` mounts it
-//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N]
+//	benchload serve -db URL [-addr 127.0.0.1:8090] [-no-count-cache]  serve /graphql alone
+//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N] [-no-count-cache]
+//
+// `treffpunkt serve` can stand in for `benchload serve` (it mounts the same
+// handler, with the count cache).
 //
 // run measures a typical search (text + region + topic + date range, first
 // 20, with facets) from this separate process over loopback: p50/p99 and
@@ -54,15 +57,16 @@ func main() {
 	conc := fs.Int("c", 8, "concurrent clients (run)")
 	dur := fs.Duration("d", 20*time.Second, "duration of the concurrent phase (run)")
 	pid := fs.Int("pid", 0, "server process id for RSS (run)")
+	noCache := fs.Bool("no-count-cache", false, "count every search in SQL (serve, and the direct searches of run)")
 	_ = fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
 	case "load":
 		err = load(ctx, *db, *n)
 	case "serve":
-		err = serve(ctx, *db, *addr)
+		err = serve(ctx, *db, *addr, *noCache)
 	case "run":
-		err = run(ctx, *db, *url, *conc, *dur, *pid)
+		err = run(ctx, *db, *url, *conc, *dur, *pid, *noCache)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -96,7 +100,7 @@ func load(ctx context.Context, dbURL string, n int) error {
 	return nil
 }
 
-func serve(ctx context.Context, dbURL, addr string) error {
+func serve(ctx context.Context, dbURL, addr string, noCache bool) error {
 	pool, err := store.Open(ctx, dbURL)
 	if err != nil {
 		return err
@@ -104,8 +108,15 @@ func serve(ctx context.Context, dbURL, addr string) error {
 	defer pool.Close()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h := server.New(server.Deps{Pool: pool, Logger: log},
-		server.Mount{Pattern: "/graphql", Handler: graph.NewHandler(graph.Options{DB: pool, Logger: log})})
+		server.Mount{Pattern: "/graphql", Handler: graph.NewHandler(graph.Options{DB: pool, Logger: log, Searcher: searcher(pool, noCache)})})
 	return server.Serve(ctx, addr, h, func(a string) { fmt.Fprintf(os.Stderr, "serving on %s (pid %d)\n", a, os.Getpid()) })
+}
+
+func searcher(db store.DB, noCache bool) *search.Postgres {
+	if noCache {
+		return search.NewPostgres(db).WithoutCountCache()
+	}
+	return search.NewPostgres(db)
 }
 
 // typical are the searches the benchmark cycles through.
@@ -137,7 +148,7 @@ func body(f search.Filter) []byte {
 	return b
 }
 
-func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int) error {
+func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int, noCache bool) error {
 	filters := typical()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}, Timeout: 10 * time.Second}
 	post := func(f search.Filter) (time.Duration, error) {
@@ -201,7 +212,7 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 		return err
 	}
 	defer pool.Close()
-	pg := search.NewPostgres(pool)
+	pg := searcher(pool, noCache)
 	var apiLat, sqlLat []time.Duration
 	for round := range 3 {
 		for _, f := range filters {
