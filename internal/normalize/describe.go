@@ -35,6 +35,7 @@ func description(text, rawHTML string) (plain, htmlOut string) {
 		return "", ""
 	}
 	var b strings.Builder
+	b.Grow(len(plain) + len(plain)/8 + 16)
 	for _, para := range strings.Split(plain, "\n") {
 		if para = strings.TrimSpace(para); para != "" {
 			b.WriteString("<p>")

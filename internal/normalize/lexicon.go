@@ -3,7 +3,9 @@ package normalize
 import (
 	"sync"
 
+	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/phrases"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/topics"
 )
 
 // wordList names one of the word lists of the field detectors. All lists
@@ -22,10 +24,16 @@ const (
 	nLists
 )
 
+// lexicon is every word list the normaliser reads from an announcement —
+// the field lists above, the format words (online.go), the topic rules and
+// the language names — compiled into one phrases.Set, so title and text are
+// read once for all of them.
 type lexicon struct {
 	set   *phrases.Set
-	first [nLists]int // first pattern id of each list
-	n     [nLists]int // patterns in each list
+	first [nLists]int // first pattern id of each field list
+	n     [nLists]int // patterns in each field list
+	// first ids of the other parts; each part runs to the next
+	format, topics, langs, end int
 }
 
 var lex = sync.OnceValue(func() *lexicon {
@@ -51,19 +59,63 @@ var lex = sync.OnceValue(func() *lexicon {
 		aud[i] = w.word
 	}
 	add(listAudience, aud)
+	l.format = len(pats)
+	pats = append(pats, formatPatterns()...)
+	l.topics = len(pats)
+	pats = append(pats, topics.Patterns()...)
+	l.langs = len(pats)
+	pats = append(pats, languages.CandidatePatterns()...)
+	l.end = len(pats)
 	l.set = phrases.Compile(pats)
 	return &l
 })
 
-// hits is where each word of the lexicon first occurs in a lower-cased
-// text (-1: nowhere).
+// reading is what one pass of the lexicon over the lower-cased title and
+// text found.
+type reading struct {
+	hits      hits        // field words
+	topicHits []uint8     // per topic rule, see topics.Count
+	langAt    [][2]int    // language candidates, offsets in lowAll
+	format    []formatHit // format words in the text, offsets in the text
+}
+
+// read scans lowAll (title, "\n", text; the title is its first titleLen bytes).
+func read(lowAll string, titleLen int) reading {
+	l := lex()
+	r := reading{hits: hits{low: lowAll, first: make([]int, l.format)}, topicHits: make([]uint8, l.langs-l.topics)}
+	for i := range r.hits.first {
+		r.hits.first[i] = -1
+	}
+	textAt := titleLen + 1
+	l.set.Scan(lowAll, func(id, start, end int) {
+		switch {
+		case id < l.format:
+			if r.hits.first[id] < 0 {
+				r.hits.first[id] = start
+			}
+		case id < l.topics:
+			if start >= textAt {
+				r.format = append(r.format, formatHit{id - l.format, start - textAt})
+			}
+		case id < l.langs:
+			topics.Count(r.topicHits, id-l.topics, start < titleLen)
+		default:
+			r.langAt = append(r.langAt, [2]int{start, end})
+		}
+	})
+	return r
+}
+
+// hits is where each field word first occurs in a lower-cased text (-1:
+// nowhere).
 type hits struct {
 	low   string
 	first []int
 }
 
+// scanLexicon finds the field words alone (for tests and small texts).
 func scanLexicon(low string) hits {
-	return hits{low: low, first: lex().set.First(low)}
+	return read(low, -1).hits
 }
 
 // any reports whether a word of the list occurs.

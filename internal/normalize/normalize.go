@@ -98,7 +98,8 @@ type job struct {
 	title       string
 	lowAll      string // lower-cased title + text
 	lowTitle    string
-	hits        hits // the lexicon's words in lowAll
+	read        reading // the lexicon's words in lowAll
+	hits        hits    // the field words among them
 	langs       []string
 	langConf    float64
 	topics      []string
@@ -106,9 +107,9 @@ type job struct {
 	warnings    []string
 	shared      event.Draft // fields every draft of the item gets
 	sharedConf  map[string]float64
-	structPlace *placeInfo    // from item.Location or item.Place, when given
-	region      *places.Guess // RegionIn of the whole text, once computed
-	commonPlace *commonPlace  // place and region of the text outside the date parts
+	structPlace *placeInfo   // from item.Location or item.Place, when given
+	text1       *places.Text // the whole text read for place and region
+	commonText  *places.Text // the text outside the date parts
 }
 
 func newJob(it event.Item, opt Options, ref time.Time, published bool) *job {
@@ -135,6 +136,8 @@ func newJob(it event.Item, opt Options, ref time.Time, published bool) *job {
 
 // analyse computes the fields that do not depend on the event date.
 func (j *job) analyse() {
+	j.read = read(j.lowAll, len(j.title))
+	j.hits = j.read.hits
 	d := &j.shared
 	d.Title = j.title
 	j.sharedConf["title"] = 0.9
@@ -143,7 +146,6 @@ func (j *job) analyse() {
 	}
 	d.Description, d.DescriptionHTML = description(j.text, j.it.HTML)
 	j.languages()
-	j.hits = scanLexicon(j.lowAll)
 	d.Audience = audience(j.hits)
 	j.classify()
 	d.RegistrationRequired, j.sharedConf["registration"] = registration(j.hits)
@@ -164,7 +166,7 @@ func (j *job) analyse() {
 // languages: explicit mentions win; else the language of the text; German
 // texts take the source's default languages (German when none).
 func (j *job) languages() {
-	m := languages.FindMentionsLower(j.title+"\n"+j.text, j.lowAll)
+	m := languages.MentionsAt(j.title+"\n"+j.text, j.lowAll, j.read.langAt)
 	var named, trans []string
 	for _, n := range m.Named {
 		if n.Translation {
@@ -198,7 +200,7 @@ func (j *job) languages() {
 // classify picks the topics. An age range ending at 27 or below is evidence
 // for "youth" (written here, not in rules.csv, because it needs the number).
 func (j *job) classify() {
-	scores := topics.ScoreLower(j.lowTitle, j.low)
+	scores := topics.ScoreHits(j.read.topicHits)
 	for _, a := range j.shared.Audience {
 		if r, ok := strings.CutPrefix(a, "age:"); ok {
 			if _, hi, ok := strings.Cut(r, "-"); ok && len(hi) <= 2 && hi <= "27" && len(hi) == 2 {

@@ -45,23 +45,34 @@ var hybridWords = []string{"hybrid", "vor ort und online", "präsenz und online"
 // formatWords are all words detectOnline looks at, in one phrases.Set:
 // "online" and "digital" (judged by their context), the platforms, the
 // hybrid phrases and the on-site phrases.
-var formatWords = sync.OnceValue(func() *phrases.Set {
+var formatWords = sync.OnceValue(func() *phrases.Set { return phrases.Compile(formatPatterns()) })
+
+func formatPatterns() []string {
 	pats := []string{"online", "digital"}
 	pats = append(pats, platforms...)
 	pats = append(pats, hybridWords...)
-	pats = append(pats, onSiteWords...)
-	return phrases.Compile(pats)
-})
+	return append(pats, onSiteWords...)
+}
 
 var onSiteWords = []string{"vor ort", "in präsenz"}
 
+// formatHit is a match of formatPatterns: the pattern and where it starts.
+type formatHit struct{ id, start int }
+
 // detectOnline reads the format signals of a lower-cased text.
 func detectOnline(low string) onlineSignal {
+	var hits []formatHit
+	formatWords().Scan(low, func(id, start, _ int) { hits = append(hits, formatHit{id, start}) })
+	return onlineFrom(low, hits)
+}
+
+// onlineFrom reads the format signals from the matches of formatPatterns.
+func onlineFrom(low string, hits []formatHit) onlineSignal {
 	var s onlineSignal
 	firstHybrid, lastPlatform := 2+len(platforms), 2+len(platforms)+len(hybridWords)
 	hybridWord, hybridPhrase, onSite := false, false, false
-	formatWords().Scan(low, func(id, start, _ int) {
-		switch {
+	for _, h := range hits {
+		switch id, start := h.id, h.start; {
 		case id == 0:
 			s.online = s.online || onlineFormat(low, start)
 		case id == 1:
@@ -74,7 +85,7 @@ func detectOnline(low string) onlineSignal {
 		default:
 			onSite = onSite || onSiteToo(low, start)
 		}
-	})
+	}
 	// "im Livestream und vor Ort", "wer nicht vor Ort sein kann, … per Zoom"
 	if hybridWord || s.online && (hybridPhrase || onSite) {
 		s.online, s.hybrid = true, true

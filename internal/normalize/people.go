@@ -205,28 +205,37 @@ func contactNames(text string, mails []string) []string {
 			out = append(out, n)
 		}
 	}
-	lines := strings.Split(text, "\n")
-	for i, line := range lines {
+	for rest := text; rest != ""; {
+		line, next, _ := strings.Cut(rest, "\n")
+		rest = next
+		nextLine, _, _ := strings.Cut(next, "\n")
 		line = strings.TrimSpace(line)
-		for _, cue := range []string{"Kontakt:", "Ansprechpartner:", "Ansprechpartnerin:", "Ansprechpartner*in:",
-			"Ansprechpartner:in:", "Ansprechperson:", "Contact:"} {
-			if v, ok := strings.CutPrefix(line, cue); ok {
-				for _, part := range splitNames(v) {
-					add(personName(part))
+		if line == "" {
+			continue
+		}
+		if c := line[0]; c == 'K' || c == 'A' || c == 'C' {
+			for _, cue := range contactCues {
+				if v, ok := strings.CutPrefix(line, cue); ok {
+					for _, part := range splitNames(v) {
+						add(personName(part))
+					}
 				}
 			}
 		}
-		if head, _, ok := strings.Cut(line, ","); ok && !strings.Contains(head, ":") {
-			if rest := line[len(head):]; strings.ContainsAny(rest, "@") || len(phones(rest)) > 0 {
+		if head, tail, ok := strings.Cut(line, ","); ok && !strings.Contains(head, ":") {
+			if strings.IndexByte(tail, '@') >= 0 || len(phones(tail)) > 0 {
 				add(personName(head))
 			}
 		}
-		if i+1 < len(lines) && strings.Contains(lines[i+1], "@") && !strings.Contains(line, "@") {
+		if strings.IndexByte(nextLine, '@') >= 0 && strings.IndexByte(line, '@') < 0 {
 			add(personName(line))
 		}
 	}
 	return out
 }
+
+var contactCues = []string{"Kontakt:", "Ansprechpartner:", "Ansprechpartnerin:", "Ansprechpartner*in:",
+	"Ansprechpartner:in:", "Ansprechperson:", "Contact:"}
 
 func splitNames(s string) []string {
 	s = strings.ReplaceAll(s, " und ", ",")

@@ -41,6 +41,9 @@ func cleanTitle(t string, ref time.Time) string {
 
 // onlyDate reports whether s is nothing but a date expression.
 func onlyDate(s string, ref time.Time) bool {
+	if !strings.ContainsAny(s, "0123456789") {
+		return false
+	}
 	for _, o := range dates.Extract(s, ref) {
 		rest := strings.Trim(s[:o.Span[0]]+s[o.Span[1]:], " ,.:-–|()")
 		if rest == "" || len([]rune(rest)) <= 3 {
@@ -57,6 +60,9 @@ func isPlaceName(s string) bool {
 // trimDates cuts a date that starts or ends the title, with its joining
 // words ("am", "vom") and separators.
 func trimDates(t string, ref time.Time) string {
+	if !strings.ContainsAny(t, "0123456789") {
+		return t // every date the grammar knows has a digit
+	}
 	occ := dates.Extract(t, ref)
 	if len(occ) == 0 {
 		return t

@@ -79,44 +79,43 @@ func fill(r *places.Result, t places.Result) {
 // where decides place, format and region of one group of dates.
 func (j *job) where(g group, multi bool) placeInfo {
 	var w placeInfo
-	sig := detectOnline(g.ownLow)
+	var sig onlineSignal
+	if multi {
+		sig = detectOnline(g.ownLow)
+	} else {
+		sig = onlineFrom(g.ownLow, j.read.format) // own is the whole text, already read
+	}
 	if j.structPlace != nil {
 		w.place, w.attendance = j.structPlace.place, j.structPlace.attendance
 	}
-	own, ownGuess := places.FindAndGuess(g.own)
-	guesses := []places.Guess{ownGuess}
+	own := places.Read(g.own)
+	texts := []*places.Text{own}
 	if !multi {
-		j.region = &ownGuess // own is the whole text
+		j.text1 = own // own is the whole text
 	} else {
-		guesses = append(guesses, j.common(g).guess)
+		texts = append(texts, j.common(g))
 	}
 	if !w.place.Found() && !w.place.Online {
-		w.place = own
+		w.place = own.Place()
 		if multi && !w.place.Found() && !w.place.Online && !sig.online {
-			w.place = j.common(g).place
+			w.place = j.common(g).Place()
 		}
 	}
 	if multi && !sig.online && !w.place.Online {
 		sig = detectOnline(g.commonLow)
 	}
 	j.decideOnline(&w, sig)
-	j.decideRegion(&w, guesses)
+	j.decideRegion(&w, texts)
 	return w
 }
 
-// commonPlace is what the text outside all date parts says; the same for
-// every group, so it is computed once.
-type commonPlace struct {
-	place places.Result
-	guess places.Guess
-}
-
-func (j *job) common(g group) commonPlace {
-	if j.commonPlace == nil {
-		p, guess := places.FindAndGuess(g.common)
-		j.commonPlace = &commonPlace{p, guess}
+// common reads the text outside all date parts; the same for every group,
+// so it is read once.
+func (j *job) common(g group) *places.Text {
+	if j.commonText == nil {
+		j.commonText = places.Read(g.common)
 	}
-	return *j.commonPlace
+	return j.commonText
 }
 
 // decideOnline combines the signals: a structured attendance mode wins; a
@@ -154,7 +153,7 @@ func (j *job) decideOnline(w *placeInfo, sig onlineSignal) {
 // decideRegion: the venue's district; else a region the text names; an
 // online event has no region unless the text names one; an on-site event
 // falls back to the source's default region, then to weak mentions.
-func (j *job) decideRegion(w *placeInfo, guesses []places.Guess) {
+func (j *job) decideRegion(w *placeInfo, texts []*places.Text) {
 	p := &w.place
 	if p.Outside {
 		p.Region, w.regionConf = "", 0.8
@@ -169,9 +168,10 @@ func (j *job) decideRegion(w *placeInfo, guesses []places.Guess) {
 		need = regionNeedOnline
 	}
 	if strings.TrimSpace(j.it.Title) != "" {
-		guesses = append(guesses, places.RegionIn(j.title))
+		texts = append(texts, places.Read(j.title))
 	}
-	for _, guess := range guesses {
+	for _, t := range texts {
+		guess := t.Region()
 		if guess.Score < need {
 			continue
 		}
@@ -204,9 +204,8 @@ func (j *job) decideRegion(w *placeInfo, guesses []places.Guess) {
 
 // textRegion is places.RegionIn of the whole text, computed once per item.
 func (j *job) textRegion() places.Guess {
-	if j.region == nil {
-		g := places.RegionIn(j.text)
-		j.region = &g
+	if j.text1 == nil {
+		j.text1 = places.Read(j.text)
 	}
-	return *j.region
+	return j.text1.Region()
 }

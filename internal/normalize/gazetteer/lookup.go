@@ -14,6 +14,24 @@ func Fold(s string) string {
 }
 
 func foldAppend(b []byte, s string) []byte {
+	// fast path: a plain ASCII word only needs lower case
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+		return b
+	}
 	space := false
 	for _, r := range s {
 		if unicode.IsSpace(r) || r == '\u00a0' {

@@ -55,6 +55,13 @@ func Scan(text string, fn func(Hit)) {
 		// then the letters of the word must begin some name
 		h := i
 		for h < len(text) {
+			if c := text[h]; c < utf8.RuneSelf {
+				if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+					break
+				}
+				h++
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(text[h:])
 			if !unicode.IsLetter(r) {
 				break

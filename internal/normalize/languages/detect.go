@@ -29,16 +29,19 @@ func Detect(text string) Detection {
 		text = text[:sample]
 	}
 	var latin, cyr, arab, ukr, pers int
+	var st stopCount
 	for i := 0; i < len(text); {
 		if c := text[i]; c < utf8.RuneSelf {
 			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
 				latin++
+				st.add(text[i : i+1])
+			} else {
+				st.end()
 			}
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
-		i += size
 		switch {
 		case r >= 0x400 && r <= 0x4FF:
 			cyr++
@@ -55,7 +58,14 @@ func Detect(text string) Detection {
 		case unicode.IsLetter(r):
 			latin++ // umlauts, accents
 		}
+		if unicode.IsLetter(r) {
+			st.add(text[i : i+size])
+		} else {
+			st.end()
+		}
+		i += size
 	}
+	st.end()
 	total := latin + cyr + arab
 	if total < minLetters {
 		return Detection{}
@@ -80,7 +90,7 @@ func Detect(text string) Detection {
 		parts = append(parts, part{c, arab})
 	}
 	if latin > 0 {
-		code := latinLanguage(text, latin == total || latin*2 > total)
+		code := st.language(latin == total || latin*2 > total)
 		parts = append(parts, part{code, latin})
 	}
 	// main language first, then any other part with at least 20 % of the letters
@@ -122,55 +132,51 @@ var stopwords = func() map[string]byte {
 	return m
 }()
 
-// latinLanguage tells German from English; other Latin-script languages
-// are taken as German, the default of the partner pages. A Latin part
-// beside a text in another script (main is false) must have sentences of
-// its own — a few stopwords — not just a German address line.
-func latinLanguage(text string, main bool) string {
-	de, en := 0, 0
-	var buf [16]byte
-	for i := 0; i < len(text); {
-		if !letterAt(text, i) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(text) && letterAt(text, j) {
-			j++
-		}
-		w := text[i:j]
-		i = j
-		if len(w) > 6 { // stopwords are short; skip the map for the rest
-			continue
-		}
-		b := buf[:0]
-		for k := 0; k < len(w); k++ {
-			c := w[k]
+// stopCount counts German and English stopwords word by word as Detect
+// reads the text.
+type stopCount struct {
+	buf    [6]byte
+	n      int // bytes of the current word
+	de, en int
+}
+
+// add appends the bytes of one letter to the current word.
+func (s *stopCount) add(b string) {
+	for k := 0; k < len(b); k++ {
+		if s.n < len(s.buf) {
+			c := b[k]
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			b = append(b, c)
+			s.buf[s.n] = c
 		}
-		switch stopwords[string(b)] {
+		s.n++
+	}
+}
+
+// end closes the current word; stopwords are at most six bytes long.
+func (s *stopCount) end() {
+	if s.n > 0 && s.n <= len(s.buf) {
+		switch stopwords[string(s.buf[:s.n])] {
 		case 'd':
-			de++
+			s.de++
 		case 'e':
-			en++
+			s.en++
 		}
 	}
-	if en >= 4 && en > 2*de {
+	s.n = 0
+}
+
+// language tells German from English; other Latin-script languages are
+// taken as German, the default of the partner pages. A Latin part beside a
+// text in another script (main is false) must have sentences of its own — a
+// few stopwords — not just a German address line.
+func (s *stopCount) language(main bool) string {
+	if s.en >= 4 && s.en > 2*s.de {
 		return "en"
 	}
-	if !main && de < 3 {
+	if !main && s.de < 3 {
 		return ""
 	}
 	return "de"
-}
-
-// letterAt reports whether the byte at i belongs to a letter: ASCII letters
-// and every byte of a non-ASCII rune (umlauts, Cyrillic, Arabic), which is
-// all a stopword count needs.
-func letterAt(s string, i int) bool {
-	c := s[i]
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf
 }

@@ -109,6 +109,35 @@ func FindMentions(text string) Mentions {
 // that can name a language, and the context rules run on the sentence part
 // before each of them.
 func FindMentionsLower(text, low string) Mentions {
+	var at [][2]int
+	candidates().Scan(low, func(_, start, end int) { at = append(at, [2]int{start, end}) })
+	return MentionsAt(text, low, at)
+}
+
+// CandidatePatterns are the words that can name or count languages, in the
+// phrases syntax, for callers that match them together with other word
+// lists in one pass (see MentionsAt).
+func CandidatePatterns() []string {
+	var pats []string
+	for w := range names {
+		pats = append(pats, strings.ToLower(w))
+	}
+	for _, c := range cyrillic {
+		pats = append(pats, c.stem)
+	}
+	for _, l := range all {
+		if len(l.Code) == 2 {
+			pats = append(pats, l.Code+"$")
+		}
+	}
+	pats = append(pats, "*sprachig", "sprachen$", "languages$", "mehrsprachig", "multilingual")
+	sort.Strings(pats)
+	return pats
+}
+
+// MentionsAt reads the mentions given where CandidatePatterns matched in
+// low (start, end offsets, in text order).
+func MentionsAt(text, low string, at [][2]int) Mentions {
 	var m Mentions
 	seen := map[string]bool{}
 	add := func(code string, tr bool) {
@@ -123,9 +152,10 @@ func FindMentionsLower(text, low string) Mentions {
 			mentionsIn(text[winStart:winEnd], &m, add)
 		}
 	}
-	candidates().Scan(low, func(_, start, end int) {
+	for _, h := range at {
+		start, end := h[0], h[1]
 		if end-start == 2 && (text[start] < 'A' || text[start] > 'Z' || text[start+1] < 'A' || text[start+1] > 'Z') {
-			return // a two-letter code counts only in capitals ("DE/EN"), not "am", "es", "so"
+			continue // a two-letter code counts only in capitals ("DE/EN"), not "am", "es", "so"
 		}
 		for end < len(low) && isLetterByte(low[end]) {
 			end++ // the whole word: "arabischsprachige"
@@ -133,11 +163,11 @@ func FindMentionsLower(text, low string) Mentions {
 		from := sentenceStart(low, start)
 		if winStart >= 0 && from <= winEnd {
 			winEnd = max(winEnd, end)
-			return
+			continue
 		}
 		flush()
 		winStart, winEnd = from, end
-	})
+	}
 	flush()
 	return m
 }
@@ -169,24 +199,8 @@ func isLetterByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || c >= 0x80
 }
 
-// candidates are the words that can name a language or count languages.
-var candidates = sync.OnceValue(func() *phrases.Set {
-	var pats []string
-	for w := range names {
-		pats = append(pats, strings.ToLower(w))
-	}
-	for _, c := range cyrillic {
-		pats = append(pats, c.stem)
-	}
-	for _, l := range all {
-		if len(l.Code) == 2 {
-			pats = append(pats, l.Code+"$")
-		}
-	}
-	pats = append(pats, "*sprachig", "sprachen$", "languages$", "mehrsprachig", "multilingual")
-	sort.Strings(pats)
-	return phrases.Compile(pats)
-})
+// candidates matches CandidatePatterns.
+var candidates = sync.OnceValue(func() *phrases.Set { return phrases.Compile(CandidatePatterns()) })
 
 // mentionsIn runs the context rules over one stretch of text.
 func mentionsIn(text string, m *Mentions, add func(code string, tr bool)) {

@@ -20,29 +20,72 @@ var placeLabels = []string{"ort", "veranstaltungsort", "wo", "adresse", "anschri
 // an "Ort:" line, an address with a postcode ("(Fürstenplatz 5 in 08289
 // Schneeberg)"), then "im Werk 2 in Leipzig-Connewitz" style phrases.
 func Find(text string) Result {
-	r, _ := FindAndGuess(text)
-	return r
+	return Read(text).Place()
 }
 
 // FindAndGuess is Find and RegionIn of the same text, reading its place
 // names once.
 func FindAndGuess(text string) (Result, Guess) {
+	t := Read(text)
+	return t.Place(), t.Region()
+}
+
+// Text is a text being read for its place and region. Both are computed on
+// first use and share one scan of the place names, which is the costly part
+// and often not needed: an "Ort:" line or a postcode settles the place.
+type Text struct {
+	text    string
+	hits    []gazetteer.Hit
+	scanned bool
+	place   *Result
+	region  *Guess
+}
+
+// Read starts reading text (at most maxText bytes of it).
+func Read(text string) *Text {
 	if len(text) > maxText {
 		text = text[:maxText]
 	}
-	hits := scanNames(text)
-	g := guessRegion(text, hits)
-	if r, ok := fromLabel(text); ok {
-		return r, g
+	return &Text{text: text}
+}
+
+func (t *Text) names() []gazetteer.Hit {
+	if !t.scanned {
+		t.hits, t.scanned = scanNames(t.text), true
 	}
-	if r, ok := fromPostcode(text); ok {
-		return r, g
+	return t.hits
+}
+
+// Place is Find of the text.
+func (t *Text) Place() Result {
+	if t.place == nil {
+		r := t.findPlace()
+		t.place = &r
 	}
-	if r, ok := fromAddressLine(text); ok {
-		return r, g
+	return *t.place
+}
+
+// Region is RegionIn of the text.
+func (t *Text) Region() Guess {
+	if t.region == nil {
+		g := guessRegion(t.text, t.names())
+		t.region = &g
 	}
-	r, _ := fromPreposition(text, hits)
-	return r, g
+	return *t.region
+}
+
+func (t *Text) findPlace() Result {
+	if r, ok := fromLabel(t.text); ok {
+		return r
+	}
+	if r, ok := fromPostcode(t.text); ok {
+		return r
+	}
+	if r, ok := fromAddressLine(t.text); ok {
+		return r
+	}
+	r, _ := fromPreposition(t.text, t.names())
+	return r
 }
 
 // scanNames lists the place names of a text (gazetteer.Scan).
@@ -76,9 +119,9 @@ func labelValue(line string) (string, bool) {
 	if colon <= 0 || colon > 24 {
 		return "", false
 	}
-	label := strings.ToLower(strings.TrimSpace(line[:colon]))
+	label := strings.TrimSpace(line[:colon])
 	for _, l := range placeLabels {
-		if label == l {
+		if strings.EqualFold(label, l) {
 			v := strings.TrimSpace(line[colon+1:])
 			return v, v != ""
 		}

@@ -2,10 +2,12 @@ package places
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/treffpunkt/treffpunkt/internal/normalize/gazetteer"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/phrases"
 )
 
 // maxLine bounds the work on one place line; longer input is cut (a place
@@ -218,37 +220,19 @@ func cutOnlinePrefix(s string) (string, bool) {
 var onlineDetail = []string{"link", "zugangsdaten", "einwahl", "anmeldung", "teilnahme", "zoom", "plattform"}
 
 func onlineSegment(s string) bool {
-	low := strings.ToLower(s)
-	for _, w := range onlineWords {
-		if containsWord(low, w) {
-			return true
-		}
-	}
-	for _, w := range onlineDetail {
-		if containsWord(low, w) {
-			return true
-		}
-	}
-	return false
+	found := false
+	onlineSet().Scan(lowerASCII(s), func(int, int, int) { found = true })
+	return found
 }
 
-// containsWord reports whether w occurs in s with no letter directly before
-// or after it.
-func containsWord(s, w string) bool {
-	for i := 0; ; {
-		j := strings.Index(s[i:], w)
-		if j < 0 {
-			return false
-		}
-		j += i
-		before, _ := utf8.DecodeLastRuneInString(s[:j])
-		after, _ := utf8.DecodeRuneInString(s[j+len(w):])
-		if !unicode.IsLetter(before) && !unicode.IsLetter(after) {
-			return true
-		}
-		i = j + len(w)
+// onlineSet matches onlineWords and onlineDetail as whole words.
+var onlineSet = sync.OnceValue(func() *phrases.Set {
+	var pats []string
+	for _, w := range append(append([]string(nil), onlineWords...), onlineDetail...) {
+		pats = append(pats, w+"$")
 	}
-}
+	return phrases.Compile(pats)
+})
 
 // knownPlace reports whether s is exactly a place name (Saxon or not).
 func knownPlace(s string) bool {

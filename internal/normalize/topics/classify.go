@@ -46,18 +46,42 @@ func Score(title, text string) []Match {
 // ScoreLower is Score for a title and text already in lower case.
 func ScoreLower(title, text string) []Match {
 	t := data()
-	// hits per rule in one byte each: occurrences in the text (capped) in the
-	// low bits, a title hit in the high bit
-	const inTitle = 0x80
-	hit := make([]uint8, len(t.rules))
-	t.set.Scan(text, func(r, _, _ int) {
-		if hit[r] < maxCount {
-			hit[r]++
-		}
-	})
+	hits := make([]uint8, len(t.rules))
+	t.set.Scan(text, func(r, _, _ int) { Count(hits, r, false) })
 	if title != "" {
-		t.set.Scan(title, func(r, _, _ int) { hit[r] |= inTitle })
+		t.set.Scan(title, func(r, _, _ int) { Count(hits, r, true) })
 	}
+	return ScoreHits(hits)
+}
+
+// Patterns returns the rule patterns in rule order, for callers that match
+// them together with other word lists in one pass (see ScoreHits).
+func Patterns() []string {
+	t := data()
+	out := make([]string, len(t.rules))
+	for i, r := range t.rules {
+		out[i] = r.Pattern
+	}
+	return out
+}
+
+// inTitle marks a rule found in the title; the low bits count occurrences
+// in the text, capped at maxCount.
+const inTitle = 0x80
+
+// Count records a match of rule r in hits (one byte per rule).
+func Count(hits []uint8, r int, title bool) {
+	switch {
+	case title:
+		hits[r] |= inTitle
+	case hits[r]&^inTitle < maxCount:
+		hits[r]++
+	}
+}
+
+// ScoreHits scores the topics from per-rule hits filled by Count, best first.
+func ScoreHits(hit []uint8) []Match {
+	t := data()
 	var pos [32]int // topic index → position in out + 1 (0: not yet); the taxonomy has 15
 	var out []Match
 	for i, r := range t.rules {
