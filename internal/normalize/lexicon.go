@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"sort"
 	"sync"
 
 	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
@@ -103,6 +104,9 @@ func read(lowAll string, titleLen int) reading {
 			r.langAt = append(r.langAt, [2]int{start, end})
 		}
 	})
+	// matches of other scripts come after the Latin ones; the language
+	// windows need text order
+	sort.Slice(r.langAt, func(a, b int) bool { return r.langAt[a][0] < r.langAt[b][0] })
 	return r
 }
 

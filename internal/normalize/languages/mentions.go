@@ -111,6 +111,7 @@ func FindMentions(text string) Mentions {
 func FindMentionsLower(text, low string) Mentions {
 	var at [][2]int
 	candidates().Scan(low, func(_, start, end int) { at = append(at, [2]int{start, end}) })
+	sort.Slice(at, func(a, b int) bool { return at[a][0] < at[b][0] })
 	return MentionsAt(text, low, at)
 }
 
@@ -136,7 +137,7 @@ func CandidatePatterns() []string {
 }
 
 // MentionsAt reads the mentions given where CandidatePatterns matched in
-// low (start, end offsets, in text order).
+// low (start, end offsets, sorted by start).
 func MentionsAt(text, low string, at [][2]int) Mentions {
 	var m Mentions
 	seen := map[string]bool{}

@@ -17,10 +17,18 @@ import (
 	"unicode/utf8"
 )
 
-// Set is a compiled list of patterns: an Aho–Corasick automaton over byte
+// Set is a compiled list of patterns: Aho–Corasick automata over byte
 // classes, so a text is read once, one table lookup per byte, however many
-// patterns there are. It is safe for concurrent use.
+// patterns there are. Patterns in scripts beyond Latin (Cyrillic, Arabic,
+// …) live in a second automaton, read only when the text has such letters:
+// it keeps the main table small enough for the processor's cache. It is
+// safe for concurrent use.
 type Set struct {
+	latin, other *automaton
+}
+
+// automaton is one Aho–Corasick automaton; ids are those of the Set.
+type automaton struct {
 	class  [256]uint8 // byte → column; 0 = byte in no pattern
 	width  int        // columns per state
 	delta  []int32    // state*width + column → next state
@@ -30,11 +38,38 @@ type Set struct {
 	end    []bool     // pattern must end at a word end
 }
 
+// otherScript is the UTF-8 lead byte of U+0400 (Cyrillic) and up. Latin
+// letters with diacritics (ä, ö, ü, ß, é, Sorbian š, ł) have lead bytes
+// below it.
+const otherScript = 0xD0
+
 // Compile builds a Set; pattern i is reported as id i. Empty patterns never match.
 func Compile(patterns []string) *Set {
-	s := &Set{lens: make([]int, len(patterns)), anchor: make([]bool, len(patterns)), end: make([]bool, len(patterns))}
+	latin := make([]string, len(patterns))
+	other := make([]string, len(patterns))
+	hasOther := false
+	for i, p := range patterns {
+		if strings.IndexFunc(p, func(r rune) bool { return r >= 0x400 && r < 0x800 || r >= 0xF000 }) >= 0 {
+			other[i], hasOther = p, true
+		} else {
+			latin[i] = p
+		}
+	}
+	s := &Set{latin: compile(latin)}
+	if hasOther {
+		s.other = compile(other)
+	}
+	return s
+}
+
+// compile builds one automaton; empty patterns are left out but keep their id.
+func compile(patterns []string) *automaton {
+	s := &automaton{lens: make([]int, len(patterns)), anchor: make([]bool, len(patterns)), end: make([]bool, len(patterns))}
 	body := make([]string, len(patterns))
 	for i, p := range patterns {
+		if p == "" {
+			continue
+		}
 		s.end[i] = strings.HasSuffix(p, "$") && len(p) > 1
 		b := strings.TrimSuffix(p, "$")
 		s.anchor[i] = !strings.HasPrefix(b, "*")
@@ -125,8 +160,24 @@ func spaceClass(c byte) byte {
 
 // Scan calls fn for every match in low (lower-cased text): the pattern id
 // and the byte offsets of the match. A pattern that occurs several times is
-// reported each time; matches come in the order of their ends.
+// reported each time. Matches come in the order of their ends — first those
+// of Latin-script patterns, then those of the other scripts.
 func (s *Set) Scan(low string, fn func(id, start, end int)) {
+	s.latin.scan(low, fn)
+	if s.other == nil {
+		return
+	}
+	for i := 0; i < len(low); i++ {
+		// lead bytes of U+0400–U+07FF (Cyrillic … Arabic) and of the Arabic
+		// presentation forms; typographic quotes and dashes (0xE2) do not count
+		if b := low[i]; b >= otherScript && b <= 0xDF || b == 0xEF {
+			s.other.scan(low, fn)
+			return
+		}
+	}
+}
+
+func (s *automaton) scan(low string, fn func(id, start, end int)) {
 	off := int32(0)
 	delta, class := s.delta, &s.class
 	for i := 0; i < len(low); i++ {
@@ -178,7 +229,7 @@ func letterAt(s string, i int) bool {
 // First returns, for every pattern, the offset of its first match in low,
 // or -1. It suits word lists where presence (and where) is all a caller needs.
 func (s *Set) First(low string) []int {
-	first := make([]int, len(s.lens))
+	first := make([]int, len(s.latin.lens))
 	for i := range first {
 		first[i] = -1
 	}

@@ -75,3 +75,17 @@ func BenchmarkScan(b *testing.B) {
 		s.Scan(text, func(int, int, int) {})
 	}
 }
+
+func TestScripts(t *testing.T) {
+	s := Compile([]string{"beratung", "консультац", "*استشارة", "ümlaut"})
+	var got []int
+	s.Scan("консультация – beratung „استشارة“ ümlaut", func(id, _, _ int) { got = append(got, id) })
+	if !reflect.DeepEqual(got, []int{0, 3, 1, 2}) {
+		t.Errorf("got %v, want Latin matches first, then the others", got)
+	}
+	got = nil
+	s.Scan("beratung – „ümlaut“", func(id, _, _ int) { got = append(got, id) })
+	if !reflect.DeepEqual(got, []int{0, 3}) {
+		t.Errorf("got %v", got)
+	}
+}
