@@ -137,6 +137,7 @@ func (e *countEntry) count(f Filter) Result {
 		if f.From != nil && x.end.Before(*f.From) {
 			continue
 		}
+		res.matched++
 		rOK := len(f.Regions) == 0 || slices.Contains(f.Regions, x.region)
 		lOK := len(f.Languages) == 0 || overlaps(x.languages, f.Languages)
 		tOK := len(f.Topics) == 0 || overlaps(x.topics, f.Topics)

@@ -112,6 +112,8 @@ func (q *pgQuery) facetSQL() string {
 		WHERE ` + strings.Join(q.base, " AND ") + `)
 	SELECT 'total', '', count(*) FROM base WHERE r_ok AND l_ok AND t_ok
 	UNION ALL
+	SELECT 'matched', '', count(*) FROM base
+	UNION ALL
 	SELECT 'region', region, count(*) FROM base WHERE l_ok AND t_ok AND region IS NOT NULL GROUP BY region
 	UNION ALL
 	SELECT 'language', l, count(*) FROM base, unnest(base.languages) l WHERE r_ok AND t_ok GROUP BY l

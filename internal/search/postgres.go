@@ -55,7 +55,7 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 	if err != nil {
 		return Result{}, err
 	}
-	found := res.Total
+	found := res.matched
 	if pg.SkipCounts {
 		found = len(keys)
 	}
@@ -153,6 +153,8 @@ func (p *Postgres) facets(ctx context.Context, q *pgQuery) (Result, error) {
 		switch kind {
 		case "total":
 			res.Total = n
+		case "matched":
+			res.matched = n
 		case "region":
 			res.Facets.Regions = append(res.Facets.Regions, fc)
 		case "language":

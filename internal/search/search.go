@@ -83,6 +83,11 @@ type Result struct {
 	FellBack    bool // an external index was unavailable and Postgres answered
 	EndCursor   string
 	StartCursor string
+	// matched counts the events the text (with dates, online mode and
+	// sources) matches before regions, languages and topics: typo
+	// tolerance is for text that finds nothing, not for a region that has
+	// nothing.
+	matched int
 }
 
 // Hit is one event with the cursor that continues after it.
