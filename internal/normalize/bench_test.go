@@ -18,7 +18,7 @@ const boilerplate = "\nDie \"Werkstatt der Migrant*innenorganisationen (MOs) aus
 
 // benchItems are dev-set announcements with their page boilerplate: 1–2 KB
 // of text each, as the crawler delivers them.
-func benchItems(b *testing.B) ([]event.Item, []Options, int) {
+func benchItems(b testing.TB) ([]event.Item, []Options, int) {
 	var items []event.Item
 	var opts []Options
 	size := 0

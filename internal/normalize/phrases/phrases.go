@@ -31,7 +31,8 @@ type Set struct {
 type automaton struct {
 	class  [256]uint8 // byte → column; 0 = byte in no pattern
 	width  int        // columns per state
-	delta  []int32    // state*width + column → next state
+	delta  []int32    // state*width + column → next state's row offset (^offset: patterns end there)
+	small  []uint16   // the same as state numbers, bit 15 set where patterns end; used below 32768 states
 	out    [][]int32  // state → patterns that end here
 	lens   []int      // pattern → length in bytes
 	anchor []bool     // pattern must start at a word start
@@ -123,9 +124,11 @@ func compile(patterns []string) *automaton {
 			queue = append(queue, t)
 		}
 	}
+	order := []int32{0} // states in breadth-first order
 	for len(queue) > 0 {
 		st := queue[0]
 		queue = queue[1:]
+		order = append(order, st)
 		s.out[st] = append(s.out[st], s.out[fail[st]]...)
 		for c := 1; c < s.width; c++ {
 			k := int(st)*s.width + c
@@ -138,9 +141,24 @@ func compile(patterns []string) *automaton {
 			}
 		}
 	}
+	s.renumber(order)
 	// The table holds row offsets (state*width), so the scan loop adds
 	// instead of multiplying; states where patterns end are stored negated,
 	// so the loop looks at out only when there is something to report.
+	if len(s.out) < 1<<15 {
+		// Half the memory of the offset table: the table stays in the
+		// processor's cache, which matters more than the multiplication.
+		s.small = make([]uint16, len(s.delta))
+		for k, t := range s.delta {
+			v := uint16(t)
+			if len(s.out[t]) > 0 {
+				v |= 1 << 15
+			}
+			s.small[k] = v
+		}
+		s.delta = nil
+		return s
+	}
 	for k, t := range s.delta {
 		off := t * int32(s.width)
 		if len(s.out[t]) > 0 {
@@ -177,7 +195,30 @@ func (s *Set) Scan(low string, fn func(id, start, end int)) {
 	}
 }
 
+// renumber gives states their breadth-first numbers: the states near the
+// root, where a scan spends nearly all its time, then share a few cache
+// lines instead of being spread over the whole table.
+func (s *automaton) renumber(order []int32) {
+	newID := make([]int32, len(order))
+	for n, old := range order {
+		newID[old] = int32(n)
+	}
+	delta := make([]int32, len(s.delta))
+	out := make([][]int32, len(s.out))
+	for n, old := range order {
+		out[n] = s.out[old]
+		for c := 0; c < s.width; c++ {
+			delta[n*s.width+c] = newID[s.delta[int(old)*s.width+c]]
+		}
+	}
+	s.delta, s.out = delta, out
+}
+
 func (s *automaton) scan(low string, fn func(id, start, end int)) {
+	if s.small != nil {
+		s.scanSmall(low, fn)
+		return
+	}
 	off := int32(0)
 	delta, class := s.delta, &s.class
 	for i := 0; i < len(low); i++ {
@@ -186,13 +227,31 @@ func (s *automaton) scan(low string, fn func(id, start, end int)) {
 			continue
 		}
 		off = ^off
-		for _, id := range s.out[off/int32(s.width)] {
-			start := i + 1 - s.lens[id]
-			if s.anchor[id] && letterBefore(low, start) || s.end[id] && letterAt(low, i+1) {
-				continue
-			}
-			fn(int(id), start, i+1)
+		s.report(low, i, int(off/int32(s.width)), fn)
+	}
+}
+
+func (s *automaton) scanSmall(low string, fn func(id, start, end int)) {
+	st, w := uint32(0), uint32(s.width)
+	next, class := s.small, &s.class
+	for i := 0; i < len(low); i++ {
+		v := next[st*w+uint32(class[low[i]])]
+		st = uint32(v &^ (1 << 15))
+		if v&(1<<15) != 0 {
+			s.report(low, i, int(st), fn)
 		}
+	}
+}
+
+// report calls fn for the patterns that end at byte i in state st and meet
+// their word-boundary conditions.
+func (s *automaton) report(low string, i, st int, fn func(id, start, end int)) {
+	for _, id := range s.out[st] {
+		start := i + 1 - s.lens[id]
+		if s.anchor[id] && letterBefore(low, start) || s.end[id] && letterAt(low, i+1) {
+			continue
+		}
+		fn(int(id), start, i+1)
 	}
 }
 
@@ -240,3 +299,4 @@ func (s *Set) First(low string) []int {
 	})
 	return first
 }
+
