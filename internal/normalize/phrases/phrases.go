@@ -299,4 +299,3 @@ func (s *Set) First(low string) []int {
 	})
 	return first
 }
-
