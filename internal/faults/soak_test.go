@@ -230,7 +230,9 @@ func TestSoak(t *testing.T) {
 	loadCtx, stopLoad := context.WithTimeout(ctx, dur)
 	defer stopLoad()
 	rssMax := rssStart
+	sampled := make(chan struct{})
 	go func() {
+		defer close(sampled)
 		tick := time.NewTicker(5 * time.Second)
 		defer tick.Stop()
 		for {
@@ -247,6 +249,7 @@ func TestSoak(t *testing.T) {
 	started := time.Now()
 	runLoad(loadCtx, base, stats)
 	elapsed := time.Since(started)
+	<-sampled
 	rssEnd, err := rssKiB(pid)
 	if err != nil {
 		t.Fatal(err)

@@ -117,7 +117,7 @@ func NewWorker(ctx context.Context, cfg Config) (*Worker, error) {
 		},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ScheduleEvery),
-			func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, nil },
+			func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, scheduleOpts(cfg.ScheduleEvery) },
 			&river.PeriodicJobOpts{ID: "schedule_crawls", RunOnStart: true})},
 		// A crawl may run up to CrawlTimeout; River must not take it for
 		// stuck before that (a dead worker's jobs come back sooner

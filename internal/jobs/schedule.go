@@ -31,15 +31,18 @@ type ScheduleArgs struct{}
 // Kind implements river.JobArgs.
 func (ScheduleArgs) Kind() string { return "schedule_crawls" }
 
-// InsertOpts implements river.JobArgsWithInsertOpts: at most one tick
-// waits or runs at a time, and a failed tick is not retried (the next one
-// comes within a minute).
+// InsertOpts implements river.JobArgsWithInsertOpts. A failed tick is not
+// retried: the next one comes soon.
 func (ScheduleArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{
-		Queue:       QueueDefault,
-		MaxAttempts: 1,
-		UniqueOpts:  river.UniqueOpts{ByState: uniqueStates},
-	}
+	return river.InsertOpts{Queue: QueueDefault, MaxAttempts: 1}
+}
+
+// scheduleOpts makes ticks unique per period, so two leaders in a
+// handover do not both tick. Not unique by state alone: a tick left
+// "running" by a killed worker would then block every later tick until
+// River's rescuer, an hour on.
+func scheduleOpts(every time.Duration) *river.InsertOpts {
+	return &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: max(every, time.Second)}}
 }
 
 type scheduleWorker struct {

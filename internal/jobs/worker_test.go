@@ -369,3 +369,30 @@ func TestLockLostCancelsCrawl(t *testing.T) {
 		t.Errorf("lock free after the connection died: %v %v", free, err)
 	}
 }
+
+func TestTickLeftRunningDoesNotBlockScheduling(t *testing.T) {
+	t.Parallel()
+	pool, srcs := setup(t)
+	ctx := context.Background()
+	upsert(t, pool, srcs["ntsachsen"])
+	// A scheduler tick that a killed worker left "running".
+	client, err := inserter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		_, err := client.InsertTx(ctx, tx, ScheduleArgs{}, scheduleOpts(time.Second))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE river_job SET state = 'running', attempt = 1,
+		attempted_at = now() - interval '1 minute', attempted_by = '{dead-worker}' WHERE kind = 'schedule_crawls'`); err != nil {
+		t.Fatal(err)
+	}
+	startWorker(t, Config{Pool: pool, ScheduleEvery: time.Second})
+	crawled := func() bool { rs := runs(t, pool, "ntsachsen"); return len(rs) == 1 && rs[0].finished != nil }
+	if !pgtest.Wait(t, 60*time.Second, crawled) {
+		t.Fatalf("no crawl while an old tick is stuck; ticks: %s", jobStates(t, pool, "schedule_crawls"))
+	}
+}
