@@ -2,9 +2,9 @@ package search
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"strings"
 )
 
 // pgQuery builds the SQL of one search: the conditions every part shares
@@ -17,7 +17,7 @@ type pgQuery struct {
 	// region, language and topic are the faceted conditions ("true" when
 	// the filter has none).
 	region, language, topic string
-	// rank is the relevance expression ("0" without text).
+	// rank is the relevance expression ("0::real" without text).
 	rank string
 }
 
