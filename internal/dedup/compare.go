@@ -56,6 +56,14 @@ const (
 	SeriesTitleWithDesc = 0.45
 )
 
+// MaxSpanDays is the longest multi-day event (in days) that a record
+// starting on another of its days can be the same event as: a two-day
+// conference is announced once for both days and once per day, but an
+// evening inside two weeks of campaign ("Internationale Wochen gegen
+// Rassismus") or an exhibition's run is an event of its own. Blocking in
+// the store must look back this far for spans that contain a new record.
+const MaxSpanDays = 3
+
 // Weights of the base score and of the description boost.
 const (
 	weightTitle     = 0.50
@@ -70,6 +78,12 @@ const (
 	// word but generic ones; below TitleGate, so only a shared description
 	// can then make the pair Same.
 	genericTitleCap = 0.25
+	// orgMentioned is the organiser score of two different organisers when
+	// one text names the other's organiser.
+	orgMentioned = 0.5
+	// venueMentioned is the place score when one record's venue is named
+	// in the text of the other, which has no venue field.
+	venueMentioned = 0.8
 )
 
 // parts are the numbers behind a comparison. They are computed without
@@ -193,7 +207,14 @@ func score(a, b *features, quick bool) parts {
 	p.tok = (p.tokJ + p.tokO) / 2
 	p.tri = jaccardU32(a.tri, b.tri)
 	p.ctx = (cover(a, b) + cover(b, a)) / 2
-	p.title = max(0.6*p.tok+0.4*p.tri, weightContext*p.ctx)
+	p.title = 0.6*p.tok + 0.4*p.tri
+	if c := weightContext * p.ctx; c > p.title && (p.tokJ > 0 || titlesLinked(a, b)) {
+		// Two titles without a word or word part in common name two
+		// things, however much each text mentions the other's title: a
+		// round-up post listing a film, the film's page naming the
+		// festival it belongs to.
+		p.title = c
+	}
 	if a.tokWeight < 1 || b.tokWeight < 1 {
 		// "Workshop", "Online-Infoveranstaltung": a title of generic words
 		// says nothing about which event it is.
@@ -212,13 +233,13 @@ func score(a, b *features, quick bool) parts {
 }
 
 // daysCompatible: the same start day, or one record is a multi-day event
-// whose span contains the other's start day.
+// of at most MaxSpanDays whose span contains the other's start day.
 func daysCompatible(a, b *features) bool {
 	if a.day == b.day {
 		return true
 	}
 	in := func(x, span *features) bool {
-		return span.multiDay() && x.day >= span.day && x.day <= span.lastDay
+		return span.multiDay() && span.lastDay-span.day < MaxSpanDays && x.day >= span.day && x.day <= span.lastDay
 	}
 	return in(a, b) || in(b, a)
 }
@@ -232,7 +253,7 @@ func timeScore(a, b *features, dayConflict bool) (float64, bool) {
 		return 0, false
 	case a.day != b.day: // within a multi-day span
 		return 0.5, false
-	case a.minute < 0 && b.minute < 0 && a.lastDay == b.lastDay:
+	case a.minute < 0 && b.minute < 0 && sameSpan(a, b):
 		return 0.8, false // both all-day over the same days
 	case a.minute < 0 && b.minute < 0:
 		return 0.6, false
@@ -252,6 +273,14 @@ func timeScore(a, b *features, dayConflict bool) (float64, bool) {
 		return 0.3, false
 	}
 	return 0, true
+}
+
+// sameSpan: the same last day, or two multi-day spans whose last days are
+// one apart (an all-day end is exclusive in iCalendar and inclusive on most
+// web pages, and converters get it wrong either way).
+func sameSpan(a, b *features) bool {
+	d := a.lastDay - b.lastDay
+	return d == 0 || (a.multiDay() && b.multiDay() && (d == 1 || d == -1))
 }
 
 // placeScore compares where the events happen. Different cities, postal
@@ -290,12 +319,17 @@ func placeScore(a, b *features) (float64, placeConflict) {
 	if a.postal != "" && b.postal != "" {
 		p = 0.8
 	}
-	if len(a.venue) > 0 && len(b.venue) > 0 {
+	switch {
+	case len(a.venue) > 0 && len(b.venue) > 0:
 		if vs := overlapU32(a.venue, b.venue); vs >= 0.5 {
 			p = max(p, 0.8+0.2*vs)
 		} else {
 			p = min(p, 0.4) // same town, other named venue
 		}
+	case venueNamedIn(a, b) || venueNamedIn(b, a):
+		// A blog that writes "im Werk 2 in Connewitz" into its text and
+		// leaves the place field empty.
+		p = max(p, venueMentioned)
 	}
 	if a.street != "" && a.street == b.street {
 		p = max(p, 0.9)
@@ -321,7 +355,10 @@ func sameCity(a, b string) bool {
 
 // organizerScore: the same organiser 1, one unknown 0.5, different 0. Names
 // that share most words ("Werkstatt der Migrant*innenorganisationen" and
-// "… Leipzig") count as the same, slightly less.
+// "… Leipzig") count as the same, slightly less. A different organiser
+// whom the other text names ("Der DSM diskutiert …" on a calendar that
+// lists its own name as organiser of everything it re-posts) is not
+// evidence against: orgMentioned.
 func organizerScore(a, b *features) float64 {
 	switch {
 	case a.org == "" || b.org == "":
@@ -330,8 +367,39 @@ func organizerScore(a, b *features) float64 {
 		return 1
 	case overlapU32(a.orgWords, b.orgWords) >= 0.6:
 		return 0.8
+	case namedIn(a, b) || namedIn(b, a):
+		return orgMentioned
 	}
 	return 0
+}
+
+// venueNamedIn reports whether b, which names no venue of its own, names
+// a's venue in its title or description.
+func venueNamedIn(a, b *features) bool {
+	if len(a.venueStems) == 0 || len(b.venue) > 0 {
+		return false
+	}
+	for _, h := range a.venueStems {
+		if !b.ctxBloom.has(h) || !containsU32(b.ctx, h) {
+			return false
+		}
+	}
+	return true
+}
+
+// namedIn reports whether the title or description of b names a's
+// organiser: at least four in five of its words (all of a short name).
+func namedIn(a, b *features) bool {
+	if len(a.orgStems) == 0 {
+		return false
+	}
+	found := 0
+	for _, h := range a.orgStems {
+		if b.ctxBloom.has(h) && containsU32(b.ctx, h) {
+			found++
+		}
+	}
+	return 5*found >= 4*len(a.orgStems)
 }
 
 func sameOrganizer(a, b *features) bool {
@@ -370,6 +438,40 @@ func tokenSim(a, b *features) (jac, over float64) {
 		over = min(1, common/m)
 	}
 	return jac, over
+}
+
+// titlesLinked reports whether two titles without a common word share a
+// compound part: "IKW-Eröffnung" and "Eröffnungsveranstaltung",
+// "Vereinswebsite" and "Website". Parts of five letters ("inter", "migra")
+// are too common to count between two compounds.
+func titlesLinked(a, b *features) bool {
+	if fragmentInTokens(a, b) || fragmentInTokens(b, a) {
+		return true
+	}
+	for _, ta := range a.tokens {
+		for k, fa := range a.frags[ta.f0:ta.f1] {
+			if k < 2 {
+				continue // the two five-letter parts
+			}
+			for _, tb := range b.tokens {
+				if int(tb.f1-tb.f0) > 2 && slices.Contains(b.frags[tb.f0+2:tb.f1], fa) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// fragmentInTokens: a compound part of one of a's title words is a title
+// word of b.
+func fragmentInTokens(a, b *features) bool {
+	for _, f := range a.frags {
+		if _, ok := slices.BinarySearchFunc(b.tokens, f, func(t token, h uint32) int { return cmpU32(t.h, h) }); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // cover is the weighted share of a's title words that occur in b's title or

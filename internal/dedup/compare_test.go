@@ -69,6 +69,30 @@ func TestComparePartsTime(t *testing.T) {
 	}
 }
 
+// TestComparePartsSpan: two all-day spans whose ends differ by the
+// iCalendar exclusive end are the same days; a one-day and a two-day entry
+// are not.
+func TestComparePartsSpan(t *testing.T) {
+	weeks := rec("mo", "", "Internationale Wochen gegen Rassismus", at(3, 15, 0, 0), allDay, end(at(3, 28, 0, 0)))
+	for _, tt := range []struct {
+		name  string
+		other Record
+		time  float64
+	}{
+		{"same span", rec("adb", "", "Internationale Wochen gegen Rassismus", at(3, 15, 0, 0), allDay, end(at(3, 28, 0, 0))), 0.8},
+		{"end a day earlier", rec("nts", "", "Internationale Wochen gegen Rassismus", at(3, 15, 0, 0), allDay, end(at(3, 27, 0, 0))), 0.8},
+		{"one day only", rec("nts", "", "Internationale Wochen gegen Rassismus", at(3, 15, 0, 0), allDay), 0.6},
+	} {
+		if p := score(prepare(weeks), prepare(tt.other), false); p.time != tt.time {
+			t.Errorf("%s: time = %v, want %v", tt.name, p.time, tt.time)
+		}
+	}
+	day := rec("a", "", "Kongress", at(5, 20, 0, 0), allDay)
+	if p := score(prepare(day), prepare(rec("b", "", "Kongress", at(5, 20, 0, 0), allDay, end(at(5, 21, 0, 0)))), false); p.time != 0.6 {
+		t.Errorf("one day vs two days: time = %v, want 0.6", p.time)
+	}
+}
+
 func TestComparePartsPlace(t *testing.T) {
 	leipzig := rec("wmo", wmo, "Informationsveranstaltung zum Bundesfreiwilligendienst", at(10, 21, 17, 0), dp4)
 	tests := []struct {
@@ -105,6 +129,11 @@ func TestComparePartsPlace(t *testing.T) {
 	b := rec("nts", "", "Werkstattgespräche Integrative Maßnahmen", at(11, 24, 17, 0), online(event.OnlineYes))
 	if p := score(prepare(a), prepare(b), false); p.place != 0.8 {
 		t.Errorf("both online: place = %v, want 0.8", p.place)
+	}
+	// A calendar's LOCATION "Sachsen" names no venue.
+	c := rec("nts", "", "Werkstattgespräche", at(11, 24, 17, 0), place("Sachsen", "", "", ""))
+	if p := score(prepare(a), prepare(c), false); p.place != 0.5 {
+		t.Errorf("online vs \"Sachsen\": place = %v, want 0.5 (unknown)", p.place)
 	}
 }
 
@@ -237,5 +266,113 @@ func TestBestMatch(t *testing.T) {
 	}
 	if _, _, ok := BestMatch(r, nil); ok {
 		t.Error("no candidates must not match")
+	}
+}
+
+// TestCompareMirrorCrossPosts: cross-posts and hard negatives of the
+// offline mirror (internal/demosites), as the normaliser drafts them.
+func TestCompareMirrorCrossPosts(t *testing.T) {
+	const iaf = "Verband binationaler Familien und Partnerschaften, iaf e.V. Leipzig"
+	const tippsTitle = "Internationale Wochen gegen Rassismus: Unsere Tipps für Leipzig"
+	const tippsText = "Vom 15. bis 28. März 2021 laufen die Internationalen Wochen gegen Rassismus, Motto: „Solidarität. Grenzenlos.“ Coronabedingt ist vieles online – hier unsere Tipps:\nDie Cinémathèque zeigt den Film „Spendier mir einen Çay und ich erzähl dir alles“ – zwei Wochen lang kostenlos im Stream.\nFr, 19.3., 19 Uhr: Gesprächsrunde „Liebe…grenzenlos?“ über mehrkulturelle Beziehungen (online, mehr dazu in unserem nächsten Post)."
+	const iwgrText = "Die diesjährigen Internationalen Wochen gegen Rassismus finden vom 15. – 28. März 2021 statt. Das vorgeschlagene Motto heißt: „Solidarität. Grenzenlos.“."
+	tipps := rec("blog", "", tippsTitle, at(3, 15, 0, 0), allDay, end(at(3, 28, 0, 0)), online(event.OnlineYes),
+		place("", "", "", "leipzig"), desc(tippsText))
+	iwgr := rec("mo", iaf, "Internationale Wochen gegen Rassismus 2021", at(3, 15, 0, 0), allDay, end(at(3, 28, 0, 0)),
+		place("", "", "", "leipzig"), desc(iwgrText))
+	film := rec("mo", iaf, "Dokumentarfilm „Spendier mir einen Çay und ich erzähl dir alles“", at(3, 15, 0, 0), allDay,
+		end(at(3, 28, 0, 0)), online(event.OnlineYes), place("", "", "", "leipzig"),
+		desc("Im Rahmen der Internationalen Wochen gegen Rassismus zeigt die Cinémathèque Leipzig den Dokumentarfilm \"Spendier mir einen Çay und ich erzähl dir alles\". Der Film kann vom 15.-28. März kostenlos gestreamt werden."))
+	const treffText = "Die \"Werkstatt der Migrant*innenorganisationen (MOs) aus Leipzig\" ist ein neuer Ort zum Treffen, Austauschen, Kennenlernen und Unterstützen. Jeden ersten Mittwoch im Monat gibt es nachmittags einen Offenen Treff."
+	tests := []struct {
+		name string
+		a, b Record
+		want Verdict
+	}{
+		{"AG MO: all-day page vs blog with time, venue only in the blog's text",
+			rec("mo", iaf, "AG Migrant*innenorganisationen im September", at(9, 13, 0, 0), allDay,
+				place("Werk 2", "", "Leipzig", "leipzig"),
+				desc("wir laden Sie und euch herzlich zur AG Migrant*innenorganisationen am Montag, 13. September 2021 ein. Das Treffen findet im Werk 2 in Leipzig-Connewitz statt. Das Ziel ist wieder der Austausch über Aktuelles, Herausforderungen, Projekte, Erfolge etc.")),
+			rec("blog", "", "AG MO trifft sich am 13.9. im Werk 2", at(9, 13, 18, 30), place("", "", "", "leipzig"),
+				desc("Endlich wieder in echt: Die AG Migrant*innenorganisationen trifft sich am Mo, 13. September, ab 18:30 im Werk 2 (Kochstraße 132) in Connewitz. Austausch über Aktuelles, Projekte, Erfolge – und neue Vereine kennenlernen.")),
+			Same},
+		{"Bufdi is the Bundesfreiwilligendienst",
+			rec("mo", iaf, "Informationsveranstaltung zum Bundesfreiwilligendienst", at(10, 21, 17, 0), end(at(10, 21, 19, 0)),
+				online(event.OnlineHybrid), dp4,
+				desc("am 21.10.2021 findet unsere Informationsveranstaltung zum Bundesfreiwilligendienst statt. Auch Vereine, die noch keine Bundesfreiwilligen haben, erhalten hilfreiche Informationen.")),
+			rec("blog", "", "Bufdi im Verein? Infoveranstaltung", at(10, 21, 17, 0), end(at(10, 21, 19, 0)), online(event.OnlineYes),
+				desc("Ihr überlegt, ob euer Verein Bundesfreiwillige aufnehmen kann? Die Werkstatt der Migrant:innenorganisationen informiert am Do, 21. Oktober, 17–19h im DP4 (Deutscher Platz 4) – oder per Zoom.")),
+			Same},
+		{"a calendar that names itself organiser; its text names the DSM",
+			rec("mo", "Dachverband sächsischer Migrantenorganisationen (DSM)",
+				"Migration – Macht – Gesellschaft: Was steht mit den Förderkürzungen auf dem Spiel?", at(11, 18, 18, 0),
+				end(at(11, 18, 20, 0)), online(event.OnlineYes),
+				desc("Eine Veranstaltung des Dachverbandes sächsischer Migrantenorganisationen (DSM) - im Rahmen der Veranstaltungsreihe „Migration – Macht – Gesellschaft“. Im Jahr 2021 wurden diese Förderungen radikal gekürzt.")),
+			rec("adb", "Antidiskriminierungsbüro Sachsen e.V.", "Podium: Förderkürzungen und ihre Folgen für Migrant*innenorganisationen",
+				at(11, 18, 18, 0), end(at(11, 18, 20, 0)), online(event.OnlineYes),
+				desc("Die Kürzungen bei der Richtlinie „Integrative Maßnahmen“ und der Kommunalpauschale treffen vor allem kleine Organisationen. Der DSM diskutiert im Rahmen seiner Reihe „Migration – Macht – Gesellschaft“.")),
+			Same},
+		{"iCalendar's exclusive all-day end, LOCATION Sachsen",
+			iwgr,
+			rec("nts", "Netzwerk Tolerantes Sachsen", "Internationale Wochen gegen Rassismus 2021 in Sachsen", at(3, 15, 0, 0), allDay,
+				end(at(3, 27, 0, 0)), place("Sachsen", "", "", ""),
+				desc(iwgrText+"\nAuch in Sachsen beteiligen sich viele Mitglieder des Netzwerks mit Lesungen, Filmen und Gesprächsrunden.")),
+			Same},
+		{"round-up post: its campaign entry", tipps, iwgr, Same},
+		{"round-up post and a film it lists: no title word in common", tipps, film, Different},
+		{"umbrella and its sub-event over the same days", iwgr, film, Different},
+		{"an evening inside two weeks of campaign",
+			rec("blog", "", tippsTitle, at(3, 19, 19, 0), online(event.OnlineYes), place("", "", "", "leipzig"), desc(tippsText)),
+			iwgr, Different},
+		{"Fragestunde and Offener Treff: same day, same hour, both online",
+			rec("mo", "Netzwerk Tolerantes Sachsen", "Fragestunde zur Förderrunde „Integrative Maßnahmen“ – online", at(7, 7, 15, 0),
+				end(at(7, 7, 17, 0)), place("", "", "", "leipzig"),
+				desc("Wir freuen uns sehr, dass Frau Zimmermann (SMS) und Frau Wöhnl (SAB) sich die Zeit nehmen, die Fragen der Projektträger zur aktuellen Förderrunde zu beantworten.")),
+			rec("mo2", iaf, "Offener Treff der Werkstatt der Migrant*innenorganisationen – Juli", at(7, 7, 15, 0),
+				end(at(7, 7, 17, 0)), online(event.OnlineYes), place("", "", "", "leipzig"), desc(treffText)),
+			Different},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := Compare(tt.a, tt.b)
+			if ev.Verdict != tt.want {
+				t.Errorf("verdict %v, want %v (score %.3f, %s): %s", ev.Verdict, tt.want, ev.Score, roundParts(ev.Parts),
+					strings.Join(ev.Reasons, "; "))
+			}
+		})
+	}
+}
+
+// TestComparePartsMentions: what one text says about the other's organiser
+// and venue.
+func TestComparePartsMentions(t *testing.T) {
+	werk2 := rec("mo", wmo, "AG Migrant*innenorganisationen", at(9, 13, 18, 0), place("Werk 2", "", "Leipzig", "leipzig"))
+	for _, tt := range []struct {
+		name  string
+		text  string
+		place float64
+	}{
+		{"venue named", "Die AG trifft sich ab 18:30 im Werk 2 in Connewitz.", venueMentioned},
+		{"venue not named", "Die AG trifft sich ab 18:30 in Connewitz.", 0.5},
+	} {
+		other := rec("blog", "", "AG MO", at(9, 13, 18, 30), desc(tt.text))
+		if p := score(prepare(werk2), prepare(other), false); p.place != tt.place {
+			t.Errorf("%s: place = %v, want %v", tt.name, p.place, tt.place)
+		}
+	}
+	dsmEvent := rec("dsm", dsm+" e. V.", "Förderkürzungen", at(11, 18, 18, 0))
+	for _, tt := range []struct {
+		name, org, text string
+		want            float64
+	}{
+		{"abbreviation of the same organiser", "DSM", "", 1},
+		{"other organiser, names the DSM", "Antidiskriminierungsbüro Sachsen e.V.", "Der DSM diskutiert.", orgMentioned},
+		{"other organiser, names it in full", "Antidiskriminierungsbüro Sachsen e.V.", "Eine Veranstaltung des Dachverbandes sächsischer Migrantenorganisationen.", orgMentioned},
+		{"other organiser", "Antidiskriminierungsbüro Sachsen e.V.", "Wir diskutieren.", 0},
+	} {
+		other := rec("adb", tt.org, "Podium: Förderkürzungen", at(11, 18, 18, 0), desc(tt.text))
+		if p := score(prepare(dsmEvent), prepare(other), false); p.org != tt.want {
+			t.Errorf("%s: organizer = %v, want %v", tt.name, p.org, tt.want)
+		}
 	}
 }

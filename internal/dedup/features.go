@@ -37,6 +37,7 @@ type features struct {
 	postal     string   // digits only
 	street     string   // folded
 	venue      []uint32 // hashed venue words, sorted
+	venueStems []uint32 // stems of its distinctive words, to find the venue in another text
 
 	tokens    []token
 	frags     []uint32 // compound fragments of the title words, see token
@@ -48,6 +49,7 @@ type features struct {
 
 	org      string   // normOrganizer, or "" when unknown
 	orgWords []uint32 // its words hashed, sorted
+	orgStems []uint32 // their stems hashed, to find the name in another text
 	source   string
 }
 
@@ -68,19 +70,21 @@ func prepare(r Record) *features {
 	}
 	for _, w := range strings.Fields(f.org) {
 		f.orgWords = append(f.orgWords, hash32(w))
+		f.orgStems = append(f.orgStems, hash32(stem(w)))
 	}
 	slices.Sort(f.orgWords)
 	f.setTime(d)
 	cw := words(d.Place.City)
 	f.venue = venueWords(d.Place.Venue, cw)
-	titleAll := words(d.Title)
-	tw := titleWordsOf(titleAll, cw)
+	f.venueStems = venueStems(d.Place.Venue, cw)
+	titleAll := words(aliases.expandAcronyms(d.Title))
+	tw := aliases.rewrite(titleWordsOf(titleAll, cw))
 	f.tokens, f.frags = titleTokens(tw)
 	for _, t := range f.tokens {
 		f.tokWeight += t.w
 	}
 	f.tri = trigrams(tw)
-	dw := words(d.Description)
+	dw := words(aliases.expandAcronyms(d.Description))
 	f.desc = shingleSketch(dw)
 	f.ctx = contextWords(titleAll, dw)
 	for _, h := range f.ctx {
@@ -134,12 +138,14 @@ var venueAbbrev = map[string]string{
 	"kulturzentr": "kulturzentrum", "gemeindezentr": "gemeindezentrum", "uni": "universitaet",
 }
 
-// venueWords hashes the meaningful words of a venue name; the city is left
-// out so "WERK 2 – Kulturfabrik Leipzig" and "Werk 2" share all their words.
+// venueWords hashes the meaningful words of a venue name; the city and
+// other town names are left out so "WERK 2 – Kulturfabrik Leipzig" and
+// "Werk 2" share all their words, and a "venue" that only names a town or
+// the state ("Sachsen", as calendars fill LOCATION) is none.
 func venueWords(venue string, city []string) []uint32 {
 	var out []uint32
 	for _, w := range words(venue) {
-		if stopWords[w] || slices.Contains(city, w) || (len(w) < 2 && !isNumber(w)) {
+		if stopWords[w] || saxonTowns[w] || slices.Contains(city, w) || (len(w) < 2 && !isNumber(w)) {
 			continue
 		}
 		if long, ok := venueAbbrev[w]; ok {
@@ -149,6 +155,23 @@ func venueWords(venue string, city []string) []uint32 {
 	}
 	slices.Sort(out)
 	return exact(slices.Compact(out))
+}
+
+// venueStems hashes the stems of the venue words a text must contain to
+// name the venue: as venueWords, without numbers, short words and the names
+// of towns ("Werk 2" → "werk"; a venue "Sachsen" names no place).
+func venueStems(venue string, city []string) []uint32 {
+	var out []uint32
+	for _, w := range words(venue) {
+		if len(w) < 3 || isNumber(w) || stopWords[w] || saxonTowns[w] || slices.Contains(city, w) {
+			continue
+		}
+		if long, ok := venueAbbrev[w]; ok {
+			w = long
+		}
+		out = append(out, hash32(stem(w)))
+	}
+	return out
 }
 
 // exact returns s in an array of its own length: features live as long as

@@ -161,6 +161,7 @@ var stopWords = setOf(
 	"sep", "sept", "oktober", "okt", "november", "nov", "dezember", "dez", "heute", "morgen",
 	"jahr", "datum", "ort", "zeit", "alles", "ich", "du", "dir", "mir", "dich", "mich", "wird",
 	"werden", "kann", "koennen", "gibt", "sein", "hat", "haben", "welche", "welcher", "euer",
+	"sich",
 )
 
 // genericWords describe the format of almost every announcement; they count
@@ -202,23 +203,50 @@ var germanSuffixes = []string{"innen", "ern", "en", "er", "es", "e", "s"}
 // umlaut meet their singular: "Abschlüsse" → "abschlusse" → "abschluss".
 var umlautDigraphs = strings.NewReplacer("ae", "a", "oe", "o", "ue", "u")
 
-// stem removes one inflectional suffix when at least four letters remain.
+// stem removes one inflectional suffix when at least four letters remain
+// (two after a gender ending: "Beraterinnen" → "berat", as "Berater").
 // It is deliberately crude: it only has to make two spellings of one title
 // agree, not find linguistic roots.
 func stem(w string) string {
 	if strings.Contains(w, "ae") || strings.Contains(w, "oe") || strings.Contains(w, "ue") {
 		w = umlautDigraphs.Replace(w)
 	}
+	if i := strings.Index(w, "innen"); i >= 4 && i+5 < len(w) {
+		w = genderCompound(w, i)
+	}
 	if len(w) < 6 {
 		return w
 	}
+	w, suf := stripSuffix(w)
+	if suf == "innen" {
+		w, _ = stripSuffix(w)
+	}
+	return w
+}
+
+func stripSuffix(w string) (string, string) {
 	for _, suf := range germanSuffixes {
 		if suf == "s" && strings.HasSuffix(w, "ss") {
 			continue
 		}
 		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 4 {
-			return w[:len(w)-len(suf)]
+			return w[:len(w)-len(suf)], suf
 		}
+	}
+	return w, ""
+}
+
+// genderCompound spells a compound that starts with a gendered plural as
+// the generic one, at i where "innen" starts: "Migrant*innenorganisation"
+// (folded "migrantinnenorganisation") as "migrantenorganisation",
+// "Berater*innenteam" as "beraterteam". Other words keep their spelling.
+func genderCompound(w string, i int) string {
+	head := w[:i]
+	switch {
+	case strings.HasSuffix(head, "ant") || strings.HasSuffix(head, "ent"):
+		return head + "en" + w[i+5:]
+	case strings.HasSuffix(head, "er"):
+		return head + w[i+5:]
 	}
 	return w
 }
@@ -226,8 +254,11 @@ func stem(w string) string {
 // titleWords returns the meaningful words of a title: folded, without stop
 // words, calendar words, numbers (dates and times in every format reduce to
 // numbers and calendar words), single letters and the words of the record's
-// own city ("Fachtag Ehrenamt | Schneeberg" vs "Fachtag Ehrenamt").
-func titleWords(title, city string) []string { return titleWordsOf(words(title), words(city)) }
+// own city ("Fachtag Ehrenamt | Schneeberg" vs "Fachtag Ehrenamt"), with
+// abbreviations and synonyms as their canonical word (aliases.txt).
+func titleWords(title, city string) []string {
+	return aliases.rewrite(titleWordsOf(words(aliases.expandAcronyms(title)), words(city)))
+}
 
 // titleWordsOf is titleWords on already folded words.
 func titleWordsOf(title, city []string) []string {
@@ -347,15 +378,25 @@ func (b *bloom) has(h uint32) bool {
 
 // contextWords hashes the stems of the content words of a title and
 // description (both as folded words): what the other record's title words
-// are looked up in.
+// are looked up in. A variant from aliases.txt adds its canonical word, so
+// "Bufdi" finds a text about the "Bundesfreiwilligendienst" and back.
 func contextWords(title, desc []string) []uint32 {
 	out := make([]uint32, 0, len(title)+len(desc))
+	stems := make([]string, 0, max(len(title), len(desc)))
 	for _, ws := range [][]string{title, desc} {
+		stems = stems[:0]
 		for _, w := range ws {
 			if len(w) < 3 || isNumber(w) || stopWords[w] {
 				continue
 			}
-			out = append(out, hash32(stem(w)))
+			s := stem(w)
+			stems = append(stems, s)
+			out = append(out, hash32(s))
+		}
+		for i := range stems {
+			if c, n := aliases.match(stems, i); n > 0 && c != stems[i] {
+				out = append(out, hash32(c))
+			}
 		}
 	}
 	slices.Sort(out)
@@ -433,16 +474,27 @@ func cmpF32(a, b float32) int {
 }
 
 // normOrganizer makes organiser names comparable: folded, without legal-form
-// words, so "Verband binationaler Familien und Partnerschaften, iaf e.V." and
-// "Verband binationaler Familien und Partnerschaften iaf e. V." agree.
+// and stop words, abbreviations as their canonical word, so "Verband
+// binationaler Familien und Partnerschaften, iaf e.V." and "… iaf e. V."
+// agree, and so do "Dachverband sächsischer Migrantenorganisationen e. V."
+// and "DSM".
 func normOrganizer(s string) string {
-	var out []string
-	for _, w := range words(s) {
+	var ws []string
+	for _, w := range words(aliases.expandAcronyms(s)) {
 		switch w {
 		case "e", "v", "ev", "ggmbh", "gmbh", "gug":
 			continue
 		}
-		out = append(out, w)
+		if !stopWords[w] {
+			ws = append(ws, w)
+		}
+	}
+	ws = aliases.rewrite(ws)
+	out := ws[:0:0]
+	for _, w := range ws {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
 	}
 	return strings.Join(out, " ")
 }

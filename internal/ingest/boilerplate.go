@@ -119,18 +119,42 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 	return nil
 }
 
-// candidates returns the known events a new occurrence may duplicate.
+// candidates returns the known events a new occurrence may duplicate, each
+// as its canonical draft and as every live source version linked to it (all
+// with the event's ID): the occurrence joins the event when it matches any
+// of them, so the outcome does not depend on which source's fields won the
+// merge, that is on the order in which sources were crawled.
 func candidates(ctx context.Context, db store.DB, sourceID string, d event.Draft) ([]dedup.Record, error) {
-	day := d.Start.In(event.Berlin)
-	from := startOfDay(day).AddDate(0, 0, -1)
-	to := startOfDay(day).AddDate(0, 0, 2)
-	evs, err := store.EventsNear(ctx, db, from, to, d.Place.Region, sourceID)
+	day := startOfDay(d.Start.In(event.Berlin))
+	from, to := day.AddDate(0, 0, -1), day.AddDate(0, 0, 2)
+	if !d.End.IsZero() {
+		// A short multi-day record meets the events on each of its days.
+		last := startOfDay(d.End.In(event.Berlin)).AddDate(0, 0, 1)
+		if last.After(to) && !last.After(day.AddDate(0, 0, dedup.MaxSpanDays)) {
+			to = last
+		}
+	}
+	region := d.Place.Region
+	if d.Online == event.OnlineYes {
+		region = "" // an online event has no place that could conflict
+	}
+	evs, err := store.EventsNear(ctx, db, from, to, region, sourceID)
 	if err != nil {
 		return nil, err
 	}
-	recs := make([]dedup.Record, len(evs))
-	for i, e := range evs {
-		recs[i] = dedup.Record{ID: e.ID, Organizer: e.Draft.Organizer, Draft: e.Draft}
+	recs := make([]dedup.Record, 0, 3*len(evs))
+	for _, e := range evs {
+		recs = append(recs, dedup.Record{ID: e.ID, Organizer: e.Draft.Organizer, Draft: e.Draft})
+		linked, err := store.LinkedDrafts(ctx, db, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range linked {
+			if !l.Vanished {
+				recs = append(recs, dedup.Record{ID: e.ID, SourceID: l.SourceID, Organizer: l.Draft.Organizer,
+					URL: l.URL, Draft: l.Draft})
+			}
+		}
 	}
 	return recs, nil
 }

@@ -1,0 +1,202 @@
+package dedup
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// aliasesText is the data file of abbreviations and synonyms; its header
+// says how entries are written and used.
+//
+//go:embed aliases.txt
+var aliasesText string
+
+// aliases is the parsed data file. A malformed file is a programming error
+// caught by the package's tests, so parsing it panics.
+var aliases = mustParseLexicon(aliasesText)
+
+// lexicon maps the variants of a concept to one canonical word.
+type lexicon struct {
+	words    map[string]string   // stem → canonical
+	phrases  map[string][]phrase // first stem → phrases starting with it, longest first
+	acronyms []acronym           // matched in the raw text, as written
+	longest  int                 // most stems in a phrase
+}
+
+// phrase is a multi-word variant: the stems after the first one.
+type phrase struct {
+	rest  []string
+	canon string
+}
+
+// acronym is a variant matched case-sensitively as a whole word.
+type acronym struct{ text, canon string }
+
+func mustParseLexicon(text string) *lexicon {
+	lx, err := parseLexicon(text)
+	if err != nil {
+		panic(err)
+	}
+	return lx
+}
+
+func parseLexicon(text string) (*lexicon, error) {
+	lx := &lexicon{words: map[string]string{}, phrases: map[string][]phrase{}}
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		head, tail, ok := strings.Cut(line, "=")
+		canon := fold(head)
+		if !ok || canon == "" || strings.Contains(canon, " ") || stem(canon) != canon {
+			return nil, fmt.Errorf("aliases line %d: want \"canonical = variant, …\" with a one-word, already stemmed canonical: %q", n+1, line)
+		}
+		lx.words[canon] = canon
+		for _, v := range strings.Split(tail, ",") {
+			if err := lx.add(strings.TrimSpace(v), canon); err != nil {
+				return nil, fmt.Errorf("aliases line %d: %w", n+1, err)
+			}
+		}
+	}
+	for first, ps := range lx.phrases {
+		slices.SortStableFunc(ps, func(a, b phrase) int { return len(b.rest) - len(a.rest) })
+		lx.phrases[first] = ps
+	}
+	return lx, nil
+}
+
+func (lx *lexicon) add(variant, canon string) error {
+	if variant == "" {
+		return fmt.Errorf("empty variant of %q", canon)
+	}
+	if isAcronym(variant) {
+		lx.acronyms = append(lx.acronyms, acronym{variant, canon})
+		return nil
+	}
+	var stems []string
+	for _, w := range words(variant) {
+		if stopWords[w] {
+			continue
+		}
+		if len(w) < 3 || isNumber(w) {
+			return fmt.Errorf("variant %q: word %q is too short to be matched", variant, w)
+		}
+		stems = append(stems, stem(w))
+	}
+	switch len(stems) {
+	case 0:
+		return fmt.Errorf("variant %q has no content word", variant)
+	case 1:
+		if c, ok := lx.words[stems[0]]; ok && c != canon {
+			return fmt.Errorf("variant %q is already an alias of %q", variant, c)
+		}
+		lx.words[stems[0]] = canon
+	default:
+		lx.phrases[stems[0]] = append(lx.phrases[stems[0]], phrase{stems[1:], canon})
+		lx.longest = max(lx.longest, len(stems))
+	}
+	return nil
+}
+
+// isAcronym: one word of letters with two or more capitals ("MO", "MOs",
+// "DaMigra").
+func isAcronym(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch {
+		case !unicode.IsLetter(r):
+			return false
+		case unicode.IsUpper(r):
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// expandAcronyms replaces the acronyms of the lexicon that s writes as
+// whole words by their canonical word, before s is folded (folding would
+// lose the capitals that tell "MO" from the weekday "Mo").
+func (lx *lexicon) expandAcronyms(s string) string {
+	for _, a := range lx.acronyms {
+		from := 0
+		for {
+			i := strings.Index(s[from:], a.text)
+			if i < 0 {
+				break
+			}
+			i += from
+			j := i + len(a.text)
+			if !wordByteBefore(s, i) && !wordByteAfter(s, j) {
+				s = s[:i] + a.canon + s[j:]
+				j = i + len(a.canon)
+			}
+			from = j
+		}
+	}
+	return s
+}
+
+func wordByteBefore(s string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func wordByteAfter(s string, j int) bool {
+	if j >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[j:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// match reports the canonical word of the variant that starts at stems[i]
+// (the longest one) and how many stems it covers; n is 0 when none does.
+func (lx *lexicon) match(stems []string, i int) (canon string, n int) {
+	for _, p := range lx.phrases[stems[i]] {
+		if i+1+len(p.rest) <= len(stems) && slices.Equal(stems[i+1:i+1+len(p.rest)], p.rest) {
+			return p.canon, 1 + len(p.rest)
+		}
+	}
+	if c, ok := lx.words[stems[i]]; ok {
+		return c, 1
+	}
+	return "", 0
+}
+
+// rewrite replaces each variant in ws (folded content words) by its
+// canonical word; ws itself is returned when nothing matches. Words that
+// are not variants are kept as they are, not stemmed.
+func (lx *lexicon) rewrite(ws []string) []string {
+	stems := make([]string, len(ws))
+	for i, w := range ws {
+		stems[i] = stem(w)
+	}
+	var out []string
+	for i := 0; i < len(ws); {
+		canon, n := lx.match(stems, i)
+		if n == 0 || (n == 1 && canon == stems[i]) {
+			if out != nil {
+				out = append(out, ws[i])
+			}
+			i++
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(ws)), ws[:i]...)
+		}
+		out = append(out, canon)
+		i += n
+	}
+	if out == nil {
+		return ws
+	}
+	return out
+}
