@@ -3,6 +3,7 @@ package gazetteer
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTablesComplete(t *testing.T) {
@@ -137,5 +138,18 @@ func TestScanLongNames(t *testing.T) {
 	Scan(text, func(h Hit) { got = append(got, text[h.Start:h.End]) })
 	if strings.Join(got, "|") != "Frankfurt am Main|Schönau-Berzdorf auf dem Eigen" {
 		t.Errorf("got %q", got)
+	}
+}
+
+func TestScanTerminates(t *testing.T) {
+	// upper-case symbols that are no letters once stopped the scan from advancing
+	for _, s := range []string{"Ⓐ", "Ⅻ Leipzig", "aⒶb Ⓩ"} {
+		done := make(chan bool)
+		go func() { Scan(s, func(Hit) {}); done <- true }()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("Scan(%q) does not return", s)
+		}
 	}
 }

@@ -68,6 +68,9 @@ func Scan(text string, fn func(Hit)) {
 			}
 			h += size
 		}
+		if h == i {
+			h = i + size // an upper-case symbol that is no letter ("Ⓐ", "Ⅻ")
+		}
 		buf = foldAppend(buf[:0], text[i:h])
 		if !t.head[string(buf)] {
 			i, inWord = h, true

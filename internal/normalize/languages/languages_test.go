@@ -34,6 +34,7 @@ func TestFindMentions(t *testing.T) {
 		{"Der Vortrag wird ins Arabische und ins Persische übersetzt.", []string{"ar", "fa"}, 0},
 		{"Mit Verdolmetschung in Arabisch, Farsi und Tigrinya.", []string{"ar*", "fa*", "ti*"}, 0},
 		{"Die Veranstaltung findet in deutscher Sprache statt.", []string{"de"}, 0},
+		{"Der Abend findet auf Arabisch mit deutscher Übersetzung statt.", []string{"ar", "de*"}, 0},
 		{"Sprache: DE/EN", []string{"de", "en"}, 0},
 		{"für arabischsprachige Eltern", []string{"ar"}, 0},
 		{"The workshop will be held in English.", []string{"en"}, 0},

@@ -161,6 +161,14 @@ func MentionsAt(text, low string, at [][2]int) Mentions {
 		for end < len(low) && isLetterByte(low[end]) {
 			end++ // the whole word: "arabischsprachige"
 		}
+		// and the word after it: "mit deutscher Übersetzung"
+		if next := end; next < len(low) && low[next] == ' ' {
+			next++
+			for next < len(low) && isLetterByte(low[next]) {
+				next++
+			}
+			end = next
+		}
 		from := sentenceStart(low, start)
 		if winStart >= 0 && from <= winEnd {
 			winEnd = max(winEnd, end)
@@ -239,6 +247,12 @@ func mentionsIn(text string, m *Mentions, add func(code string, tr bool)) {
 			return
 		}
 		if ok, tr := trigger(low); ok {
+			// "mit deutscher Übersetzung": the adjective came first
+			if base, isAdj := strings.CutSuffix(prev, "er"); tr && isAdj {
+				if code := adjective(base); code != "" {
+					add(code, true)
+				}
+			}
 			armed, list = 4, false
 			translation = translation || tr
 		} else if connectors[low] && list {

@@ -229,6 +229,15 @@ func clause(line string, at int) string {
 	c := line[start:]
 	if k := lastPreposition(c[:at-start]); k >= 0 {
 		c = c[k:]
+		at -= k
+	}
+	// the clause ends with the sentence after the city ("St. Egidien" and
+	// other abbreviations of up to three letters do not end it)
+	from := min(len(c), at-start+5)
+	for k := from; k+1 < len(c); k++ {
+		if c[k] == '.' && c[k+1] == ' ' && len(lastWord(c[from:k])) > 3 {
+			return c[:k]
+		}
 	}
 	return c
 }

@@ -33,8 +33,10 @@ func Parse(s string) Result {
 	address := false
 	for i, g := range segs {
 		txt := s[g.start:g.end]
-		if onlineSegment(txt) {
-			r.Online = true
+		if online, detail := onlineSegment(txt); online || detail {
+			// "online (Zoom)" makes the place online; "Link erhalten Sie nach
+			// Anmeldung" only says how to join and is no venue either way
+			r.Online = r.Online || online
 			continue
 		}
 		if pc, city, pre, ok := postcodeCity(txt); ok {
@@ -219,13 +221,18 @@ func cutOnlinePrefix(s string) (string, bool) {
 // ("Link erhalten Sie nach Anmeldung"), never a venue.
 var onlineDetail = []string{"link", "zugangsdaten", "einwahl", "anmeldung", "teilnahme", "zoom", "plattform"}
 
-func onlineSegment(s string) bool {
-	found := false
-	onlineSet().Scan(lowerASCII(s), func(int, int, int) { found = true })
-	return found
+func onlineSegment(s string) (online, detail bool) {
+	onlineSet().Scan(lowerASCII(s), func(id, _, _ int) {
+		if id < len(onlineWords) {
+			online = true
+		} else {
+			detail = true
+		}
+	})
+	return online, detail
 }
 
-// onlineSet matches onlineWords and onlineDetail as whole words.
+// onlineSet matches onlineWords, then onlineDetail, as whole words.
 var onlineSet = sync.OnceValue(func() *phrases.Set {
 	var pats []string
 	for _, w := range append(append([]string(nil), onlineWords...), onlineDetail...) {

@@ -120,3 +120,23 @@ func TestRegionName(t *testing.T) {
 		t.Errorf("Regions() = %d", n)
 	}
 }
+
+func TestFindClauseEnds(t *testing.T) {
+	tests := []struct {
+		in string
+		want
+	}{
+		// the sentence after the address does not belong to the place
+		{"Mittwoch ab 17:30 Uhr im Familienzentrum Oschatz, Altmarkt 9, 04758 Oschatz. Für Familien mit Kindern. Um Anmeldung wird gebeten.",
+			want{venue: "Familienzentrum Oschatz", street: "Altmarkt 9", pc: "04758", city: "Oschatz", region: "nordsachsen"}},
+		{"Treffen im Gemeindehaus, Hauptstraße 1, 09356 St. Egidien. Anmeldung per Link.",
+			want{venue: "Gemeindehaus", street: "Hauptstraße 1", pc: "09356", city: "St. Egidien", region: "zwickau"}},
+	}
+	for _, tt := range tests {
+		check(t, tt.in, Find(tt.in), tt.want)
+	}
+	// words about joining online are no venue and make nothing online
+	if r := Parse("Bürgerhaus, Markt 1, 09111 Chemnitz, Anmeldung erforderlich"); r.Online || r.Venue != "Bürgerhaus" {
+		t.Errorf("Parse: %+v", r)
+	}
+}
