@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -58,13 +59,14 @@ func main() {
 	dur := fs.Duration("d", 20*time.Second, "duration of the concurrent phase (run)")
 	pid := fs.Int("pid", 0, "server process id for RSS (run)")
 	noCache := fs.Bool("no-count-cache", false, "count every search in SQL (serve, and the direct searches of run)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of serve to this file")
 	_ = fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
 	case "load":
 		err = load(ctx, *db, *n)
 	case "serve":
-		err = serve(ctx, *db, *addr, *noCache)
+		err = serve(ctx, *db, *addr, *noCache, *cpuProfile)
 	case "run":
 		err = run(ctx, *db, *url, *conc, *dur, *pid, *noCache)
 	default:
@@ -100,7 +102,18 @@ func load(ctx context.Context, dbURL string, n int) error {
 	return nil
 }
 
-func serve(ctx context.Context, dbURL, addr string, noCache bool) error {
+func serve(ctx context.Context, dbURL, addr string, noCache bool, cpuProfile string) error {
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	pool, err := store.Open(ctx, dbURL)
 	if err != nil {
 		return err
