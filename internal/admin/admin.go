@@ -75,7 +75,6 @@ func NewHandler(pool *pgxpool.Pool, o Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	gate.Now = o.Now
 	p, err := loadPages()
 	if err != nil {
 		return nil, err

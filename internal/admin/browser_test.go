@@ -21,7 +21,7 @@ func TestBrowserReview(t *testing.T) {
 		t.Skip("browsertest: no Chromium found (install Debian's chromium package or set CHROMIUM); skipping the staff UI browser test")
 	}
 	f := setup(t)
-	f.crawl(t, "kulturbuero-sachsen", "saqsen", "buendnis-leipzig")
+	f.crawl(t, "kulturbuero-sachsen", "saqsen", "buendnis-leipzig", "verein-blog")
 	pw := f.user(t, "redaktion@example.org", auth.RoleAdmin)
 	ctx := browsertest.New(t, browsertest.Options{Width: 1440, Height: 900, Timeout: 3 * time.Minute})
 	consoleErrors := browsertest.Console(ctx)
@@ -76,13 +76,16 @@ func TestBrowserReview(t *testing.T) {
 	// Approve the selected entry with the keyboard.
 	first := attr(`#entries li.entry.selected`, "data-id")
 	run("approve (a)", chromedp.KeyEvent("a"))
-	wait("approval", func() bool { return q(`SELECT count(*) FROM events WHERE id = $1 AND review = 'published'`, first) == 1 })
+	wait("approval", func() bool {
+		return q(`SELECT count(*) FROM events WHERE id = $1 AND review = 'published'`, first) == 1
+	})
 
 	// Edit the date of the entry now selected.
 	run("wait for next entry", chromedp.WaitVisible(`.detail[data-event]:not([data-event="`+first+`"])`))
 	second := attr(`.detail`, "data-event")
 	run("open editor (e)", chromedp.KeyEvent("e"), chromedp.WaitVisible(`#edit-`+second))
-	run("set start", chromedp.SetValue(`#edit-`+second+` input[name="f.start"]`, "2021-07-09T19:30"))
+	run("set date", chromedp.SetValue(`#edit-`+second+` input[name="f.start"]`, "2021-07-09T19:30"),
+		chromedp.SetValue(`#edit-`+second+` input[name="f.end"]`, "2021-07-09T21:00"))
 	shot("edit")
 	run("save", chromedp.Click(`#edit-`+second+` button.primary`))
 	wait("date override", func() bool {

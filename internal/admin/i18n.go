@@ -205,6 +205,12 @@ var texts = map[string][2]string{
 	"view":                    {"Ansehen", "View"},
 	"configured":              {"Einstellungen", "Settings"},
 	"created":                 {"Angelegt", "Created"},
+	"from":                    {"Ab", "From"},
+	"ev-title":                {"Titel", "Title"},
+	"ev-time":                 {"Zeit", "Time"},
+	"ev-place":                {"Ort", "Place"},
+	"ev-organizer":            {"Veranstalter", "Organiser"},
+	"ev-description":          {"Text", "Text"},
 }
 
 // tr returns the text for key in lang (the key itself when missing, so a

@@ -58,6 +58,7 @@ func setup(t *testing.T) *fixture {
 		s.Delay.Duration = time.Millisecond
 		f.srcs[s.ID] = s
 	}
+	f.srcs["verein-blog"] = blogSource(t)
 	f.pipe = &ingest.Pipeline{Pool: f.pool, AllowPrivate: true, NoPoliteness: true}
 	f.svc = review.New(f.pool, review.Options{Pipeline: f.pipe, AllowPrivateSources: true, Now: func() time.Time { return clock }})
 	t.Cleanup(f.svc.Close)
@@ -68,6 +69,39 @@ func setup(t *testing.T) *fixture {
 	f.srv = httptest.NewServer(f.h)
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// blogSource is a small association's blog that announced one event
+// twice, a "save the date" and the invitation: the pipeline never merges
+// two entries of one source, so staff get the pair as a suggestion.
+func blogSource(t *testing.T) config.Source {
+	pages := map[string]string{
+		"/": `<a class="post" href="/save-the-date">Save the Date</a> <a class="post" href="/einladung">Einladung</a>`,
+		"/save-the-date": `<h1>Save the Date: Fachtag Ehrenamt in Migrant*innenorganisationen</h1><div class="entry">` +
+			`<p>Am Freitag, 3. September 2021, 10 bis 16 Uhr findet im Haus der Demokratie, Bernhard-Göring-Straße 152, ` +
+			`04277 Leipzig unser Fachtag Ehrenamt statt. Die Einladung folgt.</p></div>`,
+		"/einladung": `<h1>Einladung: Fachtag Ehrenamt in Migrant*innenorganisationen</h1><div class="entry">` +
+			`<p>Wir laden herzlich ein zum Fachtag Ehrenamt am Freitag, 3. September 2021, 10–16 Uhr, im Haus der Demokratie, ` +
+			`Bernhard-Göring-Straße 152, 04277 Leipzig. Anmeldung bis 27. August.</p></div>`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := pages[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!doctype html><html lang="de"><body>`+body+`</body></html>`)
+	}))
+	t.Cleanup(srv.Close)
+	s := config.Source{ID: "verein-blog", Name: "Verein Blog", URL: srv.URL + "/", Follow: "a.post",
+		Fields: config.Fields{Title: "h1", Body: ".entry"}, Region: "leipzig", Languages: []string{"de"},
+		Organizer: "Verein Blog e.V.", Publish: "review", AllowPrivate: true}
+	s.ApplyDefaults()
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // crawl crawls sources of sources.demo.yaml from the mirror.
