@@ -144,14 +144,14 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err := w.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
-	log.Info("worker started", "concurrency", w.cfg.Concurrency, "schedule_every", w.cfg.ScheduleEvery,
+	log.Info("worker started", "concurrency", w.cfg.Concurrency, "schedule_every", w.cfg.ScheduleEvery.String(),
 		"client", w.client.ID())
 	select {
 	case <-ctx.Done():
 	case <-w.client.Stopped():
 		return errors.New("jobs: river client stopped unexpectedly")
 	}
-	log.Info("worker stopping: no new jobs; waiting for running ones", "soft_stop", w.cfg.SoftStop)
+	log.Info("worker stopping: no new jobs; waiting for running ones", "soft_stop", w.cfg.SoftStop.String())
 	softCtx, cancel := context.WithTimeout(context.Background(), w.cfg.SoftStop)
 	defer cancel()
 	err := w.client.Stop(softCtx)
