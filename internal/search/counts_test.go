@@ -61,3 +61,17 @@ func TestCountCacheMatchesSQL(t *testing.T) {
 	searchtest.Insert(t, pool, "saqsen", "tp-elterncafe", "published", d)
 	compare()
 }
+
+func TestReindexPostgres(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	ids := searchtest.Seed(t, pool)
+	if err := search.ReindexPostgres(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	res, err := search.NewPostgres(pool).Search(ctx, search.Filter{Query: "Görlitz", From: ptr(searchtest.Ref)}, search.Page{}, "")
+	if err != nil || len(res.Hits) != 1 || res.Hits[0].Event.ID != ids["anerkennung"] {
+		t.Fatalf("search after reindex: %v %+v", err, res.Hits)
+	}
+}
