@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/treffpunkt/treffpunkt/internal/auth"
+	"github.com/treffpunkt/treffpunkt/internal/review"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+func init() {
+	register("users", "staff accounts: users add|list|disable|enable", runUsers)
+	register("apikeys", "API keys for staff GraphQL access: apikeys create|list|revoke", runAPIKeys)
+}
+
+const usersUsage = `Usage:
+  treffpunkt users add --email E --role admin|reviewer [--password-stdin]
+  treffpunkt users list
+  treffpunkt users disable --email E
+  treffpunkt users enable --email E
+
+add prints a one-time password unless --password-stdin reads one from
+standard input (at least 12 characters). Every change is in the audit log.`
+
+func runUsers(ctx context.Context, args []string, io stdio) error {
+	if len(args) == 0 {
+		fmt.Fprintln(io.err, usersUsage)
+		return errors.New("users: a subcommand is required")
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet("users "+sub, usersUsage, io.err)
+	dbURL := dbFlag(fs)
+	email := fs.String("email", "", "the account's e-mail address")
+	role := fs.String("role", "reviewer", "admin or reviewer")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pool, err := openCurrent(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	switch sub {
+	case "add":
+		r, err := auth.ParseRole(*role)
+		if err != nil {
+			return err
+		}
+		pw := auth.NewPassword()
+		if *fromStdin {
+			line, err := bufio.NewReader(io.in).ReadString('\n')
+			if err != nil && line == "" {
+				return fmt.Errorf("read password from stdin: %w", err)
+			}
+			pw = strings.TrimRight(line, "\r\n")
+		}
+		u, err := review.AddUser(ctx, pool, auth.CLI, *email, r, pw)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(io.out, "added %s (%s)\n", u.Email, u.Role)
+		if !*fromStdin {
+			fmt.Fprintf(io.out, "one-time password: %s\n", pw)
+		}
+		return nil
+	case "list":
+		users, err := store.ListStaffUsers(ctx, pool)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(io.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "EMAIL\tROLE\tSTATUS\tLAST LOGIN")
+		for _, u := range users {
+			status := "active"
+			if u.DisabledAt != nil {
+				status = "disabled"
+			} else if u.LockedUntil != nil && u.FailedLogins >= auth.MaxFailedLogins {
+				status = "locked until " + u.LockedUntil.Format("2006-01-02 15:04")
+			}
+			last := "never"
+			if u.LastLoginAt != nil {
+				last = u.LastLoginAt.Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Email, u.Role, status, last)
+		}
+		return tw.Flush()
+	case "disable", "enable":
+		if err := review.SetUserDisabled(ctx, pool, auth.CLI, *email, sub == "disable"); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.out, "%sd %s\n", sub, *email)
+		return nil
+	}
+	return fmt.Errorf("users: unknown subcommand %q (add, list, disable, enable)", sub)
+}
+
+const apikeysUsage = `Usage:
+  treffpunkt apikeys create --name N --role admin|reviewer [--owner E]
+  treffpunkt apikeys list
+  treffpunkt apikeys revoke PREFIX
+
+create prints the key once (send it as "Authorization: Bearer <key>");
+only a hash is stored. A key with an owner stops working when the owner's
+account is disabled, and can have no more rights than the owner.`
+
+func runAPIKeys(ctx context.Context, args []string, io stdio) error {
+	if len(args) == 0 {
+		fmt.Fprintln(io.err, apikeysUsage)
+		return errors.New("apikeys: a subcommand is required")
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet("apikeys "+sub, apikeysUsage, io.err)
+	dbURL := dbFlag(fs)
+	name := fs.String("name", "", "what the key is for, e.g. ci-import")
+	role := fs.String("role", "reviewer", "admin or reviewer")
+	owner := fs.String("owner", "", "e-mail of the staff member responsible for the key")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pool, err := openCurrent(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	switch sub {
+	case "create":
+		r, err := auth.ParseRole(*role)
+		if err != nil {
+			return err
+		}
+		token, key, err := review.CreateKey(ctx, pool, auth.CLI, *name, r, *owner)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(io.out, "created key %s (%s, %s)\n%s\n", key.Prefix, key.Name, key.Role, token)
+		return nil
+	case "list":
+		keys, err := store.ListAPIKeys(ctx, pool)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(io.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "PREFIX\tNAME\tROLE\tSTATUS\tLAST USED")
+		for _, k := range keys {
+			status, last := "active", "never"
+			if k.RevokedAt != nil {
+				status = "revoked"
+			}
+			if k.LastUsedAt != nil {
+				last = k.LastUsedAt.Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.Prefix, k.Name, k.Role, status, last)
+		}
+		return tw.Flush()
+	case "revoke":
+		if fs.NArg() != 1 {
+			return errors.New("apikeys revoke: give the key's prefix")
+		}
+		if err := review.RevokeKey(ctx, pool, auth.CLI, fs.Arg(0)); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.out, "revoked %s\n", fs.Arg(0))
+		return nil
+	}
+	return fmt.Errorf("apikeys: unknown subcommand %q (create, list, revoke)", sub)
+}
