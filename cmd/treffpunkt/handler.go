@@ -11,7 +11,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/graph"
+	"github.com/treffpunkt/treffpunkt/internal/admin"
 	"github.com/treffpunkt/treffpunkt/internal/calendar"
+	"github.com/treffpunkt/treffpunkt/internal/jobs"
+	"github.com/treffpunkt/treffpunkt/internal/review"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/server"
 )
@@ -53,16 +56,33 @@ func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handl
 	if err != nil {
 		return nil, err
 	}
+	staff, err := admin.NewHandler(pool, admin.Options{
+		Review: review.New(pool, review.Options{
+			Logger:              slog.Default(),
+			Enqueue:             jobs.EnqueueCrawl,
+			AllowPrivateSources: os.Getenv("ALLOW_PRIVATE") == "1",
+		}),
+		BaseURL: os.Getenv("BASE_URL"),
+		// Browsers keep Secure cookies on http://localhost; only a plain-HTTP
+		// deployment elsewhere needs this (never in production).
+		InsecureCookies: os.Getenv("INSECURE_COOKIES") == "1",
+		TrustedOrigins:  splitList(os.Getenv("TRUSTED_ORIGINS")),
+		Logger:          slog.Default(),
+	})
+	if err != nil {
+		return nil, err
+	}
 	api := graph.NewHandler(graph.Options{
 		DB:             pool,
 		Searcher:       svc.searcher,
 		Logger:         slog.Default(),
 		AllowedOrigins: splitList(os.Getenv("CORS_ORIGINS")),
 	})
-	return server.New(server.Deps{Pool: pool, Logger: slog.Default()},
-		server.Mount{Pattern: "/graphql", Handler: api},
-		server.Mount{Pattern: "/", Handler: cal},
-	), nil
+	mounts := []server.Mount{{Pattern: "/graphql", Handler: api}, {Pattern: "/", Handler: cal}}
+	for _, p := range admin.Patterns {
+		mounts = append(mounts, server.Mount{Pattern: p, Handler: staff})
+	}
+	return server.New(server.Deps{Pool: pool, Logger: slog.Default()}, mounts...), nil
 }
 
 func splitList(s string) []string {
