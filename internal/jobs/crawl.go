@@ -99,7 +99,8 @@ func backoff(base time.Duration, attempt int) time.Duration {
 // with some broken pages is "partial" and done.
 func (w *crawlWorker) Work(ctx context.Context, job *river.Job[CrawlSourceArgs]) error {
 	id := job.Args.SourceID
-	log := w.log.With("source", id, "job", job.ID, "attempt", job.Attempt, "trigger", job.Args.Trigger)
+	// The pipeline adds the source and its run id to every line.
+	log := w.log.With("job", job.ID, "attempt", job.Attempt, "trigger", job.Args.Trigger)
 	src, err := store.GetSource(ctx, w.pool, id)
 	if errors.Is(err, event.ErrNotFound) {
 		return river.JobCancel(err) // removed since it was queued
@@ -108,7 +109,7 @@ func (w *crawlWorker) Work(ctx context.Context, job *river.Job[CrawlSourceArgs])
 		return err
 	}
 	if !src.Enabled {
-		log.Info("source disabled since the crawl was queued; skipped")
+		log.Info("source disabled since the crawl was queued; skipped", "source", id)
 		return nil
 	}
 	lock, ctx, ok, err := lockSource(ctx, w.locks, id)
@@ -116,9 +117,11 @@ func (w *crawlWorker) Work(ctx context.Context, job *river.Job[CrawlSourceArgs])
 		return err
 	}
 	if !ok {
-		// Only possible when something outside River crawls the source
-		// (a `treffpunkt crawl` run); come back when it is done.
-		log.Info("source is being crawled elsewhere; snoozed")
+		// A live worker crawls the source already: River's rescuer
+		// handed back a job that was still running past
+		// RescueStuckJobsAfter, or two source ids share a lock hash.
+		// Come back when it is done.
+		log.Info("source is being crawled elsewhere; snoozed", "source", id)
 		return river.JobSnooze(time.Minute)
 	}
 	p := w.pipeline
