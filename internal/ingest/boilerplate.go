@@ -17,11 +17,13 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
-// Boilerplate is learned per site once it has this many pages, from
-// paragraphs on at least minPages pages and this share of them.
+// Boilerplate is a paragraph found on at least this many pages of a site
+// and on this share of them. A radio-show blurb appended to every fifth
+// page counts; an intro a conference series repeats on a tenth of the
+// pages does not.
 const (
-	boilerplateMinPages = 3
-	boilerplateShare    = 0.3
+	boilerplateMinPages = 4
+	boilerplateShare    = 0.15
 )
 
 // boilerplate is a site's learned boilerplate, nil when none is known.
@@ -76,14 +78,26 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 		return err
 	}
 	decoded := make([]event.Item, 0, len(items))
-	texts := make([]string, 0, len(items))
+	// Pages, not items, are counted: the four events of one page share
+	// their text without it being the site's boilerplate.
+	pageTexts := map[string][]string{}
+	var pageOrder []string
 	for _, li := range items {
 		var it event.Item
 		if err := json.Unmarshal(li.Raw, &it); err != nil {
 			return fmt.Errorf("decode item %d: %w", li.ID, err)
 		}
 		decoded = append(decoded, it)
-		texts = append(texts, it.Text)
+		if _, ok := pageTexts[li.PageURL]; !ok {
+			pageOrder = append(pageOrder, li.PageURL)
+		}
+		if !slices.Contains(pageTexts[li.PageURL], it.Text) {
+			pageTexts[li.PageURL] = append(pageTexts[li.PageURL], it.Text)
+		}
+	}
+	texts := make([]string, 0, len(pageOrder))
+	for _, u := range pageOrder {
+		texts = append(texts, strings.Join(pageTexts[u], "\n"))
 	}
 	learned := dedup.LearnBoilerplate(texts, boilerplateMinPages, boilerplateShare)
 	ps := learned.Paragraphs()

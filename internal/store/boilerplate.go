@@ -37,14 +37,15 @@ func SaveBoilerplate(ctx context.Context, db DB, sourceID string, paragraphs []s
 
 // LiveItem is a stored item with its raw extract.
 type LiveItem struct {
-	ID  int64
-	Raw []byte
+	ID      int64
+	PageURL string
+	Raw     []byte
 }
 
 // LiveItems returns the items of a source that have not vanished, for
 // re-normalisation without re-crawling.
 func LiveItems(ctx context.Context, db DB, sourceID string) ([]LiveItem, error) {
-	rows, err := db.Query(ctx, `SELECT id, raw FROM items WHERE source_id = $1 AND vanished_at IS NULL ORDER BY id`, sourceID)
+	rows, err := db.Query(ctx, `SELECT id, page_url, raw FROM items WHERE source_id = $1 AND vanished_at IS NULL ORDER BY id`, sourceID)
 	if err != nil {
 		return nil, fmt.Errorf("live items of %s: %w", sourceID, err)
 	}
