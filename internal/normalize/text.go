@@ -77,16 +77,6 @@ func letterAt(s string, i int) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// anyWord reports whether any of ws starts a word in s.
-func anyWord(s string, ws ...string) bool {
-	for _, w := range ws {
-		if hasWord(s, w, false) {
-			return true
-		}
-	}
-	return false
-}
-
 // nextWords returns up to n words following offset i in s (lower case
 // input), skipping spaces, hyphens and punctuation between them.
 func nextWords(s string, i, n int) []string {

@@ -189,14 +189,6 @@ func Outside(name string) bool {
 	return data().outside[Fold(name)]
 }
 
-// RegionByAlias returns the region slug for an everyday district name
-// ("Erzgebirge", "Vogtland", "Sächsische Schweiz") or a district's official
-// name without its "Landkreis" ("Bautzen" → bautzen only via the caller).
-func RegionByAlias(name string) (string, bool) {
-	s, ok := data().aliases[Fold(name)]
-	return s, ok
-}
-
 // Regions returns the 13 districts in the table's order.
 func Regions() []Region {
 	return append([]Region(nil), data().regions...)

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/treffpunkt/treffpunkt/internal/normalize/gazetteer"
 )
 
 // findPostcode returns the byte offset of the first German postcode in s at
@@ -181,12 +179,4 @@ func isMonth(w string) bool {
 		}
 	}
 	return false
-}
-
-// municipality is a helper for tests and callers that have a bare name.
-func municipality(name string) *gazetteer.Municipality {
-	if ms := gazetteer.ByName(name); len(ms) > 0 {
-		return ms[0]
-	}
-	return nil
 }

@@ -23,13 +23,6 @@ func Find(text string) Result {
 	return Read(text).Place()
 }
 
-// FindAndGuess is Find and RegionIn of the same text, reading its place
-// names once.
-func FindAndGuess(text string) (Result, Guess) {
-	t := Read(text)
-	return t.Place(), t.Region()
-}
-
 // Text is a text being read for its place and region. Both are computed on
 // first use and share one scan of the place names, which is the costly part
 // and often not needed: an "Ort:" line or a postcode settles the place.
