@@ -21,10 +21,14 @@ var aliases = mustParseLexicon(aliasesText)
 
 // lexicon maps the variants of a concept to one canonical word.
 type lexicon struct {
-	words    map[string]string   // stem → canonical
-	phrases  map[string][]phrase // first stem → phrases starting with it, longest first
-	acronyms []acronym           // matched in the raw text, as written
-	longest  int                 // most stems in a phrase
+	entries  map[string]*lexEntry // by stem: what a word is or starts
+	acronyms []acronym            // matched in the raw text, as written
+}
+
+// lexEntry is what the lexicon knows of one stem.
+type lexEntry struct {
+	canon   string   // canonical word of the stem as a variant, "" when it only starts phrases
+	phrases []phrase // multi-word variants starting with the stem, longest first
 }
 
 // phrase is a multi-word variant: the stems after the first one.
@@ -45,7 +49,7 @@ func mustParseLexicon(text string) *lexicon {
 }
 
 func parseLexicon(text string) (*lexicon, error) {
-	lx := &lexicon{words: map[string]string{}, phrases: map[string][]phrase{}}
+	lx := &lexicon{entries: map[string]*lexEntry{}}
 	for n, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
@@ -56,18 +60,26 @@ func parseLexicon(text string) (*lexicon, error) {
 		if !ok || canon == "" || strings.Contains(canon, " ") || stem(canon) != canon {
 			return nil, fmt.Errorf("aliases line %d: want \"canonical = variant, …\" with a one-word, already stemmed canonical: %q", n+1, line)
 		}
-		lx.words[canon] = canon
+		lx.entry(canon).canon = canon
 		for _, v := range strings.Split(tail, ",") {
 			if err := lx.add(strings.TrimSpace(v), canon); err != nil {
 				return nil, fmt.Errorf("aliases line %d: %w", n+1, err)
 			}
 		}
 	}
-	for first, ps := range lx.phrases {
-		slices.SortStableFunc(ps, func(a, b phrase) int { return len(b.rest) - len(a.rest) })
-		lx.phrases[first] = ps
+	for _, e := range lx.entries {
+		slices.SortStableFunc(e.phrases, func(a, b phrase) int { return len(b.rest) - len(a.rest) })
 	}
 	return lx, nil
+}
+
+func (lx *lexicon) entry(stem string) *lexEntry {
+	e := lx.entries[stem]
+	if e == nil {
+		e = &lexEntry{}
+		lx.entries[stem] = e
+	}
+	return e
 }
 
 func (lx *lexicon) add(variant, canon string) error {
@@ -92,13 +104,14 @@ func (lx *lexicon) add(variant, canon string) error {
 	case 0:
 		return fmt.Errorf("variant %q has no content word", variant)
 	case 1:
-		if c, ok := lx.words[stems[0]]; ok && c != canon {
-			return fmt.Errorf("variant %q is already an alias of %q", variant, c)
+		e := lx.entry(stems[0])
+		if e.canon != "" && e.canon != canon {
+			return fmt.Errorf("variant %q is already an alias of %q", variant, e.canon)
 		}
-		lx.words[stems[0]] = canon
+		e.canon = canon
 	default:
-		lx.phrases[stems[0]] = append(lx.phrases[stems[0]], phrase{stems[1:], canon})
-		lx.longest = max(lx.longest, len(stems))
+		e := lx.entry(stems[0])
+		e.phrases = append(e.phrases, phrase{stems[1:], canon})
 	}
 	return nil
 }
@@ -157,32 +170,48 @@ func wordByteAfter(s string, j int) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// match reports the canonical word of the variant that starts at stems[i]
-// (the longest one) and how many stems it covers; n is 0 when none does.
-func (lx *lexicon) match(stems []string, i int) (canon string, n int) {
-	for _, p := range lx.phrases[stems[i]] {
-		if i+1+len(p.rest) <= len(stems) && slices.Equal(stems[i+1:i+1+len(p.rest)], p.rest) {
+// match reports the canonical word of the longest variant that starts with
+// the stem s and how many words it covers (n is 0 when none does); next(k)
+// gives the stem of the k-th content word after s, ok false past the end.
+// Stems that are canonical words themselves report n 0.
+func (lx *lexicon) match(s string, next func(k int) (string, bool)) (canon string, n int) {
+	e := lx.entries[s]
+	if e == nil {
+		return "", 0
+	}
+	for _, p := range e.phrases {
+		if follows(p.rest, next) {
 			return p.canon, 1 + len(p.rest)
 		}
 	}
-	if c, ok := lx.words[stems[i]]; ok {
-		return c, 1
+	if e.canon != "" && e.canon != s {
+		return e.canon, 1
 	}
 	return "", 0
+}
+
+func follows(rest []string, next func(k int) (string, bool)) bool {
+	for k, want := range rest {
+		if got, ok := next(k); !ok || got != want {
+			return false
+		}
+	}
+	return true
 }
 
 // rewrite replaces each variant in ws (folded content words) by its
 // canonical word; ws itself is returned when nothing matches. Words that
 // are not variants are kept as they are, not stemmed.
 func (lx *lexicon) rewrite(ws []string) []string {
-	stems := make([]string, len(ws))
-	for i, w := range ws {
-		stems[i] = stem(w)
-	}
 	var out []string
 	for i := 0; i < len(ws); {
-		canon, n := lx.match(stems, i)
-		if n == 0 || (n == 1 && canon == stems[i]) {
+		canon, n := lx.match(stem(ws[i]), func(k int) (string, bool) {
+			if i+1+k < len(ws) {
+				return stem(ws[i+1+k]), true
+			}
+			return "", false
+		})
+		if n == 0 {
 			if out != nil {
 				out = append(out, ws[i])
 			}

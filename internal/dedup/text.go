@@ -199,18 +199,41 @@ func setOf(ws ...string) map[string]bool {
 // not doubled ("Abschluss").
 var germanSuffixes = []string{"innen", "ern", "en", "er", "es", "e", "s"}
 
-// umlautDigraphs undoes the umlaut folding for stems so that plurals with
-// umlaut meet their singular: "Abschlüsse" → "abschlusse" → "abschluss".
-var umlautDigraphs = strings.NewReplacer("ae", "a", "oe", "o", "ue", "u")
+// undoUmlauts undoes the umlaut folding for stems so that plurals with
+// umlaut meet their singular: "Abschlüsse" → "abschluesse" → "abschlusse"
+// → "abschluss". Every "ae", "oe", "ue" loses its "e" (left to right, as
+// strings.Replacer would, at a fraction of its cost: stem runs on every
+// word of every description).
+func undoUmlauts(w string) string {
+	first := -1
+	for i := 0; i+1 < len(w); i++ {
+		if w[i+1] == 'e' && (w[i] == 'a' || w[i] == 'o' || w[i] == 'u') {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return w
+	}
+	var b strings.Builder
+	b.Grow(len(w) - 1)
+	b.WriteString(w[:first])
+	for i := first; i < len(w); i++ {
+		c := w[i]
+		b.WriteByte(c)
+		if (c == 'a' || c == 'o' || c == 'u') && i+1 < len(w) && w[i+1] == 'e' {
+			i++
+		}
+	}
+	return b.String()
+}
 
 // stem removes one inflectional suffix when at least four letters remain
 // (two after a gender ending: "Beraterinnen" → "berat", as "Berater").
 // It is deliberately crude: it only has to make two spellings of one title
 // agree, not find linguistic roots.
 func stem(w string) string {
-	if strings.Contains(w, "ae") || strings.Contains(w, "oe") || strings.Contains(w, "ue") {
-		w = umlautDigraphs.Replace(w)
-	}
+	w = undoUmlauts(w)
 	if i := strings.Index(w, "innen"); i >= 4 && i+5 < len(w) {
 		w = genderCompound(w, i)
 	}
@@ -382,26 +405,37 @@ func (b *bloom) has(h uint32) bool {
 // "Bufdi" finds a text about the "Bundesfreiwilligendienst" and back.
 func contextWords(title, desc []string) []uint32 {
 	out := make([]uint32, 0, len(title)+len(desc))
-	stems := make([]string, 0, max(len(title), len(desc)))
 	for _, ws := range [][]string{title, desc} {
-		stems = stems[:0]
-		for _, w := range ws {
-			if len(w) < 3 || isNumber(w) || stopWords[w] {
+		for i, w := range ws {
+			if !contextWord(w) {
 				continue
 			}
 			s := stem(w)
-			stems = append(stems, s)
 			out = append(out, hash32(s))
-		}
-		for i := range stems {
-			if c, n := aliases.match(stems, i); n > 0 && c != stems[i] {
-				out = append(out, hash32(c))
+			rest := ws[i+1:]
+			canon, n := aliases.match(s, func(k int) (string, bool) {
+				// the k-th content word after w
+				for _, r := range rest {
+					if contextWord(r) {
+						if k == 0 {
+							return stem(r), true
+						}
+						k--
+					}
+				}
+				return "", false
+			})
+			if n > 0 {
+				out = append(out, hash32(canon))
 			}
 		}
 	}
 	slices.Sort(out)
 	return exact(slices.Compact(out))
 }
+
+// contextWord: a word worth looking a title word up in.
+func contextWord(w string) bool { return len(w) >= 3 && !isNumber(w) && !stopWords[w] }
 
 // trigrams returns the pg_trgm-style character trigrams ("  w", " wo", "wor",
 // …, "rd ") of the non-generic title words as a sorted set. When a title has

@@ -130,3 +130,13 @@ func wordsN(n int) []string {
 	}
 	return out
 }
+
+// TestUndoUmlauts matches strings.Replacer's left-to-right replacement.
+func TestUndoUmlauts(t *testing.T) {
+	r := strings.NewReplacer("ae", "a", "oe", "o", "ue", "u")
+	for _, w := range []string{"", "e", "ae", "abschluesse", "saechsischer", "aue", "uee", "oeae", "foerdermittel", "treff", "eue"} {
+		if got, want := undoUmlauts(w), r.Replace(w); got != want {
+			t.Errorf("undoUmlauts(%q) = %q, want %q", w, got, want)
+		}
+	}
+}
