@@ -3,6 +3,7 @@ package graph
 import (
 	"time"
 
+	"github.com/treffpunkt/treffpunkt/internal/review"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -13,4 +14,6 @@ type Resolver struct {
 	DB       store.DB
 	Searcher search.Searcher
 	Now      func() time.Time
+	// Review runs the staff mutations; nil refuses them.
+	Review *review.Service
 }

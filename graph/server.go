@@ -21,6 +21,7 @@ import (
 
 	"github.com/treffpunkt/treffpunkt/graph/model"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/review"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -41,6 +42,10 @@ type Options struct {
 	Path string
 	// Now is the clock for the default of filter.from (default time.Now).
 	Now func() time.Time
+	// Review runs the staff mutations (staff.graphqls); nil refuses them.
+	// The caller is the auth.Principal in the request context: mount the
+	// handler behind admin.Handler.Staff.
+	Review *review.Service
 }
 
 // Error codes in extensions.code, besides gqlgen's own
@@ -75,7 +80,7 @@ func NewHandler(cfg Options) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	ec := Config{Resolvers: &Resolver{DB: cfg.DB, Searcher: cfg.Searcher, Now: cfg.Now}}
+	ec := Config{Resolvers: &Resolver{DB: cfg.DB, Searcher: cfg.Searcher, Now: cfg.Now, Review: cfg.Review}}
 	setComplexity(&ec.Complexity)
 	srv := handler.New(NewExecutableSchema(ec))
 	srv.AddTransport(transport.Options{})

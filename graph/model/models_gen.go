@@ -3,8 +3,17 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 )
+
+type CrawlRequest struct {
+	Source string `json:"source"`
+	Queued bool   `json:"queued"`
+}
 
 type EventChangeConnection struct {
 	Edges    []EventChangeEdge `json:"edges"`
@@ -49,6 +58,30 @@ type EventFilter struct {
 	Sources []string `json:"sources,omitempty"`
 }
 
+// Fields staff can set; every one given becomes an override.
+type EventUpdate struct {
+	Title       *string      `json:"title,omitempty"`
+	Description *string      `json:"description,omitempty"`
+	Start       *time.Time   `json:"start,omitempty"`
+	End         *time.Time   `json:"end,omitempty"`
+	AllDay      *bool        `json:"allDay,omitempty"`
+	Online      *OnlineMode  `json:"online,omitempty"`
+	Status      *EventStatus `json:"status,omitempty"`
+	Venue       *string      `json:"venue,omitempty"`
+	Street      *string      `json:"street,omitempty"`
+	PostalCode  *string      `json:"postalCode,omitempty"`
+	City        *string      `json:"city,omitempty"`
+	// A region slug (see `regions`).
+	Region               *string  `json:"region,omitempty"`
+	Languages            []string `json:"languages,omitempty"`
+	Topics               []string `json:"topics,omitempty"`
+	Organizer            *string  `json:"organizer,omitempty"`
+	RegistrationRequired *bool    `json:"registrationRequired,omitempty"`
+	CostFree             *bool    `json:"costFree,omitempty"`
+	// RFC 5545 RRULE value.
+	Recurrence *string `json:"recurrence,omitempty"`
+}
+
 type FacetCount struct {
 	Value string `json:"value"`
 	Count int    `json:"count"`
@@ -60,6 +93,9 @@ type Facets struct {
 	Topics    []FacetCount `json:"topics"`
 }
 
+type Mutation struct {
+}
+
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
 	HasPreviousPage bool    `json:"hasPreviousPage"`
@@ -68,4 +104,102 @@ type PageInfo struct {
 }
 
 type Query struct {
+}
+
+// The outcome of a review action.
+type ReviewResult struct {
+	// The event as it is now (also when not published).
+	Event *Event `json:"event"`
+	// new, changed, vanished, published or rejected.
+	State string `json:"state"`
+	// Fields that differ from the last approved version.
+	ChangedFields []string `json:"changedFields"`
+}
+
+// A source as staff configure it (the fields of the sources file).
+type SourceInput struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+	// html, jsonld or ical.
+	Kind      *string  `json:"kind,omitempty"`
+	Follow    *string  `json:"follow,omitempty"`
+	Next      *string  `json:"next,omitempty"`
+	Title     *string  `json:"title,omitempty"`
+	Body      *string  `json:"body,omitempty"`
+	Date      *string  `json:"date,omitempty"`
+	Place     *string  `json:"place,omitempty"`
+	Item      *string  `json:"item,omitempty"`
+	Region    *string  `json:"region,omitempty"`
+	Languages []string `json:"languages,omitempty"`
+	// Go duration, e.g. 6h.
+	Interval  *string        `json:"interval,omitempty"`
+	Publish   *PublishPolicy `json:"publish,omitempty"`
+	Organizer *string        `json:"organizer,omitempty"`
+	Disabled  *bool          `json:"disabled,omitempty"`
+}
+
+type StaffSource struct {
+	ID      string        `json:"id"`
+	Name    string        `json:"name"`
+	URL     string        `json:"url"`
+	Publish PublishPolicy `json:"publish"`
+	Enabled bool          `json:"enabled"`
+}
+
+type PublishPolicy string
+
+const (
+	// Events are published as found (trusted source).
+	PublishPolicyAuto PublishPolicy = "AUTO"
+	// Events wait in the review queue.
+	PublishPolicyReview PublishPolicy = "REVIEW"
+)
+
+var AllPublishPolicy = []PublishPolicy{
+	PublishPolicyAuto,
+	PublishPolicyReview,
+}
+
+func (e PublishPolicy) IsValid() bool {
+	switch e {
+	case PublishPolicyAuto, PublishPolicyReview:
+		return true
+	}
+	return false
+}
+
+func (e PublishPolicy) String() string {
+	return string(e)
+}
+
+func (e *PublishPolicy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PublishPolicy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PublishPolicy", str)
+	}
+	return nil
+}
+
+func (e PublishPolicy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PublishPolicy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PublishPolicy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
