@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
@@ -34,7 +35,8 @@ type lexicon struct {
 	first [nLists]int // first pattern id of each field list
 	n     [nLists]int // patterns in each field list
 	// first ids of the other parts; each part runs to the next
-	format, topics, langs, end int
+	format, topics, langs, stop, cues, end int
+	stopLang                               []byte // 'd' or 'e' per stopword
 }
 
 var lex = sync.OnceValue(func() *lexicon {
@@ -66,6 +68,14 @@ var lex = sync.OnceValue(func() *lexicon {
 	pats = append(pats, topics.Patterns()...)
 	l.langs = len(pats)
 	pats = append(pats, languages.CandidatePatterns()...)
+	l.stop = len(pats)
+	stop, stopLang := languages.StopwordPatterns()
+	pats = append(pats, stop...)
+	l.stopLang = stopLang
+	l.cues = len(pats)
+	for _, c := range organizerCues {
+		pats = append(pats, strings.ToLower(c))
+	}
 	l.end = len(pats)
 	l.set = phrases.Compile(pats)
 	return &l
@@ -78,6 +88,8 @@ type reading struct {
 	topicHits []uint8     // per topic rule, see topics.Count
 	langAt    [][2]int    // language candidates, offsets in lowAll
 	format    []formatHit // format words in the text, offsets in the text
+	de, en    int         // German and English stopwords
+	cues      [][2]int    // organiser cues in the text: end offset in the text, cue
 }
 
 // read scans lowAll (title, "\n", text; the title is its first titleLen bytes).
@@ -100,8 +112,18 @@ func read(lowAll string, titleLen int) reading {
 			}
 		case id < l.langs:
 			topics.Count(r.topicHits, id-l.topics, start < titleLen)
-		default:
+		case id < l.stop:
 			r.langAt = append(r.langAt, [2]int{start, end})
+		case id < l.cues:
+			if l.stopLang[id-l.stop] == 'd' {
+				r.de++
+			} else {
+				r.en++
+			}
+		default:
+			if start >= textAt {
+				r.cues = append(r.cues, [2]int{end - textAt, id - l.cues})
+			}
 		}
 	})
 	// matches of other scripts come after the Latin ones; the language

@@ -154,7 +154,7 @@ func (j *job) analyse() {
 	d.Status = j.status()
 	d.Organizer = strings.TrimSpace(j.it.Organizer)
 	if d.Organizer == "" {
-		d.Organizer = organizer(j.text)
+		d.Organizer = organizer(j.text, j.read.cues)
 	}
 	if d.Organizer == "" {
 		d.Organizer = j.opt.Organizer
@@ -175,7 +175,7 @@ func (j *job) languages() {
 			named = append(named, n.Code)
 		}
 	}
-	det := languages.Detect(j.text)
+	det := languages.DetectWith(j.text, j.read.de, j.read.en)
 	base, conf := det.Codes, 0.8*det.Confidence
 	if len(base) == 0 && languages.Valid(strings.ToLower(j.it.Lang)) {
 		base, conf = []string{strings.ToLower(j.it.Lang)}, 0.6

@@ -223,7 +223,7 @@ func TestFields(t *testing.T) {
 		if got := audience(h); tt.audience != nil && !reflect.DeepEqual(got, tt.audience) {
 			t.Errorf("%.60q: audience = %v, want %v", tt.text, got, tt.audience)
 		}
-		if got := organizer(tt.text); tt.organizer != "" && got != tt.organizer {
+		if got := organizer(tt.text, read("\n"+lower(tt.text), 0).cues); tt.organizer != "" && got != tt.organizer {
 			t.Errorf("%.60q: organizer = %q, want %q", tt.text, got, tt.organizer)
 		}
 		if tt.contactName != "" {

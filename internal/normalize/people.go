@@ -2,12 +2,10 @@ package normalize
 
 import (
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
-	"github.com/treffpunkt/treffpunkt/internal/normalize/phrases"
 )
 
 // organizerCues introduce the organiser: "Eine Veranstaltung des Deutschen
@@ -27,22 +25,21 @@ var organizerStops = []string{" in Kooperation", " in Zusammenarbeit", " im Rahm
 	" mit dem ", " mit freundlicher", " und der ", " – ", " - ", ";", "\n", " zusammen mit", " in cooperation",
 	" with ", " statt", " lädt ", " laden "}
 
-// organizer finds who organises the event; "" when the text does not say.
-func organizer(text string) string {
+// organizer finds who organises the event from the cues the lexicon found
+// (end offset in text, cue); "" when the text does not say.
+func organizer(text string, cues [][2]int) string {
 	best, at := "", len(text)
-	cueSet().Scan(text, func(id, start, end int) {
+	for _, c := range cues {
+		start := c[0] - len(organizerCues[c[1]])
 		if start >= at {
-			return
+			continue
 		}
-		if name := organizerName(text[end:]); name != "" {
+		if name := organizerName(text[c[0]:]); name != "" {
 			best, at = name, start
 		}
-	})
+	}
 	return best
 }
-
-// cueSet finds all organiser cues in one pass (case-sensitive, as written).
-var cueSet = sync.OnceValue(func() *phrases.Set { return phrases.Compile(organizerCues) })
 
 // organizerName cuts the name at the first stop or sentence end ("e. V."
 // and "e.V." are not sentence ends) and takes genitive endings off the head

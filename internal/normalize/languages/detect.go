@@ -28,35 +28,11 @@ func Detect(text string) Detection {
 	if len(text) > sample {
 		text = text[:sample]
 	}
-	var latin, cyr, arab, ukr, pers int
 	var st stopCount
 	for i := 0; i < len(text); {
-		if c := text[i]; c < utf8.RuneSelf {
-			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
-				latin++
-				st.add(text[i : i+1])
-			} else {
-				st.end()
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		switch {
-		case r >= 0x400 && r <= 0x4FF:
-			cyr++
-			switch r {
-			case 'і', 'ї', 'є', 'ґ', 'І', 'Ї', 'Є', 'Ґ':
-				ukr++
-			}
-		case r >= 0x600 && r <= 0x6FF || r >= 0xFB50 && r <= 0xFEFF:
-			arab++
-			switch r {
-			case 'پ', 'چ', 'ژ', 'گ', 'ک', 'ی':
-				pers++
-			}
-		case unicode.IsLetter(r):
-			latin++ // umlauts, accents
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
 		}
 		if unicode.IsLetter(r) {
 			st.add(text[i : i+size])
@@ -66,6 +42,28 @@ func Detect(text string) Detection {
 		i += size
 	}
 	st.end()
+	return DetectWith(text, st.de, st.en)
+}
+
+// StopwordPatterns are the German and English stopwords as whole-word
+// patterns (phrases syntax) with 'd' or 'e' for each, for callers that
+// count them in a pass of their own and call DetectWith.
+func StopwordPatterns() (pats []string, lang []byte) {
+	for w, l := range stopwords {
+		pats = append(pats, w+"$")
+		lang = append(lang, l)
+	}
+	return pats, lang
+}
+
+// DetectWith is Detect for a caller that counted the German (de) and
+// English (en) stopwords of the text already.
+func DetectWith(text string, de, en int) Detection {
+	if len(text) > sample {
+		text = text[:sample]
+	}
+	st := stopCount{de: de, en: en}
+	latin, cyr, arab, ukr, pers := countScripts(text)
 	total := latin + cyr + arab
 	if total < minLetters {
 		return Detection{}
@@ -179,4 +177,43 @@ func (s *stopCount) language(main bool) string {
 		return ""
 	}
 	return "de"
+}
+
+// countScripts counts the letters of each script from the UTF-8 lead bytes,
+// decoding only the few letters that tell Ukrainian from Russian and
+// Persian from Arabic.
+func countScripts(text string) (latin, cyr, arab, ukr, pers int) {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if 'a' <= c|0x20 && c|0x20 <= 'z' {
+				latin++
+			}
+		case c < 0xC0: // continuation byte
+		case c == 0xD0 || c == 0xD1 || c == 0xD2 && i+1 < len(text) && (text[i+1] == 0x90 || text[i+1] == 0x91):
+			cyr++
+			if i+1 < len(text) {
+				switch r, _ := utf8.DecodeRuneInString(text[i:]); r {
+				case 'і', 'ї', 'є', 'ґ', 'І', 'Ї', 'Є', 'Ґ':
+					ukr++
+				}
+			}
+		case c >= 0xD8 && c <= 0xDB:
+			arab++
+			if c >= 0xD9 {
+				switch r, _ := utf8.DecodeRuneInString(text[i:]); r {
+				case 'پ', 'چ', 'ژ', 'گ', 'ک', 'ی':
+					pers++
+				}
+			}
+		case c == 0xEF && i+1 < len(text) && text[i+1] >= 0xAD && text[i+1] <= 0xBB:
+			arab++ // presentation forms
+		default:
+			if r, _ := utf8.DecodeRuneInString(text[i:]); unicode.IsLetter(r) {
+				latin++ // umlauts, accents
+			}
+		}
+	}
+	return
 }
