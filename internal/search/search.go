@@ -25,7 +25,7 @@ import (
 // combine with AND.
 type Filter struct {
 	// Query is free text: every word must match (German stemming, accents
-	// ignored, the last word may be a prefix); when that finds little,
+	// ignored, any word may be the beginning of one); when that finds nothing,
 	// titles similar to the text (typos) are added.
 	Query     string
 	Regions   []string // region slugs (event.Regions)
