@@ -36,14 +36,47 @@ func description(text, rawHTML string) (plain, htmlOut string) {
 	}
 	var b strings.Builder
 	b.Grow(len(plain) + len(plain)/8 + 16)
-	for _, para := range strings.Split(plain, "\n") {
-		if para = strings.TrimSpace(para); para != "" {
-			b.WriteString("<p>")
-			b.WriteString(html.EscapeString(para))
-			b.WriteString("</p>\n")
+	for rest := plain; rest != ""; {
+		para, next, _ := strings.Cut(rest, "\n")
+		rest = next
+		if para = strings.TrimSpace(para); para == "" {
+			continue
 		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("<p>")
+		escapeInto(&b, para)
+		b.WriteString("</p>")
 	}
-	return plain, strings.TrimSpace(b.String())
+	return plain, b.String()
+}
+
+// escapeInto writes s HTML-escaped (as html.EscapeString) without a copy
+// per paragraph.
+func escapeInto(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var rep string
+		switch s[i] {
+		case '<':
+			rep = "&lt;"
+		case '>':
+			rep = "&gt;"
+		case '&':
+			rep = "&amp;"
+		case '\'':
+			rep = "&#39;"
+		case '"':
+			rep = "&#34;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(rep)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }
 
 // blockTags end a line in the plain-text twin.

@@ -14,24 +14,32 @@ func lower(s string) string {
 	return string(appendLower(make([]byte, 0, len(s)), s))
 }
 
+// lowerASCII maps each ASCII byte to its lower case.
+var lowerASCII = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
 // appendLower appends the lower case of s (same byte length) to b.
 func appendLower(b []byte, s string) []byte {
+	n := len(b)
+	b = append(b, s...) // the length never changes: write in place
+	out := b[n:]
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b = append(b, c)
+			out[i] = lowerASCII[c]
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		l := unicode.ToLower(r)
-		if r == utf8.RuneError || utf8.RuneLen(l) != size {
-			b = append(b, s[i:i+size]...) // keep the bytes: offsets must not move
-		} else {
-			b = utf8.AppendRune(b, l)
+		if l := unicode.ToLower(r); r != utf8.RuneError && l != r && utf8.RuneLen(l) == size {
+			utf8.EncodeRune(out[i:], l)
 		}
 		i += size
 	}

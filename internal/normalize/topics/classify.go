@@ -1,7 +1,6 @@
 package topics
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -102,7 +101,12 @@ func ScoreHits(hit []uint8) []Match {
 		m.Score += w
 		m.Evidence = append(m.Evidence, r.Pattern)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	// best first, ties in rule order (insertion sort: at most 15 topics)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Score > out[j-1].Score; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
 	return out
 }
 
