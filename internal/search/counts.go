@@ -19,11 +19,12 @@ import (
 // first twenty. A region or topic page of a partner widget, or a user
 // clicking through facets, reuses the same shared part.
 //
-// An entry is used only while the newest search_outbox id is unchanged:
-// every write to events adds an outbox row in its transaction (trigger), so
-// a committed change invalidates the entries. An entry also expires after
-// ttl, which bounds the one case the check misses (two writers committing
-// out of id order).
+// An entry is used only while the database's version is unchanged: the
+// newest search_outbox id (every write to events adds a row in its
+// transaction, by trigger) and the newest events.updated_at (which still
+// moves when a drainer has emptied the outbox). An entry also expires after
+// ttl, which bounds the case both miss: two writers committing out of
+// order and the outbox drained in between.
 type countCache struct {
 	ttl     time.Duration
 	maxRows int // all entries together
@@ -34,10 +35,15 @@ type countCache struct {
 }
 
 type countEntry struct {
-	version int64
+	version dbVersion
 	at      time.Time
 	from    *time.Time // the From the rows were read with (floored)
 	rows    []facetRow
+}
+
+type dbVersion struct {
+	outbox  int64
+	updated time.Time
 }
 
 type facetRow struct {
@@ -76,8 +82,10 @@ func baseKey(f Filter, fuzzy bool) (string, *time.Time) {
 func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool) (Result, error) {
 	c := p.cache
 	key, from := baseKey(f, fuzzy)
-	var version int64
-	if err := p.db.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM search_outbox`).Scan(&version); err != nil {
+	var version dbVersion
+	err := p.db.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM search_outbox), 0),
+		coalesce((SELECT max(updated_at) FROM events), 'epoch')`).Scan(&version.outbox, &version.updated)
+	if err != nil {
 		return Result{}, fmt.Errorf("count events: %w", err)
 	}
 	c.mu.Lock()
