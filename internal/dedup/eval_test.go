@@ -3,6 +3,7 @@ package dedup
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -318,4 +319,52 @@ func roundParts(m map[string]float64) string {
 		fmt.Fprintf(&b, "%s=%.2f ", k, m[k])
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// TestIncrementalOrder feeds the labelled records to an Index in random
+// orders, as concurrent crawls deliver them, each joining the event of its
+// best match. Clusters of the offline mirror (records "m-…" and the events
+// they belong to) must come out the same in every order; the log says in
+// how many orders every cluster does.
+func TestIncrementalOrder(t *testing.T) {
+	es := loadEval(t)
+	n := len(es.recs)
+	mirror := map[string]bool{}
+	for i, name := range es.names {
+		if strings.HasPrefix(name, "m-") {
+			mirror[es.cluster[i]] = true
+		}
+	}
+	rng := rand.New(rand.NewPCG(4, 2021))
+	const orders = 100
+	exact := 0
+	for range orders {
+		ix := NewIndex()
+		event := make([]int, n) // the first record of each predicted event
+		byID := map[int64]int{}
+		for _, i := range rng.Perm(n) {
+			event[i] = i
+			if m, _, ok := ix.MatchAdd(es.recs[i]); ok {
+				event[i] = event[byID[m.ID]]
+			}
+			byID[es.recs[i].ID] = i
+		}
+		all := true
+		for i := 0; i < n; i++ {
+			for j := i + 1; j < n; j++ {
+				if (event[i] == event[j]) == (es.cluster[i] == es.cluster[j]) {
+					continue
+				}
+				all = false
+				if mirror[es.cluster[i]] || mirror[es.cluster[j]] {
+					t.Errorf("mirror records %s and %s: same event %v, labelled same %v", es.names[i], es.names[j],
+						event[i] == event[j], es.cluster[i] == es.cluster[j])
+				}
+			}
+		}
+		if all {
+			exact++
+		}
+	}
+	t.Logf("incremental: every cluster exact in %d of %d random orders", exact, orders)
 }
