@@ -344,3 +344,33 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrent runs the dev set from several goroutines: the pipeline
+// normalises in parallel, and the lazily built tables must allow it (run
+// with -race).
+func TestConcurrent(t *testing.T) {
+	cases := loadDevSet(t)
+	want := make([][]event.Draft, len(cases))
+	for i, c := range cases {
+		want[i], _ = Normalize(c.item(), c.opt)
+	}
+	done := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			for i := range cases {
+				c := cases[(i+g*7)%len(cases)]
+				got, _ := Normalize(c.item(), c.opt)
+				if !reflect.DeepEqual(got, want[(i+g*7)%len(cases)]) {
+					done <- errors.New(c.ID + ": output differs under concurrency")
+					return
+				}
+			}
+			done <- nil
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
