@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -22,32 +21,29 @@ import (
 // services are the long-lived parts a serving process shares.
 type services struct {
 	searcher search.Searcher
-	drainer  *search.Drainer
+	// drainer keeps the search index in sync (the outbox drainer, and with
+	// Meilisearch its settings once it answers); run it for the process's life.
+	drainer interface {
+		Run(ctx context.Context) error
+	}
 }
 
 // newServices picks the search backend: Postgres full-text search always,
-// Meilisearch in front of it when MEILI_URL is set. The outbox drainer runs
-// in every serving process (safe: it claims rows with SKIP LOCKED); without
-// Meilisearch it only empties the outbox.
+// Meilisearch in front of it when MEILI_URL is set. Meilisearch being down
+// at start is not fatal: searches use Postgres until it answers. The outbox
+// drainer runs in every serving process (safe: it claims rows with SKIP
+// LOCKED); without Meilisearch it only empties the outbox.
 func newServices(ctx context.Context, pool *pgxpool.Pool) (*services, error) {
-	pg := search.NewPostgres(pool)
-	s := &services{searcher: pg, drainer: &search.Drainer{Pool: pool, Logger: slog.Default()}}
-	meiliURL := os.Getenv("MEILI_URL")
-	if meiliURL == "" {
-		return s, nil
-	}
 	key := os.Getenv("MEILI_KEY")
 	if key == "" {
 		key = os.Getenv("MEILI_MASTER_KEY")
 	}
-	m, err := search.NewMeili(ctx, search.MeiliConfig{URL: meiliURL, Key: key, Index: os.Getenv("MEILI_INDEX")}, pool)
+	b, err := search.Open(ctx, pool, search.MeiliConfig{URL: os.Getenv("MEILI_URL"), Key: key, Index: os.Getenv("MEILI_INDEX")},
+		slog.Default())
 	if err != nil {
-		return nil, fmt.Errorf("meilisearch at %s: %w", meiliURL, err)
+		return nil, err
 	}
-	s.drainer.Index = m
-	s.searcher = &search.Fallback{Primary: m, Postgres: pg, Healthy: s.drainer.Healthy, Logger: slog.Default()}
-	slog.Info("search backend: meilisearch with postgres fallback", "url", meiliURL)
-	return s, nil
+	return &services{searcher: b.Searcher, drainer: b}, nil
 }
 
 // handler assembles the service's HTTP surface from the feature packages.

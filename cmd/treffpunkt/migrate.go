@@ -9,7 +9,9 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
-func init() { register("migrate", "apply the database migrations embedded in the binary (store and job queue)", runMigrate) }
+func init() {
+	register("migrate", "apply the database migrations embedded in the binary (store and job queue)", runMigrate)
+}
 
 func runMigrate(ctx context.Context, args []string, io stdio) error {
 	fs := newFlagSet("migrate", "Apply every pending database migration (each in its own transaction).", io.err)
