@@ -38,9 +38,12 @@ func (h *Handler) partner(w http.ResponseWriter, r *http.Request) error {
 // event as Treffpunkt understood it, or a template.
 func jsonLDSnippet(organizer, siteURL string, d event.Draft, now time.Time) (string, error) {
 	d = sampleDraft(d, organizer, now)
-	loc := map[string]any{"@type": "Place", "name": d.Place.Venue, "address": map[string]any{
-		"@type": "PostalAddress", "streetAddress": d.Place.Street, "postalCode": d.Place.PostalCode,
-		"addressLocality": d.Place.City, "addressRegion": "Sachsen", "addressCountry": "DE"}}
+	addr := compact(map[string]any{"@type": "PostalAddress", "streetAddress": d.Place.Street,
+		"postalCode": d.Place.PostalCode, "addressLocality": d.Place.City, "addressRegion": "Sachsen", "addressCountry": "DE"})
+	var loc any = compact(map[string]any{"@type": "Place", "name": d.Place.Venue, "address": addr})
+	if d.Online == event.OnlineYes {
+		loc = map[string]any{"@type": "VirtualLocation", "url": siteURL}
+	}
 	mode := map[event.OnlineMode]string{event.OnlineNo: "OfflineEventAttendanceMode",
 		event.OnlineYes: "OnlineEventAttendanceMode", event.OnlineHybrid: "MixedEventAttendanceMode"}[d.Online]
 	if mode == "" {
@@ -54,14 +57,16 @@ func jsonLDSnippet(organizer, siteURL string, d event.Draft, now time.Time) (str
 		"eventStatus":         "https://schema.org/EventScheduled",
 		"eventAttendanceMode": "https://schema.org/" + mode,
 		"location":            loc,
-		"organizer":           map[string]any{"@type": "Organization", "name": d.Organizer, "url": siteURL},
+		"organizer":           compact(map[string]any{"@type": "Organization", "name": d.Organizer, "url": siteURL}),
 		"inLanguage":          d.Languages,
 		"description":         firstLine(d.Description),
+		"url":                 siteURL,
 		"isAccessibleForFree": d.CostFree == nil || *d.CostFree,
 	}
 	if !d.End.IsZero() {
 		ev["endDate"] = d.End.Format(time.RFC3339)
 	}
+	ev = compact(ev)
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
@@ -100,6 +105,17 @@ func sampleDraft(d event.Draft, organizer string, now time.Time) event.Draft {
 		Organizer: organizer, Online: event.OnlineNo, Languages: []string{"de", "ar"},
 		Description: "Beratung und Austausch. Eintritt frei, Anmeldung nicht nötig.",
 		Place:       event.Place{Venue: "Werk 2", Street: "Kochstraße 132", PostalCode: "04277", City: "Leipzig"}}
+}
+
+// compact drops empty strings from a JSON-LD object: a partner should
+// not copy empty fields.
+func compact(m map[string]any) map[string]any {
+	for k, v := range m {
+		if s, ok := v.(string); ok && s == "" {
+			delete(m, k)
+		}
+	}
+	return m
 }
 
 func firstLine(s string) string {

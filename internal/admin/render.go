@@ -436,12 +436,14 @@ func sparkline(runs []store.Run) template.HTML {
 	for i := range runs {
 		r := runs[n-1-i] // oldest first
 		fmt.Fprintf(&pts, "%.1f,%.1f ", x(i), y(r.Items))
+		class := "spark-ok"
 		switch r.Status {
 		case "failed":
-			fmt.Fprintf(&dots, `<circle cx="%.1f" cy="%.1f" r="2.6" class="spark-fail"/>`, x(i), y(r.Items))
+			class = "spark-fail"
 		case "partial":
-			fmt.Fprintf(&dots, `<circle cx="%.1f" cy="%.1f" r="2.2" class="spark-partial"/>`, x(i), y(r.Items))
+			class = "spark-partial"
 		}
+		fmt.Fprintf(&dots, `<circle cx="%.1f" cy="%.1f" r="2.2" class="%s"><title>%d</title></circle>`, x(i), y(r.Items), class, r.Items)
 	}
 	return template.HTML(fmt.Sprintf(`<svg class="spark" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-hidden="true">`+
 		`<polyline points="%s" class="spark-line"/>%s</svg>`, w, hgt, w, hgt, strings.TrimSpace(pts.String()), dots.String()))

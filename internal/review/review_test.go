@@ -28,6 +28,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 type site struct {
 	mu          sync.Mutex
 	title, body string
+	hidden      bool // the list page no longer links the announcement
 	srv         *httptest.Server
 }
 
@@ -39,7 +40,11 @@ func newSite(t *testing.T, title, body string) *site {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		switch r.URL.Path {
 		case "/termine/":
-			fmt.Fprint(w, `<!doctype html><html lang="de"><body><a class="ev" href="/termine/infoabend">Infoabend</a></body></html>`)
+			link := `<a class="ev" href="/termine/infoabend">Infoabend</a>`
+			if s.hidden {
+				link = "<p>Zurzeit keine Termine.</p>"
+			}
+			fmt.Fprintf(w, `<!doctype html><html lang="de"><body>%s</body></html>`, link)
 		case "/termine/infoabend":
 			fmt.Fprintf(w, `<!doctype html><html lang="de"><body><h1>%s</h1><div class="text"><p>%s</p></div></body></html>`, s.title, s.body)
 		default:
@@ -52,7 +57,13 @@ func newSite(t *testing.T, title, body string) *site {
 
 func (s *site) set(title, body string) {
 	s.mu.Lock()
-	s.title, s.body = title, body
+	s.title, s.body, s.hidden = title, body, false
+	s.mu.Unlock()
+}
+
+func (s *site) hide() {
+	s.mu.Lock()
+	s.hidden = true
 	s.mu.Unlock()
 }
 
@@ -294,5 +305,46 @@ func TestRolesAndMerge(t *testing.T) {
 	restored, _ := store.GetEvent(context.Background(), e.pool, evB.ID)
 	if restored.MergedInto != nil || restored.Draft.Title != "Infoabend Anerkennung" {
 		t.Errorf("restored event: merged_into %v, title %q", restored.MergedInto, restored.Draft.Title)
+	}
+}
+
+// TestVanishedNeedsDecision: a published event whose announcement is gone
+// from the site comes back to the queue as "vanished" (never deleted);
+// marking it cancelled takes it off the queue, and a later crawl that
+// finds it again does not undo the cancellation.
+func TestVanishedNeedsDecision(t *testing.T) {
+	e := setup(t)
+	body := "Am Donnerstag, 20. Mai 2021, 18 Uhr, im Werk 2, Kochstraße 132, 04277 Leipzig."
+	s := newSite(t, "Infoabend Anerkennung", body)
+	src := s.source("verein")
+	e.crawl(t, src)
+	ev := e.onlyEvent(t, "verein")
+	if err := e.svc.Approve(e.ctx, ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.hide()
+	e.crawl(t, src)
+	state, err := store.ReviewState(context.Background(), e.pool, ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state != store.StateVanished {
+		t.Fatalf("state after the announcement vanished: %s", state)
+	}
+	entries, _, _, err := e.svc.Queue(e.ctx, store.QueueFilter{})
+	if err != nil || len(entries) != 1 || entries[0].State != store.StateVanished {
+		t.Fatalf("queue: %+v %v", entries, err)
+	}
+	if err := e.svc.Cancel(e.ctx, ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _, _, _ := e.svc.Queue(e.ctx, store.QueueFilter{}); len(entries) != 0 {
+		t.Errorf("cancelled event still queued: %+v", entries)
+	}
+	s.set("Infoabend Anerkennung", body)
+	e.crawl(t, src)
+	got, _ := store.GetEvent(context.Background(), e.pool, ev.ID)
+	if got.Draft.Status != event.StatusCancelled || got.VanishedAt != nil {
+		t.Errorf("after it came back: status %s, vanished %v", got.Draft.Status, got.VanishedAt)
 	}
 }
