@@ -71,6 +71,8 @@ func TestBrowserReview(t *testing.T) {
 		chromedp.SendKeys(`input[name=password]`, pw))
 	shot("login")
 	run("log in", chromedp.Submit(`input[name=password]`), chromedp.WaitVisible(`#entries li.entry`))
+	// The staff speak German; the last screenshot shows the English UI.
+	run("German", chromedp.Navigate(f.srv.URL+"/lang?l=de&next=/admin/"), chromedp.WaitVisible(`#entries li.entry`))
 	shot("queue")
 
 	// Approve the selected entry with the keyboard.
