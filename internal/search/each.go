@@ -1,0 +1,187 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// EachBatch is how many events Each hands over at once: large enough that
+// a feed of 10,000 events takes twenty round trips, small enough that a
+// batch's memory stays small.
+const EachBatch = 500
+
+// validateEach checks a filter as Search does; the order is always StartAsc.
+func validateEach(f *Filter, limit int) error {
+	if limit < 0 {
+		return fmt.Errorf("%w: limit must not be negative, got %d", ErrInvalid, limit)
+	}
+	p, o := Page{First: 1}, StartAsc
+	return Validate(f, &p, &o)
+}
+
+// Each streams the events matching f in StartAsc order, in batches of up
+// to EachBatch, at most limit in all; without total or facets. A text
+// query switches to typo-tolerant matching exactly when Search's first
+// page would, so a feed and a search agree.
+func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]store.Event) error) error {
+	if err := validateEach(&f, limit); err != nil {
+		return err
+	}
+	fuzzy, err := p.fuzzy(ctx, f)
+	if err != nil {
+		return err
+	}
+	var c *cursor
+	for n := 0; n < limit; {
+		size := min(EachBatch, limit-n)
+		q := newPGQuery(f, fuzzy)
+		rows, err := p.db.Query(ctx, q.pageSQL(StartAsc, c, size), q.execArgs()...)
+		if err != nil {
+			return fmt.Errorf("stream events after %d: %w", n, err)
+		}
+		keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cursor, error) {
+			k := cursor{Order: StartAsc}
+			err := r.Scan(&k.ID, &k.Start, &k.Rank)
+			return k, err
+		})
+		if err != nil {
+			return fmt.Errorf("stream events after %d: %w", n, err)
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(keys))
+		for i, k := range keys {
+			ids[i] = k.ID
+		}
+		evs, err := store.EventsByID(ctx, p.db, ids)
+		if err != nil {
+			return err
+		}
+		if len(evs) > 0 {
+			if err := fn(evs); err != nil {
+				return err
+			}
+		}
+		n += len(keys)
+		if len(keys) < size {
+			return nil
+		}
+		c = &keys[len(keys)-1]
+	}
+	return nil
+}
+
+// fuzzy decides as Search's first page: typo-tolerant matching when the
+// text query with the shared conditions (not the faceted ones) matches
+// fewer than FuzzyBelow events.
+func (p *Postgres) fuzzy(ctx context.Context, f Filter) (bool, error) {
+	if f.Query == "" || p.FuzzyBelow <= 0 {
+		return false, nil
+	}
+	// Without the faceted filters, which only base-less args would carry.
+	f.Regions, f.Languages, f.Topics = nil, nil, nil
+	q := newPGQuery(f, false)
+	sql := `SELECT count(*) FROM (SELECT 1 FROM events e WHERE ` + strings.Join(q.base, " AND ") + ` LIMIT ` + strconv.Itoa(p.FuzzyBelow) + `) m`
+	var n int
+	if err := p.db.QueryRow(ctx, sql, q.execArgs()...).Scan(&n); err != nil {
+		return false, fmt.Errorf("count text matches: %w", err)
+	}
+	return n < p.FuzzyBelow, nil
+}
+
+// Each streams like Postgres.Each, paging the index by (start, id) keys so
+// the feed is not bound by Meilisearch's maxTotalHits. Meilisearch applies
+// its own typo tolerance, as in Search.
+func (m *Meili) Each(ctx context.Context, f Filter, limit int, fn func([]store.Event) error) error {
+	if err := validateEach(&f, limit); err != nil {
+		return err
+	}
+	mf := newMeiliFilter(f)
+	var c *cursor
+	for n := 0; n < limit; {
+		size := min(EachBatch, limit-n)
+		req := &meilisearch.SearchRequest{Limit: int64(size), AttributesToRetrieve: []string{"id", "start"},
+			Sort: []string{"start:asc", "id:asc"}}
+		var keyset []string
+		if c != nil {
+			s, id := strconv.FormatInt(c.Start.Unix(), 10), strconv.FormatInt(c.ID, 10)
+			keyset = append(keyset, "start > "+s+" OR (start = "+s+" AND id > "+id+")")
+		}
+		req.Filter = mf.expr("", keyset...)
+		resp, err := m.client.Index(m.cfg.Index).SearchWithContext(ctx, f.Query, req)
+		if err != nil {
+			return m.wrap("stream", err)
+		}
+		ids := make([]int64, 0, len(resp.Hits))
+		var last cursor
+		for _, h := range resp.Hits {
+			var doc struct {
+				ID    int64 `json:"id"`
+				Start int64 `json:"start"`
+			}
+			if err := h.DecodeInto(&doc); err != nil {
+				return fmt.Errorf("meilisearch hit: %w", err)
+			}
+			ids = append(ids, doc.ID)
+			last = cursor{Order: StartAsc, ID: doc.ID}
+			last.Start = time.Unix(doc.Start, 0)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		evs, err := store.EventsByID(ctx, m.db, ids)
+		if err != nil {
+			return err
+		}
+		// The index may lag the database by a moment: Postgres decides
+		// what is public.
+		kept := evs[:0]
+		for _, e := range evs {
+			if e.MergedInto == nil && (f.IncludeUnpublished || e.Review == "published") {
+				kept = append(kept, e)
+			}
+		}
+		if len(kept) > 0 {
+			if err := fn(kept); err != nil {
+				return err
+			}
+		}
+		n += len(ids)
+		if len(ids) < size {
+			return nil
+		}
+		c = &last
+	}
+	return nil
+}
+
+// Each streams from the primary while it is healthy and from Postgres
+// otherwise. The primary is abandoned only before it handed over events:
+// a feed half from each backend could repeat or miss events.
+func (f *Fallback) Each(ctx context.Context, fl Filter, limit int, fn func([]store.Event) error) error {
+	if p, ok := f.Primary.(interface {
+		Each(context.Context, Filter, int, func([]store.Event) error) error
+	}); ok && (f.Healthy == nil || f.Healthy()) {
+		started := false
+		err := p.Each(ctx, fl, limit, func(b []store.Event) error {
+			started = true
+			return fn(b)
+		})
+		if err == nil || started || IsInvalid(err) || ctx.Err() != nil {
+			return err
+		}
+		if f.Logger != nil {
+			f.Logger.Warn("search index failed; streaming from Postgres", "err", err)
+		}
+	}
+	return f.Postgres.Each(ctx, fl, limit, fn)
+}
