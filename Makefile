@@ -28,7 +28,7 @@ bench:
 
 ## eval: accuracy of the normaliser and the deduplication on the labelled sets
 eval:
-	$(GO) test -count=1 -run 'TestDevSetAccuracy|TestPairsEval|TestHoldoutEval' -v ./internal/normalize/ ./internal/dedup/ | grep -v '^=== RUN'
+	$(GO) test -count=1 -run 'TestDevSetAccuracy|TestHoldOutAccuracy|TestPairsEval|TestHoldoutEval' -v ./internal/normalize/ ./internal/dedup/ | grep -v '^=== RUN'
 
 ## fuzz: five minutes per parser
 fuzz:
