@@ -52,12 +52,13 @@ func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handl
 	if err != nil {
 		return nil, err
 	}
+	rv := review.New(pool, review.Options{
+		Logger:              slog.Default(),
+		Enqueue:             jobs.EnqueueCrawl,
+		AllowPrivateSources: os.Getenv("ALLOW_PRIVATE") == "1",
+	})
 	staff, err := admin.NewHandler(pool, admin.Options{
-		Review: review.New(pool, review.Options{
-			Logger:              slog.Default(),
-			Enqueue:             jobs.EnqueueCrawl,
-			AllowPrivateSources: os.Getenv("ALLOW_PRIVATE") == "1",
-		}),
+		Review:  rv,
 		BaseURL: os.Getenv("BASE_URL"),
 		// Browsers keep Secure cookies on http://localhost; only a plain-HTTP
 		// deployment elsewhere needs this (never in production).
@@ -73,8 +74,10 @@ func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handl
 		Searcher:       svc.searcher,
 		Logger:         slog.Default(),
 		AllowedOrigins: splitList(os.Getenv("CORS_ORIGINS")),
+		Review:         rv,
 	})
-	mounts := []server.Mount{{Pattern: "/graphql", Handler: api}, {Pattern: "/", Handler: cal}}
+	// Mutations need the caller's staff session or API key.
+	mounts := []server.Mount{{Pattern: "/graphql", Handler: staff.Staff(api)}, {Pattern: "/", Handler: cal}}
 	for _, p := range admin.Patterns {
 		mounts = append(mounts, server.Mount{Pattern: p, Handler: staff})
 	}
