@@ -20,6 +20,7 @@ func Merge(rs []Record) event.Draft {
 		return event.Draft{}
 	}
 	ranked := slices.Clone(rs)
+	settleOwnSites(ranked)
 	slices.SortStableFunc(ranked, rankRecords)
 	out := cloneDraft(ranked[0].Draft)
 	rest := ranked[1:]
@@ -49,6 +50,61 @@ func Merge(rs []Record) event.Draft {
 		}
 	}
 	return out
+}
+
+// settleOwnSites withdraws the own-site claim of records whose organiser
+// the others contradict. A calendar that re-posts other people's events
+// and states itself as their organiser looks like the organiser's own site
+// to the pipeline ("Antidiskriminierungsbüro Sachsen" on a DSM panel whose
+// text says "Der DSM diskutiert"). When claimants name different
+// organisers, the one most records support (by stating it or naming it in
+// their text) keeps its claim; a tie changes nothing.
+func settleOwnSites(rs []Record) {
+	var claimants []int
+	for i, r := range rs {
+		if r.OwnSite {
+			claimants = append(claimants, i)
+		}
+	}
+	if len(claimants) < 2 {
+		return
+	}
+	fs := make([]*features, len(rs))
+	for i, r := range rs {
+		fs[i] = prepare(r)
+	}
+	support := func(c *features) int {
+		n := 0
+		for _, f := range fs {
+			if (c.org != "" && f.org == c.org) || namedIn(c, f) {
+				n++
+			}
+		}
+		return n
+	}
+	best, top, tie := "", -1, false
+	seen := map[string]bool{}
+	for _, i := range claimants {
+		c := fs[i]
+		if seen[c.org] {
+			continue
+		}
+		seen[c.org] = true
+		switch n := support(c); {
+		case n > top:
+			best, top, tie = c.org, n, false
+		case n == top:
+			tie = true
+		}
+	}
+	if tie || len(seen) < 2 {
+		return
+	}
+	for _, i := range claimants {
+		if fs[i].org != best {
+			rs[i].OwnSite = false
+		}
+	}
 }
 
 // rankRecords orders records for merging: own site, completeness, then

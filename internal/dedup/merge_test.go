@@ -136,3 +136,36 @@ func TestMergeDoesNotAlias(t *testing.T) {
 		t.Error("Merge(nil) must be the zero draft")
 	}
 }
+
+// TestMergeDisputedOwnSite: a calendar that states itself as organiser of
+// a re-posted DSM panel (its text says "Der DSM diskutiert") does not win
+// the merge over the DSM's own page (the offline mirror, 18.11.2021).
+func TestMergeDisputedOwnSite(t *testing.T) {
+	adb := rec("adb-sachsen", "Antidiskriminierungsbüro Sachsen e.V.", "Podium: Förderkürzungen und ihre Folgen für Migrant*innenorganisationen",
+		at(11, 18, 18, 0), own, end(at(11, 18, 20, 0)), online(event.OnlineYes),
+		desc("Die Kürzungen bei der Richtlinie „Integrative Maßnahmen“ und der Kommunalpauschale treffen vor allem kleine Organisationen. Der DSM diskutiert im Rahmen seiner Reihe „Migration – Macht – Gesellschaft“."))
+	adb.Draft.Topics = []string{"foerderung"}
+	adb.Draft.Languages = []string{"de"}
+	adb.Draft.Place.Region = "leipzig"
+	dsmPage := rec("dsm-sachsen", dsm+" e. V.", "Podiumsdiskussion: Förderkürzungen – welche Strukturen stehen auf dem Spiel?",
+		at(11, 18, 18, 0), own, end(at(11, 18, 20, 0)), online(event.OnlineYes),
+		desc("Eine Veranstaltung des Dachverbandes sächsischer Migrantenorganisationen (DSM) - im Rahmen der Veranstaltungsreihe „Migration – Macht – Gesellschaft“."))
+	saqsen := rec("saqsen", dsm+" (DSM)", "Migration – Macht – Gesellschaft: Was steht mit den Förderkürzungen auf dem Spiel?",
+		at(11, 18, 18, 0), end(at(11, 18, 20, 0)), online(event.OnlineYes), desc(dsmPage.Draft.Description))
+	for _, r := range []*Record{&adb, &dsmPage, &saqsen} {
+		r.Draft.Organizer = r.Organizer // as the normaliser drafts it
+	}
+	for _, rs := range [][]Record{{adb, dsmPage}, {dsmPage, adb}, {adb, saqsen, dsmPage}} {
+		got := Merge(rs)
+		if got.Title != dsmPage.Draft.Title || got.Organizer != dsmPage.Draft.Organizer {
+			t.Errorf("merge of %d: title %q by %q, want the DSM's page", len(rs), got.Title, got.Organizer)
+		}
+	}
+	// Two own sites that support each other equally keep the old rule.
+	other := dsmPage
+	other.SourceID, other.Organizer, other.Draft.Title = "zz", "Netzwerk Tolerantes Sachsen", "Förderkürzungen"
+	other.Draft.Description = ""
+	if got := Merge([]Record{other, dsmPage}); got.Title != dsmPage.Draft.Title {
+		t.Errorf("tie: title %q, want the more complete record's", got.Title)
+	}
+}
