@@ -30,7 +30,8 @@ func validateEach(f *Filter, limit int) error {
 // Each streams the events matching f in StartAsc order, in batches of up
 // to EachBatch, at most limit in all; without total or facets. A text
 // query switches to typo-tolerant matching exactly when Search's first
-// page would, so a feed and a search agree.
+// page would, so a feed and a search agree. The events are loaded for
+// feeds (store.FeedEventsByID): without the draft's secondary fields.
 func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]store.Event) error) error {
 	if err := validateEach(&f, limit); err != nil {
 		return err
@@ -62,7 +63,7 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 		for i, k := range keys {
 			ids[i] = k.ID
 		}
-		evs, err := store.EventsByID(ctx, p.db, ids)
+		evs, err := store.FeedEventsByID(ctx, p.db, ids)
 		if err != nil {
 			return err
 		}
@@ -138,7 +139,7 @@ func (m *Meili) Each(ctx context.Context, f Filter, limit int, fn func([]store.E
 		if len(ids) == 0 {
 			return nil
 		}
-		evs, err := store.EventsByID(ctx, m.db, ids)
+		evs, err := store.FeedEventsByID(ctx, m.db, ids)
 		if err != nil {
 			return err
 		}
