@@ -18,6 +18,12 @@ import (
 // batch's memory stays small.
 const EachBatch = 500
 
+// eachKeys is how many keys (id, start) Postgres.Each reads per query: a
+// feed of 10,000 events filters and sorts the matching rows once instead
+// of once per batch of 500, while the keys of a longer stream still never
+// pile up (about 40 bytes each).
+const eachKeys = 10000
+
 // validateEach checks a filter as Search does; the order is always StartAsc.
 func validateEach(f *Filter, limit int) error {
 	if limit < 0 {
@@ -42,7 +48,7 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 	}
 	var c *cursor
 	for n := 0; n < limit; {
-		size := min(EachBatch, limit-n)
+		size := min(eachKeys, limit-n)
 		q := newPGQuery(f, fuzzy)
 		rows, err := p.db.Query(ctx, q.pageSQL(StartAsc, c, size), q.execArgs()...)
 		if err != nil {
@@ -56,20 +62,22 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 		if err != nil {
 			return fmt.Errorf("stream events after %d: %w", n, err)
 		}
-		if len(keys) == 0 {
-			return nil
-		}
 		ids := make([]int64, len(keys))
 		for i, k := range keys {
 			ids[i] = k.ID
 		}
-		evs, err := store.FeedEventsByID(ctx, p.db, ids)
-		if err != nil {
-			return err
-		}
-		if len(evs) > 0 {
-			if err := fn(evs); err != nil {
+		for b := ids; len(b) > 0; {
+			batch := b[:min(EachBatch, len(b))]
+			b = b[len(batch):]
+			// An event deleted since the keys were read is skipped.
+			evs, err := store.FeedEventsByID(ctx, p.db, batch)
+			if err != nil {
 				return err
+			}
+			if len(evs) > 0 {
+				if err := fn(evs); err != nil {
+					return err
+				}
 			}
 		}
 		n += len(keys)
