@@ -122,7 +122,7 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 		var n counts
 		err := pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
 			n = counts{}
-			return c.apply(ctx, tx, li.ID, decoded[i], &n)
+			return c.apply(ctx, tx, li.ID, false, decoded[i], &n)
 		})
 		if err != nil {
 			return fmt.Errorf("renormalise item %d: %w", li.ID, err)

@@ -198,7 +198,7 @@ func (p *Pipeline) begin(ctx context.Context, src config.Source) (*crawl, error)
 }
 
 // pageWriters is how many changed pages are written at once.
-const pageWriters = 4
+const pageWriters = 8
 
 // page books one fetched URL and reports whether it changed and must be
 // stored.

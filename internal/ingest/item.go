@@ -32,7 +32,7 @@ func (c *crawl) item(ctx context.Context, tx store.DB, pageURL string, it event.
 	if err != nil {
 		return err
 	}
-	if err := c.apply(ctx, tx, id, it, n); err != nil {
+	if err := c.apply(ctx, tx, id, !ok, it, n); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -44,7 +44,8 @@ func (c *crawl) item(ctx context.Context, tx store.DB, pageURL string, it event.
 // apply normalises an item and brings its events up to date: each
 // occurrence keeps its event across re-crawls; a new occurrence is matched
 // against known events from other sources before a new event is created.
-func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, it event.Item, n *counts) error {
+// fresh says the item was never stored before, so it has no links yet.
+func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, fresh bool, it event.Item, n *counts) error {
 	it = c.bp.strip(it)
 	drafts, nerr := normalize.Normalize(it, c.normalizeOptions())
 	if nerr != nil {
@@ -53,9 +54,12 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, it event.I
 			return err
 		}
 	}
-	links, err := store.Links(ctx, tx, itemID)
-	if err != nil {
-		return err
+	links := map[int]int64{}
+	if !fresh {
+		var err error
+		if links, err = store.Links(ctx, tx, itemID); err != nil {
+			return err
+		}
 	}
 	touched := map[int64]bool{}
 	for i, d := range drafts {
@@ -80,29 +84,29 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, it event.I
 			touched[evID] = true
 		}
 	}
-	gone, err := store.Unlink(ctx, tx, itemID, len(drafts))
-	if err != nil {
-		return err
+	if len(links) > len(drafts) {
+		gone, err := store.Unlink(ctx, tx, itemID, len(drafts))
+		if err != nil {
+			return err
+		}
+		for _, id := range gone {
+			touched[id] = true
+		}
 	}
-	for _, id := range gone {
-		touched[id] = true
-	}
-	changedIDs := append([]int64(nil), n.createdIDs...)
+	linked := make([]int64, 0, len(touched))
 	for evID := range touched {
+		linked = append(linked, evID)
 		changed, err := c.refresh(ctx, tx, evID)
 		if err != nil {
 			return err
 		}
-		if changed {
-			changedIDs = append(changedIDs, evID)
-			if !c.wasCreated(evID) {
-				n.updated++
-			}
+		if changed && !c.wasCreated(evID) {
+			n.updated++
 		}
 	}
-	// Queued in the same transaction as the change, so the search index
-	// never misses one.
-	return search.Enqueue(ctx, tx, changedIDs...)
+	// Writes to an event's row queue it for the search index by trigger;
+	// a changed source link is queued here, in the same transaction.
+	return search.Enqueue(ctx, tx, linked...)
 }
 
 // place finds the event a new occurrence belongs to: the same event
