@@ -206,14 +206,17 @@ func score(a, b *features, quick bool) parts {
 	p.tokJ, p.tokO = tokenSim(a, b)
 	p.tok = (p.tokJ + p.tokO) / 2
 	p.tri = jaccardU32(a.tri, b.tri)
-	p.ctx = (cover(a, b) + cover(b, a)) / 2
 	p.title = 0.6*p.tok + 0.4*p.tri
-	if c := weightContext * p.ctx; c > p.title && (p.tokJ > 0 || titlesLinked(a, b)) {
-		// Two titles without a word or word part in common name two
-		// things, however much each text mentions the other's title: a
-		// round-up post listing a film, the film's page naming the
-		// festival it belongs to.
-		p.title = c
+	// Two titles without a word or word part in common name two things,
+	// however much each text mentions the other's title: a round-up post
+	// listing a film, the film's page naming the festival it belongs to.
+	// Their context is not looked at (quick) or does not count.
+	linked := p.tokJ > 0 || titlesLinked(a, b)
+	if linked || !quick {
+		p.ctx = (cover(a, b) + cover(b, a)) / 2
+	}
+	if linked {
+		p.title = max(p.title, weightContext*p.ctx)
 	}
 	if a.tokWeight < 1 || b.tokWeight < 1 {
 		// "Workshop", "Online-Infoveranstaltung": a title of generic words
@@ -444,30 +447,32 @@ func tokenSim(a, b *features) (jac, over float64) {
 // compound part: "IKW-Eröffnung" and "Eröffnungsveranstaltung",
 // "Vereinswebsite" and "Website". Parts of five letters ("inter", "migra")
 // are too common to count between two compounds.
-func titlesLinked(a, b *features) bool {
-	if fragmentInTokens(a, b) || fragmentInTokens(b, a) {
-		return true
-	}
-	for _, ta := range a.tokens {
-		for k, fa := range a.frags[ta.f0:ta.f1] {
-			if k < 2 {
-				continue // the two five-letter parts
+func titlesLinked(a, b *features) bool { return partsIn(a, b) || partsIn(b, a) }
+
+// partsIn: a compound part of one of a's title words is a title word of b
+// or, from six letters, a compound part of one of b's.
+func partsIn(a, b *features) bool {
+	for _, t := range a.tokens {
+		for k, f := range a.frags[t.f0:t.f1] {
+			if !b.parts.has(f) {
+				continue
 			}
-			for _, tb := range b.tokens {
-				if int(tb.f1-tb.f0) > 2 && slices.Contains(b.frags[tb.f0+2:tb.f1], fa) {
-					return true
-				}
+			if _, ok := slices.BinarySearchFunc(b.tokens, f, func(t token, h uint32) int { return cmpU32(t.h, h) }); ok {
+				return true
+			}
+			if k >= 2 && longPartOf(b, f) {
+				return true
 			}
 		}
 	}
 	return false
 }
 
-// fragmentInTokens: a compound part of one of a's title words is a title
-// word of b.
-func fragmentInTokens(a, b *features) bool {
-	for _, f := range a.frags {
-		if _, ok := slices.BinarySearchFunc(b.tokens, f, func(t token, h uint32) int { return cmpU32(t.h, h) }); ok {
+// longPartOf: f is a compound part of six letters or more of a title word
+// of b (fragments come in pairs per length, from five letters).
+func longPartOf(b *features, f uint32) bool {
+	for _, t := range b.tokens {
+		if t.f1-t.f0 > 2 && slices.Contains(b.frags[t.f0+2:t.f1], f) {
 			return true
 		}
 	}

@@ -46,6 +46,7 @@ type features struct {
 	desc      []uint32 // bottom-k sketch of description shingles
 	ctx       []uint32 // stems of the content words of title and description
 	ctxBloom  bloom
+	parts     bloom // title words and their long compound parts, for titlesLinked
 
 	org      string   // normOrganizer, or "" when unknown
 	orgWords []uint32 // its words hashed, sorted
@@ -82,6 +83,12 @@ func prepare(r Record) *features {
 	f.tokens, f.frags = titleTokens(tw)
 	for _, t := range f.tokens {
 		f.tokWeight += t.w
+		f.parts.add(t.h)
+		if t.f1-t.f0 > 2 {
+			for _, h := range f.frags[t.f0+2 : t.f1] {
+				f.parts.add(h)
+			}
+		}
 	}
 	f.tri = trigrams(tw)
 	dw := words(aliases.expandAcronyms(d.Description))
