@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/treffpunkt
 PKGS    := ./...
 
-.PHONY: all build run test vet bench eval fuzz generate clean db-start db-stop
+.PHONY: all build run test vet bench eval fuzz faults generate clean db-start db-stop
 
 all: build
 
@@ -47,3 +47,7 @@ db-stop:
 
 clean:
 	rm -rf bin
+
+## faults: fault tests and the 10-minute soak against the built binary (figures in BENCHMARKS.md)
+faults:
+	TREFFPUNKT_SOAK=10m $(GO) test -count=1 -v -timeout 40m ./internal/faults/

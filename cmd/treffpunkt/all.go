@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 
-	"github.com/treffpunkt/treffpunkt/internal/metrics"
 	"github.com/treffpunkt/treffpunkt/internal/server"
 )
 
@@ -50,17 +48,9 @@ func runAllRoles(ctx context.Context, args []string, io stdio) error {
 		w.Run,
 		svc.drainer.Run,
 		func(ctx context.Context) error {
-			return server.Serve(ctx, *addr, withMetricsEndpoint(h), func(a string) {
+			return server.Serve(ctx, *addr, h, func(a string) {
 				slog.Info("serving", "addr", a)
 				fmt.Fprintf(io.err, "Treffpunkt is listening on http://%s/ (and working the job queue)\n", displayAddr(a))
 			})
 		})
-}
-
-// withMetricsEndpoint adds /metrics in front of the service's handler.
-func withMetricsEndpoint(h http.Handler) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", metrics.Handler())
-	mux.Handle("/", h)
-	return mux
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/treffpunkt/treffpunkt/internal/jobs"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -25,4 +26,13 @@ func openCurrent(ctx context.Context, url string) (*pgxpool.Pool, error) {
 		return nil, err
 	}
 	return pool, nil
+}
+
+// checkSchema wants the store's and the job queue's migrations applied:
+// serving processes insert jobs ("crawl now").
+func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
+	if err := store.CheckSchema(ctx, pool); err != nil {
+		return err
+	}
+	return jobs.CheckSchema(ctx, pool)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/admin"
 	"github.com/treffpunkt/treffpunkt/internal/calendar"
 	"github.com/treffpunkt/treffpunkt/internal/jobs"
+	"github.com/treffpunkt/treffpunkt/internal/metrics"
 	"github.com/treffpunkt/treffpunkt/internal/review"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/server"
@@ -81,7 +82,9 @@ func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handl
 	for _, p := range admin.Patterns {
 		mounts = append(mounts, server.Mount{Pattern: p, Handler: staff})
 	}
-	return server.New(server.Deps{Pool: pool, Logger: slog.Default()}, mounts...), nil
+	mounts = append(mounts, server.Mount{Pattern: "GET /metrics", Handler: metrics.Handler()})
+	_ = metrics.Register(jobs.NewCollector(pool, slog.Default()))
+	return metrics.HTTP(server.New(server.Deps{Pool: pool, Logger: slog.Default(), CheckSchema: checkSchema}, mounts...)), nil
 }
 
 func splitList(s string) []string {

@@ -14,6 +14,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/treffpunkt/treffpunkt/internal/metrics"
 )
 
 // command is one subcommand. run gets the arguments after the subcommand name.
@@ -99,10 +101,11 @@ func newLogger(w io.Writer) *slog.Logger {
 		level = slog.LevelDebug
 	}
 	opts := &slog.HandlerOptions{Level: level}
+	// Request ids from the HTTP middleware ride along in every log line.
 	if os.Getenv("LOG_FORMAT") == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(metrics.LogHandler(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(metrics.LogHandler(slog.NewTextHandler(w, opts)))
 }
 
 // envOr returns the environment variable or a default.

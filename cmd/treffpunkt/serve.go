@@ -24,6 +24,9 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 		return err
 	}
 	defer pool.Close()
+	if err := checkSchema(ctx, pool); err != nil {
+		return err
+	}
 	svc, err := newServices(ctx, pool)
 	if err != nil {
 		return err
