@@ -54,6 +54,7 @@ type icsWriter struct {
 	// ev is reused for every event: a feed of 10,000 events would otherwise
 	// allocate 10,000 components with a map per property.
 	ev ics.VEvent
+	pw propWriter
 }
 
 func (iw *icsWriter) begin() error {
@@ -97,7 +98,7 @@ func (iw *icsWriter) end() error {
 // seen in (zero when unknown).
 func (iw *icsWriter) event(e store.Event, src sourceLink) error {
 	fillVEvent(&iw.ev, e, src, iw.meta.Lang, iw.eventURL(e.ID))
-	return iw.ev.SerializeTo(iw.w, icsConfig)
+	return iw.pw.vevent(iw.w, iw.ev.Properties)
 }
 
 // Parameter sets shared by all properties that carry them. The library
