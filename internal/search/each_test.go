@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/search/searchtest"
 	"github.com/treffpunkt/treffpunkt/internal/store"
@@ -163,5 +165,36 @@ func TestEachBatches(t *testing.T) {
 	}
 	if err := st.Each(ctx, search.Filter{Regions: []string{"atlantis"}}, 10, func([]store.Event) error { return nil }); !search.IsInvalid(err) {
 		t.Errorf("unknown region: got %v, want ErrInvalid", err)
+	}
+}
+
+// TestFallbackEachFromPostgres: with the index down before it handed over
+// anything, Fallback streams the same events from Postgres.
+func TestFallbackEachFromPostgres(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	srv := newMeiliServer(t)
+	m, err := search.NewMeili(ctx, search.MeiliConfig{URL: srv.URL}, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	searchtest.Seed(t, pool)
+	pg := search.NewPostgres(pool)
+	fb := &search.Fallback{Primary: m, Postgres: pg}
+	srv.setDown(true)
+	f := search.Filter{From: ptr(searchtest.Ref), Query: "Radiosenung"}
+	got := eachIDs(t, fb, f, 100)
+	if want := eachIDs(t, pg, f, 100); len(want) != 1 || !slices.Equal(got, want) {
+		t.Errorf("fallback streamed %v, Postgres %v", got, want)
+	}
+	tried := false
+	srv.mu.Lock()
+	for _, r := range srv.requests {
+		tried = tried || strings.HasSuffix(r.Path, "/search")
+	}
+	srv.mu.Unlock()
+	if !tried {
+		t.Error("the index was not asked first")
 	}
 }
