@@ -21,8 +21,10 @@ var aliases = mustParseLexicon(aliasesText)
 
 // lexicon maps the variants of a concept to one canonical word.
 type lexicon struct {
-	entries  map[string]*lexEntry // by stem: what a word is or starts
-	acronyms []acronym            // matched in the raw text, as written
+	entries map[string]*lexEntry // by stem: what a word is or starts
+	// acronyms are matched in the raw text as written, found by their
+	// first byte: expandAcronyms runs on every description.
+	acronyms [256][]acronym
 }
 
 // lexEntry is what the lexicon knows of one stem.
@@ -87,7 +89,7 @@ func (lx *lexicon) add(variant, canon string) error {
 		return fmt.Errorf("empty variant of %q", canon)
 	}
 	if isAcronym(variant) {
-		lx.acronyms = append(lx.acronyms, acronym{variant, canon})
+		lx.acronyms[variant[0]] = append(lx.acronyms[variant[0]], acronym{variant, canon})
 		return nil
 	}
 	var stems []string
@@ -135,23 +137,27 @@ func isAcronym(s string) bool {
 // whole words by their canonical word, before s is folded (folding would
 // lose the capitals that tell "MO" from the weekday "Mo").
 func (lx *lexicon) expandAcronyms(s string) string {
-	for _, a := range lx.acronyms {
-		from := 0
-		for {
-			i := strings.Index(s[from:], a.text)
-			if i < 0 {
+	var b strings.Builder
+	done := 0 // s[:done] has been written to b
+	for i := 0; i < len(s); i++ {
+		for _, a := range lx.acronyms[s[i]] {
+			j := i + len(a.text)
+			if strings.HasPrefix(s[i:], a.text) && !wordByteBefore(s, i) && !wordByteAfter(s, j) {
+				if done == 0 {
+					b.Grow(len(s) + 16)
+				}
+				b.WriteString(s[done:i])
+				b.WriteString(a.canon)
+				done, i = j, j-1
 				break
 			}
-			i += from
-			j := i + len(a.text)
-			if !wordByteBefore(s, i) && !wordByteAfter(s, j) {
-				s = s[:i] + a.canon + s[j:]
-				j = i + len(a.canon)
-			}
-			from = j
 		}
 	}
-	return s
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
 }
 
 func wordByteBefore(s string, i int) bool {

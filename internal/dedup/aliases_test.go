@@ -12,12 +12,15 @@ func TestAliasesFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	phrases := 0
+	phrases, acronyms := 0, 0
 	for _, e := range lx.entries {
 		phrases += len(e.phrases)
 	}
-	if len(lx.acronyms) == 0 || phrases == 0 || len(lx.entries) == 0 {
-		t.Fatalf("aliases.txt gives %d acronyms, %d phrases, %d stems", len(lx.acronyms), phrases, len(lx.entries))
+	for _, as := range lx.acronyms {
+		acronyms += len(as)
+	}
+	if acronyms == 0 || phrases == 0 || len(lx.entries) == 0 {
+		t.Fatalf("aliases.txt gives %d acronyms, %d phrases, %d stems", acronyms, phrases, len(lx.entries))
 	}
 	for _, bad := range []string{
 		"dsm DSM",                // no "="
@@ -43,6 +46,8 @@ func TestExpandAcronyms(t *testing.T) {
 		{"Der DSM lädt ein", "Der dsm lädt ein"},
 		{"DSMX und XDSM", "DSMX und XDSM"}, // not as a whole word
 		{"MOMO", "MOMO"},
+		{"AG MO, WMO und DSM: MOs", "AG migrantenorganisation, wmo und dsm: migrantenorganisation"},
+		{"Straße über DSM", "Straße über dsm"},
 		{"", ""},
 	}
 	for _, tt := range tests {

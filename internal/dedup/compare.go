@@ -206,17 +206,14 @@ func score(a, b *features, quick bool) parts {
 	p.tokJ, p.tokO = tokenSim(a, b)
 	p.tok = (p.tokJ + p.tokO) / 2
 	p.tri = jaccardU32(a.tri, b.tri)
+	p.ctx = (cover(a, b) + cover(b, a)) / 2
 	p.title = 0.6*p.tok + 0.4*p.tri
-	// Two titles without a word or word part in common name two things,
-	// however much each text mentions the other's title: a round-up post
-	// listing a film, the film's page naming the festival it belongs to.
-	// Their context is not looked at (quick) or does not count.
-	linked := p.tokJ > 0 || titlesLinked(a, b)
-	if linked || !quick {
-		p.ctx = (cover(a, b) + cover(b, a)) / 2
-	}
-	if linked {
-		p.title = max(p.title, weightContext*p.ctx)
+	if c := weightContext * p.ctx; c > p.title && (p.tokJ > 0 || titlesLinked(a, b)) {
+		// Two titles without a word or word part in common name two
+		// things, however much each text mentions the other's title: a
+		// round-up post listing a film, the film's page naming the
+		// festival it belongs to.
+		p.title = c
 	}
 	if a.tokWeight < 1 || b.tokWeight < 1 {
 		// "Workshop", "Online-Infoveranstaltung": a title of generic words
