@@ -89,7 +89,9 @@ func (lx *lexicon) add(variant, canon string) error {
 		return fmt.Errorf("empty variant of %q", canon)
 	}
 	if isAcronym(variant) {
-		lx.acronyms[variant[0]] = append(lx.acronyms[variant[0]], acronym{variant, canon})
+		if fold(variant) != canon { // "DSM" folds to "dsm" anyway
+			lx.acronyms[variant[0]] = append(lx.acronyms[variant[0]], acronym{variant, canon})
+		}
 		return nil
 	}
 	var stems []string
@@ -135,7 +137,8 @@ func isAcronym(s string) bool {
 
 // expandAcronyms replaces the acronyms of the lexicon that s writes as
 // whole words by their canonical word, before s is folded (folding would
-// lose the capitals that tell "MO" from the weekday "Mo").
+// lose the capitals that tell "MO" from the weekday "Mo"). Acronyms that
+// fold to their canonical word ("DSM") are left as they are.
 func (lx *lexicon) expandAcronyms(s string) string {
 	var b strings.Builder
 	done := 0 // s[:done] has been written to b

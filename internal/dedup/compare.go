@@ -225,11 +225,27 @@ func score(a, b *features, quick bool) parts {
 		p.desc = sketchJaccard(a.desc, b.desc)
 	}
 	p.org = organizerScore(a, b)
-	base := weightTitle*p.title + weightTime*p.time + weightPlace*p.place + weightOrganizer*p.org
-	p.score = base + (1-base)*descBoost*p.desc
+	p.score = p.combined()
+	if p.org == 0 {
+		// A different organiser whom the other text names ("Der DSM
+		// diskutiert …" on a calendar that lists its own name as organiser
+		// of everything it re-posts) is not evidence against. Index
+		// (quick) looks only where it can make the pair Same.
+		q := p
+		q.org = orgMentioned
+		if up := q.combined(); (!quick || up >= SameThreshold) && (namedIn(a, b) || namedIn(b, a)) {
+			p.org, p.score = orgMentioned, up
+		}
+	}
 	p.sameOrg = sameOrganizer(a, b)
 	p.verdict = defaults.decide(&p)
 	return p
+}
+
+// combined is the score of the parts: the base, raised by the description.
+func (p *parts) combined() float64 {
+	base := weightTitle*p.title + weightTime*p.time + weightPlace*p.place + weightOrganizer*p.org
+	return base + (1-base)*descBoost*p.desc
 }
 
 // daysCompatible: the same start day, or one record is a multi-day event
@@ -355,10 +371,8 @@ func sameCity(a, b string) bool {
 
 // organizerScore: the same organiser 1, one unknown 0.5, different 0. Names
 // that share most words ("Werkstatt der Migrant*innenorganisationen" and
-// "… Leipzig") count as the same, slightly less. A different organiser
-// whom the other text names ("Der DSM diskutiert …" on a calendar that
-// lists its own name as organiser of everything it re-posts) is not
-// evidence against: orgMentioned.
+// "… Leipzig") count as the same, slightly less. (score raises a different
+// organiser named in the other text to orgMentioned.)
 func organizerScore(a, b *features) float64 {
 	switch {
 	case a.org == "" || b.org == "":
@@ -367,8 +381,6 @@ func organizerScore(a, b *features) float64 {
 		return 1
 	case overlapU32(a.orgWords, b.orgWords) >= 0.6:
 		return 0.8
-	case namedIn(a, b) || namedIn(b, a):
-		return orgMentioned
 	}
 	return 0
 }
