@@ -75,7 +75,8 @@ type Item struct {
 
 	// Structured fields (jsonld, ical). Start/End are ISO 8601 as given:
 	// "2021-05-21T10:00:00+02:00", "2021-05-21T10:00" (local Berlin), or
-	// "2021-05-21" for all-day events.
+	// "2021-05-21" for all-day events, whose End is the last day, inclusive
+	// (an iCal DTEND, exclusive, is turned into that by the scraper).
 	Start      string    `json:"start,omitempty"`
 	End        string    `json:"end,omitempty"`
 	Recurrence string    `json:"rrule,omitempty"` // RFC 5545 RRULE value without "RRULE:"

@@ -132,8 +132,9 @@ func TestStructuredWins(t *testing.T) {
 		t.Errorf("online %s status %s", d.Online, d.Status)
 	}
 
-	// iCal all-day: DTEND is exclusive
-	d = mustNormalize(t, event.Item{Kind: event.KindICal, Title: "Werkstatt", Start: "2022-05-14", End: "2022-05-16",
+	// iCal all-day over a weekend: the scraper turned DTEND (exclusive,
+	// 20220516) into the last day; normalisation takes it as it is.
+	d = mustNormalize(t, event.Item{Kind: event.KindICal, Title: "Werkstatt", Start: "2022-05-14", End: "2022-05-15",
 		Location: &event.Location{Text: "Bürgersaal, Markt 1, 02763 Zittau"}}, Options{})[0]
 	if !d.AllDay || d.End.Format("2006-01-02") != "2022-05-15" || d.Place.Region != "goerlitz" {
 		t.Errorf("ical all-day: allday %v end %v region %q", d.AllDay, d.End, d.Place.Region)

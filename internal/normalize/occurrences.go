@@ -386,14 +386,11 @@ func (j *job) structuredStart() (dates.Occurrence, bool) {
 	o := dates.Occurrence{Start: start, AllDay: allDay, Recurrence: strings.TrimPrefix(j.it.Recurrence, "RRULE:"),
 		Kind: dates.KindEvent, Confidence: 1, Span: [2]int{-1, -1}}
 	if end, _, ok := parseISO(j.it.End); ok && !end.Before(start) {
+		// Items carry an all-day End as the last day, inclusive: the iCal
+		// scraper already turned DTEND's exclusive day into it.
 		o.End = end
-		if allDay && j.it.Kind == event.KindICal && end.After(start) {
-			// iCal's DTEND of an all-day event is exclusive; a Draft's
-			// all-day End is the last day, inclusive (as JSON-LD writes it).
-			o.End = end.AddDate(0, 0, -1)
-			if o.End.Equal(start) {
-				o.End = time.Time{}
-			}
+		if allDay && o.End.Equal(start) {
+			o.End = time.Time{}
 		}
 	}
 	return o, true
