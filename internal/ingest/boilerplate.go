@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5"
@@ -113,23 +114,62 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 	}
 	before := c.bp
 	c.bp = boilerplate{paragraphs: ps, b: learned}
-	for i, li := range items {
-		// Only items the new boilerplate reads differently need their
-		// events recomputed.
+	// Only items the new boilerplate reads differently need their events
+	// recomputed; they are written by several writers, as pages are.
+	work := make(chan int)
+	errs := make(chan error, pageWriters)
+	var wg sync.WaitGroup
+	for range pageWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				if err := c.reapply(ctx, items[i].ID, decoded[i]); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+feed:
+	for i := range items {
 		if a, b := before.strip(decoded[i]), c.bp.strip(decoded[i]); a.Text == b.Text && a.HTML == b.HTML {
 			continue
 		}
-		var n counts
-		err := pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
-			n = counts{}
-			return c.apply(ctx, tx, li.ID, false, decoded[i], &n)
-		})
-		if err != nil {
-			return fmt.Errorf("renormalise item %d: %w", li.ID, err)
+		select {
+		case work <- i:
+		case err = <-errs:
+			break feed
 		}
-		n.items = 0
-		n.commit(c)
 	}
+	close(work)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
+	}
+	return err
+}
+
+// reapply normalises one stored item again in its own transaction.
+func (c *crawl) reapply(ctx context.Context, itemID int64, it event.Item) error {
+	var n counts
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
+			n = counts{}
+			return c.apply(ctx, tx, itemID, false, it, &n)
+		})
+		if !store.Retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("renormalise item %d: %w", itemID, err)
+	}
+	n.commit(c)
 	return nil
 }
 
