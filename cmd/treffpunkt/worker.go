@@ -42,6 +42,7 @@ type workerFlags struct {
 	every        *time.Duration
 	crawlTimeout *time.Duration
 	softStop     *time.Duration
+	rawRetention *time.Duration
 }
 
 func addWorkerFlags(fs *flag.FlagSet) workerFlags {
@@ -53,6 +54,8 @@ func addWorkerFlags(fs *flag.FlagSet) workerFlags {
 		every:        fs.Duration("schedule-every", time.Minute, "how often to look for sources whose interval has passed"),
 		crawlTimeout: fs.Duration("crawl-timeout", time.Hour, "cancel (and retry) a crawl that runs longer"),
 		softStop:     fs.Duration("shutdown-timeout", 30*time.Second, "on SIGTERM, how long running crawls may take to finish before they are cancelled"),
+		rawRetention: fs.Duration("raw-retention", envDuration("RAW_RETENTION", 180*24*time.Hour),
+			"prune the raw pages of events that ended longer ago than this; 0 keeps them (env RAW_RETENTION)"),
 	}
 }
 
@@ -104,6 +107,7 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, wf workerFlags) (*jobs.W
 		ScheduleEvery: *wf.every,
 		CrawlTimeout:  *wf.crawlTimeout,
 		SoftStop:      *wf.softStop,
+		RawRetention:  max(*wf.rawRetention, 0),
 	})
 }
 
@@ -200,4 +204,14 @@ func envInt(name string, def int) int {
 		return def
 	}
 	return n
+}
+
+// envDuration reads a Go duration ("4320h", "0") from the environment; an
+// unset or unreadable value gives def.
+func envDuration(name string, def time.Duration) time.Duration {
+	d, err := time.ParseDuration(os.Getenv(name))
+	if err != nil {
+		return def
+	}
+	return d
 }

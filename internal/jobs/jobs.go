@@ -49,6 +49,10 @@ type Config struct {
 	// OrphanGrace is how long a crawl job must have been running before
 	// a free crawl lock counts as proof that its worker died (10 s).
 	OrphanGrace time.Duration
+	// RawRetention is how long after an event the raw pages behind it
+	// are kept; older ones are pruned hourly (store.PruneRaw). Zero keeps
+	// them for ever (the worker command's default is 180 days).
+	RawRetention time.Duration
 	// Now is the scheduler's clock (time.Now).
 	Now func() time.Time
 }
@@ -109,16 +113,23 @@ func NewWorker(ctx context.Context, cfg Config) (*Worker, error) {
 		timeout: cfg.CrawlTimeout, retryBase: cfg.RetryBase, log: cfg.Logger})
 	river.AddWorker(workers, &scheduleWorker{pool: cfg.Pool, locks: locks, orphanGrace: cfg.OrphanGrace,
 		now: cfg.Now, log: cfg.Logger})
+	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ScheduleEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, scheduleOpts(cfg.ScheduleEvery) },
+		&river.PeriodicJobOpts{ID: "schedule_crawls", RunOnStart: true})}
+	if cfg.RawRetention > 0 {
+		river.AddWorker(workers, &pruneRawWorker{pool: cfg.Pool, retention: cfg.RawRetention, now: cfg.Now, log: cfg.Logger})
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(pruneEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return PruneRawArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "prune_raw", RunOnStart: true}))
+	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), &river.Config{
 		Logger: cfg.Logger.With("component", "river"),
 		Queues: map[string]river.QueueConfig{
 			QueueCrawl:   {MaxWorkers: cfg.Concurrency},
 			QueueDefault: {MaxWorkers: 2},
 		},
-		Workers: workers,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ScheduleEvery),
-			func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, scheduleOpts(cfg.ScheduleEvery) },
-			&river.PeriodicJobOpts{ID: "schedule_crawls", RunOnStart: true})},
+		Workers:      workers,
+		PeriodicJobs: periodic,
 		// A crawl may run up to CrawlTimeout; River must not take it for
 		// stuck before that (a dead worker's jobs come back sooner
 		// through rescueOrphans).
