@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -14,6 +15,7 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/calendar"
 	"github.com/treffpunkt/treffpunkt/internal/jobs"
 	"github.com/treffpunkt/treffpunkt/internal/metrics"
+	"github.com/treffpunkt/treffpunkt/internal/ratelimit"
 	"github.com/treffpunkt/treffpunkt/internal/review"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/server"
@@ -77,8 +79,10 @@ func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handl
 		AllowedOrigins: splitList(os.Getenv("CORS_ORIGINS")),
 		Review:         rv,
 	})
-	// Mutations need the caller's staff session or API key.
-	mounts := []server.Mount{{Pattern: "/graphql", Handler: staff.Staff(api)}, {Pattern: "/", Handler: cal}}
+	// Mutations need the caller's staff session or API key. The rate limit
+	// comes first, so floods are turned away before any key is looked up.
+	mounts := []server.Mount{{Pattern: "/graphql", Handler: ratelimit.Handler(staff.Staff(api), apiRateLimit())},
+		{Pattern: "/", Handler: cal}}
 	for _, p := range admin.Patterns {
 		mounts = append(mounts, server.Mount{Pattern: p, Handler: staff})
 	}
@@ -95,4 +99,16 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// apiRateLimit is the /graphql limit per client address and per API key
+// from API_RATE (requests per second, default 20; 0 turns it off) and
+// API_BURST (default 100). Behind a proxy that sets X-Forwarded-For,
+// TRUST_PROXY=1 limits by the address it saw instead of the proxy's.
+func apiRateLimit() ratelimit.Options {
+	perSecond, err := strconv.ParseFloat(os.Getenv("API_RATE"), 64)
+	if err != nil {
+		perSecond = 20
+	}
+	return ratelimit.Options{Rate: perSecond, Burst: envInt("API_BURST", 100), TrustProxy: os.Getenv("TRUST_PROXY") == "1"}
 }
