@@ -48,6 +48,7 @@ func (c *crawl) item(ctx context.Context, tx store.DB, pageURL string, it event.
 func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, fresh bool, it event.Item, n *counts) error {
 	it = c.bp.strip(it)
 	drafts, nerr := normalize.Normalize(it, c.normalizeOptions())
+	drafts = expandRecurrences(drafts)
 	if nerr != nil {
 		drafts = nil
 		if err := store.SetNormalizeError(ctx, tx, itemID, nerr.Error()); err != nil {
