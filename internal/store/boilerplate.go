@@ -43,9 +43,12 @@ type LiveItem struct {
 }
 
 // LiveItems returns the items of a source that have not vanished, for
-// re-normalisation without re-crawling.
+// re-normalisation without re-crawling. Items pruned by PruneRaw are left
+// out: their page text is gone, so they can neither teach the site's
+// boilerplate nor be normalised again.
 func LiveItems(ctx context.Context, db DB, sourceID string) ([]LiveItem, error) {
-	rows, err := db.Query(ctx, `SELECT id, page_url, raw FROM items WHERE source_id = $1 AND vanished_at IS NULL ORDER BY id`, sourceID)
+	rows, err := db.Query(ctx, `SELECT id, page_url, raw FROM items
+		WHERE source_id = $1 AND vanished_at IS NULL AND NOT raw ? 'pruned' ORDER BY id`, sourceID)
 	if err != nil {
 		return nil, fmt.Errorf("live items of %s: %w", sourceID, err)
 	}

@@ -124,6 +124,12 @@ sources:
 	if after := hashes(); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("raw_hash changed by prune:\n before %v\n after  %v", before, after)
 	}
+	// Boilerplate learning and re-normalisation only see items that still
+	// have their page.
+	live, err := store.LiveItems(ctx, pool, "testverein")
+	if err != nil || len(live) != 1 || !strings.Contains(string(live[0].Raw), "Bundesfreiwilligendienst") {
+		t.Errorf("LiveItems after prune: %d items, %v; want only the October one", len(live), err)
+	}
 	if n, err := store.PruneRaw(ctx, pool, cutoff); err != nil || n != 0 {
 		t.Errorf("second PruneRaw = %d, %v; want 0 (already pruned)", n, err)
 	}
