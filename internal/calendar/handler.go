@@ -8,11 +8,14 @@ package calendar
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/treffpunkt/treffpunkt/internal/ratelimit"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -91,7 +94,7 @@ type Handler struct {
 	opts   Options
 	assets *assets
 	mux    *http.ServeMux
-	limit  *limiter
+	limit  *ratelimit.Limiter
 }
 
 // NewHandler returns the calendar's handler. db is read for the event
@@ -112,7 +115,7 @@ func NewHandler(db store.DB, s search.Searcher, opts Options) (*Handler, error) 
 	}
 	h := &Handler{db: db, search: s, find: finderFor(s), opts: opts, assets: a, mux: http.NewServeMux()}
 	if opts.Rate > 0 {
-		h.limit = newLimiter(opts.Rate, opts.Burst)
+		h.limit = ratelimit.New(opts.Rate, opts.Burst)
 	}
 	h.routes()
 	return h, nil
@@ -138,10 +141,12 @@ func (h *Handler) routes() {
 // routes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if h.limit != nil && !h.limit.allow(clientIP(r, h.opts.TrustProxy), h.opts.Now()) {
-		w.Header().Set("Retry-After", "1")
-		http.Error(w, "too many requests", http.StatusTooManyRequests)
-		return
+	if h.limit != nil {
+		if ok, wait := h.limit.Allow(ratelimit.ClientIP(r, h.opts.TrustProxy), h.opts.Now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+			http.Error(w, "too many requests", http.StatusTooManyRequests)
+			return
+		}
 	}
 	h.mux.ServeHTTP(w, r)
 }
