@@ -51,7 +51,7 @@ func newServices(ctx context.Context, pool *pgxpool.Pool) (*services, error) {
 
 // handler assembles the service's HTTP surface from the feature packages.
 func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handler, error) {
-	cal, err := calendar.NewHandler(pool, svc.searcher, calendar.Options{BaseURL: os.Getenv("BASE_URL")})
+	cal, err := calendar.NewHandler(pool, svc.searcher, calendar.Options{BaseURL: os.Getenv("BASE_URL"), TrustProxy: os.Getenv("TRUST_PROXY") == "1"})
 	if err != nil {
 		return nil, err
 	}
