@@ -162,3 +162,18 @@ func staffSource(s store.SourceRow) *model.StaffSource {
 	return &model.StaffSource{ID: s.ID, Name: s.Name, URL: s.URL, Publish: model.PublishPolicy(strings.ToUpper(s.Publish)),
 		Enabled: s.Enabled}
 }
+
+// saveSource validates a source from the API and stores it with save
+// (create or update), answering with the source as stored.
+func (r *mutationResolver) saveSource(ctx context.Context, input model.SourceInput,
+	save func(context.Context, config.Source) error) (*model.StaffSource, error) {
+	src, err := sourceConfig(input)
+	if err != nil {
+		return nil, err
+	}
+	if err := save(ctx, src); err != nil {
+		return nil, staffErr(err)
+	}
+	row, err := store.GetSource(ctx, r.DB, src.ID)
+	return staffSource(row), err
+}

@@ -107,15 +107,7 @@ func (r *mutationResolver) CreateSource(ctx context.Context, input model.SourceI
 	if err != nil {
 		return nil, err
 	}
-	src, err := sourceConfig(input)
-	if err != nil {
-		return nil, err
-	}
-	if err := svc.CreateSource(ctx, src); err != nil {
-		return nil, staffErr(err)
-	}
-	row, err := store.GetSource(ctx, r.DB, src.ID)
-	return staffSource(row), err
+	return r.saveSource(ctx, input, svc.CreateSource)
 }
 
 // UpdateSource is the resolver for the updateSource field.
@@ -124,15 +116,7 @@ func (r *mutationResolver) UpdateSource(ctx context.Context, input model.SourceI
 	if err != nil {
 		return nil, err
 	}
-	src, err := sourceConfig(input)
-	if err != nil {
-		return nil, err
-	}
-	if err := svc.UpdateSource(ctx, src); err != nil {
-		return nil, staffErr(err)
-	}
-	row, err := store.GetSource(ctx, r.DB, src.ID)
-	return staffSource(row), err
+	return r.saveSource(ctx, input, svc.UpdateSource)
 }
 
 // TriggerCrawl is the resolver for the triggerCrawl field.
