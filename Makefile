@@ -22,9 +22,9 @@ test:
 vet:
 	$(GO) vet $(PKGS)
 
-## bench: benchmarks (see BENCHMARKS.md for the figures and the machine)
+## bench: benchmarks, one package at a time so they do not compete for the cores (figures: BENCHMARKS.md)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m $(PKGS)
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem -count=1 -timeout 60m $(PKGS)
 
 ## eval: accuracy of the normaliser and the deduplication on the labelled sets
 eval:
