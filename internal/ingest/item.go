@@ -215,6 +215,12 @@ func (c *crawl) ownSite(sourceID string, d event.Draft) bool {
 }
 
 func ownSite(organizers map[string]string, sourceID string, d event.Draft) bool {
+	// An organiser the page does not state but the source's configuration
+	// supplies proves nothing: calendars that re-post others' events would
+	// claim every event as their own.
+	if conf, ok := d.Confidence["organizer"]; ok && conf <= normalize.OrganizerFallbackConfidence {
+		return false
+	}
 	org := organizers[sourceID]
 	return org != "" && d.Organizer != "" && strings.EqualFold(normalizeSpace(org), normalizeSpace(d.Organizer))
 }

@@ -35,6 +35,10 @@ type Options struct {
 // draft for staff review.
 const LowConfidence = 0.6
 
+// OrganizerFallbackConfidence is the confidence of an organiser that the
+// text does not state and that comes from the source's configuration.
+const OrganizerFallbackConfidence = 0.4
+
 // Normalize turns one scraped item into zero or more events. Structured
 // fields (item.Start/End/Location/Attendance/Status/Recurrence from JSON-LD
 // or iCal) win over text parsing; text fills the rest (region, languages,
@@ -152,12 +156,18 @@ func (j *job) analyse() {
 	d.CostFree, j.sharedConf["cost_free"] = costFree(j.hits)
 	d.Accessibility = accessibility(j.hits)
 	d.Status = j.status()
-	d.Organizer = strings.TrimSpace(j.it.Organizer)
+	// How sure the organiser is tells a stated one from the source's
+	// fallback: deduplication lets only a stated organiser claim that a
+	// source is the organiser's own site.
+	d.Organizer, j.sharedConf["organizer"] = strings.TrimSpace(j.it.Organizer), 1
 	if d.Organizer == "" {
-		d.Organizer = organizer(j.text, j.read.cues)
+		d.Organizer, j.sharedConf["organizer"] = organizer(j.text, j.read.cues), 0.8
 	}
 	if d.Organizer == "" {
-		d.Organizer = j.opt.Organizer
+		d.Organizer, j.sharedConf["organizer"] = j.opt.Organizer, OrganizerFallbackConfidence
+	}
+	if d.Organizer == "" {
+		delete(j.sharedConf, "organizer")
 	}
 	d.Contact = contacts(j.text)
 	j.structPlace = j.structuredPlace()
