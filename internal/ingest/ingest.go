@@ -66,6 +66,13 @@ func (p *Pipeline) CrawlAll(ctx context.Context, srcs []config.Source, parallel 
 		parallel = 1
 	}
 	reports := make([]Report, len(srcs))
+	// Every source is known before any crawl starts: merging decides whose
+	// version wins by each source's organiser, whichever source comes first.
+	for _, src := range srcs {
+		if err := store.UpsertSource(ctx, p.Pool, src); err != nil {
+			p.logger().Error("could not record source", "source", src.ID, "err", err)
+		}
+	}
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
 	for i, src := range srcs {
