@@ -24,18 +24,11 @@ func runAllRoles(ctx context.Context, args []string, io stdio) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	pool, err := openWorkerPool(ctx, *wf.dbURL, *wf.concurrency)
+	pool, w, err := startWorker(ctx, wf)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := loadSources(ctx, pool, *wf.sources); err != nil {
-		return err
-	}
-	w, err := newWorker(ctx, pool, wf)
-	if err != nil {
-		return err
-	}
 	svc, err := newServices(ctx, pool)
 	if err != nil {
 		return err

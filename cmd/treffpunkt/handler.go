@@ -37,12 +37,7 @@ type services struct {
 // drainer runs in every serving process (safe: it claims rows with SKIP
 // LOCKED); without Meilisearch it only empties the outbox.
 func newServices(ctx context.Context, pool *pgxpool.Pool) (*services, error) {
-	key := os.Getenv("MEILI_KEY")
-	if key == "" {
-		key = os.Getenv("MEILI_MASTER_KEY")
-	}
-	b, err := search.Open(ctx, pool, search.MeiliConfig{URL: os.Getenv("MEILI_URL"), Key: key, Index: os.Getenv("MEILI_INDEX")},
-		slog.Default())
+	b, err := search.Open(ctx, pool, meiliConfig(), slog.Default())
 	if err != nil {
 		return nil, err
 	}

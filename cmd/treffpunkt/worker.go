@@ -66,18 +66,11 @@ func runWorker(ctx context.Context, args []string, io stdio) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	pool, err := openWorkerPool(ctx, *wf.dbURL, *wf.concurrency)
+	pool, w, err := startWorker(ctx, wf)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := loadSources(ctx, pool, *wf.sources); err != nil {
-		return err
-	}
-	w, err := newWorker(ctx, pool, wf)
-	if err != nil {
-		return err
-	}
 	backend, err := search.Open(ctx, pool, meiliConfig(), slog.Default())
 	if err != nil {
 		return err
@@ -91,6 +84,25 @@ func runWorker(ctx context.Context, args []string, io stdio) error {
 		})
 	}
 	return runTogether(ctx, tasks...)
+}
+
+// startWorker opens the pool, records the sources file and builds the job
+// worker: the start-up `worker` and `all` share. The caller closes the pool.
+func startWorker(ctx context.Context, wf workerFlags) (*pgxpool.Pool, *jobs.Worker, error) {
+	pool, err := openWorkerPool(ctx, *wf.dbURL, *wf.concurrency)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := loadSources(ctx, pool, *wf.sources); err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	w, err := newWorker(ctx, pool, wf)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return pool, w, nil
 }
 
 // newWorker builds the job worker from the flags and registers the
