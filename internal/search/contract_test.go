@@ -32,9 +32,9 @@ func backends() []backend {
 			pool := pgtest.New(t)
 			return search.NewPostgres(pool), pool
 		}},
-		{"postgres without count cache", func(t *testing.T) (search.Searcher, store.DB) {
+		{"postgres without caches", func(t *testing.T) (search.Searcher, store.DB) {
 			pool := pgtest.New(t)
-			return search.NewPostgres(pool).WithoutCountCache(), pool
+			return search.NewPostgres(pool).WithoutCache(), pool
 		}},
 		{"meilisearch", func(t *testing.T) (search.Searcher, store.DB) {
 			url := os.Getenv("MEILI_URL")

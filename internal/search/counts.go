@@ -3,8 +3,10 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"slices"
+	"math"
+	"math/bits"
 	"sync"
 	"time"
 
@@ -39,6 +41,9 @@ type countEntry struct {
 	at      time.Time
 	from    *time.Time // the From the rows were read with (floored)
 	rows    []facetRow
+	// The values seen in the rows; a row holds bits of their positions
+	// (at most 64 of each), so counting compares integers, not strings.
+	regions, languages, topics dict
 }
 
 type dbVersion struct {
@@ -46,11 +51,52 @@ type dbVersion struct {
 	updated time.Time
 }
 
+// facetRow is one matching event: when it ends (Unix nanoseconds), its
+// region's bit (0 for none) and the bits of its languages and topics.
 type facetRow struct {
-	end       time.Time
-	region    string
-	languages []string
-	topics    []string
+	end                       int64
+	region, languages, topics uint64
+}
+
+// dict numbers the values of one facet as they appear.
+type dict struct {
+	values []string
+	index  map[string]int
+}
+
+// errTooManyValues: a facet has more than 64 values; such rows are
+// counted in SQL instead.
+var errTooManyValues = errors.New("more than 64 values of one facet")
+
+func (d *dict) bits(values ...string) (uint64, error) {
+	var m uint64
+	for _, v := range values {
+		i, ok := d.index[v]
+		if !ok {
+			if len(d.values) == 64 {
+				return 0, errTooManyValues
+			}
+			if d.index == nil {
+				d.index = map[string]int{}
+			}
+			i = len(d.values)
+			d.index[v] = i
+			d.values = append(d.values, v)
+		}
+		m |= 1 << i
+	}
+	return m, nil
+}
+
+// mask is the bits of the wanted values that occur; ok is false when the
+// filter has none (it does not filter).
+func (d *dict) mask(wanted []string) (m uint64, ok bool) {
+	for _, v := range wanted {
+		if i, found := d.index[v]; found {
+			m |= 1 << i
+		}
+	}
+	return m, len(wanted) > 0
 }
 
 func newCountCache() *countCache {
@@ -78,16 +124,10 @@ func baseKey(f Filter, fuzzy bool) (string, *time.Time) {
 }
 
 // counts returns the total and facets of f, from the cache or by reading
-// the shared part's rows once.
-func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool) (Result, error) {
+// the shared part's rows once; version is the database's now.
+func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbVersion) (Result, error) {
 	c := p.cache
 	key, from := baseKey(f, fuzzy)
-	var version dbVersion
-	err := p.db.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM search_outbox), 0),
-		coalesce((SELECT max(updated_at) FROM events), 'epoch')`).Scan(&version.outbox, &version.updated)
-	if err != nil {
-		return Result{}, fmt.Errorf("count events: %w", err)
-	}
 	c.mu.Lock()
 	e := c.entries[key]
 	c.mu.Unlock()
@@ -99,15 +139,31 @@ func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool) (Result, er
 		if err != nil {
 			return Result{}, fmt.Errorf("count events: %w", err)
 		}
-		list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (facetRow, error) {
-			var x facetRow
-			err := r.Scan(&x.end, &x.region, &x.languages, &x.topics)
-			return x, err
+		e = &countEntry{version: version, at: time.Now(), from: from}
+		var end time.Time
+		var region string
+		var langs, topics []string
+		_, err = pgx.ForEachRow(rows, []any{&end, &region, &langs, &topics}, func() error {
+			x := facetRow{end: end.UnixNano()}
+			var err error
+			if region != "" {
+				x.region, err = e.regions.bits(region)
+			}
+			if err == nil {
+				x.languages, err = e.languages.bits(langs...)
+			}
+			if err == nil {
+				x.topics, err = e.topics.bits(topics...)
+			}
+			e.rows = append(e.rows, x)
+			return err
 		})
+		if errors.Is(err, errTooManyValues) {
+			return p.facets(ctx, newPGQuery(f, fuzzy))
+		}
 		if err != nil {
 			return Result{}, fmt.Errorf("count events: %w", err)
 		}
-		e = &countEntry{version: version, at: time.Now(), from: from, rows: list}
 		c.put(key, e)
 	}
 	return e.count(f), nil
@@ -140,46 +196,53 @@ func (c *countCache) put(key string, e *countEntry) {
 // the same semantics as the SQL: each facet within the other filters.
 func (e *countEntry) count(f Filter) Result {
 	res := Result{Facets: Facets{Regions: []FacetCount{}, Languages: []FacetCount{}, Topics: []FacetCount{}}}
-	regions, langs, tops := map[string]int{}, map[string]int{}, map[string]int{}
+	from := int64(math.MinInt64)
+	if f.From != nil {
+		from = f.From.UnixNano()
+	}
+	rm, rf := e.regions.mask(f.Regions)
+	lm, lf := e.languages.mask(f.Languages)
+	tm, tf := e.topics.mask(f.Topics)
+	var regions, langs, topics [64]int
 	for _, x := range e.rows {
-		if f.From != nil && x.end.Before(*f.From) {
+		if x.end < from {
 			continue
 		}
 		res.matched++
-		rOK := len(f.Regions) == 0 || slices.Contains(f.Regions, x.region)
-		lOK := len(f.Languages) == 0 || overlaps(x.languages, f.Languages)
-		tOK := len(f.Topics) == 0 || overlaps(x.topics, f.Topics)
+		rOK := !rf || x.region&rm != 0
+		lOK := !lf || x.languages&lm != 0
+		tOK := !tf || x.topics&tm != 0
 		if rOK && lOK && tOK {
 			res.Total++
 		}
-		if lOK && tOK && x.region != "" {
-			regions[x.region]++
+		if lOK && tOK && x.region != 0 {
+			regions[bits.TrailingZeros64(x.region)]++
 		}
 		if rOK && tOK {
-			for _, l := range x.languages {
-				langs[l]++
+			for m := x.languages; m != 0; m &= m - 1 {
+				langs[bits.TrailingZeros64(m)]++
 			}
 		}
 		if rOK && lOK {
-			for _, t := range x.topics {
-				tops[t]++
+			for m := x.topics; m != 0; m &= m - 1 {
+				topics[bits.TrailingZeros64(m)]++
 			}
 		}
 	}
-	for dst, m := range map[*[]FacetCount]map[string]int{&res.Facets.Regions: regions, &res.Facets.Languages: langs, &res.Facets.Topics: tops} {
-		for v, n := range m {
-			*dst = append(*dst, FacetCount{Value: v, Count: n})
-		}
-	}
+	res.Facets.Regions = e.regions.counts(regions[:])
+	res.Facets.Languages = e.languages.counts(langs[:])
+	res.Facets.Topics = e.topics.counts(topics[:])
 	res.Facets.sort()
 	return res
 }
 
-func overlaps(a, b []string) bool {
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return true
+// counts lists the values with a count.
+func (d *dict) counts(n []int) []FacetCount {
+	out := []FacetCount{}
+	for i, v := range d.values {
+		if n[i] > 0 {
+			out = append(out, FacetCount{Value: v, Count: n[i]})
 		}
 	}
-	return false
+	return out
 }

@@ -13,13 +13,15 @@ import (
 )
 
 // TestCountCacheMatchesSQL counts every combination of filters both in
-// memory (count cache) and in SQL, and after a change.
+// memory (count cache) and in SQL, and after a change; the pages (page
+// cache) are the same too, including a From within the minute the caches
+// floor it to.
 func TestCountCacheMatchesSQL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.New(t)
 	ids := searchtest.Seed(t, pool)
-	cached, sql := search.NewPostgres(pool), search.NewPostgres(pool).WithoutCountCache()
+	cached, sql := search.NewPostgres(pool), search.NewPostgres(pool).WithoutCache()
 	var filters []search.Filter
 	for _, q := range []string{"", "Migrant", "leip"} {
 		// The all-day "wochen" ends at midnight of 2 March: a From 30
@@ -38,16 +40,23 @@ func TestCountCacheMatchesSQL(t *testing.T) {
 	compare := func() {
 		t.Helper()
 		for _, f := range filters {
-			a, err := cached.Search(ctx, f, search.Page{First: 1}, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := sql.Search(ctx, f, search.Page{First: 1}, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if a.Total != b.Total || !reflect.DeepEqual(a.Facets, b.Facets) {
-				t.Fatalf("%+v:\ncached %d %+v\n   sql %d %+v", f, a.Total, a.Facets, b.Total, b.Facets)
+			for _, o := range []search.Order{search.StartAsc, search.StartDesc, search.Relevance} {
+				for range 2 { // the second is a cache hit
+					a, err := cached.Search(ctx, f, search.Page{First: 2}, o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					b, err := sql.Search(ctx, f, search.Page{First: 2}, o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if a.Total != b.Total || !reflect.DeepEqual(a.Facets, b.Facets) {
+						t.Fatalf("%+v:\ncached %d %+v\n   sql %d %+v", f, a.Total, a.Facets, b.Total, b.Facets)
+					}
+					if ha, hb := hitIDs(a), hitIDs(b); !reflect.DeepEqual(ha, hb) || a.HasNext != b.HasNext || a.EndCursor != b.EndCursor {
+						t.Fatalf("%+v %s:\ncached %v next %v\n   sql %v next %v", f, o, ha, a.HasNext, hb, b.HasNext)
+					}
+				}
 			}
 		}
 	}
@@ -111,4 +120,12 @@ func TestReindexPostgres(t *testing.T) {
 	if err != nil || len(res.Hits) != 1 || res.Hits[0].Event.ID != ids["anerkennung"] {
 		t.Fatalf("search after reindex: %v %+v", err, res.Hits)
 	}
+}
+
+func hitIDs(r search.Result) []int64 {
+	var ids []int64
+	for _, h := range r.Hits {
+		ids = append(ids, h.Event.ID)
+	}
+	return ids
 }

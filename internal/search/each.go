@@ -56,7 +56,8 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 		}
 		keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cursor, error) {
 			k := cursor{Order: StartAsc}
-			err := r.Scan(&k.ID, &k.Start, &k.Rank)
+			var end time.Time
+			err := r.Scan(&k.ID, &k.Start, &k.Rank, &end)
 			return k, err
 		})
 		if err != nil {

@@ -128,7 +128,8 @@ func (q *pgQuery) rowsSQL() string {
 		FROM events e WHERE ` + strings.Join(q.base, " AND ")
 }
 
-// pageSQL selects the next limit rows after c in order o: id, start and rank.
+// pageSQL selects the next limit rows after c in order o: id, start, rank
+// and when the event ends.
 func (q *pgQuery) pageSQL(o Order, c *cursor, limit int) string {
 	conds := append(append([]string{}, q.base...), q.region, q.language, q.topic)
 	var order string
@@ -150,7 +151,7 @@ func (q *pgQuery) pageSQL(o Order, c *cursor, limit int) string {
 			conds = append(conds, "(e.start_at, e.id) > ("+q.arg(c.Start)+"::timestamptz, "+q.arg(c.ID)+"::bigint)")
 		}
 	}
-	return `SELECT e.id, e.start_at, ` + q.rank + ` AS rank FROM events e
+	return `SELECT e.id, e.start_at, ` + q.rank + ` AS rank, tp_event_end(e.start_at, e.end_at, e.all_day) FROM events e
 		WHERE ` + strings.Join(conds, " AND ") + `
 		ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(limit)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,6 +19,7 @@ import (
 type Postgres struct {
 	db    store.DB
 	cache *countCache
+	pages *pageCache
 	// FuzzyBelow: when full-text search finds fewer events than this (by
 	// default: none), titles
 	// similar to the query (typos) are added.
@@ -26,12 +28,13 @@ type Postgres struct {
 
 // NewPostgres returns the Postgres searcher on a pool.
 func NewPostgres(db store.DB) *Postgres {
-	return &Postgres{db: db, FuzzyBelow: 1, cache: newCountCache()}
+	return &Postgres{db: db, FuzzyBelow: 1, cache: newCountCache(), pages: newPageCache()}
 }
 
-// WithoutCountCache makes every search count in SQL (see countCache).
-func (p *Postgres) WithoutCountCache() *Postgres {
-	p.cache = nil
+// WithoutCache makes every search read its page and count in SQL (see
+// countCache and pageCache).
+func (p *Postgres) WithoutCache() *Postgres {
+	p.cache, p.pages = nil, nil
 	return p
 }
 
@@ -50,8 +53,14 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 	if err != nil {
 		return Result{}, err
 	}
+	var v *dbVersion
+	if p.cache != nil || p.pages != nil {
+		if v, err = p.version(ctx); err != nil {
+			return Result{}, err
+		}
+	}
 	fuzzy := c != nil && c.Fuzzy
-	res, keys, evs, err := p.run(ctx, f, pg, o, c, fuzzy)
+	res, keys, err := p.run(ctx, f, pg, o, c, fuzzy, v)
 	if err != nil {
 		return Result{}, err
 	}
@@ -61,21 +70,19 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 	}
 	if c == nil && f.Query != "" && found < p.FuzzyBelow {
 		fuzzy = true
-		if res, keys, evs, err = p.run(ctx, f, pg, o, c, true); err != nil {
+		if res, keys, err = p.run(ctx, f, pg, o, c, true, v); err != nil {
 			return Result{}, err
 		}
 	}
 	if len(keys) > pg.First {
 		keys, res.HasNext = keys[:pg.First], true
 	}
-	res.Hits = make([]Hit, 0, len(evs))
-	for i, e := range evs {
-		// An event deleted between the two queries is skipped; keys and
-		// events stay aligned because EventsByID keeps the order.
-		for keys[i].ID != e.ID {
-			keys = append(keys[:i], keys[i+1:]...)
+	res.Hits = make([]Hit, 0, len(keys))
+	for _, k := range keys {
+		// An event deleted between the two queries is skipped.
+		if k.event != nil {
+			res.Hits = append(res.Hits, Hit{Event: *k.event, Cursor: k.encode()})
 		}
-		res.Hits = append(res.Hits, Hit{Event: e, Cursor: keys[i].encode()})
 	}
 	if n := len(res.Hits); n > 0 {
 		res.StartCursor, res.EndCursor = res.Hits[0].Cursor, res.Hits[n-1].Cursor
@@ -83,9 +90,22 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 	return res, nil
 }
 
+// version reads the database version the caches are checked against.
+func (p *Postgres) version(ctx context.Context) (*dbVersion, error) {
+	var v dbVersion
+	err := p.db.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM search_outbox), 0),
+		coalesce((SELECT max(updated_at) FROM events), 'epoch')`).Scan(&v.outbox, &v.updated)
+	if err != nil {
+		return nil, fmt.Errorf("search: database version: %w", err)
+	}
+	return &v, nil
+}
+
 // run counts (total and facets) and reads the page. On a pool the two run
 // at once on two connections, so a search takes as long as the slower one.
-func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *cursor, fuzzy bool) (Result, []cursor, []store.Event, error) {
+// v is the database version the caches are checked against (nil without
+// caches).
+func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *cursor, fuzzy bool, v *dbVersion) (Result, []pageKey, error) {
 	var res Result
 	var ferr error
 	done := make(chan struct{})
@@ -93,7 +113,7 @@ func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *curso
 		switch {
 		case pg.SkipCounts:
 		case p.cache != nil:
-			res, ferr = p.counts(ctx, f, fuzzy)
+			res, ferr = p.counts(ctx, f, fuzzy, *v)
 		default:
 			res, ferr = p.facets(ctx, newPGQuery(f, fuzzy))
 		}
@@ -104,34 +124,74 @@ func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *curso
 	} else {
 		count()
 	}
-	keys, evs, err := p.page(ctx, newPGQuery(f, fuzzy), o, c, pg.First, fuzzy)
+	keys, err := p.page(ctx, f, o, c, pg.First, fuzzy, v)
 	<-done
 	if err == nil {
 		err = ferr
 	}
-	return res, keys, evs, err
+	return res, keys, err
 }
 
-// page reads up to first+1 keys after c and the events of the first ones.
-func (p *Postgres) page(ctx context.Context, q *pgQuery, o Order, c *cursor, first int, fuzzy bool) ([]cursor, []store.Event, error) {
-	rows, err := p.db.Query(ctx, q.pageSQL(o, c, first+1), q.execArgs()...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("search events: %w", err)
+// page returns up to first+1 keys after c, the first ones with their
+// events, from the page cache when it holds them.
+func (p *Postgres) page(ctx context.Context, f Filter, o Order, c *cursor, first int, fuzzy bool, v *dbVersion) ([]pageKey, error) {
+	if p.pages == nil {
+		return p.readPage(ctx, newPGQuery(f, fuzzy), o, c, first+1, first, fuzzy)
 	}
-	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cursor, error) {
-		k := cursor{Order: o, Fuzzy: fuzzy}
-		err := r.Scan(&k.ID, &k.Start, &k.Rank)
+	key, floor := pageKeyOf(f, o, c, first, fuzzy)
+	if e := p.pages.get(key, *v); e != nil {
+		if keys, ok := e.page(f.From, first); ok {
+			return keys, nil
+		}
+	}
+	ff := f
+	ff.From = floor
+	limit := first + 1 + pageSlack
+	keys, err := p.readPage(ctx, newPGQuery(ff, fuzzy), o, c, limit, limit, fuzzy)
+	if err != nil {
+		return nil, err
+	}
+	e := &pageEntry{version: *v, at: time.Now(), keys: keys, complete: len(keys) < limit}
+	p.pages.put(key, e)
+	if out, ok := e.page(f.From, first); ok {
+		return out, nil
+	}
+	// More events than the slack ended within the minute: read the exact page.
+	return p.readPage(ctx, newPGQuery(f, fuzzy), o, c, first+1, first, fuzzy)
+}
+
+// readPage reads up to limit keys after c and the events of the first
+// load of them.
+func (p *Postgres) readPage(ctx context.Context, q *pgQuery, o Order, c *cursor, limit, load int, fuzzy bool) ([]pageKey, error) {
+	rows, err := p.db.Query(ctx, q.pageSQL(o, c, limit), q.execArgs()...)
+	if err != nil {
+		return nil, fmt.Errorf("search events: %w", err)
+	}
+	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pageKey, error) {
+		k := pageKey{cursor: cursor{Order: o, Fuzzy: fuzzy}}
+		err := r.Scan(&k.ID, &k.Start, &k.Rank, &k.end)
 		return k, err
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("search events: %w", err)
+		return nil, fmt.Errorf("search events: %w", err)
 	}
-	ids := make([]int64, 0, len(keys))
-	for _, k := range keys[:min(first, len(keys))] {
+	load = min(load, len(keys))
+	ids := make([]int64, 0, load)
+	for _, k := range keys[:load] {
 		ids = append(ids, k.ID)
 	}
 	evs, err := store.EventsByID(ctx, p.db, ids)
-	return keys, evs, err
+	if err != nil {
+		return nil, err
+	}
+	// EventsByID keeps the order of ids and skips the ones it did not find.
+	for i, j := 0, 0; i < load && j < len(evs); i++ {
+		if keys[i].ID == evs[j].ID {
+			keys[i].event = &evs[j]
+			j++
+		}
+	}
+	return keys, nil
 }
 
 // facets fills Total and Facets.

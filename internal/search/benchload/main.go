@@ -127,7 +127,7 @@ func serve(ctx context.Context, dbURL, addr string, noCache bool, cpuProfile str
 
 func searcher(db store.DB, noCache bool) *search.Postgres {
 	if noCache {
-		return search.NewPostgres(db).WithoutCountCache()
+		return search.NewPostgres(db).WithoutCache()
 	}
 	return search.NewPostgres(db)
 }
