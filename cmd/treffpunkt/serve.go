@@ -16,7 +16,11 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	fs := newFlagSet("serve", "Serve HTTP: /graphql, /calendar.ics, /embed.js, /admin/, /healthz, /readyz.", io.err)
 	dbURL := dbFlag(fs)
 	addr := fs.String("addr", envOr("ADDR", ":8080"), "listen address (env ADDR)")
+	pprofAddr := pprofFlag(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := servePprof(ctx, *pprofAddr); err != nil {
 		return err
 	}
 	pool, err := openCurrent(ctx, *dbURL)
