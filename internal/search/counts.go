@@ -34,7 +34,15 @@ type countCache struct {
 	mu      sync.Mutex
 	entries map[string]*countEntry
 	rows    int
+	// seen notes when a shared part was last counted in SQL. Reading its
+	// rows costs about twice an aggregate in SQL, so the rows are read
+	// only for a shared part asked for again within ttl: a search nobody
+	// repeats is counted in SQL and leaves nothing behind.
+	seen map[string]time.Time
 }
+
+// maxSeen bounds countCache.seen; it is emptied when full.
+const maxSeen = 4096
 
 type countEntry struct {
 	version dbVersion
@@ -100,7 +108,7 @@ func (d *dict) mask(wanted []string) (m uint64, ok bool) {
 }
 
 func newCountCache() *countCache {
-	return &countCache{ttl: 30 * time.Second, maxRows: 200_000, entries: map[string]*countEntry{}}
+	return &countCache{ttl: 30 * time.Second, maxRows: 200_000, entries: map[string]*countEntry{}, seen: map[string]time.Time{}}
 }
 
 // baseKey names the shared part of a filter. From is floored to the minute
@@ -130,8 +138,23 @@ func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbV
 	key, from := baseKey(f, fuzzy)
 	c.mu.Lock()
 	e := c.entries[key]
+	if e != nil && (e.version != version || time.Since(e.at) > c.ttl) {
+		e = nil
+	}
+	repeated := false
+	if e == nil {
+		last, ok := c.seen[key]
+		repeated = ok && time.Since(last) <= c.ttl
+		if len(c.seen) >= maxSeen {
+			clear(c.seen)
+		}
+		c.seen[key] = time.Now()
+	}
 	c.mu.Unlock()
-	if e == nil || e.version != version || time.Since(e.at) > c.ttl {
+	if e == nil && !repeated {
+		return p.facets(ctx, newPGQuery(f, fuzzy))
+	}
+	if e == nil {
 		base := f
 		base.From, base.Regions, base.Languages, base.Topics = from, nil, nil, nil
 		q := newPGQuery(base, fuzzy)

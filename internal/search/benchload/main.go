@@ -1,11 +1,11 @@
 // Command benchload is the search benchmark harness (issue 5):
 //
 //	benchload load  -db URL [-n 100000]          migrate and load synthetic events
-//	benchload serve -db URL [-addr 127.0.0.1:8090] [-no-count-cache]  serve /graphql alone
-//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N] [-no-count-cache]
+//	benchload serve -db URL [-addr 127.0.0.1:8090] [-no-cache]  serve /graphql alone
+//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N] [-no-cache] [-cold]
 //
 // `treffpunkt serve` can stand in for `benchload serve` (it mounts the same
-// handler, with the count cache).
+// handler, with the count and page caches).
 //
 // run measures a typical search (text + region + topic + date range, first
 // 20, with facets) from this separate process over loopback: p50/p99 and
@@ -58,7 +58,8 @@ func main() {
 	conc := fs.Int("c", 8, "concurrent clients (run)")
 	dur := fs.Duration("d", 20*time.Second, "duration of the concurrent phase (run)")
 	pid := fs.Int("pid", 0, "server process id for RSS (run)")
-	noCache := fs.Bool("no-count-cache", false, "count every search in SQL (serve, and the direct searches of run)")
+	noCache := fs.Bool("no-cache", false, "search without the count and page caches: every search reads its page and counts in SQL (serve, and the direct searches of run)")
+	cold := fs.Bool("cold", false, "make every request of the concurrent phase a different search (its date range ends a few minutes apart), so no cache can answer it (run)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of serve to this file")
 	_ = fs.Parse(os.Args[2:])
 	var err error
@@ -68,7 +69,7 @@ func main() {
 	case "serve":
 		err = serve(ctx, *db, *addr, *noCache, *cpuProfile)
 	case "run":
-		err = run(ctx, *db, *url, *conc, *dur, *pid, *noCache)
+		err = run(ctx, *db, *url, *conc, *dur, *pid, *noCache, *cold)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -161,7 +162,7 @@ func body(f search.Filter) []byte {
 	return b
 }
 
-func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int, noCache bool) error {
+func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int, noCache, cold bool) error {
 	filters := typical()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}, Timeout: 10 * time.Second}
 	post := func(f search.Filter) (time.Duration, error) {
@@ -197,7 +198,15 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 			defer wg.Done()
 			var mine []time.Duration
 			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i += conc {
-				d, err := post(filters[i%len(filters)])
+				f := filters[i%len(filters)]
+				if cold {
+					// A To minutes apart is another search for every cache
+					// (counts are keyed by dates, pages by the whole filter)
+					// and selects practically the same events.
+					to := f.To.Add(time.Duration(i) * time.Minute)
+					f.To = &to
+				}
+				d, err := post(f)
 				if err != nil {
 					mu.Lock()
 					errs++
@@ -213,8 +222,12 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 	}
 	wg.Wait()
 	stopRSS()
-	fmt.Printf("concurrent: c=%d for %s: %d requests, %d errors, %.0f req/s, p50 %s, p99 %s\n",
-		conc, dur, len(lat), errs, float64(len(lat))/dur.Seconds(), pct(lat, 50), pct(lat, 99))
+	mode := "repeating the typical searches"
+	if cold {
+		mode = "every request a new search"
+	}
+	fmt.Printf("concurrent (%s): c=%d for %s: %d requests, %d errors, %.0f req/s, p50 %s, p99 %s\n",
+		mode, conc, dur, len(lat), errs, float64(len(lat))/dur.Seconds(), pct(lat, 50), pct(lat, 99))
 	if pid != 0 {
 		fmt.Printf("server RSS: peak sampled %.1f MB, VmHWM %.1f MB\n", rss.maxMB, hwmMB(pid))
 	}
@@ -230,7 +243,12 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 	for round := range 3 {
 		for _, f := range filters {
 			if round == 0 {
+				// Warm both sides alike (plans, and with caches the
+				// caches of both processes), then measure.
 				if _, err := pg.Search(ctx, f, search.Page{First: 20}, search.StartAsc); err != nil {
+					return err
+				}
+				if _, err := post(f); err != nil {
 					return err
 				}
 				continue
