@@ -10,7 +10,9 @@ import (
 
 // Finder streams the events matching a filter, soonest first (the order of
 // search.StartAsc), in consecutive batches, at most limit in all. A feed of
-// 10,000 events is written batch by batch and never held in memory.
+// 10,000 events is written batch by batch and never held in memory. fn may
+// keep a batch after it returns (a feed writes one batch while the next
+// loads): a Finder never reuses one.
 //
 // The calendar never filters by itself: the events of a feed are the ones
 // internal/search returns for the same Filter, so a feed and the GraphQL
@@ -38,13 +40,12 @@ type pager struct {
 
 func (p pager) Each(ctx context.Context, f search.Filter, limit int, fn func([]store.Event) error) error {
 	after := ""
-	batch := make([]store.Event, 0, p.size)
 	for n := 0; n < limit; {
 		res, err := p.s.Search(ctx, f, search.Page{First: min(p.size, limit-n), After: after}, search.StartAsc)
 		if err != nil {
 			return fmt.Errorf("calendar: events after %d: %w", n, err)
 		}
-		batch = batch[:0]
+		batch := make([]store.Event, 0, len(res.Hits))
 		for _, h := range res.Hits {
 			batch = append(batch, h.Event)
 		}
