@@ -196,14 +196,18 @@ func candidates(ctx context.Context, db store.DB, sourceID string, d event.Draft
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(evs))
+	for i, e := range evs {
+		ids[i] = e.ID
+	}
+	linked, err := store.LinkedDraftsOf(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
 	recs := make([]dedup.Record, 0, 3*len(evs))
 	for _, e := range evs {
 		recs = append(recs, dedup.Record{ID: e.ID, Organizer: e.Draft.Organizer, Draft: e.Draft})
-		linked, err := store.LinkedDrafts(ctx, db, e.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range linked {
+		for _, l := range linked[e.ID] {
 			if !l.Vanished {
 				recs = append(recs, dedup.Record{ID: e.ID, SourceID: l.SourceID, Organizer: l.Draft.Organizer,
 					URL: l.URL, Draft: l.Draft})

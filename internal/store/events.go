@@ -156,27 +156,46 @@ type LinkedDraft struct {
 
 // LinkedDrafts returns every source version of an event, oldest first.
 func LinkedDrafts(ctx context.Context, db DB, eventID int64) ([]LinkedDraft, error) {
-	rows, err := db.Query(ctx, `
-		SELECT ei.item_id, i.source_id, i.raw->>'url', ei.draft, i.vanished_at IS NOT NULL, ei.first_seen, i.last_seen
-		FROM event_items ei JOIN items i ON i.id = ei.item_id
-		WHERE ei.event_id = $1 ORDER BY ei.first_seen, ei.item_id, ei.occurrence`, eventID)
+	m, err := LinkedDraftsOf(ctx, db, []int64{eventID})
 	if err != nil {
-		return nil, fmt.Errorf("drafts of event %d: %w", eventID, err)
+		return nil, err
+	}
+	return m[eventID], nil
+}
+
+// LinkedDraftsOf returns the source versions of many events in one query,
+// each event's oldest first: dedup compares a new item with every version
+// of every event near it, and one query per event made that the slowest
+// part of storing a page.
+func LinkedDraftsOf(ctx context.Context, db DB, eventIDs []int64) (map[int64][]LinkedDraft, error) {
+	out := make(map[int64][]LinkedDraft, len(eventIDs))
+	if len(eventIDs) == 0 {
+		return out, nil
+	}
+	rows, err := db.Query(ctx, `
+		SELECT ei.event_id, ei.item_id, i.source_id, i.raw->>'url', ei.draft, i.vanished_at IS NOT NULL, ei.first_seen, i.last_seen
+		FROM event_items ei JOIN items i ON i.id = ei.item_id
+		WHERE ei.event_id = ANY($1) ORDER BY ei.event_id, ei.first_seen, ei.item_id, ei.occurrence`, eventIDs)
+	if err != nil {
+		return nil, fmt.Errorf("drafts of %d events: %w", len(eventIDs), err)
 	}
 	defer rows.Close()
-	var out []LinkedDraft
 	for rows.Next() {
+		var id int64
 		var l LinkedDraft
 		var raw []byte
-		if err := rows.Scan(&l.ItemID, &l.SourceID, &l.URL, &raw, &l.Vanished, &l.FirstSeen, &l.LastSeen); err != nil {
-			return nil, err
+		if err := rows.Scan(&id, &l.ItemID, &l.SourceID, &l.URL, &raw, &l.Vanished, &l.FirstSeen, &l.LastSeen); err != nil {
+			return nil, fmt.Errorf("drafts of %d events: %w", len(eventIDs), err)
 		}
 		if err := json.Unmarshal(raw, &l.Draft); err != nil {
 			return nil, fmt.Errorf("decode draft of item %d: %w", l.ItemID, err)
 		}
-		out = append(out, l)
+		out[id] = append(out[id], l)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("drafts of %d events: %w", len(eventIDs), err)
+	}
+	return out, nil
 }
 
 // GetEvent loads one event.
