@@ -7,6 +7,7 @@ import (
 
 	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
+	"github.com/treffpunkt/treffpunkt/internal/jobs"
 )
 
 func init() {
@@ -43,7 +44,7 @@ func runCrawl(ctx context.Context, args []string, io stdio) error {
 		return err
 	}
 	defer pool.Close()
-	p := &ingest.Pipeline{Pool: pool, AllowPrivate: *allowPrivate, NoPoliteness: *noPolite}
+	p := &ingest.Pipeline{Pool: pool, AllowPrivate: *allowPrivate, NoPoliteness: *noPolite, Lock: jobs.CrawlLock(pool)}
 	enc := json.NewEncoder(io.out)
 	for _, rep := range p.CrawlAll(ctx, srcs, *parallel) {
 		if err := enc.Encode(rep); err != nil {

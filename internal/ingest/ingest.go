@@ -36,6 +36,12 @@ type Pipeline struct {
 	// Observe, when set, hears of every fetched page and every finished
 	// crawl (metrics); it must be cheap and safe for concurrent use.
 	Observe Observer
+	// Lock, when set, is taken for each source CrawlAll crawls, so a crawl
+	// started by hand and one of a worker never run on one source at
+	// once (their run records would interleave). A source whose lock is
+	// held elsewhere is skipped. The crawl runs under the returned
+	// context; unlock reports whether the lock was held to the end.
+	Lock func(ctx context.Context, sourceID string) (unlock func() (held bool), crawlCtx context.Context, ok bool, err error)
 }
 
 // Observer hears what a crawl does.
@@ -81,11 +87,32 @@ func (p *Pipeline) CrawlAll(ctx context.Context, srcs []config.Source, parallel 
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			reports[i] = p.CrawlSource(ctx, src)
+			reports[i] = p.crawlLocked(ctx, src)
 		}()
 	}
 	wg.Wait()
 	return reports
+}
+
+// crawlLocked crawls one source under its lock (Pipeline.Lock).
+func (p *Pipeline) crawlLocked(ctx context.Context, src config.Source) Report {
+	if p.Lock == nil {
+		return p.CrawlSource(ctx, src)
+	}
+	unlock, crawlCtx, ok, err := p.Lock(ctx, src.ID)
+	switch {
+	case err != nil:
+		return Report{Source: src.ID, Status: "failed", Errors: 1, Error: err.Error()}
+	case !ok:
+		p.logger().Info("source is being crawled by another process; skipped", "source", src.ID)
+		return Report{Source: src.ID, Status: "skipped", Error: "being crawled by another process (a worker); nothing was changed"}
+	}
+	rep := p.CrawlSource(crawlCtx, src)
+	if !unlock() {
+		rep.Status, rep.Errors = "failed", rep.Errors+1
+		rep.Error = "crawl lock lost (database connection broken): pages fetched meanwhile may not be stored; crawl again"
+	}
+	return rep
 }
 
 // crawl is the state of one source's crawl.

@@ -37,6 +37,18 @@ type sourceLock struct {
 	pinged chan struct{}
 }
 
+// CrawlLock is ingest.Pipeline.Lock with the workers' crawl locks, for
+// crawls that do not run as jobs (`treffpunkt crawl`).
+func CrawlLock(locks *pgxpool.Pool) func(context.Context, string) (func() bool, context.Context, bool, error) {
+	return func(ctx context.Context, sourceID string) (func() bool, context.Context, bool, error) {
+		l, crawlCtx, ok, err := lockSource(ctx, locks, sourceID)
+		if !ok || err != nil {
+			return nil, ctx, ok, err
+		}
+		return l.release, crawlCtx, true, nil
+	}
+}
+
 // lockSource takes the source's crawl lock without waiting. ok is false
 // when another live process holds it. The returned context is ctx,
 // cancelled with errLockLost if the lock's connection breaks.
