@@ -42,7 +42,8 @@ func (c *collector) close() { c.transport.CloseIdleConnections() }
 // newCollector is the one place a colly.Collector is built. Every crawl gets
 // polite defaults: robots.txt respected, an honest User-Agent, per-host delay
 // and parallelism, timeouts, bounded retries, a size cap that fails instead of
-// truncating, at most 10 redirects and none to another site, and a dialer that
+// truncating, at most 10 redirects, none to another site and none robots.txt
+// disallows, and a dialer that
 // refuses private addresses unless allowed.
 func newCollector(ctx context.Context, src config.Source, opt Options, guard dialGuard, site string) (*collector, error) {
 	ua := opt.UserAgent
@@ -114,12 +115,20 @@ func newCollector(ctx context.Context, src config.Source, opt Options, guard dia
 	// The client deadline bounds one URL end to end, retries and redirects
 	// included; each attempt has its own, shorter deadline in fetchTransport.
 	c.SetRequestTimeout(time.Duration(retries+1)*timeout + backoff<<retries + maxRetryAfter)
+	robots := newRedirectRobots(ctx, ft, ua)
 	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
 		if len(via) > maxRedirects { // via holds the requests made so far
 			return fmt.Errorf("%w: stopped after %d", ErrTooManyRedirects, maxRedirects)
 		}
 		if s := siteOf(req.URL.Host); s != site {
 			return fmt.Errorf("%w: %s is not on %s", ErrOffSite, req.URL.Redacted(), site)
+		}
+		ok, err := robots.allowed(req.URL)
+		if err != nil {
+			return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), err)
+		}
+		if !ok {
+			return fmt.Errorf("%w: redirect to %s", ErrRobotsDisallowed, req.URL.Redacted())
 		}
 		return nil
 	})

@@ -307,6 +307,40 @@ func TestRobotsTxt(t *testing.T) {
 	}
 }
 
+// A redirect to a path robots.txt disallows is not followed: colly asks
+// robots.txt only about the URL it was given.
+func TestRedirectIntoDisallowedPath(t *testing.T) {
+	s := newSite(t, "wordpress")
+	s.handle("/robots.txt", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, "User-agent: *\nDisallow: /intern/\n")
+	})
+	s.handle("/mitglieder", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/intern/login?next=/mitglieder", http.StatusFound)
+	})
+	s.handle("/intern/login", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, "<html><body><h1>Anmelden</h1></body></html>")
+	})
+	s.handle("/alt", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/2021/09/01/ag-migrantinnenorganisationen/", http.StatusMovedPermanently)
+	})
+	for _, tt := range []struct {
+		path string
+		err  error
+	}{
+		{"/mitglieder", ErrRobotsDisallowed},
+		{"/alt", nil},
+	} {
+		src := testSource(s.URL+tt.path, event.KindHTML)
+		p := crawlSite(t, src, testOptions()).page(t, tt.path)
+		if !errors.Is(p.Err, tt.err) {
+			t.Errorf("%s: err %v, want %v", tt.path, p.Err, tt.err)
+		}
+	}
+	if n := s.hitsOf("/intern/login"); n != 0 {
+		t.Errorf("the disallowed target was requested %d times", n)
+	}
+}
+
 func TestPrivateAddressRefused(t *testing.T) {
 	s := newSite(t, "wordpress")
 	src := wordpressSource(s.URL)
