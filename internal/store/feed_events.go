@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
 )
@@ -24,6 +24,11 @@ const feedEventSelect = `SELECT e.id, e.uid, e.title, e.description, e.start_at,
 // DoorsOpen, Contact, Audience, Accessibility, Confidence, Warnings) stay
 // empty. Contact data is for staff anyway; a caller that needs any of
 // these uses EventsByID.
+//
+// A feed of 10,000 events calls it twenty times, so it avoids work per
+// row: the rows are scanned straight into a slice allocated once and put
+// in order here (ordering in SQL through unnest WITH ORDINALITY made the
+// query seven times slower than id = ANY).
 func FeedEventsByID(ctx context.Context, db DB, ids []int64) ([]Event, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -32,13 +37,21 @@ func FeedEventsByID(ctx context.Context, db DB, ids []int64) ([]Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %d feed events: %w", len(ids), err)
 	}
-	evs, err := pgx.CollectRows(rows, scanFeedEvent)
-	if err != nil {
+	defer rows.Close()
+	evs := make([]Event, 0, len(ids))
+	var sc feedScan
+	for rows.Next() {
+		evs = append(evs, Event{})
+		if err := sc.scan(rows, &evs[len(evs)-1]); err != nil {
+			return nil, fmt.Errorf("load %d feed events: %w", len(ids), err)
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load %d feed events: %w", len(ids), err)
 	}
 	pos := make(map[int64]int, len(evs))
-	for i, e := range evs {
-		pos[e.ID] = i
+	for i := range evs {
+		pos[evs[i].ID] = i
 	}
 	out := make([]Event, 0, len(evs))
 	for _, id := range ids {
@@ -49,23 +62,27 @@ func FeedEventsByID(ctx context.Context, db DB, ids []int64) ([]Event, error) {
 	return out, nil
 }
 
-func scanFeedEvent(row pgx.CollectableRow) (Event, error) {
-	var e Event
-	var end *time.Time
-	var online, status string
+// feedScan holds the columns that need converting, reused for every row
+// (as locals they would be allocated per row: Scan takes their addresses).
+type feedScan struct {
+	end            pgtype.Timestamptz
+	online, status string
+}
+
+func (sc *feedScan) scan(rows pgx.Rows, e *Event) error {
 	d := &e.Draft
-	err := row.Scan(&e.ID, &e.UID, &d.Title, &d.Description, &d.Start, &end, &d.AllDay,
-		&online, &d.Place.Venue, &d.Place.Street, &d.Place.PostalCode, &d.Place.City, &d.Place.Region, &d.Place.Lat,
+	err := rows.Scan(&e.ID, &e.UID, &d.Title, &d.Description, &d.Start, &sc.end, &d.AllDay,
+		&sc.online, &d.Place.Venue, &d.Place.Street, &d.Place.PostalCode, &d.Place.City, &d.Place.Region, &d.Place.Lat,
 		&d.Place.Lon, &d.Languages, &d.Topics, &d.Recurrence, &d.RegistrationRequired, &d.CostFree, &d.Organizer,
-		&status, &e.Review, &d.LowConfidence, &e.SeriesID, &e.MergedInto, &e.Sequence, &e.VanishedAt, &e.CreatedAt,
+		&sc.status, &e.Review, &d.LowConfidence, &e.SeriesID, &e.MergedInto, &e.Sequence, &e.VanishedAt, &e.CreatedAt,
 		&e.UpdatedAt)
 	if err != nil {
-		return e, err
+		return err
 	}
-	d.Online, d.Status = event.OnlineMode(online), event.Status(status)
+	d.Online, d.Status = event.OnlineMode(sc.online), event.Status(sc.status)
 	d.Start = d.Start.In(event.Berlin)
-	if end != nil {
-		d.End = end.In(event.Berlin)
+	if sc.end.Valid {
+		d.End = sc.end.Time.In(event.Berlin)
 	}
-	return e, nil
+	return nil
 }

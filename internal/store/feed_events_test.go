@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/store"
@@ -79,5 +81,35 @@ func TestFeedEventsByID(t *testing.T) {
 	}
 	if evs, err := store.FeedEventsByID(ctx, pool, nil); err != nil || evs != nil {
 		t.Errorf("no ids: %v, %v", evs, err)
+	}
+}
+
+// BenchmarkFeedEventsByID loads a feed's batch of 500 events (a feed of
+// 10,000 events loads twenty).
+func BenchmarkFeedEventsByID(b *testing.B) {
+	ctx := context.Background()
+	pool := pgtest.New(b)
+	rows, err := pool.Query(ctx, `
+		INSERT INTO events (uid, title, description, start_at, end_at, online, venue, street, postal_code, city, region,
+			languages, topics, status, review, draft, fingerprint)
+		SELECT 'tp-bench-' || n, 'Sprachcafé Nr. ' || n || ' – Deutsch üben für Geflüchtete',
+			'Jeden Montag treffen sich Menschen aus Syrien, Afghanistan und der Ukraine mit Ehrenamtlichen.',
+			'2026-03-02 08:00+01'::timestamptz + n * interval '37 minutes', '2026-03-02 10:00+01'::timestamptz + n * interval '37 minutes',
+			'no', 'Stadtteilladen „Ölbaum“', 'Berliner Straße 1', '02826', 'Görlitz', 'goerlitz',
+			ARRAY['de', 'ar', 'fa'], ARRAY['training', 'volunteering'], 'scheduled', 'published', '{}', md5(n::text)
+		FROM generate_series(1, 500) n
+		RETURNING id`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		evs, err := store.FeedEventsByID(ctx, pool, ids)
+		if err != nil || len(evs) != len(ids) {
+			b.Fatalf("%d events, %v", len(evs), err)
+		}
 	}
 }
