@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,6 +84,11 @@ func (m meiliFilter) expr(skip string, extra ...string) string {
 	return strings.Join(parts, " AND ")
 }
 
+// relevanceSlack is how far the last hit of a relevance page may move
+// between two pages (events added or removed ahead of it) and the next
+// page still continue right after it.
+const relevanceSlack = 20
+
 // searchRequests builds the multi-search: the page, the total, and one
 // request per facet with that facet's own filter left out.
 func (m *Meili) searchRequests(f Filter, p Page, o Order, c *cursor) []*meilisearch.SearchRequest {
@@ -104,10 +110,15 @@ func (m *Meili) searchRequests(f Filter, p Page, o Order, c *cursor) []*meilisea
 			keyset = append(keyset, "start < "+s+" OR (start = "+s+" AND id < "+id+")")
 		}
 	case Relevance:
-		// Meilisearch's relevance score cannot be filtered on, so relevance
-		// pages are offsets: stable unless matching events are added ahead.
+		// Meilisearch's relevance score cannot be filtered on, so a
+		// relevance page is read by offset, with relevanceSlack hits on
+		// either side of the previous page's last hit: Search continues
+		// after that hit wherever events added or removed ahead have
+		// moved it.
 		if c != nil {
-			page.Offset = int64(c.Offset)
+			start := max(0, c.Offset-relevanceSlack)
+			page.Offset = int64(start)
+			page.Limit = int64(c.Offset - start + relevanceSlack + p.First + 1)
 		}
 	}
 	page.Filter = mf.expr("", keyset...)
@@ -156,28 +167,27 @@ func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, 
 		}
 		res.Facets.sort()
 	}
-	var ids []int64
-	for _, h := range resp.Results[0].Hits {
-		var doc struct {
-			ID int64 `json:"id"`
-		}
-		if err := h.DecodeInto(&doc); err != nil {
-			return Result{}, fmt.Errorf("meilisearch hit: %w", err)
-		}
-		ids = append(ids, doc.ID)
+	hits, err := pageHits(resp.Results[0].Hits, p, o, c)
+	if err != nil {
+		return Result{}, err
 	}
-	if len(ids) > p.First {
-		ids, res.HasNext = ids[:p.First], true
+	if len(hits) > p.First {
+		hits, res.HasNext = hits[:p.First], true
+	}
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
 	}
 	evs, err := store.EventsByID(ctx, m.db, ids)
 	if err != nil {
 		return Result{}, err
 	}
-	offset := 0
-	if c != nil {
-		offset = c.Offset
-	}
-	for i, e := range evs {
+	for i, j := 0, 0; i < len(evs); i++ {
+		e := evs[i]
+		for hits[j].ID != e.ID { // EventsByID skips ids it did not find
+			j++
+		}
+		h := hits[j]
 		// The index may lag the database by a moment: Postgres decides
 		// what is public.
 		if e.MergedInto != nil || (!f.IncludeUnpublished && e.Review != "published") {
@@ -185,7 +195,7 @@ func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, 
 		}
 		k := cursor{Order: o, Start: e.Draft.Start, ID: e.ID}
 		if o == Relevance {
-			k = cursor{Order: o, Offset: offset + i + 1}
+			k = cursor{Order: o, ID: e.ID, Offset: h.pos, Rank: h.Score}
 		}
 		res.Hits = append(res.Hits, Hit{Event: e, Cursor: k.encode()})
 	}
@@ -193,6 +203,46 @@ func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, 
 		res.StartCursor, res.EndCursor = res.Hits[0].Cursor, res.Hits[n-1].Cursor
 	}
 	return res, nil
+}
+
+// meiliHit is one hit of a page query: the event, its score in relevance
+// order, and (relevance order) its position in the whole result, counted
+// from 1.
+type meiliHit struct {
+	ID    int64   `json:"id"`
+	Score float32 `json:"_rankingScore"`
+	pos   int
+}
+
+// pageHits decodes the page query's hits, at most First+1. In relevance
+// order after a cursor, the hits read around the cursor's position are
+// cut after the cursor's event; if that event left the result, after the
+// hits scored above it.
+func pageHits(raw meilisearch.Hits, p Page, o Order, c *cursor) ([]meiliHit, error) {
+	start := 0
+	if o == Relevance && c != nil {
+		start = max(0, c.Offset-relevanceSlack)
+	}
+	hits := make([]meiliHit, 0, len(raw))
+	for i, h := range raw {
+		var x meiliHit
+		if err := h.DecodeInto(&x); err != nil {
+			return nil, fmt.Errorf("meilisearch hit: %w", err)
+		}
+		x.pos = start + i + 1
+		hits = append(hits, x)
+	}
+	if o == Relevance && c != nil {
+		after := slices.IndexFunc(hits, func(h meiliHit) bool { return h.ID == c.ID })
+		if after < 0 {
+			after = slices.IndexFunc(hits, func(h meiliHit) bool { return h.Score <= c.Rank }) - 1
+			if after < -1 {
+				after = len(hits) - 1 // every hit read ranks above the cursor
+			}
+		}
+		hits = hits[after+1:]
+	}
+	return hits[:min(len(hits), p.First+1)], nil
 }
 
 // facetCounts reads {"attr": {"value": n}} of a single-facet response,

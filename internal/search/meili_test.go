@@ -499,3 +499,69 @@ func TestBackendStartsWhileMeiliDown(t *testing.T) {
 		t.Error("settings never applied")
 	}
 }
+
+// TestMeiliRelevancePagesAnchored: Meilisearch cannot filter on relevance,
+// so the next relevance page reads around the previous position and
+// continues after the previous page's last event, even when events were
+// added ahead of it or it left the result.
+func TestMeiliRelevancePagesAnchored(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	ids := searchtest.Seed(t, pool)
+	srv := newMeiliServer(t)
+	m, err := search.NewMeili(ctx, search.MeiliConfig{URL: srv.URL}, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := func(hits ...any) {
+		srv.mu.Lock()
+		srv.multi = map[string]any{"results": []any{map[string]any{"hits": hits}}}
+		srv.mu.Unlock()
+	}
+	hit := func(key string, score float64) any { return map[string]any{"id": ids[key], "_rankingScore": score} }
+	f := search.Filter{Query: "Treffen"}
+	p := search.Page{First: 2, SkipCounts: true}
+
+	page(hit("mo-treffen", 0.9), hit("gesundheit", 0.8), hit("schulung", 0.7))
+	first, err := m.Search(ctx, f, p, search.Relevance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := keysOf(ids, first.Hits); !slices.Equal(got, []string{"mo-treffen", "gesundheit"}) || !first.HasNext {
+		t.Fatalf("first page %v, next %v", got, first.HasNext)
+	}
+
+	tests := []struct {
+		name   string
+		window []any
+		want   []string
+	}{
+		{"unchanged", []any{hit("mo-treffen", 0.9), hit("gesundheit", 0.8), hit("schulung", 0.7), hit("radio", 0.6)},
+			[]string{"schulung", "radio"}},
+		{"two added ahead", []any{hit("spoton", 0.95), hit("oeffnung", 0.92), hit("mo-treffen", 0.9), hit("gesundheit", 0.8),
+			hit("schulung", 0.7), hit("radio", 0.6)}, []string{"schulung", "radio"}},
+		{"last event left the result", []any{hit("mo-treffen", 0.9), hit("schulung", 0.7), hit("radio", 0.6)},
+			[]string{"schulung", "radio"}},
+	}
+	p.After = first.EndCursor
+	for _, tt := range tests {
+		page(tt.window...)
+		res, err := m.Search(ctx, f, p, search.Relevance)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := keysOf(ids, res.Hits); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: second page %v, want %v", tt.name, got, tt.want)
+		}
+		var req struct{ Queries []struct{ Offset, Limit int } }
+		if err := json.Unmarshal(srv.last("POST", "/multi-search"), &req); err != nil {
+			t.Fatal(err)
+		}
+		// The read starts at 0 (the cursor is at 2, within the slack) and
+		// covers the slack beyond the page.
+		if q := req.Queries[0]; q.Offset != 0 || q.Limit != 2+20+2+1 {
+			t.Errorf("%s: offset %d limit %d", tt.name, q.Offset, q.Limit)
+		}
+	}
+}
