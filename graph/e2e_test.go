@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/treffpunkt/treffpunkt/graph"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search/searchtest"
@@ -309,6 +311,42 @@ func TestEventByID(t *testing.T) {
 	}
 	if c := a.code(t, q, map[string]any{"id": "abc"}); c != "BAD_USER_INPUT" {
 		t.Errorf("malformed id: code %s", c)
+	}
+}
+
+// TestUnlisted: an event no partner page lists any more stays public with
+// the date it was unlisted, and its sources say which pages dropped it.
+func TestUnlisted(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	const q = `query($id: ID!) { event(id: $id) { unlistedSince sources { listed } } }`
+	var d struct {
+		Event *struct {
+			UnlistedSince *string
+			Sources       []struct{ Listed bool }
+		}
+	}
+	id := a.ids["anerkennung"]
+	vars := map[string]any{"id": strconv.FormatInt(id, 10)}
+	a.query(t, q, vars, &d)
+	if d.Event == nil || d.Event.UnlistedSince != nil || len(d.Event.Sources) != 1 || !d.Event.Sources[0].Listed {
+		t.Fatalf("listed event: %+v", d.Event)
+	}
+	ctx := context.Background()
+	rows, err := a.db.Query(ctx, `SELECT item_id FROM event_items WHERE event_id = $1`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, evs, err := store.MarkItemsVanished(ctx, a.db, items); err != nil || !slices.Equal(evs, []int64{id}) {
+		t.Fatalf("mark vanished: %v %v", evs, err)
+	}
+	a.query(t, q, vars, &d)
+	if d.Event == nil || d.Event.UnlistedSince == nil || d.Event.Sources[0].Listed {
+		t.Errorf("unlisted event: %+v", d.Event)
 	}
 }
 

@@ -1,4 +1,4 @@
 package graph
 
 // gqlgen resolves the paths in gqlgen.yml from the module root.
-//go:generate sh -c "cd .. && go run github.com/99designs/gqlgen generate --config gqlgen.yml"
+//go:generate sh -c "cd .. && go tool gqlgen generate --config gqlgen.yml"

@@ -64,6 +64,7 @@ type ComplexityRoot struct {
 		Status               func(childComplexity int) int
 		Title                func(childComplexity int) int
 		Topics               func(childComplexity int) int
+		UnlistedSince        func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
 	}
 
@@ -100,6 +101,7 @@ type ComplexityRoot struct {
 	EventSource struct {
 		FirstSeen func(childComplexity int) int
 		LastSeen  func(childComplexity int) int
+		Listed    func(childComplexity int) int
 		Source    func(childComplexity int) int
 		URL       func(childComplexity int) int
 	}
@@ -372,6 +374,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Topics(childComplexity), true
+	case "Event.unlistedSince":
+		if e.ComplexityRoot.Event.UnlistedSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.UnlistedSince(childComplexity), true
 	case "Event.updatedAt":
 		if e.ComplexityRoot.Event.UpdatedAt == nil {
 			break
@@ -486,6 +494,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventSource.LastSeen(childComplexity), true
+	case "EventSource.listed":
+		if e.ComplexityRoot.EventSource.Listed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventSource.Listed(childComplexity), true
 	case "EventSource.source":
 		if e.ComplexityRoot.EventSource.Source == nil {
 			break
@@ -1138,6 +1152,12 @@ type Event {
   "Every partner page that announced the event."
   sources: [EventSource!]!
   updatedAt: DateTime!
+  """
+  When the last partner page that listed the event stopped listing it; null while any page
+  lists it. An unlisted event may have been cancelled without notice: staff check it, and
+  until they do it stays public with this date.
+  """
+  unlistedSince: DateTime
 }
 
 type Place {
@@ -1180,6 +1200,8 @@ type EventSource {
   url: String!
   firstSeen: DateTime!
   lastSeen: DateTime!
+  "False once the page no longer lists the event (seen on a complete crawl of the source)."
+  listed: Boolean!
 }
 
 "Recurring dates of one event."
@@ -1387,6 +1409,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_sources(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Event_updatedAt(ctx, field)
+	case "unlistedSince":
+		return ec.fieldContext_Event_unlistedSince(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
@@ -1461,6 +1485,8 @@ func (ec *executionContext) childFields_EventSource(ctx context.Context, field g
 		return ec.fieldContext_EventSource_firstSeen(ctx, field)
 	case "lastSeen":
 		return ec.fieldContext_EventSource_lastSeen(ctx, field)
+	case "listed":
+		return ec.fieldContext_EventSource_listed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventSource", field.Name)
 }
@@ -2595,6 +2621,29 @@ func (ec *executionContext) fieldContext_Event_updatedAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Event", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Event_unlistedSince(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_unlistedSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnlistedSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_unlistedSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _EventChange_id(ctx context.Context, field graphql.CollectedField, obj *model.EventChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3111,6 +3160,29 @@ func (ec *executionContext) _EventSource_lastSeen(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_EventSource_lastSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventSource", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _EventSource_listed(ctx context.Context, field graphql.CollectedField, obj *model.EventSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventSource_listed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Listed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventSource_listed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventSource", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _FacetCount_value(ctx context.Context, field graphql.CollectedField, obj *model.FacetCount) (ret graphql.Marshaler) {
@@ -6441,6 +6513,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "unlistedSince":
+			out.Values[i] = ec._Event_unlistedSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6702,6 +6779,11 @@ func (ec *executionContext) _EventSource(ctx context.Context, sel ast.SelectionS
 			}
 		case "lastSeen":
 			out.Values[i] = ec._EventSource_lastSeen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "listed":
+			out.Values[i] = ec._EventSource_listed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -30,7 +30,7 @@ func (r *eventResolver) Sources(ctx context.Context, obj *model.Event) ([]model.
 	srcs, err := loadersFrom(ctx).eventSources.Load(ctx, obj.ID)
 	out := make([]model.EventSource, len(srcs))
 	for i, s := range srcs {
-		out[i] = model.EventSource{SourceID: s.SourceID, URL: s.URL, FirstSeen: s.FirstSeen, LastSeen: s.LastSeen}
+		out[i] = model.EventSource{SourceID: s.SourceID, URL: s.URL, FirstSeen: s.FirstSeen, LastSeen: s.LastSeen, Listed: !s.Vanished}
 	}
 	return out, err
 }

@@ -32,6 +32,7 @@ type Event struct {
 	CostFree             *bool
 	Status               EventStatus
 	UpdatedAt            time.Time
+	UnlistedSince        *time.Time
 
 	// SeriesID is resolved to a Series through the series loader.
 	SeriesID string
@@ -47,6 +48,7 @@ func NewEvent(e store.Event) *Event {
 		Organizer: opt(d.Organizer), Recurrence: opt(d.Recurrence),
 		RegistrationRequired: d.RegistrationRequired, CostFree: d.CostFree,
 		Status: EventStatus(strings.ToUpper(string(d.Status))), UpdatedAt: e.UpdatedAt, SeriesID: e.SeriesID,
+		UnlistedSince: e.VanishedAt,
 	}
 	if out.Online == "" {
 		out.Online = OnlineModeNo
@@ -149,6 +151,7 @@ type EventSource struct {
 	URL       string
 	FirstSeen time.Time
 	LastSeen  time.Time
+	Listed    bool
 }
 
 // Series groups the dates of a recurring event.

@@ -42,6 +42,7 @@ type EventSource struct {
 	URL       string
 	FirstSeen time.Time
 	LastSeen  time.Time
+	Vanished  bool // the page no longer lists the event
 }
 
 // EventSourcesByEvent returns the sources of many events in one query, each
@@ -52,7 +53,8 @@ func EventSourcesByEvent(ctx context.Context, db DB, eventIDs []int64) (map[int6
 		return out, nil
 	}
 	rows, err := db.Query(ctx, `
-		SELECT ei.event_id, i.source_id, coalesce(i.raw->>'url', i.page_url), min(ei.first_seen), max(i.last_seen)
+		SELECT ei.event_id, i.source_id, coalesce(i.raw->>'url', i.page_url), min(ei.first_seen), max(i.last_seen),
+			i.vanished_at IS NOT NULL
 		FROM event_items ei JOIN items i ON i.id = ei.item_id
 		WHERE ei.event_id = ANY($1)
 		GROUP BY ei.event_id, i.id
@@ -63,7 +65,7 @@ func EventSourcesByEvent(ctx context.Context, db DB, eventIDs []int64) (map[int6
 	defer rows.Close()
 	for rows.Next() {
 		var s EventSource
-		if err := rows.Scan(&s.EventID, &s.SourceID, &s.URL, &s.FirstSeen, &s.LastSeen); err != nil {
+		if err := rows.Scan(&s.EventID, &s.SourceID, &s.URL, &s.FirstSeen, &s.LastSeen, &s.Vanished); err != nil {
 			return nil, fmt.Errorf("sources of %d events: %w", len(eventIDs), err)
 		}
 		out[s.EventID] = append(out[s.EventID], s)
