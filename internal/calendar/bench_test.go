@@ -140,7 +140,7 @@ func BenchmarkICSWriter10000(b *testing.B) {
 	for b.Loop() {
 		cw := &countingWriter{w: io.Discard}
 		bw := bufio.NewWriterSize(cw, 32<<10)
-		iw := &icsWriter{w: bw, eventURL: func(id int64) string { return testBase + "/events/" }, meta: feedMeta{Name: "Treffpunkt", Lang: "de"}}
+		iw := &icsWriter{w: bw, eventBase: testBase + "/events/", meta: feedMeta{Name: "Treffpunkt", Lang: "de"}}
 		iw.begin()
 		for _, e := range evs {
 			iw.event(e, src)

@@ -83,7 +83,7 @@ func feedName(name string, q query) string {
 
 func (h *Handler) serveICS(w http.ResponseWriter, r *http.Request) {
 	h.serveFeed(w, r, "ics", "text/calendar; charset=utf-8", h.opts.MaxFeedEvents, func(bw *bufio.Writer, fi feedInfo, st dataState, _ query) feedWriter {
-		return &icsWriter{w: bw, eventURL: fi.eventURL, meta: feedMeta{Name: fi.name, Description: fi.desc,
+		return &icsWriter{w: bw, eventBase: fi.base + "/events/", meta: feedMeta{Name: fi.name, Description: fi.desc,
 			URL: fi.url("/"), Lang: fi.lang, Updated: st.Events, Refresh: h.opts.Refresh}}
 	})
 }

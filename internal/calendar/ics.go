@@ -52,8 +52,9 @@ type feedMeta struct {
 type icsWriter struct {
 	w    *bufio.Writer
 	meta feedMeta
-	// eventURL is the public page of an event.
-	eventURL func(id int64) string
+	// eventBase is the URL of the event pages: with the event's id
+	// appended, its public page.
+	eventBase string
 	// pe holds the buffers reused for every event.
 	pe propEncoder
 }
@@ -105,7 +106,7 @@ func (iw *icsWriter) end() error {
 func (iw *icsWriter) event(e store.Event, src sourceLink) error {
 	pe := &iw.pe
 	pe.out = append(pe.out[:0], "BEGIN:VEVENT\r\n"...)
-	encodeVEvent(pe, &e, src, iw.meta.Lang, iw.eventURL(e.ID))
+	encodeVEvent(pe, &e, src, iw.meta.Lang, iw.eventBase)
 	pe.out = append(pe.out, "END:VEVENT\r\n"...)
 	_, err := iw.w.Write(pe.out)
 	return err
@@ -122,7 +123,9 @@ var berlinTimezoneICS = sync.OnceValues(func() (string, error) {
 
 // encodeVEvent encodes the properties of a stored event into pe.out. The
 // contact data of a draft is never read here: it is kept for staff only.
-func encodeVEvent(pe *propEncoder, e *store.Event, src sourceLink, lang, pageURL string) {
+// eventBase + the event's id is its public page (none if eventBase is
+// empty).
+func encodeVEvent(pe *propEncoder, e *store.Event, src sourceLink, lang, eventBase string) {
 	d := &e.Draft
 	pe.text("UID", e.UID)
 	// No METHOD is set, so DTSTAMP is the time the event was last revised
@@ -159,8 +162,8 @@ func encodeVEvent(pe *propEncoder, e *store.Event, src sourceLink, lang, pageURL
 	if d.Place.Lat != nil && d.Place.Lon != nil {
 		pe.geo(*d.Place.Lat, *d.Place.Lon)
 	}
-	if pageURL != "" {
-		pe.raw("URL", pageURL)
+	if eventBase != "" {
+		pe.eventURL(eventBase, e.ID)
 	}
 	for _, t := range d.Topics {
 		pe.text("CATEGORIES", topicName(t, lang))

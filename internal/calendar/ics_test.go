@@ -26,7 +26,7 @@ func writeICS(t testing.TB, evs []store.Event, srcs map[int64]sourceLink) []byte
 	t.Helper()
 	var buf bytes.Buffer
 	bw := bufio.NewWriter(&buf)
-	iw := &icsWriter{w: bw, eventURL: func(id int64) string { return "https://treffpunkt.example/events/" + strconv.FormatInt(id, 10) },
+	iw := &icsWriter{w: bw, eventBase: "https://treffpunkt.example/events/",
 		meta: feedMeta{Name: "Treffpunkt – Leipzig · Arabisch", Description: "Veranstaltungen in Sachsen", URL: "https://treffpunkt.example/?region=leipzig",
 			Lang: "de", Refresh: time.Hour, Updated: time.Date(2026, 2, 1, 12, 30, 0, 0, time.UTC)}}
 	if err := iw.begin(); err != nil {

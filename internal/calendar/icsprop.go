@@ -225,6 +225,13 @@ func (pe *propEncoder) int(name string, v int) {
 	pe.end(strconv.AppendInt(l, int64(v), 10))
 }
 
+// eventURL adds the URL of an event's page: base followed by its id.
+func (pe *propEncoder) eventURL(base string, id int64) {
+	l := append(pe.line[:0], "URL:"...)
+	l = append(l, base...)
+	pe.end(strconv.AppendInt(l, id, 10))
+}
+
 // geo adds a GEO property.
 func (pe *propEncoder) geo(lat, lon float64) {
 	l := append(pe.line[:0], "GEO:"...)

@@ -109,11 +109,11 @@ func TestEncoderMatchesLibrary(t *testing.T) {
 		for _, s := range []sourceLink{src, {}} {
 			for _, e := range evs {
 				var want bytes.Buffer
-				if err := libraryVEvent(e, s, lang, testBase+"/events/1").SerializeTo(&want, icsConfig); err != nil {
+				if err := libraryVEvent(e, s, lang, testBase+"/events/"+strconv.FormatInt(e.ID, 10)).SerializeTo(&want, icsConfig); err != nil {
 					t.Fatal(err)
 				}
 				pe.out = append(pe.out[:0], "BEGIN:VEVENT\r\n"...)
-				encodeVEvent(&pe, &e, s, lang, testBase+"/events/1")
+				encodeVEvent(&pe, &e, s, lang, testBase+"/events/")
 				pe.out = append(pe.out, "END:VEVENT\r\n"...)
 				if got := string(pe.out); got != want.String() {
 					t.Errorf("%s (%s):\n got %q\nwant %q", e.UID, lang, got, want.String())

@@ -393,7 +393,7 @@ func (h *Handler) serveEventICS(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	bw := bufio.NewWriter(&buf)
-	iw := &icsWriter{w: bw, eventURL: func(id int64) string { return base + "/events/" + strconv.FormatInt(id, 10) },
+	iw := &icsWriter{w: bw, eventBase: base + "/events/",
 		meta: feedMeta{Name: h.opts.Name + " – " + e.Draft.Title, Lang: lang, Refresh: h.opts.Refresh}}
 	if err := iw.begin(); err == nil {
 		if err = iw.event(e, srcs[e.ID]); err == nil {

@@ -3,6 +3,9 @@ package calendar
 import (
 	"context"
 	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -31,24 +34,47 @@ func firstSources(ctx context.Context, db store.DB, ids []int64) (map[int64]sour
 		FROM event_items ei
 		CROSS JOIN LATERAL (SELECT i.source_id, i.vanished_at, i.raw, i.page_url FROM items i WHERE i.id = ei.item_id OFFSET 0) i
 		JOIN sources s ON s.id = i.source_id
-		WHERE ei.event_id = ANY($1)
-		ORDER BY ei.event_id, i.vanished_at IS NOT NULL, ei.first_seen, ei.item_id, ei.occurrence`, ids)
+		WHERE ei.event_id = ANY($1::bigint[])
+		ORDER BY ei.event_id, i.vanished_at IS NOT NULL, ei.first_seen, ei.item_id, ei.occurrence`, idArray(ids))
 	if err != nil {
 		return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
 	}
 	defer rows.Close()
+	// The partner's id and name repeat from row to row: read without a
+	// copy (DriverBytes) and kept once.
+	var id int64
+	var srcID, name pgtype.DriverBytes
+	var url string
+	names := map[string][2]string{}
 	for rows.Next() {
-		var id int64
-		var l sourceLink
-		if err := rows.Scan(&id, &l.SourceID, &l.Name, &l.URL); err != nil {
+		if err := rows.Scan(&id, &srcID, &name, &url); err != nil {
 			return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
 		}
-		out[id] = l
+		n, ok := names[string(srcID)]
+		if !ok || n[1] != string(name) {
+			n = [2]string{string(srcID), string(name)}
+			names[n[0]] = n
+		}
+		out[id] = sourceLink{SourceID: n[0], Name: n[1], URL: url}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
 	}
 	return out, nil
+}
+
+// idArray is ids as a Postgres array literal ({1,2,3}), sent as one text
+// parameter: pgx encodes a []int64 element by element, boxing each id.
+func idArray(ids []int64) string {
+	b := make([]byte, 0, 2+len(ids)*8)
+	b = append(b, '{')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, '}'))
 }
 
 // eventSource is one announcement of an event on its page.

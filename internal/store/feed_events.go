@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"unsafe"
 
 	"github.com/jackc/pgx/v5"
@@ -34,7 +35,7 @@ func FeedEventsByID(ctx context.Context, db DB, ids []int64) ([]Event, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.Query(ctx, feedEventSelect+` WHERE e.id = ANY($1)`, ids)
+	rows, err := db.Query(ctx, feedEventSelect+` WHERE e.id = ANY($1::bigint[])`, idArray(ids))
 	if err != nil {
 		return nil, fmt.Errorf("load %d feed events: %w", len(ids), err)
 	}
@@ -70,6 +71,7 @@ type feedScan struct {
 	end               pgtype.Timestamptz
 	online, status    string
 	text              textArena
+	lists             listArena
 	t                 [14]arenaString
 	languages, topics arenaStrings
 }
@@ -81,8 +83,8 @@ func (sc *feedScan) scan(rows pgx.Rows, e *Event) error {
 		&d.Place.City, &d.Place.Region, &d.Recurrence, &d.Organizer, &e.Review, &e.SeriesID, &sc.online, &sc.status} {
 		t[i] = arenaString{dst: dst, arena: &sc.text}
 	}
-	sc.languages = arenaStrings{dst: &d.Languages, elem: arenaString{arena: &sc.text}}
-	sc.topics = arenaStrings{dst: &d.Topics, elem: arenaString{arena: &sc.text}}
+	sc.languages = arenaStrings{dst: &d.Languages, lists: &sc.lists, elem: arenaString{arena: &sc.text}}
+	sc.topics = arenaStrings{dst: &d.Topics, lists: &sc.lists, elem: arenaString{arena: &sc.text}}
 	err := rows.Scan(&e.ID, &t[0], &t[1], &t[2], &d.Start, &sc.end, &d.AllDay,
 		&t[12], &t[3], &t[4], &t[5], &t[6], &t[7], &d.Place.Lat,
 		&d.Place.Lon, &sc.languages, &sc.topics, &t[8], &d.RegistrationRequired, &d.CostFree, &t[9],
@@ -137,12 +139,13 @@ func (s *arenaString) ScanBytes(b []byte) error {
 }
 
 // arenaStrings scans a text[] column into *dst with its elements in the
-// arena (pgtype.ArraySetter): one allocation per array instead of one per
-// element and another for the slice. Like pgx's own []string, a NULL array
-// is nil and an empty one is empty.
+// arena and the slice cut from a listArena (pgtype.ArraySetter), instead
+// of an allocation per element and another for the slice. Like pgx's own
+// []string, a NULL array is nil and an empty one is empty.
 type arenaStrings struct {
-	dst  *[]string
-	elem arenaString
+	dst   *[]string
+	lists *listArena
+	elem  arenaString
 }
 
 func (a *arenaStrings) SetDimensions(dims []pgtype.ArrayDimension) error {
@@ -157,8 +160,39 @@ func (a *arenaStrings) SetDimensions(dims []pgtype.ArrayDimension) error {
 	if len(dims) == 0 {
 		n = 0
 	}
-	*a.dst = make([]string, n)
+	*a.dst = a.lists.slice(n)
 	return nil
+}
+
+// listArena cuts short []string from shared blocks, as textArena does
+// for text.
+type listArena struct {
+	block []string
+}
+
+// slice returns an empty-valued []string of length n whose capacity ends
+// there, so an append to it never writes into its neighbour.
+func (a *listArena) slice(n int) []string {
+	if cap(a.block)-len(a.block) < n {
+		a.block = make([]string, 0, max(1024, n))
+	}
+	start := len(a.block)
+	a.block = a.block[:start+n]
+	return a.block[start : start+n : start+n]
+}
+
+// idArray is ids as a Postgres array literal ({1,2,3}), sent as one text
+// parameter: pgx encodes a []int64 element by element, boxing each id.
+func idArray(ids []int64) string {
+	b := make([]byte, 0, 2+len(ids)*8)
+	b = append(b, '{')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, '}'))
 }
 
 func (a *arenaStrings) ScanIndex(i int) any {
