@@ -79,6 +79,25 @@ func TestFeedEventsByID(t *testing.T) {
 			t.Errorf("event %d:\n got %+v\nwant %+v", w.ID, got[i], w)
 		}
 	}
+	// Repeated and missing ids, and the common case of all found.
+	for _, ids := range [][]int64{{999998, a, b, a, 999999, b}, {a, b}} {
+		got, err := store.FeedEventsByID(ctx, pool, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := store.EventsByID(ctx, pool, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%v: %d events, want %d", ids, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].ID != want[i].ID || got[i].Draft.Title != want[i].Draft.Title {
+				t.Errorf("%v: event %d is %d %q, want %d %q", ids, i, got[i].ID, got[i].Draft.Title, want[i].ID, want[i].Draft.Title)
+			}
+		}
+	}
 	if evs, err := store.FeedEventsByID(ctx, pool, nil); err != nil || evs != nil {
 		t.Errorf("no ids: %v, %v", evs, err)
 	}
