@@ -98,6 +98,7 @@ type feedScan struct {
 	lists             listArena
 	t                 [14]arenaString
 	languages, topics arenaStrings
+	dest              [30]any
 }
 
 func (sc *feedScan) scan(rows pgx.Rows, e *Event) error {
@@ -109,11 +110,14 @@ func (sc *feedScan) scan(rows pgx.Rows, e *Event) error {
 	}
 	sc.languages = arenaStrings{dst: &d.Languages, lists: &sc.lists, elem: arenaString{arena: &sc.text}}
 	sc.topics = arenaStrings{dst: &d.Topics, lists: &sc.lists, elem: arenaString{arena: &sc.text}}
-	err := rows.Scan(&e.ID, &t[0], &t[1], &t[2], &d.Start, &sc.end, &d.AllDay,
+	// The targets go through sc.dest: a variadic call would allocate
+	// the slice of 30 interfaces for every row.
+	sc.dest = [...]any{&e.ID, &t[0], &t[1], &t[2], &d.Start, &sc.end, &d.AllDay,
 		&t[12], &t[3], &t[4], &t[5], &t[6], &t[7], &d.Place.Lat,
 		&d.Place.Lon, &sc.languages, &sc.topics, &t[8], &d.RegistrationRequired, &d.CostFree, &t[9],
 		&t[13], &t[10], &d.LowConfidence, &t[11], &e.MergedInto, &e.Sequence, &e.VanishedAt, &e.CreatedAt,
-		&e.UpdatedAt)
+		&e.UpdatedAt}
+	err := rows.Scan(sc.dest[:]...)
 	if err != nil {
 		return err
 	}
