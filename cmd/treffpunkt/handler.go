@@ -41,6 +41,14 @@ func newServices(ctx context.Context, pool *pgxpool.Pool) (*services, error) {
 	if err != nil {
 		return nil, err
 	}
+	if pg, ok := b.Searcher.(*search.Postgres); ok {
+		// The first searches are answered in SQL until the index is built.
+		go func() {
+			if err := pg.WarmUp(ctx); err != nil && ctx.Err() == nil {
+				slog.Error("search: in-memory index not built at start; searching in SQL until it is", "err", err)
+			}
+		}()
+	}
 	return &services{searcher: b.Searcher, drainer: b}, nil
 }
 

@@ -21,7 +21,12 @@ type Backend struct {
 	log      *slog.Logger
 }
 
-// Open returns the Postgres backend, or with cfg.URL set, Meilisearch with
+// MemoryRebuildInterval is the least time between two rebuilds of the
+// Postgres backend's in-memory index. While data changes faster (a crawl
+// storing pages), searches are answered in SQL.
+const MemoryRebuildInterval = 10 * time.Second
+
+// Open returns the Postgres backend (with its in-memory index), or with cfg.URL set, Meilisearch with
 // Postgres as fallback. Meilisearch being down at start is not fatal:
 // searches use Postgres and Run applies the index settings once it answers.
 func Open(ctx context.Context, pool *pgxpool.Pool, cfg MeiliConfig, log *slog.Logger) (*Backend, error) {
@@ -31,7 +36,7 @@ func Open(ctx context.Context, pool *pgxpool.Pool, cfg MeiliConfig, log *slog.Lo
 	pg := NewPostgres(pool)
 	b := &Backend{log: log, Drainer: &Drainer{Pool: pool, Logger: log}}
 	if cfg.URL == "" {
-		b.Searcher = pg
+		b.Searcher = pg.WithMemoryIndex(ctx, pool, log, MemoryRebuildInterval)
 		return b, nil
 	}
 	m, err := NewMeili(ctx, cfg, pool)

@@ -32,6 +32,10 @@ func backends() []backend {
 			pool := pgtest.New(t)
 			return search.NewPostgres(pool), pool
 		}},
+		{"postgres in memory", func(t *testing.T) (search.Searcher, store.DB) {
+			pool := pgtest.New(t)
+			return search.NewPostgresInMemory(t.Context(), pool), pool
+		}},
 		{"postgres without caches", func(t *testing.T) (search.Searcher, store.DB) {
 			pool := pgtest.New(t)
 			return search.NewPostgres(pool).WithoutCache(), pool
@@ -101,6 +105,9 @@ func TestContract(t *testing.T) {
 			t.Run("invalid", func(t *testing.T) { testInvalid(t, s) })
 			t.Run("relevance pages", func(t *testing.T) { testRelevancePages(t, s) })
 			t.Run("skip counts", func(t *testing.T) { testSkipCounts(t, s, ids) })
+			if m, ok := s.(interface{ MemoryServed() int64 }); ok && m.MemoryServed() == 0 {
+				t.Error("the in-memory index answered no search")
+			}
 		})
 		t.Run(b.name+"/cursor stable under inserts", func(t *testing.T) {
 			t.Parallel()

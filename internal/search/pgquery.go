@@ -151,7 +151,12 @@ func (q *pgQuery) pageSQL(o Order, c *cursor, limit int) string {
 			conds = append(conds, "(e.start_at, e.id) > ("+q.arg(c.Start)+"::timestamptz, "+q.arg(c.ID)+"::bigint)")
 		}
 	}
-	return `SELECT e.id, e.start_at, ` + q.rank + ` AS rank, tp_event_end(e.start_at, e.end_at, e.all_day) FROM events e
+	// Only relevance order needs the rank; date-ordered cursors carry none.
+	rank := "0::real"
+	if o == Relevance {
+		rank = q.rank
+	}
+	return `SELECT e.id, e.start_at, ` + rank + ` AS rank, tp_event_end(e.start_at, e.end_at, e.all_day) FROM events e
 		WHERE ` + strings.Join(conds, " AND ") + `
 		ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(limit)
 }

@@ -20,6 +20,7 @@ type Postgres struct {
 	db    store.DB
 	cache *countCache
 	pages *pageCache
+	mem   *memIndex // nil: every search in SQL
 	// FuzzyBelow: when full-text search finds fewer events than this (by
 	// default: none), titles
 	// similar to the query (typos) are added.
@@ -101,11 +102,29 @@ func (p *Postgres) version(ctx context.Context) (*dbVersion, error) {
 	return &v, nil
 }
 
-// run counts (total and facets) and reads the page. On a pool the two run
-// at once on two connections, so a search takes as long as the slower one.
-// v is the database version the caches are checked against (nil without
-// caches).
+// run counts (total and facets) and reads the page: from the in-memory
+// snapshot when it covers the search and is current, else in SQL. In SQL
+// on a pool the two run at once on two connections, so a search takes as
+// long as the slower one. v is the database version the caches are
+// checked against (nil without caches).
 func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *cursor, fuzzy bool, v *dbVersion) (Result, []pageKey, error) {
+	if v != nil && p.mem.covers(f, o, fuzzy) {
+		if snap := p.mem.current(ctx, *v); snap != nil {
+			mq, err := p.mem.memSearch(ctx, snap, f)
+			if err != nil {
+				return Result{}, nil, err
+			}
+			if mq != nil {
+				p.mem.served.Add(1)
+				var res Result
+				if !pg.SkipCounts {
+					res = mq.counts()
+				}
+				keys, err := p.page(ctx, f, o, c, pg.First, fuzzy, v, mq)
+				return res, keys, err
+			}
+		}
+	}
 	var res Result
 	var ferr error
 	done := make(chan struct{})
@@ -124,7 +143,7 @@ func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *curso
 	} else {
 		count()
 	}
-	keys, err := p.page(ctx, f, o, c, pg.First, fuzzy, v)
+	keys, err := p.page(ctx, f, o, c, pg.First, fuzzy, v, nil)
 	<-done
 	if err == nil {
 		err = ferr
@@ -133,10 +152,11 @@ func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *curso
 }
 
 // page returns up to first+1 keys after c, the first ones with their
-// events, from the page cache when it holds them.
-func (p *Postgres) page(ctx context.Context, f Filter, o Order, c *cursor, first int, fuzzy bool, v *dbVersion) ([]pageKey, error) {
+// events, from the page cache when it holds them. mq, when set, reads the
+// keys from the in-memory snapshot instead of SQL.
+func (p *Postgres) page(ctx context.Context, f Filter, o Order, c *cursor, first int, fuzzy bool, v *dbVersion, mq *memQuery) ([]pageKey, error) {
 	if p.pages == nil {
-		return p.readPage(ctx, newPGQuery(f, fuzzy), o, c, first+1, first, fuzzy)
+		return p.readPage(ctx, f, o, c, first+1, first, fuzzy, mq)
 	}
 	key, floor := pageKeyOf(f, o, c, first, fuzzy)
 	if e := p.pages.get(key, *v); e != nil {
@@ -147,7 +167,7 @@ func (p *Postgres) page(ctx context.Context, f Filter, o Order, c *cursor, first
 	ff := f
 	ff.From = floor
 	limit := first + 1 + pageSlack
-	keys, err := p.readPage(ctx, newPGQuery(ff, fuzzy), o, c, limit, limit, fuzzy)
+	keys, err := p.readPage(ctx, ff, o, c, limit, limit, fuzzy, mq)
 	if err != nil {
 		return nil, err
 	}
@@ -157,23 +177,29 @@ func (p *Postgres) page(ctx context.Context, f Filter, o Order, c *cursor, first
 		return out, nil
 	}
 	// More events than the slack ended within the minute: read the exact page.
-	return p.readPage(ctx, newPGQuery(f, fuzzy), o, c, first+1, first, fuzzy)
+	return p.readPage(ctx, f, o, c, first+1, first, fuzzy, mq)
 }
 
 // readPage reads up to limit keys after c and the events of the first
 // load of them.
-func (p *Postgres) readPage(ctx context.Context, q *pgQuery, o Order, c *cursor, limit, load int, fuzzy bool) ([]pageKey, error) {
-	rows, err := p.db.Query(ctx, q.pageSQL(o, c, limit), q.execArgs()...)
-	if err != nil {
-		return nil, fmt.Errorf("search events: %w", err)
-	}
-	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pageKey, error) {
-		k := pageKey{cursor: cursor{Order: o, Fuzzy: fuzzy}}
-		err := r.Scan(&k.ID, &k.Start, &k.Rank, &k.end)
-		return k, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("search events: %w", err)
+func (p *Postgres) readPage(ctx context.Context, f Filter, o Order, c *cursor, limit, load int, fuzzy bool, mq *memQuery) ([]pageKey, error) {
+	var keys []pageKey
+	if mq != nil {
+		keys = mq.s.query(f, mq.text).keys(o, c, limit)
+	} else {
+		q := newPGQuery(f, fuzzy)
+		rows, err := p.db.Query(ctx, q.pageSQL(o, c, limit), q.execArgs()...)
+		if err != nil {
+			return nil, fmt.Errorf("search events: %w", err)
+		}
+		keys, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (pageKey, error) {
+			k := pageKey{cursor: cursor{Order: o, Fuzzy: fuzzy}}
+			err := r.Scan(&k.ID, &k.Start, &k.Rank, &k.end)
+			return k, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("search events: %w", err)
+		}
 	}
 	load = min(load, len(keys))
 	ids := make([]int64, 0, load)

@@ -31,6 +31,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/treffpunkt/treffpunkt/graph"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/search"
@@ -121,16 +123,23 @@ func serve(ctx context.Context, dbURL, addr string, noCache bool, cpuProfile str
 	}
 	defer pool.Close()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s, err := searcher(ctx, pool, noCache)
+	if err != nil {
+		return err
+	}
 	h := server.New(server.Deps{Pool: pool, Logger: log},
-		server.Mount{Pattern: "/graphql", Handler: graph.NewHandler(graph.Options{DB: pool, Logger: log, Searcher: searcher(pool, noCache)})})
+		server.Mount{Pattern: "/graphql", Handler: graph.NewHandler(graph.Options{DB: pool, Logger: log, Searcher: s})})
 	return server.Serve(ctx, addr, h, func(a string) { fmt.Fprintf(os.Stderr, "serving on %s (pid %d)\n", a, os.Getpid()) })
 }
 
-func searcher(db store.DB, noCache bool) *search.Postgres {
+// searcher is the Postgres backend as `treffpunkt serve` runs it (caches
+// and in-memory index), or with noCache every search in SQL.
+func searcher(ctx context.Context, pool *pgxpool.Pool, noCache bool) (*search.Postgres, error) {
 	if noCache {
-		return search.NewPostgres(db).WithoutCache()
+		return search.NewPostgres(pool).WithoutCache(), nil
 	}
-	return search.NewPostgres(db)
+	s := search.NewPostgres(pool).WithMemoryIndex(ctx, pool, nil, search.MemoryRebuildInterval)
+	return s, s.WarmUp(ctx)
 }
 
 // typical are the searches the benchmark cycles through.
@@ -238,7 +247,10 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 		return err
 	}
 	defer pool.Close()
-	pg := searcher(pool, noCache)
+	pg, err := searcher(ctx, pool, noCache)
+	if err != nil {
+		return err
+	}
 	var apiLat, sqlLat []time.Duration
 	for round := range 3 {
 		for _, f := range filters {

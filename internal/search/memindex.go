@@ -1,0 +1,541 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/bits"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+)
+
+// memIndex answers the common searches of public events in memory, from a
+// snapshot of Postgres' own search documents. A search in SQL has to visit
+// every event its text and dates match to count facets (tens of
+// milliseconds for a common word over 100,000 events); the snapshot holds
+// per event only what filters and facets need, plus an inverted index of
+// search_doc's lexemes, and answers in well under a millisecond.
+//
+// Postgres stays the source of truth and of the text semantics: the
+// lexemes are search_doc's (its parser, German stemmer and unaccent rules),
+// a query word becomes lexemes through to_tsquery as in SQL, and matching
+// follows the same rules (every word as a prefix, german OR simple, stop
+// words dropped). The snapshot is used only while the database version it
+// was read at is current; a stale one is rebuilt in the background (at
+// most every minInterval) while SQL answers. Searches it does not cover
+// (relevance order, typo tolerance, sources, unpublished events) always
+// go to SQL.
+type memIndex struct {
+	pool        *pgxpool.Pool
+	ctx         context.Context // bounds background rebuilds
+	log         *slog.Logger
+	minInterval time.Duration
+	// sync rebuilds a stale snapshot before answering (tests: every
+	// search then exercises the snapshot).
+	sync bool
+
+	snap atomic.Pointer[memSnap]
+
+	mu       sync.Mutex // serialises rebuilds
+	building bool
+	lastTry  time.Time
+	disabled error // a permanent reason not to use the index
+
+	words wordCache
+	// served counts the searches answered from memory.
+	served atomic.Int64
+}
+
+// memSnap is one immutable snapshot. Events are numbered ("docs") in
+// (start, id) order, so a page in date order is a run of doc numbers.
+type memSnap struct {
+	version dbVersion
+	id      []int64
+	start   []time.Time
+	startNs []int64
+	end     []int64 // tp_event_end, Unix nanoseconds
+	online  []event.OnlineMode
+	region  []uint64 // one bit (dict regions), 0 for none
+	langs   []uint64
+	topics  []uint64
+	maxSpan int64 // the longest end - start, to bound a date window
+
+	regions, languages, topicNames dict
+
+	lexemes  []string  // sorted bytewise
+	postings [][]int32 // docs of each lexeme, ascending
+}
+
+// memOptions configure WithMemoryIndex.
+type memOptions struct {
+	minInterval time.Duration
+	sync        bool
+}
+
+// WithMemoryIndex answers the searches it can from an in-memory snapshot
+// (see memIndex), rebuilt in the background within ctx when the data
+// changes, at most every minInterval.
+func (p *Postgres) WithMemoryIndex(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, minInterval time.Duration) *Postgres {
+	return p.withMemoryIndex(ctx, pool, log, memOptions{minInterval: minInterval})
+}
+
+func (p *Postgres) withMemoryIndex(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, o memOptions) *Postgres {
+	if log == nil {
+		log = slog.Default()
+	}
+	p.mem = &memIndex{pool: pool, ctx: ctx, log: log, minInterval: o.minInterval, sync: o.sync}
+	return p
+}
+
+// WarmUp builds the in-memory index now if it is missing or stale, rather
+// than on the first search (which answers in SQL meanwhile).
+func (p *Postgres) WarmUp(ctx context.Context) error {
+	if p.mem == nil {
+		return nil
+	}
+	v, err := p.version(ctx)
+	if err != nil {
+		return err
+	}
+	if p.mem.snap.Load() != nil && p.mem.snap.Load().version == *v {
+		return nil
+	}
+	s, err := loadSnap(ctx, p.mem.pool)
+	if err != nil {
+		return err
+	}
+	p.mem.snap.Store(s)
+	return nil
+}
+
+// covers reports whether a search can be answered from the snapshot.
+func (m *memIndex) covers(f Filter, o Order, fuzzy bool) bool {
+	return m != nil && !fuzzy && o != Relevance && !f.IncludeUnpublished && len(f.Sources) == 0
+}
+
+// current returns the snapshot if it is of version v, else nil (starting
+// a rebuild, or in sync mode rebuilding first).
+func (m *memIndex) current(ctx context.Context, v dbVersion) *memSnap {
+	if s := m.snap.Load(); s != nil && s.version == v {
+		return s
+	}
+	m.mu.Lock()
+	if m.disabled != nil || m.building || (!m.sync && time.Since(m.lastTry) < m.minInterval) {
+		m.mu.Unlock()
+		return nil
+	}
+	m.building, m.lastTry = true, time.Now()
+	m.mu.Unlock()
+	build := func(ctx context.Context) {
+		start := time.Now()
+		s, err := loadSnap(ctx, m.pool)
+		m.mu.Lock()
+		m.building = false
+		if errors.Is(err, errTooManyValues) {
+			m.disabled = err
+		}
+		m.mu.Unlock()
+		if err != nil {
+			if ctx.Err() == nil {
+				m.log.Error("search: in-memory index not rebuilt; searching in SQL", "err", err)
+			}
+			return
+		}
+		m.snap.Store(s)
+		m.log.Debug("search: in-memory index rebuilt", "events", len(s.id), "lexemes", len(s.lexemes), "took", time.Since(start))
+	}
+	if m.sync {
+		build(ctx)
+		if s := m.snap.Load(); s != nil && s.version == v {
+			return s
+		}
+		return nil
+	}
+	go build(m.ctx)
+	return nil
+}
+
+// loadSnap reads a snapshot: the version, the public events and the
+// postings of their lexemes, all in one repeatable-read transaction so
+// they agree with each other.
+func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
+	var s memSnap
+	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM search_outbox), 0),
+			coalesce((SELECT max(updated_at) FROM events), 'epoch')`).Scan(&s.version.outbox, &s.version.updated)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day), e.online,
+				coalesce(e.region, ''), e.languages, e.topics
+			FROM events e WHERE e.review = 'published' AND e.merged_into IS NULL ORDER BY e.start_at, e.id`)
+		if err != nil {
+			return err
+		}
+		var (
+			id            int64
+			start, end    time.Time
+			online        string
+			region        string
+			langs, topics []string
+		)
+		_, err = pgx.ForEachRow(rows, []any{&id, &start, &end, &online, &region, &langs, &topics}, func() error {
+			var r, l, t uint64
+			var err error
+			if region != "" {
+				r, err = s.regions.bits(region)
+			}
+			if err == nil {
+				l, err = s.languages.bits(langs...)
+			}
+			if err == nil {
+				t, err = s.topicNames.bits(topics...)
+			}
+			s.id = append(s.id, id)
+			s.start = append(s.start, start)
+			s.startNs = append(s.startNs, start.UnixNano())
+			s.end = append(s.end, end.UnixNano())
+			s.online = append(s.online, event.OnlineMode(online))
+			s.region, s.langs, s.topics = append(s.region, r), append(s.langs, l), append(s.topics, t)
+			s.maxSpan = max(s.maxSpan, end.UnixNano()-start.UnixNano())
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		// Postgres builds the postings (row_number gives the same doc
+		// numbers as the order above); the lexemes come sorted bytewise.
+		rows, err = tx.Query(ctx, `SELECT w, array_agg(d.doc ORDER BY d.doc)
+			FROM (SELECT (row_number() OVER (ORDER BY e.start_at, e.id) - 1)::int AS doc, e.search_doc
+			      FROM events e WHERE e.review = 'published' AND e.merged_into IS NULL) d,
+			     unnest(tsvector_to_array(d.search_doc)) w
+			GROUP BY w ORDER BY w COLLATE "C"`)
+		if err != nil {
+			return err
+		}
+		var w string
+		var docs []int32
+		_, err = pgx.ForEachRow(rows, []any{&w, &docs}, func() error {
+			s.lexemes = append(s.lexemes, w)
+			s.postings = append(s.postings, docs)
+			docs = nil // the next row gets its own slice
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: load in-memory index: %w", err)
+	}
+	return &s, nil
+}
+
+// docSet is a set of doc numbers.
+type docSet []uint64
+
+func newDocSet(n int) docSet    { return make(docSet, (n+63)/64) }
+func (d docSet) add(i int32)    { d[i>>6] |= 1 << (uint(i) & 63) }
+func (d docSet) has(i int) bool { return d[i>>6]&(1<<(uint(i)&63)) != 0 }
+
+func (d docSet) and(o docSet) {
+	for i := range d {
+		d[i] &= o[i]
+	}
+}
+
+// prefix adds the docs of every lexeme starting with p.
+func (s *memSnap) prefix(set docSet, p string) {
+	i := sort.SearchStrings(s.lexemes, p)
+	for ; i < len(s.lexemes) && strings.HasPrefix(s.lexemes[i], p); i++ {
+		for _, d := range s.postings[i] {
+			set.add(d)
+		}
+	}
+}
+
+// textSet is the docs matching every word.
+func (s *memSnap) textSet(terms []wordTerm) docSet {
+	var all docSet
+	for _, t := range terms {
+		if t.stop {
+			continue
+		}
+		set := newDocSet(len(s.id))
+		s.prefix(set, t.german)
+		if t.simple != "" {
+			s.prefix(set, t.simple)
+		}
+		if all == nil {
+			all = set
+		} else {
+			all.and(set)
+		}
+	}
+	if all == nil {
+		return newDocSet(len(s.id)) // stop words only: nothing matches, as in SQL
+	}
+	return all
+}
+
+// memQuery is a filter prepared for one snapshot.
+type memQuery struct {
+	s          *memSnap
+	text       docSet // nil: no text condition
+	from, to   int64
+	online     string
+	rm, lm, tm uint64
+	rf, lf, tf bool
+	lo, hi     int // the docs the dates allow, by start
+}
+
+func (s *memSnap) query(f Filter, text docSet) *memQuery {
+	q := &memQuery{s: s, text: text, from: math.MinInt64, to: math.MaxInt64, online: f.Online, lo: 0, hi: len(s.id)}
+	if f.From != nil {
+		q.from = f.From.UnixNano()
+		// Nothing that starts more than the longest span before From can
+		// still be on.
+		if q.from > math.MinInt64+s.maxSpan {
+			lo := q.from - s.maxSpan
+			q.lo = sort.Search(len(s.id), func(i int) bool { return s.startNs[i] >= lo })
+		}
+	}
+	if f.To != nil {
+		q.to = f.To.UnixNano()
+		q.hi = sort.Search(len(s.id), func(i int) bool { return s.startNs[i] >= q.to })
+	}
+	q.rm, q.rf = s.regions.mask(f.Regions)
+	q.lm, q.lf = s.languages.mask(f.Languages)
+	q.tm, q.tf = s.topicNames.mask(f.Topics)
+	return q
+}
+
+// base reports whether doc i matches the shared conditions (text, dates,
+// online mode).
+func (q *memQuery) base(i int) bool {
+	s := q.s
+	if s.end[i] < q.from || s.startNs[i] >= q.to || (q.text != nil && !q.text.has(i)) {
+		return false
+	}
+	switch q.online {
+	case "yes":
+		return s.online[i] == event.OnlineYes || s.online[i] == event.OnlineHybrid
+	case "no":
+		return s.online[i] == event.OnlineNo || s.online[i] == event.OnlineHybrid
+	case "hybrid":
+		return s.online[i] == event.OnlineHybrid
+	}
+	return true
+}
+
+func (q *memQuery) faceted(i int) (r, l, t bool) {
+	s := q.s
+	return !q.rf || s.region[i]&q.rm != 0, !q.lf || s.langs[i]&q.lm != 0, !q.tf || s.topics[i]&q.tm != 0
+}
+
+// counts is the total, matched and facets, as countEntry.count.
+func (q *memQuery) counts() Result {
+	s := q.s
+	res := Result{Facets: Facets{Regions: []FacetCount{}, Languages: []FacetCount{}, Topics: []FacetCount{}}}
+	var regions, langs, topics [64]int
+	for i := q.lo; i < q.hi; i++ {
+		if !q.base(i) {
+			continue
+		}
+		res.matched++
+		rOK, lOK, tOK := q.faceted(i)
+		if rOK && lOK && tOK {
+			res.Total++
+		}
+		if lOK && tOK && s.region[i] != 0 {
+			regions[bits.TrailingZeros64(s.region[i])]++
+		}
+		if rOK && tOK {
+			for m := s.langs[i]; m != 0; m &= m - 1 {
+				langs[bits.TrailingZeros64(m)]++
+			}
+		}
+		if rOK && lOK {
+			for m := s.topics[i]; m != 0; m &= m - 1 {
+				topics[bits.TrailingZeros64(m)]++
+			}
+		}
+	}
+	res.Facets.Regions = s.regions.counts(regions[:])
+	res.Facets.Languages = s.languages.counts(langs[:])
+	res.Facets.Topics = s.topicNames.counts(topics[:])
+	res.Facets.sort()
+	return res
+}
+
+// keys returns up to limit keys after c in order o (StartAsc or
+// StartDesc), without events.
+func (q *memQuery) keys(o Order, c *cursor, limit int) []pageKey {
+	s := q.s
+	out := make([]pageKey, 0, limit)
+	take := func(i int) bool {
+		if !q.base(i) {
+			return true
+		}
+		if r, l, t := q.faceted(i); !(r && l && t) {
+			return true
+		}
+		out = append(out, pageKey{cursor: cursor{Order: o, Start: s.start[i], ID: s.id[i]}, end: time.Unix(0, s.end[i])})
+		return len(out) < limit
+	}
+	// after is the first doc after (or, descending, at or after) c.
+	after := func() int {
+		cs, cid := c.Start.UnixNano(), c.ID
+		return sort.Search(len(s.id), func(i int) bool {
+			return s.startNs[i] > cs || (s.startNs[i] == cs && s.id[i] > cid)
+		})
+	}
+	if o == StartDesc {
+		top := q.hi
+		if c != nil {
+			// Docs before "after" are <= c; c itself is excluded below.
+			top = min(top, after())
+		}
+		for i := top - 1; i >= q.lo; i-- {
+			if c != nil && s.startNs[i] == c.Start.UnixNano() && s.id[i] == c.ID {
+				continue
+			}
+			if !take(i) {
+				break
+			}
+		}
+		return out
+	}
+	first := q.lo
+	if c != nil {
+		first = max(first, after())
+	}
+	for i := first; i < q.hi; i++ {
+		if !take(i) {
+			break
+		}
+	}
+	return out
+}
+
+// wordTerm is one query word as to_tsquery gives it: its german and simple
+// lexemes (each matched as a prefix), or stop (the german configuration
+// drops it, so SQL drops the word).
+type wordTerm struct {
+	german, simple string
+	stop           bool
+}
+
+// errNotSingleLexeme: to_tsquery made more than one lexeme of a word; SQL
+// answers such a search.
+var errNotSingleLexeme = errors.New("word is not a single lexeme")
+
+// wordCache keeps what to_tsquery made of each word asked for.
+type wordCache struct {
+	mu sync.Mutex
+	m  map[string]wordTerm
+}
+
+const maxWordCache = 10_000
+
+// terms resolves words (one query for the ones not cached).
+func (m *memIndex) terms(ctx context.Context, words []string) ([]wordTerm, error) {
+	out := make([]wordTerm, len(words))
+	var missing []string
+	m.words.mu.Lock()
+	for i, w := range words {
+		t, ok := m.words.m[w]
+		if !ok {
+			missing = append(missing, w)
+		}
+		out[i] = t
+	}
+	m.words.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	rows, err := m.pool.Query(ctx, `SELECT w, numnode(g), g::text, numnode(s), s::text
+		FROM unnest($1::text[]) w,
+		     LATERAL (SELECT to_tsquery('german', quote_literal(tp_unaccent(w)) || ':*') g,
+		                     to_tsquery('simple', quote_literal(tp_unaccent(w)) || ':*') s) x`, missing)
+	if err != nil {
+		return nil, fmt.Errorf("search: query words: %w", err)
+	}
+	found := map[string]wordTerm{}
+	var w, g, s string
+	var gn, sn int
+	_, err = pgx.ForEachRow(rows, []any{&w, &gn, &g, &sn, &s}, func() error {
+		var t wordTerm
+		switch {
+		case gn == 0:
+			t.stop = true
+		case gn != 1 || sn > 1:
+			return fmt.Errorf("%w: %q gives %s / %s", errNotSingleLexeme, w, g, s)
+		default:
+			var err error
+			if t.german, err = prefixLexeme(g); err != nil {
+				return err
+			}
+			if sn == 1 {
+				if t.simple, err = prefixLexeme(s); err != nil {
+					return err
+				}
+			}
+		}
+		found[w] = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.words.mu.Lock()
+	if m.words.m == nil || len(m.words.m) > maxWordCache {
+		m.words.m = map[string]wordTerm{}
+	}
+	for k, t := range found {
+		m.words.m[k] = t
+	}
+	m.words.mu.Unlock()
+	for i, w := range words {
+		if t, ok := found[w]; ok {
+			out[i] = t
+		}
+	}
+	return out, nil
+}
+
+// prefixLexeme reads a one-lexeme prefix tsquery: 'berat':* gives berat.
+func prefixLexeme(q string) (string, error) {
+	if !strings.HasPrefix(q, "'") || !strings.HasSuffix(q, "':*") || len(q) < 4 {
+		return "", fmt.Errorf("%w: %s", errNotSingleLexeme, q)
+	}
+	inner := q[1 : len(q)-3]
+	// tsquery output doubles quotes and backslashes inside a lexeme.
+	return strings.NewReplacer("''", "'", `\\`, `\`).Replace(inner), nil
+}
+
+// memSearch prepares a search on the snapshot: nil when the snapshot
+// cannot answer it (a word that is not one lexeme).
+func (m *memIndex) memSearch(ctx context.Context, s *memSnap, f Filter) (*memQuery, error) {
+	words := Words(f.Query)
+	var text docSet
+	if len(words) > 0 {
+		terms, err := m.terms(ctx, words)
+		if errors.Is(err, errNotSingleLexeme) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		text = s.textSet(terms)
+	}
+	return s.query(f, text), nil
+}
