@@ -42,6 +42,9 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 	if err := validateEach(&f, limit); err != nil {
 		return err
 	}
+	if done, err := p.eachInMemory(ctx, f, limit, fn); done || err != nil {
+		return err
+	}
 	fuzzy, err := p.fuzzy(ctx, f)
 	if err != nil {
 		return err
@@ -88,6 +91,50 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 		c = &keys[len(keys)-1]
 	}
 	return nil
+}
+
+// eachInMemory streams from the in-memory index when it covers f and is
+// current; done is false when it cannot (SQL streams then).
+func (p *Postgres) eachInMemory(ctx context.Context, f Filter, limit int, fn func([]store.Event) error) (done bool, err error) {
+	if !p.mem.covers(f, StartAsc, false) {
+		return false, nil
+	}
+	v, err := p.version(ctx)
+	if err != nil {
+		return false, err
+	}
+	snap := p.mem.current(ctx, *v)
+	if snap == nil {
+		return false, nil
+	}
+	mq, err := p.mem.memSearch(ctx, snap, f)
+	if mq == nil || err != nil {
+		return false, err
+	}
+	if f.Query != "" && p.FuzzyBelow > 0 && !mq.matchesAtLeast(p.FuzzyBelow) {
+		return false, nil // typo-tolerant matching is SQL's
+	}
+	p.mem.served.Add(1)
+	keys := mq.keys(StartAsc, nil, limit)
+	for b := keys; len(b) > 0; {
+		batch := b[:min(EachBatch, len(b))]
+		b = b[len(batch):]
+		ids := make([]int64, len(batch))
+		for i, k := range batch {
+			ids[i] = k.ID
+		}
+		// An event deleted since the snapshot is skipped.
+		evs, err := store.FeedEventsByID(ctx, p.db, ids)
+		if err != nil {
+			return true, err
+		}
+		if len(evs) > 0 {
+			if err := fn(evs); err != nil {
+				return true, err
+			}
+		}
+	}
+	return true, nil
 }
 
 // fuzzy decides as Search's first page: typo-tolerant matching when the

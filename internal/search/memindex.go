@@ -341,6 +341,17 @@ func (q *memQuery) faceted(i int) (r, l, t bool) {
 	return !q.rf || s.region[i]&q.rm != 0, !q.lf || s.langs[i]&q.lm != 0, !q.tf || s.topics[i]&q.tm != 0
 }
 
+// matchesAtLeast reports whether n docs match the shared conditions, as
+// the typo-tolerance decision counts them.
+func (q *memQuery) matchesAtLeast(n int) bool {
+	for i := q.lo; i < q.hi && n > 0; i++ {
+		if q.base(i) {
+			n--
+		}
+	}
+	return n <= 0
+}
+
 // counts is the total, matched and facets, as countEntry.count.
 func (q *memQuery) counts() Result {
 	s := q.s
@@ -380,6 +391,9 @@ func (q *memQuery) counts() Result {
 // StartDesc), without events.
 func (q *memQuery) keys(o Order, c *cursor, limit int) []pageKey {
 	s := q.s
+	if limit <= 0 {
+		return nil
+	}
 	out := make([]pageKey, 0, limit)
 	take := func(i int) bool {
 		if !q.base(i) {
