@@ -24,7 +24,7 @@ type Backend struct {
 // MemoryRebuildInterval is the least time between two rebuilds of the
 // Postgres backend's in-memory index. While data changes faster (a crawl
 // storing pages), searches are answered in SQL.
-const MemoryRebuildInterval = 10 * time.Second
+const MemoryRebuildInterval = 30 * time.Second
 
 // Open returns the Postgres backend (with its in-memory index), or with cfg.URL set, Meilisearch with
 // Postgres as fallback. Meilisearch being down at start is not fatal:

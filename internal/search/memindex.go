@@ -176,8 +176,11 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 		if err != nil {
 			return err
 		}
+		// The lexemes come as one string per event (separated by the
+		// unit separator, which no lexeme contains): one allocation per
+		// event instead of one per lexeme.
 		rows, err := tx.Query(ctx, `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day), e.online,
-				coalesce(e.region, ''), e.languages, e.topics
+				coalesce(e.region, ''), e.languages, e.topics, array_to_string(tsvector_to_array(e.search_doc), E'\x1f')
 			FROM events e WHERE e.review = 'published' AND e.merged_into IS NULL ORDER BY e.start_at, e.id`)
 		if err != nil {
 			return err
@@ -188,8 +191,10 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 			online        string
 			region        string
 			langs, topics []string
+			lexemes       string
 		)
-		_, err = pgx.ForEachRow(rows, []any{&id, &start, &end, &online, &region, &langs, &topics}, func() error {
+		lexIndex := map[string]int32{}
+		_, err = pgx.ForEachRow(rows, []any{&id, &start, &end, &online, &region, &langs, &topics, &lexemes}, func() error {
 			var r, l, t uint64
 			var err error
 			if region != "" {
@@ -201,6 +206,7 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 			if err == nil {
 				t, err = s.topicNames.bits(topics...)
 			}
+			doc := int32(len(s.id))
 			s.id = append(s.id, id)
 			s.start = append(s.start, start)
 			s.startNs = append(s.startNs, start.UnixNano())
@@ -208,35 +214,40 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 			s.online = append(s.online, event.OnlineMode(online))
 			s.region, s.langs, s.topics = append(s.region, r), append(s.langs, l), append(s.topics, t)
 			s.maxSpan = max(s.maxSpan, end.UnixNano()-start.UnixNano())
+			for rest := lexemes; rest != ""; {
+				var w string
+				w, rest, _ = strings.Cut(rest, "\x1f")
+				k, ok := lexIndex[w]
+				if !ok {
+					k = int32(len(s.lexemes))
+					lexIndex[strings.Clone(w)] = k
+					s.lexemes = append(s.lexemes, strings.Clone(w))
+					s.postings = append(s.postings, nil)
+				}
+				s.postings[k] = append(s.postings[k], doc)
+			}
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		// Postgres builds the postings (row_number gives the same doc
-		// numbers as the order above); the lexemes come sorted bytewise.
-		rows, err = tx.Query(ctx, `SELECT w, array_agg(d.doc ORDER BY d.doc)
-			FROM (SELECT (row_number() OVER (ORDER BY e.start_at, e.id) - 1)::int AS doc, e.search_doc
-			      FROM events e WHERE e.review = 'published' AND e.merged_into IS NULL) d,
-			     unnest(tsvector_to_array(d.search_doc)) w
-			GROUP BY w ORDER BY w COLLATE "C"`)
-		if err != nil {
-			return err
-		}
-		var w string
-		var docs []int32
-		_, err = pgx.ForEachRow(rows, []any{&w, &docs}, func() error {
-			s.lexemes = append(s.lexemes, w)
-			s.postings = append(s.postings, docs)
-			docs = nil // the next row gets its own slice
-			return nil
-		})
-		return err
+		sort.Sort(byLexeme{&s})
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search: load in-memory index: %w", err)
 	}
 	return &s, nil
+}
+
+// byLexeme sorts a snapshot's lexemes bytewise, their postings alike.
+type byLexeme struct{ s *memSnap }
+
+func (b byLexeme) Len() int           { return len(b.s.lexemes) }
+func (b byLexeme) Less(i, j int) bool { return b.s.lexemes[i] < b.s.lexemes[j] }
+func (b byLexeme) Swap(i, j int) {
+	b.s.lexemes[i], b.s.lexemes[j] = b.s.lexemes[j], b.s.lexemes[i]
+	b.s.postings[i], b.s.postings[j] = b.s.postings[j], b.s.postings[i]
 }
 
 // docSet is a set of doc numbers.
