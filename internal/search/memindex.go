@@ -232,12 +232,28 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 			return err
 		}
 		sort.Sort(byLexeme{&s})
+		s.compact()
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search: load in-memory index: %w", err)
 	}
 	return &s, nil
+}
+
+// compact moves the postings into one exact-size block: appending left
+// each with up to twice its length in capacity.
+func (s *memSnap) compact() {
+	n := 0
+	for _, p := range s.postings {
+		n += len(p)
+	}
+	block := make([]int32, 0, n)
+	for i, p := range s.postings {
+		start := len(block)
+		block = append(block, p...)
+		s.postings[i] = block[start:len(block):len(block)]
+	}
 }
 
 // byLexeme sorts a snapshot's lexemes bytewise, their postings alike.

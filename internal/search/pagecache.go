@@ -50,7 +50,7 @@ type pageKey struct {
 }
 
 func newPageCache() *pageCache {
-	return &pageCache{ttl: 30 * time.Second, max: 512, entries: map[string]*pageEntry{}}
+	return &pageCache{ttl: 30 * time.Second, max: 256, entries: map[string]*pageEntry{}}
 }
 
 // pageKeyOf names one page: the whole filter with From floored, order,
