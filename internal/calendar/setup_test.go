@@ -80,6 +80,12 @@ type env struct {
 // into tp-mo-treffen, as deduplication would) and a handler on it.
 func setup(t testing.TB, opts Options) *env {
 	t.Helper()
+	return setupWith(t, opts, func(pool *pgxpool.Pool) search.Searcher { return search.NewPostgres(pool) })
+}
+
+// setupWith is setup with the searcher newSearcher makes.
+func setupWith(t testing.TB, opts Options, newSearcher func(*pgxpool.Pool) search.Searcher) *env {
+	t.Helper()
 	pool := pgtest.New(t)
 	ctx := context.Background()
 	for _, s := range testSources {
@@ -104,7 +110,7 @@ func setup(t testing.TB, opts Options) *env {
 	if opts.Rate == 0 {
 		opts.Rate = -1
 	}
-	h, err := NewHandler(pool, search.NewPostgres(pool), opts)
+	h, err := NewHandler(pool, newSearcher(pool), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,3 +136,50 @@ func hitIDs(r search.Result) []int64 {
 	}
 	return ids
 }
+
+// TestMemoryIndexSeesOutOfOrderCommits: writer A starts first and commits
+// last, so its outbox id and updated_at are both older than B's; the index
+// built in between must still notice A's change.
+func TestMemoryIndexSeesOutOfOrderCommits(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	ids := searchtest.Seed(t, pool)
+	mem := search.NewPostgresInMemory(ctx, pool)
+	dresden := search.Filter{From: ptr(searchtest.Ref), Regions: []string{"dresden"}}
+	count := func() int {
+		t.Helper()
+		res, err := mem.Search(ctx, dresden, search.Page{}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	before := count()
+	a, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Rollback(ctx)
+	if _, err := a.Exec(ctx, `UPDATE events SET region = 'dresden', updated_at = now() WHERE id = $1`, ids["mo-treffen"]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(10 * time.Millisecond)
+	if _, err := pool.Exec(ctx, `UPDATE events SET region = 'dresden', updated_at = now() WHERE id = $1`, ids["schulung"]); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(); got != before+1 {
+		t.Fatalf("after B: %d in Dresden, want %d", got, before+1)
+	}
+	if err := a.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The statistics counters see A's commit within about a second.
+	deadline := time.Now().Add(5 * time.Second)
+	for count() != before+2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("A's change never reached the index: %d in Dresden, want %d", count(), before+2)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

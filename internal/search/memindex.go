@@ -165,17 +165,16 @@ func (m *memIndex) current(ctx context.Context, v dbVersion) *memSnap {
 	return nil
 }
 
-// loadSnap reads a snapshot: the version, the public events and the
-// postings of their lexemes, all in one repeatable-read transaction so
-// they agree with each other.
+// loadSnap reads a snapshot: the version, then the public events with
+// their lexemes in one query.
 func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 	var s memSnap
-	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM search_outbox), 0),
-			coalesce((SELECT max(updated_at) FROM events), 'epoch')`).Scan(&s.version.outbox, &s.version.updated)
-		if err != nil {
-			return err
-		}
+	v, err := readVersion(ctx, pool)
+	if err != nil {
+		return nil, err
+	}
+	s.version = *v
+	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		// The lexemes come as one string per event (separated by the
 		// unit separator, which no lexeme contains): one allocation per
 		// event instead of one per lexeme.

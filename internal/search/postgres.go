@@ -93,9 +93,18 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 
 // version reads the database version the caches are checked against.
 func (p *Postgres) version(ctx context.Context) (*dbVersion, error) {
+	return readVersion(ctx, p.db)
+}
+
+// readVersion reads the database version. Read before the data it
+// labels, a version can only be older than the data, never newer: a
+// change committed in between makes the next check differ and refresh.
+func readVersion(ctx context.Context, db store.DB) (*dbVersion, error) {
 	var v dbVersion
-	err := p.db.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM search_outbox), 0),
-		coalesce((SELECT max(updated_at) FROM events), 'epoch')`).Scan(&v.outbox, &v.updated)
+	err := db.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM search_outbox), 0),
+		coalesce((SELECT max(updated_at) FROM events), 'epoch'),
+		pg_stat_get_tuples_inserted('events'::regclass) + pg_stat_get_tuples_updated('events'::regclass)
+			+ pg_stat_get_tuples_deleted('events'::regclass)`).Scan(&v.outbox, &v.updated, &v.writes)
 	if err != nil {
 		return nil, fmt.Errorf("search: database version: %w", err)
 	}
