@@ -110,11 +110,13 @@ func (p *Postgres) WarmUp(ctx context.Context) error {
 	if p.mem.snap.Load() != nil && p.mem.snap.Load().version == *v {
 		return nil
 	}
+	start := time.Now()
 	s, err := loadSnap(ctx, p.mem.pool)
 	if err != nil {
 		return err
 	}
 	p.mem.snap.Store(s)
+	p.mem.log.Info("search: in-memory index built", "events", len(s.id), "lexemes", len(s.lexemes), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
