@@ -178,7 +178,7 @@ func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, 
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	evs, err := store.EventsByID(ctx, m.db, ids)
+	evs, err := store.ListingEventsByID(ctx, m.db, ids)
 	if err != nil {
 		return Result{}, err
 	}

@@ -215,7 +215,7 @@ func (p *Postgres) readPage(ctx context.Context, f Filter, o Order, c *cursor, l
 	for _, k := range keys[:load] {
 		ids = append(ids, k.ID)
 	}
-	evs, err := store.EventsByID(ctx, p.db, ids)
+	evs, err := store.ListingEventsByID(ctx, p.db, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -234,13 +234,15 @@ func ScanEvent(row pgx.CollectableRow) (Event, error) {
 	if err != nil {
 		return e, err
 	}
-	var full event.Draft
-	if err := json.Unmarshal(raw, &full); err != nil {
-		return e, fmt.Errorf("decode event %d draft: %w", e.ID, err)
+	if raw != nil { // listings select no draft (ListingEventsByID)
+		var full event.Draft
+		if err := json.Unmarshal(raw, &full); err != nil {
+			return e, fmt.Errorf("decode event %d draft: %w", e.ID, err)
+		}
+		d.RegistrationDeadline, d.DoorsOpen = full.RegistrationDeadline, full.DoorsOpen
+		d.Contact, d.Audience, d.Accessibility = full.Contact, full.Audience, full.Accessibility
+		d.Confidence, d.Warnings = full.Confidence, full.Warnings
 	}
-	d.RegistrationDeadline, d.DoorsOpen = full.RegistrationDeadline, full.DoorsOpen
-	d.Contact, d.Audience, d.Accessibility = full.Contact, full.Audience, full.Accessibility
-	d.Confidence, d.Warnings = full.Confidence, full.Warnings
 	d.Online, d.Status = event.OnlineMode(online), event.Status(status)
 	d.Start = d.Start.In(event.Berlin)
 	if end != nil {

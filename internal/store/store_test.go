@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -88,5 +89,47 @@ func TestWriteEventOnlyWhenChanged(t *testing.T) {
 	}
 	if got.Draft.Start.Location() != event.Berlin {
 		t.Errorf("start not in Berlin: %v", got.Draft.Start.Location())
+	}
+}
+
+// TestListingEventsByID: listings get every column, in the order asked,
+// without decoding the draft's secondary fields.
+func TestListingEventsByID(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	d := event.Draft{Title: "Sprachcafé Arabisch–Deutsch", Description: "Jeden Dienstag", DescriptionHTML: "<p>Jeden Dienstag</p>",
+		Start: time.Date(2026, 3, 3, 17, 0, 0, 0, event.Berlin), Online: event.OnlineNo, Languages: []string{"ar", "de"},
+		Topics: []string{"culture_media"}, Place: event.Place{City: "Leipzig", Region: "leipzig"},
+		Contact: event.Contact{Emails: []string{"info@example.org"}}, Warnings: []string{"year guessed"}}
+	a, err := store.InsertEvent(ctx, pool, store.NewEvent{UID: "tp-a", Draft: d, Review: "published"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Title = "Zweites"
+	b, err := store.InsertEvent(ctx, pool, store.NewEvent{UID: "tp-b", Draft: d, Review: "published"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := store.EventsByID(ctx, pool, []int64{b, a, 999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := store.ListingEventsByID(ctx, pool, []int64{b, a, 999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lean) != 2 || lean[0].ID != b || lean[1].ID != a {
+		t.Fatalf("got %d events", len(lean))
+	}
+	if lean[1].Draft.Contact.Emails != nil || lean[1].Draft.Warnings != nil || len(full[1].Draft.Contact.Emails) != 1 {
+		t.Errorf("listing decoded the draft: contact %q warnings %v", lean[1].Draft.Contact, lean[1].Draft.Warnings)
+	}
+	for i := range full {
+		f, l := full[i], lean[i]
+		f.Draft.Contact, f.Draft.Warnings, f.Draft.Confidence = event.Contact{}, nil, nil
+		if !reflect.DeepEqual(f, l) {
+			t.Errorf("columns differ:\n full %+v\nlisting %+v", f, l)
+		}
 	}
 }
