@@ -19,12 +19,17 @@ const formatVersion = "calendar-2"
 
 // dataState marks the state of the data behind every feed. It is global,
 // not per filter: deciding what changed for one filter would take the
-// search itself, and the point of a 304 is to skip that. Events are never
-// deleted by the service (rejected and merged events are updates), so the
-// newest updated_at plus the row count change whenever any feed could.
+// search itself, and the point of a 304 is to skip that. The newest
+// updated_at moves with every change the service makes; the newest outbox
+// id (every write to events adds one, by trigger) and the statistics
+// collector's count of committed writes to events also catch writes that
+// leave updated_at alone, deletions, and two writers committing out of
+// order (the counters within about a second). All three are index or
+// counter reads: counting the rows, as this once did, grew with the table.
 type dataState struct {
 	Events  time.Time // newest events.updated_at
-	Count   int64     // rows in events
+	Outbox  int64     // newest search_outbox id
+	Writes  int64     // rows of events inserted, updated or deleted, ever
 	Sources time.Time // newest sources.updated_at (partner names)
 }
 
@@ -32,8 +37,10 @@ func loadState(ctx context.Context, db store.DB) (dataState, error) {
 	var s dataState
 	err := db.QueryRow(ctx, `SELECT
 		(SELECT coalesce(max(updated_at), 'epoch') FROM events),
-		(SELECT count(*) FROM events),
-		(SELECT coalesce(max(updated_at), 'epoch') FROM sources)`).Scan(&s.Events, &s.Count, &s.Sources)
+		(SELECT coalesce(max(id), 0) FROM search_outbox),
+		pg_stat_get_tuples_inserted('events'::regclass) + pg_stat_get_tuples_updated('events'::regclass)
+			+ pg_stat_get_tuples_deleted('events'::regclass),
+		(SELECT coalesce(max(updated_at), 'epoch') FROM sources)`).Scan(&s.Events, &s.Outbox, &s.Writes, &s.Sources)
 	if err != nil {
 		return s, fmt.Errorf("calendar: data state: %w", err)
 	}
@@ -51,8 +58,8 @@ type validators struct {
 // defaulted to today changes at midnight even when no data does.
 func feedValidators(st dataState, kind string, q query, canonical, base string, limit int, now time.Time) validators {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%d\x00%s",
-		formatVersion, kind, canonical, q.Lang, limit, base, st.Events.UTC().Format(time.RFC3339Nano), st.Count,
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%d\x00%d\x00%s",
+		formatVersion, kind, canonical, q.Lang, limit, base, st.Events.UTC().Format(time.RFC3339Nano), st.Outbox, st.Writes,
 		st.Sources.UTC().Format(time.RFC3339Nano))
 	lm := st.Events
 	if st.Sources.After(lm) {
