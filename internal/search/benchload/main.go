@@ -61,7 +61,7 @@ func main() {
 	dur := fs.Duration("d", 20*time.Second, "duration of the concurrent phase (run)")
 	pid := fs.Int("pid", 0, "server process id for RSS (run)")
 	noCache := fs.Bool("no-cache", false, "search without the count and page caches: every search reads its page and counts in SQL (serve, and the direct searches of run)")
-	cold := fs.Bool("cold", false, "make every request of the concurrent phase a different search (its date range ends a few minutes apart), so no cache can answer it (run)")
+	cold := fs.Bool("cold", false, "make every request a different search (its date range ends a few seconds later), so no cache can answer it (run)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of serve to this file")
 	_ = fs.Parse(os.Args[2:])
 	var err error
@@ -209,10 +209,10 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i += conc {
 				f := filters[i%len(filters)]
 				if cold {
-					// A To minutes apart is another search for every cache
+					// A To seconds apart is another search for every cache
 					// (counts are keyed by dates, pages by the whole filter)
 					// and selects practically the same events.
-					to := f.To.Add(time.Duration(i) * time.Minute)
+					to := f.To.Add(time.Duration(i) * time.Second)
 					f.To = &to
 				}
 				d, err := post(f)
@@ -253,7 +253,13 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 	}
 	var apiLat, sqlLat []time.Duration
 	for round := range 3 {
-		for _, f := range filters {
+		for i, f := range filters {
+			if cold && round > 0 {
+				// As in the concurrent phase: a search neither process
+				// has seen (To seconds before the ones used there).
+				to := f.To.Add(-time.Duration(1+round*len(filters)+i) * time.Second)
+				f.To = &to
+			}
 			if round == 0 {
 				// Warm both sides alike (plans, and with caches the
 				// caches of both processes), then measure.
