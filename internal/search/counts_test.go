@@ -183,3 +183,48 @@ func TestMemoryIndexSeesOutOfOrderCommits(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestMemoryIndexInBackground: as served, a stale index is rebuilt in the
+// background while SQL answers, and answers again once current.
+func TestMemoryIndexInBackground(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	pool := pgtest.New(t)
+	ids := searchtest.Seed(t, pool)
+	s := search.NewPostgres(pool).WithMemoryIndex(ctx, pool, nil, 0)
+	f := search.Filter{From: ptr(searchtest.Ref), Regions: []string{"dresden"}}
+	total := func() int {
+		t.Helper()
+		res, err := s.Search(ctx, f, search.Page{}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	want := total() // in SQL: the index is being built
+	if s.MemoryServed() != 0 {
+		t.Fatal("the first search was answered from an index that cannot exist yet")
+	}
+	waitServed := func(after int64) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); s.MemoryServed() <= after; {
+			if time.Now().After(deadline) {
+				t.Fatal("the index never answered")
+			}
+			if got := total(); got != want {
+				t.Fatalf("%d events in Dresden, want %d", got, want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitServed(0)
+	// A change: SQL answers with it at once, the index again after its rebuild.
+	if _, err := pool.Exec(ctx, `UPDATE events SET region = 'dresden' WHERE id = $1`, ids["schulung"]); err != nil {
+		t.Fatal(err)
+	}
+	want++
+	if got := total(); got != want {
+		t.Fatalf("right after the change: %d, want %d", got, want)
+	}
+	waitServed(s.MemoryServed())
+}
