@@ -57,10 +57,12 @@ type countEntry struct {
 type dbVersion struct {
 	outbox  int64
 	updated time.Time
-	// writes counts the rows of events ever written (the statistics
-	// collector's counters). The first two miss a change when two writers
-	// commit in the opposite order of their outbox ids and start times;
-	// the counters see every commit, within about a second.
+	// writes counts the rows of events and event_items (which sources
+	// announced an event) ever written: the statistics collector's
+	// counters. The first two miss a change when two writers commit in the
+	// opposite order of their outbox ids and start times, or a link whose
+	// outbox row was drained at once; the counters see every commit,
+	// within about a second.
 	writes int64
 }
 

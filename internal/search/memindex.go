@@ -33,8 +33,7 @@ import (
 // words dropped). The snapshot is used only while the database version it
 // was read at is current; a stale one is rebuilt in the background (at
 // most every minInterval) while SQL answers. Searches it does not cover
-// (relevance order, typo tolerance, sources, unpublished events) always
-// go to SQL.
+// (relevance order, typo tolerance, unpublished events) always go to SQL.
 type memIndex struct {
 	pool        *pgxpool.Pool
 	ctx         context.Context // bounds background rebuilds
@@ -71,6 +70,9 @@ type memSnap struct {
 	maxSpan int64 // the longest end - start, to bound a date window
 
 	regions, languages, topicNames dict
+	// sources holds the docs each source announced (staying announced
+	// after the page dropped them, as the SQL filter).
+	sources map[string]docSet
 
 	lexemes  []string  // sorted bytewise
 	postings [][]int32 // docs of each lexeme, ascending
@@ -122,7 +124,7 @@ func (p *Postgres) WarmUp(ctx context.Context) error {
 
 // covers reports whether a search can be answered from the snapshot.
 func (m *memIndex) covers(f Filter, o Order, fuzzy bool) bool {
-	return m != nil && !fuzzy && o != Relevance && !f.IncludeUnpublished && len(f.Sources) == 0
+	return m != nil && !fuzzy && o != Relevance && !f.IncludeUnpublished
 }
 
 // current returns the snapshot if it is of version v, else nil (starting
@@ -176,7 +178,8 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 		return nil, err
 	}
 	s.version = *v
-	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	// Repeatable read: the events and their sources from one snapshot.
+	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		// The lexemes come as one string per event (separated by the
 		// unit separator, which no lexeme contains): one allocation per
 		// event instead of one per lexeme.
@@ -234,12 +237,43 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 		}
 		sort.Sort(byLexeme{&s})
 		s.compact()
-		return nil
+		return s.loadSources(ctx, tx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search: load in-memory index: %w", err)
 	}
 	return &s, nil
+}
+
+// loadSources reads which sources announced each doc.
+func (s *memSnap) loadSources(ctx context.Context, tx pgx.Tx) error {
+	doc := make(map[int64]int32, len(s.id))
+	for i, id := range s.id {
+		doc[id] = int32(i)
+	}
+	rows, err := tx.Query(ctx, `SELECT DISTINCT ei.event_id, i.source_id
+		FROM event_items ei JOIN items i ON i.id = ei.item_id JOIN events e ON e.id = ei.event_id
+		WHERE e.review = 'published' AND e.merged_into IS NULL`)
+	if err != nil {
+		return err
+	}
+	s.sources = map[string]docSet{}
+	var id int64
+	var src string
+	_, err = pgx.ForEachRow(rows, []any{&id, &src}, func() error {
+		d, ok := doc[id]
+		if !ok {
+			return nil
+		}
+		set := s.sources[src]
+		if set == nil {
+			set = newDocSet(len(s.id))
+			s.sources[strings.Clone(src)] = set
+		}
+		set.add(d)
+		return nil
+	})
+	return err
 }
 
 // compact moves the postings into one exact-size block: appending left
@@ -273,6 +307,12 @@ type docSet []uint64
 func newDocSet(n int) docSet    { return make(docSet, (n+63)/64) }
 func (d docSet) add(i int32)    { d[i>>6] |= 1 << (uint(i) & 63) }
 func (d docSet) has(i int) bool { return d[i>>6]&(1<<(uint(i)&63)) != 0 }
+
+func (d docSet) or(o docSet) {
+	for i := range d {
+		d[i] |= o[i]
+	}
+}
 
 func (d docSet) and(o docSet) {
 	for i := range d {
@@ -318,6 +358,7 @@ func (s *memSnap) textSet(terms []wordTerm) docSet {
 type memQuery struct {
 	s          *memSnap
 	text       docSet // nil: no text condition
+	src        docSet // nil: no source condition
 	from, to   int64
 	online     string
 	rm, lm, tm uint64
@@ -340,6 +381,14 @@ func (s *memSnap) query(f Filter, text docSet) *memQuery {
 		q.to = f.To.UnixNano()
 		q.hi = sort.Search(len(s.id), func(i int) bool { return s.startNs[i] >= q.to })
 	}
+	if len(f.Sources) > 0 {
+		q.src = newDocSet(len(s.id))
+		for _, id := range f.Sources {
+			if set := s.sources[id]; set != nil {
+				q.src.or(set)
+			}
+		}
+	}
 	q.rm, q.rf = s.regions.mask(f.Regions)
 	q.lm, q.lf = s.languages.mask(f.Languages)
 	q.tm, q.tf = s.topicNames.mask(f.Topics)
@@ -350,7 +399,7 @@ func (s *memSnap) query(f Filter, text docSet) *memQuery {
 // online mode).
 func (q *memQuery) base(i int) bool {
 	s := q.s
-	if s.end[i] < q.from || s.startNs[i] >= q.to || (q.text != nil && !q.text.has(i)) {
+	if s.end[i] < q.from || s.startNs[i] >= q.to || (q.text != nil && !q.text.has(i)) || (q.src != nil && !q.src.has(i)) {
 		return false
 	}
 	switch q.online {

@@ -104,7 +104,9 @@ func readVersion(ctx context.Context, db store.DB) (*dbVersion, error) {
 	err := db.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM search_outbox), 0),
 		coalesce((SELECT max(updated_at) FROM events), 'epoch'),
 		pg_stat_get_tuples_inserted('events'::regclass) + pg_stat_get_tuples_updated('events'::regclass)
-			+ pg_stat_get_tuples_deleted('events'::regclass)`).Scan(&v.outbox, &v.updated, &v.writes)
+			+ pg_stat_get_tuples_deleted('events'::regclass) + pg_stat_get_tuples_inserted('event_items'::regclass)
+			+ pg_stat_get_tuples_updated('event_items'::regclass) + pg_stat_get_tuples_deleted('event_items'::regclass)`,
+	).Scan(&v.outbox, &v.updated, &v.writes)
 	if err != nil {
 		return nil, fmt.Errorf("search: database version: %w", err)
 	}
