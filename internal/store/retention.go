@@ -14,16 +14,19 @@ import (
 // raw_hash is left as it was on purpose: the pipeline compares it with the
 // hash of a fresh crawl, so an unchanged page is recognised as unchanged and
 // not stored again, while a page that did change is stored in full as usual.
-// Items without any event (normalisation failed) are left alone: they are
-// what staff look at to see why.
+// Items without any event (normalisation failed) keep their page while
+// their source lists them: they are what staff look at to see why. Once
+// the source stopped listing one before olderThan, nobody can act on it
+// any more, and it is pruned too.
 func PruneRaw(ctx context.Context, db DB, olderThan time.Time) (int, error) {
 	tag, err := db.Exec(ctx, `
 		UPDATE items i
 		SET raw = (i.raw - 'html' - 'text' - 'extra') || jsonb_build_object('pruned', now())
 		WHERE NOT i.raw ? 'pruned'
-		  AND EXISTS (SELECT 1 FROM event_items ei WHERE ei.item_id = i.id)
-		  AND NOT EXISTS (SELECT 1 FROM event_items ei JOIN events e ON e.id = ei.event_id
-		                  WHERE ei.item_id = i.id AND coalesce(e.end_at, e.start_at) >= $1)`, olderThan)
+		  AND CASE WHEN EXISTS (SELECT 1 FROM event_items ei WHERE ei.item_id = i.id)
+		      THEN NOT EXISTS (SELECT 1 FROM event_items ei JOIN events e ON e.id = ei.event_id
+		                       WHERE ei.item_id = i.id AND coalesce(e.end_at, e.start_at) >= $1)
+		      ELSE i.vanished_at < $1 END`, olderThan)
 	if err != nil {
 		return 0, fmt.Errorf("prune raw pages before %s: %w", olderThan.Format(time.DateOnly), err)
 	}

@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,12 +94,24 @@ sources:
 		}
 		return out
 	}
+	// Two items that never became an event (no date found): one the source
+	// stopped listing before the cutoff, one it still lists.
+	for _, it := range []struct {
+		key      string
+		vanished any
+	}{{"ohne-datum-alt", time.Date(2021, 9, 1, 0, 0, 0, 0, time.UTC)}, {"ohne-datum-aktuell", nil}} {
+		if _, err := pool.Exec(ctx, `INSERT INTO items (source_id, key, page_url, raw, raw_hash, normalize_error, vanished_at)
+			VALUES ('testverein', $1, 'https://testverein.example/'||$1, jsonb_build_object('title', $1::text, 'html', '<p>x</p>', 'text', 'x'),
+			        'h-'||$1, 'no date found', $2)`, it.key, it.vanished); err != nil {
+			t.Fatal(err)
+		}
+	}
 	before := hashes()
 
 	cutoff := time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC)
 	n, err := store.PruneRaw(ctx, pool, cutoff)
-	if err != nil || n != 1 {
-		t.Fatalf("PruneRaw = %d, %v; want 1 (only the September event)", n, err)
+	if err != nil || n != 2 {
+		t.Fatalf("PruneRaw = %d, %v; want 2 (the September event's item and the item the source dropped)", n, err)
 	}
 	type rawState struct {
 		hasHTML, hasText, pruned bool
@@ -121,14 +135,27 @@ sources:
 	if !later.hasHTML || !later.hasText || later.pruned {
 		t.Errorf("later item after prune: %+v; want untouched", later)
 	}
+	if s := state("ohne-datum-alt"); s.hasHTML || !s.pruned {
+		t.Errorf("dropped item without event after prune: %+v; want pruned", s)
+	}
+	if s := state("ohne-datum-aktuell"); !s.hasHTML || s.pruned {
+		t.Errorf("listed item without event after prune: %+v; want untouched (staff see why it failed)", s)
+	}
 	if after := hashes(); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("raw_hash changed by prune:\n before %v\n after  %v", before, after)
 	}
 	// Boilerplate learning and re-normalisation only see items that still
 	// have their page.
 	live, err := store.LiveItems(ctx, pool, "testverein")
-	if err != nil || len(live) != 1 || !strings.Contains(string(live[0].Raw), "Bundesfreiwilligendienst") {
-		t.Errorf("LiveItems after prune: %d items, %v; want only the October one", len(live), err)
+	var liveTitles []string
+	for _, it := range live {
+		var raw struct{ Title string }
+		_ = json.Unmarshal(it.Raw, &raw)
+		liveTitles = append(liveTitles, raw.Title)
+	}
+	slices.Sort(liveTitles)
+	if want := []string{"Informationsveranstaltung zum Bundesfreiwilligendienst", "ohne-datum-aktuell"}; err != nil || !slices.Equal(liveTitles, want) {
+		t.Errorf("LiveItems after prune: %q, %v; want %q", liveTitles, err, want)
 	}
 	if n, err := store.PruneRaw(ctx, pool, cutoff); err != nil || n != 0 {
 		t.Errorf("second PruneRaw = %d, %v; want 0 (already pruned)", n, err)
