@@ -22,9 +22,11 @@ type Backend struct {
 }
 
 // MemoryRebuildInterval is the least time between two rebuilds of the
-// Postgres backend's in-memory index. While data changes faster (a crawl
-// storing pages), searches are answered in SQL.
-const MemoryRebuildInterval = 30 * time.Second
+// Postgres backend's in-memory index; rebuilds are also spaced so that
+// they take at most a tenth of the time (a rebuild of 100,000 events takes
+// about 1.3 s: every 13 s). While data changes faster (a crawl storing
+// pages), searches are answered in SQL in between.
+const MemoryRebuildInterval = 2 * time.Second
 
 // Open returns the Postgres backend (with its in-memory index), or with cfg.URL set, Meilisearch with
 // Postgres as fallback. Meilisearch being down at start is not fatal:

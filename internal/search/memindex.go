@@ -32,7 +32,8 @@ import (
 // follows the same rules (every word as a prefix, german OR simple, stop
 // words dropped). The snapshot is used only while the database version it
 // was read at is current; a stale one is rebuilt in the background (at
-// most every minInterval) while SQL answers. Searches it does not cover
+// most every minInterval, and so that rebuilding takes at most a tenth of
+// the time) while SQL answers. Searches it does not cover
 // (relevance order, typo tolerance, unpublished events) always go to SQL.
 type memIndex struct {
 	pool        *pgxpool.Pool
@@ -45,10 +46,11 @@ type memIndex struct {
 
 	snap atomic.Pointer[memSnap]
 
-	mu       sync.Mutex // serialises rebuilds
-	building bool
-	lastTry  time.Time
-	disabled error // a permanent reason not to use the index
+	mu        sync.Mutex // serialises rebuilds
+	building  bool
+	lastTry   time.Time
+	lastBuild time.Duration // how long the last rebuild took
+	disabled  error         // a permanent reason not to use the index
 
 	words wordCache
 	// served counts the searches answered from memory.
@@ -118,6 +120,9 @@ func (p *Postgres) WarmUp(ctx context.Context) error {
 		return err
 	}
 	p.mem.snap.Store(s)
+	p.mem.mu.Lock()
+	p.mem.lastBuild = time.Since(start)
+	p.mem.mu.Unlock()
 	p.mem.log.Info("search: in-memory index built", "events", len(s.id), "lexemes", len(s.lexemes), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
@@ -134,7 +139,9 @@ func (m *memIndex) current(ctx context.Context, v dbVersion) *memSnap {
 		return s
 	}
 	m.mu.Lock()
-	if m.disabled != nil || m.building || (!m.sync && time.Since(m.lastTry) < m.minInterval) {
+	// Rebuilds take at most a tenth of the time (of one core), and are at
+	// least minInterval apart.
+	if m.disabled != nil || m.building || (!m.sync && time.Since(m.lastTry) < max(m.minInterval, 10*m.lastBuild)) {
 		m.mu.Unlock()
 		return nil
 	}
@@ -144,7 +151,7 @@ func (m *memIndex) current(ctx context.Context, v dbVersion) *memSnap {
 		start := time.Now()
 		s, err := loadSnap(ctx, m.pool)
 		m.mu.Lock()
-		m.building = false
+		m.building, m.lastBuild = false, time.Since(start)
 		if errors.Is(err, errTooManyValues) {
 			m.disabled = err
 		}
