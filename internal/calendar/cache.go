@@ -19,30 +19,13 @@ const formatVersion = "calendar-2"
 
 // dataState marks the state of the data behind every feed. It is global,
 // not per filter: deciding what changed for one filter would take the
-// search itself, and the point of a 304 is to skip that. The newest
-// updated_at moves with every change the service makes; the newest outbox
-// id (every write to events adds one, by trigger) and the statistics
-// collector's count of committed writes to events also catch writes that
-// leave updated_at alone, deletions, and two writers committing out of
-// order (the counters within about a second). All three are index or
-// counter reads: counting the rows, as this once did, grew with the table.
-type dataState struct {
-	Events  time.Time // newest events.updated_at
-	Outbox  int64     // newest search_outbox id
-	Writes  int64     // rows of events inserted, updated or deleted, ever
-	Sources time.Time // newest sources.updated_at (partner names)
-}
+// search itself, and the point of a 304 is to skip that.
+type dataState = store.Version
 
 func loadState(ctx context.Context, db store.DB) (dataState, error) {
-	var s dataState
-	err := db.QueryRow(ctx, `SELECT
-		(SELECT coalesce(max(updated_at), 'epoch') FROM events),
-		(SELECT coalesce(max(id), 0) FROM search_outbox),
-		pg_stat_get_tuples_inserted('events'::regclass) + pg_stat_get_tuples_updated('events'::regclass)
-			+ pg_stat_get_tuples_deleted('events'::regclass),
-		(SELECT coalesce(max(updated_at), 'epoch') FROM sources)`).Scan(&s.Events, &s.Outbox, &s.Writes, &s.Sources)
+	s, err := store.ReadVersion(ctx, db)
 	if err != nil {
-		return s, fmt.Errorf("calendar: data state: %w", err)
+		return s, fmt.Errorf("calendar: %w", err)
 	}
 	return s, nil
 }

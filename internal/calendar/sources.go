@@ -3,7 +3,6 @@ package calendar
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -35,7 +34,7 @@ func firstSources(ctx context.Context, db store.DB, ids []int64) (map[int64]sour
 		CROSS JOIN LATERAL (SELECT i.source_id, i.vanished_at, i.raw, i.page_url FROM items i WHERE i.id = ei.item_id OFFSET 0) i
 		JOIN sources s ON s.id = i.source_id
 		WHERE ei.event_id = ANY($1::bigint[])
-		ORDER BY ei.event_id, i.vanished_at IS NOT NULL, ei.first_seen, ei.item_id, ei.occurrence`, idArray(ids))
+		ORDER BY ei.event_id, i.vanished_at IS NOT NULL, ei.first_seen, ei.item_id, ei.occurrence`, store.IDArray(ids))
 	if err != nil {
 		return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
 	}
@@ -61,20 +60,6 @@ func firstSources(ctx context.Context, db store.DB, ids []int64) (map[int64]sour
 		return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
 	}
 	return out, nil
-}
-
-// idArray is ids as a Postgres array literal ({1,2,3}), sent as one text
-// parameter: pgx encodes a []int64 element by element, boxing each id.
-func idArray(ids []int64) string {
-	b := make([]byte, 0, 2+len(ids)*8)
-	b = append(b, '{')
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(append(b, '}'))
 }
 
 // eventSource is one announcement of an event on its page.

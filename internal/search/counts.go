@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // countCache keeps, for the shared part of a search (text, dates, online
@@ -54,17 +56,8 @@ type countEntry struct {
 	regions, languages, topics dict
 }
 
-type dbVersion struct {
-	outbox  int64
-	updated time.Time
-	// writes counts the rows of events and event_items (which sources
-	// announced an event) ever written: the statistics collector's
-	// counters. The first two miss a change when two writers commit in the
-	// opposite order of their outbox ids and start times, or a link whose
-	// outbox row was drained at once; the counters see every commit,
-	// within about a second.
-	writes int64
-}
+// dbVersion is the data version the caches are checked against.
+type dbVersion = store.Version
 
 // facetRow is one matching event: when it ends (Unix nanoseconds), its
 // region's bit (0 for none) and the bits of its languages and topics.

@@ -96,19 +96,11 @@ func (p *Postgres) version(ctx context.Context) (*dbVersion, error) {
 	return readVersion(ctx, p.db)
 }
 
-// readVersion reads the database version. Read before the data it
-// labels, a version can only be older than the data, never newer: a
-// change committed in between makes the next check differ and refresh.
+// readVersion reads the database version (store.ReadVersion).
 func readVersion(ctx context.Context, db store.DB) (*dbVersion, error) {
-	var v dbVersion
-	err := db.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM search_outbox), 0),
-		coalesce((SELECT max(updated_at) FROM events), 'epoch'),
-		pg_stat_get_tuples_inserted('events'::regclass) + pg_stat_get_tuples_updated('events'::regclass)
-			+ pg_stat_get_tuples_deleted('events'::regclass) + pg_stat_get_tuples_inserted('event_items'::regclass)
-			+ pg_stat_get_tuples_updated('event_items'::regclass) + pg_stat_get_tuples_deleted('event_items'::regclass)`,
-	).Scan(&v.outbox, &v.updated, &v.writes)
+	v, err := store.ReadVersion(ctx, db)
 	if err != nil {
-		return nil, fmt.Errorf("search: database version: %w", err)
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	return &v, nil
 }

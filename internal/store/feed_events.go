@@ -40,7 +40,7 @@ func FeedEventsByID(ctx context.Context, db DB, ids []int64) ([]Event, error) {
 	for i := len(ids) - 1; i >= 0; i-- {
 		pos[ids[i]] = i // the first place of a repeated id
 	}
-	rows, err := db.Query(ctx, feedEventSelect+` WHERE e.id = ANY($1::bigint[])`, idArray(ids))
+	rows, err := db.Query(ctx, feedEventSelect+` WHERE e.id = ANY($1::bigint[])`, IDArray(ids))
 	if err != nil {
 		return nil, fmt.Errorf("load %d feed events: %w", len(ids), err)
 	}
@@ -209,9 +209,9 @@ func (a *listArena) slice(n int) []string {
 	return a.block[start : start+n : start+n]
 }
 
-// idArray is ids as a Postgres array literal ({1,2,3}), sent as one text
+// IDArray is ids as a Postgres array literal ({1,2,3}), sent as one text
 // parameter: pgx encodes a []int64 element by element, boxing each id.
-func idArray(ids []int64) string {
+func IDArray(ids []int64) string {
 	b := make([]byte, 0, 2+len(ids)*8)
 	b = append(b, '{')
 	for i, id := range ids {
