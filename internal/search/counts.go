@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/bits"
 	"sync"
 	"time"
 
@@ -23,12 +22,8 @@ import (
 // first twenty. A region or topic page of a partner widget, or a user
 // clicking through facets, reuses the same shared part.
 //
-// An entry is used only while the database's version is unchanged: the
-// newest search_outbox id (every write to events adds a row in its
-// transaction, by trigger) and the newest events.updated_at (which still
-// moves when a drainer has emptied the outbox). An entry also expires after
-// ttl, which bounds the case both miss: two writers committing out of
-// order and the outbox drained in between.
+// An entry is used only while the data's version (store.Version) is
+// unchanged, and for at most ttl.
 type countCache struct {
 	ttl     time.Duration
 	maxRows int // all entries together
@@ -51,60 +46,17 @@ type countEntry struct {
 	at      time.Time
 	from    *time.Time // the From the rows were read with (floored)
 	rows    []facetRow
-	// The values seen in the rows; a row holds bits of their positions
-	// (at most 64 of each), so counting compares integers, not strings.
-	regions, languages, topics dict
+	dicts   facetDicts // the values seen in the rows
 }
 
 // dbVersion is the data version the caches are checked against.
 type dbVersion = store.Version
 
-// facetRow is one matching event: when it ends (Unix nanoseconds), its
-// region's bit (0 for none) and the bits of its languages and topics.
+// facetRow is one matching event: when it ends (Unix nanoseconds) and its
+// facets.
 type facetRow struct {
-	end                       int64
-	region, languages, topics uint64
-}
-
-// dict numbers the values of one facet as they appear.
-type dict struct {
-	values []string
-	index  map[string]int
-}
-
-// errTooManyValues: a facet has more than 64 values; such rows are
-// counted in SQL instead.
-var errTooManyValues = errors.New("more than 64 values of one facet")
-
-func (d *dict) bits(values ...string) (uint64, error) {
-	var m uint64
-	for _, v := range values {
-		i, ok := d.index[v]
-		if !ok {
-			if len(d.values) == 64 {
-				return 0, errTooManyValues
-			}
-			if d.index == nil {
-				d.index = map[string]int{}
-			}
-			i = len(d.values)
-			d.index[v] = i
-			d.values = append(d.values, v)
-		}
-		m |= 1 << i
-	}
-	return m, nil
-}
-
-// mask is the bits of the wanted values that occur; ok is false when the
-// filter has none (it does not filter).
-func (d *dict) mask(wanted []string) (m uint64, ok bool) {
-	for _, v := range wanted {
-		if i, found := d.index[v]; found {
-			m |= 1 << i
-		}
-	}
-	return m, len(wanted) > 0
+	end int64
+	facetBits
 }
 
 func newCountCache() *countCache {
@@ -167,18 +119,8 @@ func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbV
 		var region string
 		var langs, topics []string
 		_, err = pgx.ForEachRow(rows, []any{&end, &region, &langs, &topics}, func() error {
-			x := facetRow{end: end.UnixNano()}
-			var err error
-			if region != "" {
-				x.region, err = e.regions.bits(region)
-			}
-			if err == nil {
-				x.languages, err = e.languages.bits(langs...)
-			}
-			if err == nil {
-				x.topics, err = e.topics.bits(topics...)
-			}
-			e.rows = append(e.rows, x)
+			b, err := e.dicts.bits(region, langs, topics)
+			e.rows = append(e.rows, facetRow{end: end.UnixNano(), facetBits: b})
 			return err
 		})
 		if errors.Is(err, errTooManyValues) {
@@ -215,57 +157,17 @@ func (c *countCache) put(key string, e *countEntry) {
 	}
 }
 
-// count applies the exact From and the faceted filters to the rows, with
-// the same semantics as the SQL: each facet within the other filters.
+// count applies the exact From and the faceted filters to the rows.
 func (e *countEntry) count(f Filter) Result {
-	res := Result{Facets: Facets{Regions: []FacetCount{}, Languages: []FacetCount{}, Topics: []FacetCount{}}}
 	from := int64(math.MinInt64)
 	if f.From != nil {
 		from = f.From.UnixNano()
 	}
-	rm, rf := e.regions.mask(f.Regions)
-	lm, lf := e.languages.mask(f.Languages)
-	tm, tf := e.topics.mask(f.Topics)
-	var regions, langs, topics [64]int
+	t := facetTally{ff: e.dicts.filter(f)}
 	for _, x := range e.rows {
-		if x.end < from {
-			continue
-		}
-		res.matched++
-		rOK := !rf || x.region&rm != 0
-		lOK := !lf || x.languages&lm != 0
-		tOK := !tf || x.topics&tm != 0
-		if rOK && lOK && tOK {
-			res.Total++
-		}
-		if lOK && tOK && x.region != 0 {
-			regions[bits.TrailingZeros64(x.region)]++
-		}
-		if rOK && tOK {
-			for m := x.languages; m != 0; m &= m - 1 {
-				langs[bits.TrailingZeros64(m)]++
-			}
-		}
-		if rOK && lOK {
-			for m := x.topics; m != 0; m &= m - 1 {
-				topics[bits.TrailingZeros64(m)]++
-			}
+		if x.end >= from {
+			t.add(x.facetBits)
 		}
 	}
-	res.Facets.Regions = e.regions.counts(regions[:])
-	res.Facets.Languages = e.languages.counts(langs[:])
-	res.Facets.Topics = e.topics.counts(topics[:])
-	res.Facets.sort()
-	return res
-}
-
-// counts lists the values with a count.
-func (d *dict) counts(n []int) []FacetCount {
-	out := []FacetCount{}
-	for i, v := range d.values {
-		if n[i] > 0 {
-			out = append(out, FacetCount{Value: v, Count: n[i]})
-		}
-	}
-	return out
+	return t.result(&e.dicts)
 }

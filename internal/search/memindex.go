@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"math/bits"
 	"sort"
 	"strings"
 	"sync"
@@ -66,12 +65,9 @@ type memSnap struct {
 	startNs []int64
 	end     []int64 // tp_event_end, Unix nanoseconds
 	online  []event.OnlineMode
-	region  []uint64 // one bit (dict regions), 0 for none
-	langs   []uint64
-	topics  []uint64
+	facets  []facetBits
 	maxSpan int64 // the longest end - start, to bound a date window
-
-	regions, languages, topicNames dict
+	dicts   facetDicts
 	// sources holds the docs each source announced (staying announced
 	// after the page dropped them, as the SQL filter).
 	sources map[string]docSet
@@ -206,24 +202,14 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 		)
 		lexIndex := map[string]int32{}
 		_, err = pgx.ForEachRow(rows, []any{&id, &start, &end, &online, &region, &langs, &topics, &lexemes}, func() error {
-			var r, l, t uint64
-			var err error
-			if region != "" {
-				r, err = s.regions.bits(region)
-			}
-			if err == nil {
-				l, err = s.languages.bits(langs...)
-			}
-			if err == nil {
-				t, err = s.topicNames.bits(topics...)
-			}
+			b, err := s.dicts.bits(region, langs, topics)
 			doc := int32(len(s.id))
 			s.id = append(s.id, id)
 			s.start = append(s.start, start)
 			s.startNs = append(s.startNs, start.UnixNano())
 			s.end = append(s.end, end.UnixNano())
 			s.online = append(s.online, event.OnlineMode(online))
-			s.region, s.langs, s.topics = append(s.region, r), append(s.langs, l), append(s.topics, t)
+			s.facets = append(s.facets, b)
 			s.maxSpan = max(s.maxSpan, end.UnixNano()-start.UnixNano())
 			for rest := lexemes; rest != ""; {
 				var w string
@@ -363,14 +349,13 @@ func (s *memSnap) textSet(terms []wordTerm) docSet {
 
 // memQuery is a filter prepared for one snapshot.
 type memQuery struct {
-	s          *memSnap
-	text       docSet // nil: no text condition
-	src        docSet // nil: no source condition
-	from, to   int64
-	online     string
-	rm, lm, tm uint64
-	rf, lf, tf bool
-	lo, hi     int // the docs the dates allow, by start
+	s        *memSnap
+	text     docSet // nil: no text condition
+	src      docSet // nil: no source condition
+	from, to int64
+	online   string
+	ff       facetFilter
+	lo, hi   int // the docs the dates allow, by start
 }
 
 func (s *memSnap) query(f Filter, text docSet) *memQuery {
@@ -396,9 +381,7 @@ func (s *memSnap) query(f Filter, text docSet) *memQuery {
 			}
 		}
 	}
-	q.rm, q.rf = s.regions.mask(f.Regions)
-	q.lm, q.lf = s.languages.mask(f.Languages)
-	q.tm, q.tf = s.topicNames.mask(f.Topics)
+	q.ff = s.dicts.filter(f)
 	return q
 }
 
@@ -420,11 +403,6 @@ func (q *memQuery) base(i int) bool {
 	return true
 }
 
-func (q *memQuery) faceted(i int) (r, l, t bool) {
-	s := q.s
-	return !q.rf || s.region[i]&q.rm != 0, !q.lf || s.langs[i]&q.lm != 0, !q.tf || s.topics[i]&q.tm != 0
-}
-
 // matchesAtLeast reports whether n docs match the shared conditions, as
 // the typo-tolerance decision counts them.
 func (q *memQuery) matchesAtLeast(n int) bool {
@@ -438,37 +416,13 @@ func (q *memQuery) matchesAtLeast(n int) bool {
 
 // counts is the total, matched and facets, as countEntry.count.
 func (q *memQuery) counts() Result {
-	s := q.s
-	res := Result{Facets: Facets{Regions: []FacetCount{}, Languages: []FacetCount{}, Topics: []FacetCount{}}}
-	var regions, langs, topics [64]int
+	t := facetTally{ff: q.ff}
 	for i := q.lo; i < q.hi; i++ {
-		if !q.base(i) {
-			continue
-		}
-		res.matched++
-		rOK, lOK, tOK := q.faceted(i)
-		if rOK && lOK && tOK {
-			res.Total++
-		}
-		if lOK && tOK && s.region[i] != 0 {
-			regions[bits.TrailingZeros64(s.region[i])]++
-		}
-		if rOK && tOK {
-			for m := s.langs[i]; m != 0; m &= m - 1 {
-				langs[bits.TrailingZeros64(m)]++
-			}
-		}
-		if rOK && lOK {
-			for m := s.topics[i]; m != 0; m &= m - 1 {
-				topics[bits.TrailingZeros64(m)]++
-			}
+		if q.base(i) {
+			t.add(q.s.facets[i])
 		}
 	}
-	res.Facets.Regions = s.regions.counts(regions[:])
-	res.Facets.Languages = s.languages.counts(langs[:])
-	res.Facets.Topics = s.topicNames.counts(topics[:])
-	res.Facets.sort()
-	return res
+	return t.result(&q.s.dicts)
 }
 
 // keys returns up to limit keys after c in order o (StartAsc or
@@ -483,7 +437,7 @@ func (q *memQuery) keys(o Order, c *cursor, limit int) []pageKey {
 		if !q.base(i) {
 			return true
 		}
-		if r, l, t := q.faceted(i); !(r && l && t) {
+		if r, l, t := q.ff.match(s.facets[i]); !(r && l && t) {
 			return true
 		}
 		out = append(out, pageKey{cursor: cursor{Order: o, Start: s.start[i], ID: s.id[i]}, end: time.Unix(0, s.end[i])})
