@@ -70,19 +70,8 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 		for i, k := range keys {
 			ids[i] = k.ID
 		}
-		for b := ids; len(b) > 0; {
-			batch := b[:min(EachBatch, len(b))]
-			b = b[len(batch):]
-			// An event deleted since the keys were read is skipped.
-			evs, err := store.FeedEventsByID(ctx, p.db, batch)
-			if err != nil {
-				return err
-			}
-			if len(evs) > 0 {
-				if err := fn(evs); err != nil {
-					return err
-				}
-			}
+		if err := p.feedBatches(ctx, ids, fn); err != nil {
+			return err
 		}
 		n += len(keys)
 		if len(keys) < size {
@@ -116,25 +105,31 @@ func (p *Postgres) eachInMemory(ctx context.Context, f Filter, limit int, fn fun
 	}
 	p.mem.served.Add(1)
 	keys := mq.keys(StartAsc, nil, limit)
-	for b := keys; len(b) > 0; {
-		batch := b[:min(EachBatch, len(b))]
-		b = b[len(batch):]
-		ids := make([]int64, len(batch))
-		for i, k := range batch {
-			ids[i] = k.ID
-		}
-		// An event deleted since the snapshot is skipped.
-		evs, err := store.FeedEventsByID(ctx, p.db, ids)
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	return true, p.feedBatches(ctx, ids, fn)
+}
+
+// feedBatches loads the events of ids for feeds in batches of EachBatch
+// and hands each batch to fn. An event deleted since the ids were read is
+// skipped.
+func (p *Postgres) feedBatches(ctx context.Context, ids []int64, fn func([]store.Event) error) error {
+	for len(ids) > 0 {
+		batch := ids[:min(EachBatch, len(ids))]
+		ids = ids[len(batch):]
+		evs, err := store.FeedEventsByID(ctx, p.db, batch)
 		if err != nil {
-			return true, err
+			return err
 		}
 		if len(evs) > 0 {
 			if err := fn(evs); err != nil {
-				return true, err
+				return err
 			}
 		}
 	}
-	return true, nil
+	return nil
 }
 
 // fuzzy decides as Search's first page: typo-tolerant matching when the

@@ -110,17 +110,35 @@ func (p *Postgres) WarmUp(ctx context.Context) error {
 	if p.mem.snap.Load() != nil && p.mem.snap.Load().version == *v {
 		return nil
 	}
-	start := time.Now()
-	s, err := loadSnap(ctx, p.mem.pool)
+	s, err := p.mem.rebuild(ctx)
 	if err != nil {
 		return err
 	}
-	p.mem.snap.Store(s)
-	p.mem.mu.Lock()
-	p.mem.lastBuild = time.Since(start)
-	p.mem.mu.Unlock()
-	p.mem.log.Info("search: in-memory index built", "events", len(s.id), "lexemes", len(s.lexemes), "took", time.Since(start).Round(time.Millisecond))
+	p.mem.log.Info("search: in-memory index built", "events", len(s.id), "lexemes", len(s.lexemes), "took", p.mem.lastBuildTook())
 	return nil
+}
+
+// rebuild reads a new snapshot and puts it in place.
+func (m *memIndex) rebuild(ctx context.Context) (*memSnap, error) {
+	start := time.Now()
+	s, err := loadSnap(ctx, m.pool)
+	m.mu.Lock()
+	m.lastBuild = time.Since(start)
+	if errors.Is(err, errTooManyValues) {
+		m.disabled = err
+	}
+	m.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	m.snap.Store(s)
+	return s, nil
+}
+
+func (m *memIndex) lastBuildTook() time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.lastBuild.Round(time.Millisecond)
 }
 
 // covers reports whether a search can be answered from the snapshot.
@@ -144,13 +162,9 @@ func (m *memIndex) current(ctx context.Context, v dbVersion) *memSnap {
 	m.building, m.lastTry = true, time.Now()
 	m.mu.Unlock()
 	build := func(ctx context.Context) {
-		start := time.Now()
-		s, err := loadSnap(ctx, m.pool)
+		s, err := m.rebuild(ctx)
 		m.mu.Lock()
-		m.building, m.lastBuild = false, time.Since(start)
-		if errors.Is(err, errTooManyValues) {
-			m.disabled = err
-		}
+		m.building = false
 		m.mu.Unlock()
 		if err != nil {
 			if ctx.Err() == nil {
@@ -158,8 +172,7 @@ func (m *memIndex) current(ctx context.Context, v dbVersion) *memSnap {
 			}
 			return
 		}
-		m.snap.Store(s)
-		m.log.Debug("search: in-memory index rebuilt", "events", len(s.id), "lexemes", len(s.lexemes), "took", time.Since(start))
+		m.log.Debug("search: in-memory index rebuilt", "events", len(s.id), "lexemes", len(s.lexemes), "took", m.lastBuildTook())
 	}
 	if m.sync {
 		build(ctx)
