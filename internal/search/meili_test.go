@@ -223,16 +223,24 @@ func TestMeiliSettingsAndDocuments(t *testing.T) {
 	}
 }
 
-func TestMeiliSearchRequest(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
+// seededMeili is the Meilisearch adapter against a fake server, on a
+// database with the search fixtures.
+func seededMeili(t *testing.T) (*search.Meili, *meiliServer, map[string]int64) {
+	t.Helper()
 	pool := pgtest.New(t)
 	ids := searchtest.Seed(t, pool)
 	srv := newMeiliServer(t)
-	m, err := search.NewMeili(ctx, search.MeiliConfig{URL: srv.URL}, pool)
+	m, err := search.NewMeili(context.Background(), search.MeiliConfig{URL: srv.URL}, pool)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m, srv, ids
+}
+
+func TestMeiliSearchRequest(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m, srv, ids := seededMeili(t)
 	hit := func(key string) map[string]any { return map[string]any{"id": ids[key]} }
 	srv.multi = map[string]any{"results": []any{
 		map[string]any{"indexUid": "events", "hits": []any{hit("gesundheit"), hit("entwurf"), hit("mo-treffen")}},
@@ -507,13 +515,7 @@ func TestBackendStartsWhileMeiliDown(t *testing.T) {
 func TestMeiliRelevancePagesAnchored(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pgtest.New(t)
-	ids := searchtest.Seed(t, pool)
-	srv := newMeiliServer(t)
-	m, err := search.NewMeili(ctx, search.MeiliConfig{URL: srv.URL}, pool)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, srv, ids := seededMeili(t)
 	page := func(hits ...any) {
 		srv.mu.Lock()
 		srv.multi = map[string]any{"results": []any{map[string]any{"hits": hits}}}
