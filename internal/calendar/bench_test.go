@@ -123,23 +123,7 @@ func BenchmarkICSFeed10000(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				var peak uint64
-				var size int64
-				for b.Loop() {
-					req := httptest.NewRequest(http.MethodGet, "/calendar.ics?region=goerlitz&topic=training", nil)
-					req.RemoteAddr = "192.0.2.10:4711"
-					if gz {
-						req.Header.Set("Accept-Encoding", "gzip")
-					}
-					w := &discard{h: http.Header{}}
-					p := peakHeap(func() { e.h.ServeHTTP(w, req) })
-					if w.code != 0 && w.code != http.StatusOK {
-						b.Fatalf("status %d", w.code)
-					}
-					peak, size = max(peak, p), w.n
-				}
-				b.ReportMetric(float64(peak), "peak-heap-B")
-				b.ReportMetric(float64(size), "body-B")
+				benchFeed(b, e.h, "/calendar.ics?region=goerlitz&topic=training", gz)
 			})
 		}
 	}
@@ -234,13 +218,22 @@ func BenchmarkICSFeed10000Streamed(b *testing.B) {
 		b.Fatal(err)
 	}
 	e.h.find = idFinder{db: e.pool, ids: ids, batch: 500}
+	benchFeed(b, e.h, "/calendar.ics?region=goerlitz", false)
+}
+
+// benchFeed requests target from h once per iteration and reports the
+// peak heap and the body size.
+func benchFeed(b *testing.B, h http.Handler, target string, gz bool) {
 	var peak uint64
 	var size int64
 	for b.Loop() {
-		req := httptest.NewRequest(http.MethodGet, "/calendar.ics?region=goerlitz", nil)
+		req := httptest.NewRequest(http.MethodGet, target, nil)
 		req.RemoteAddr = "192.0.2.10:4711"
+		if gz {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
 		w := &discard{h: http.Header{}}
-		p := peakHeap(func() { e.h.ServeHTTP(w, req) })
+		p := peakHeap(func() { h.ServeHTTP(w, req) })
 		if w.code != 0 && w.code != http.StatusOK {
 			b.Fatalf("status %d", w.code)
 		}
