@@ -34,29 +34,21 @@ var textClass = func() (t [256]uint8) {
 // (\\, \n, \; and \,). Clean text, nearly all of it, is copied in runs
 // without allocating.
 func appendText(b []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		return appendEscaped(b, icsText(s))
+	if !utf8.ValidString(s) || hasControl(s) {
+		s = icsText(s)
 	}
-	start, last := len(b), 0
+	return appendEscaped(b, s)
+}
+
+// hasControl reports whether s holds a character icsText would change
+// (class 3 of textClass; U+00A0–U+00BF start with 0xc2 too and are kept).
+func hasControl(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch textClass[s[i]] {
-		case 0:
-			continue
-		case 1:
-			b = append(b, s[last:i]...)
-			b = append(b, '\\', s[i])
-		case 2:
-			b = append(b, s[last:i]...)
-			b = append(b, '\\', 'n')
-		case 3:
-			if s[i] == 0xc2 && i+1 < len(s) && s[i+1] >= 0xa0 {
-				continue // U+00A0–U+00BF: not a control
-			}
-			return appendEscaped(b[:start], icsText(s))
+		if textClass[s[i]] == 3 && !(s[i] == 0xc2 && i+1 < len(s) && s[i+1] >= 0xa0) {
+			return true
 		}
-		last = i + 1
 	}
-	return append(b, s[last:]...)
+	return false
 }
 
 // appendEscaped escapes text that icsText has already cleaned.
