@@ -61,8 +61,7 @@ type memIndex struct {
 type memSnap struct {
 	version dbVersion
 	id      []int64
-	start   []time.Time
-	startNs []int64
+	start   []int64 // Unix nanoseconds
 	end     []int64 // tp_event_end, Unix nanoseconds
 	online  []event.OnlineMode
 	facets  []facetBits
@@ -218,8 +217,7 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 			b, err := s.dicts.bits(region, langs, topics)
 			doc := int32(len(s.id))
 			s.id = append(s.id, id)
-			s.start = append(s.start, start)
-			s.startNs = append(s.startNs, start.UnixNano())
+			s.start = append(s.start, start.UnixNano())
 			s.end = append(s.end, end.UnixNano())
 			s.online = append(s.online, event.OnlineMode(online))
 			s.facets = append(s.facets, b)
@@ -379,12 +377,12 @@ func (s *memSnap) query(f Filter, text docSet) *memQuery {
 		// still be on.
 		if q.from > math.MinInt64+s.maxSpan {
 			lo := q.from - s.maxSpan
-			q.lo = sort.Search(len(s.id), func(i int) bool { return s.startNs[i] >= lo })
+			q.lo = sort.Search(len(s.id), func(i int) bool { return s.start[i] >= lo })
 		}
 	}
 	if f.To != nil {
 		q.to = f.To.UnixNano()
-		q.hi = sort.Search(len(s.id), func(i int) bool { return s.startNs[i] >= q.to })
+		q.hi = sort.Search(len(s.id), func(i int) bool { return s.start[i] >= q.to })
 	}
 	if len(f.Sources) > 0 {
 		q.src = newDocSet(len(s.id))
@@ -402,7 +400,7 @@ func (s *memSnap) query(f Filter, text docSet) *memQuery {
 // online mode).
 func (q *memQuery) base(i int) bool {
 	s := q.s
-	if s.end[i] < q.from || s.startNs[i] >= q.to || (q.text != nil && !q.text.has(i)) || (q.src != nil && !q.src.has(i)) {
+	if s.end[i] < q.from || s.start[i] >= q.to || (q.text != nil && !q.text.has(i)) || (q.src != nil && !q.src.has(i)) {
 		return false
 	}
 	switch q.online {
@@ -453,14 +451,14 @@ func (q *memQuery) keys(o Order, c *cursor, limit int) []pageKey {
 		if r, l, t := q.ff.match(s.facets[i]); !(r && l && t) {
 			return true
 		}
-		out = append(out, pageKey{cursor: cursor{Order: o, Start: s.start[i], ID: s.id[i]}, end: time.Unix(0, s.end[i])})
+		out = append(out, pageKey{cursor: cursor{Order: o, Start: time.Unix(0, s.start[i]), ID: s.id[i]}, end: time.Unix(0, s.end[i])})
 		return len(out) < limit
 	}
 	// after is the first doc after (or, descending, at or after) c.
 	after := func() int {
 		cs, cid := c.Start.UnixNano(), c.ID
 		return sort.Search(len(s.id), func(i int) bool {
-			return s.startNs[i] > cs || (s.startNs[i] == cs && s.id[i] > cid)
+			return s.start[i] > cs || (s.start[i] == cs && s.id[i] > cid)
 		})
 	}
 	if o == StartDesc {
@@ -470,7 +468,7 @@ func (q *memQuery) keys(o Order, c *cursor, limit int) []pageKey {
 			top = min(top, after())
 		}
 		for i := top - 1; i >= q.lo; i-- {
-			if c != nil && s.startNs[i] == c.Start.UnixNano() && s.id[i] == c.ID {
+			if c != nil && s.start[i] == c.Start.UnixNano() && s.id[i] == c.ID {
 				continue
 			}
 			if !take(i) {
