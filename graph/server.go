@@ -91,6 +91,7 @@ func NewHandler(cfg Options) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(metrics.GraphQL())
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(staffGate{})
 	srv.Use(depthLimit{max: cfg.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/treffpunkt/treffpunkt/graph/model"
@@ -51,9 +53,39 @@ func staffErr(err error) error {
 	default:
 		return err
 	}
-	gerr := gqlerror.Errorf("%s", err.Error())
+	msg := err.Error()
+	if code == CodeUnauthenticated {
+		msg = "unauthenticated" // and nothing else: the caller is anonymous
+	}
+	gerr := gqlerror.Errorf("%s", msg)
 	errcode.Set(gerr, code)
 	return gerr
+}
+
+// staffGate refuses every mutation of an anonymous caller before any
+// resolver reads its arguments, so no validation message, lookup or
+// timing reaches someone who is not staff. The roles (reviewer, admin)
+// are the review service's to check.
+type staffGate struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = staffGate{}
+
+func (staffGate) ExtensionName() string                          { return "StaffGate" }
+func (staffGate) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (staffGate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return nil
+	}
+	if _, ok := auth.FromContext(ctx); ok {
+		return nil
+	}
+	err := gqlerror.Errorf("unauthenticated")
+	errcode.Set(err, CodeUnauthenticated)
+	return err
 }
 
 // parseEventID reads an event id argument.

@@ -1,5 +1,10 @@
 // Package ratelimit holds token-bucket rate limits per client: per address
-// and, for API callers, per API key.
+// and, for API callers, per API key. It is the one rate limiter of the
+// service: the API, the calendar and the staff login use it.
+//
+// Keys are chosen by clients, so the limiter bounds its own memory: keys
+// are short strings built here (an address, a well-formed key prefix),
+// never a slice of a request header, and the number of buckets is capped.
 package ratelimit
 
 import (
@@ -24,7 +29,15 @@ type Limiter struct {
 	mu        sync.Mutex
 	buckets   map[string]*bucket
 	lastSweep time.Time
+	// maxKeys caps the buckets. When full even after dropping idle ones,
+	// new keys share one overflow bucket: a flood of invented keys gets
+	// one burst between them, not one each, and no memory.
+	maxKeys  int
+	overflow *rate.Limiter
 }
+
+// DefaultMaxKeys is the default cap on buckets: about 20 MB at most.
+const DefaultMaxKeys = 100_000
 
 type bucket struct {
 	lim  *rate.Limiter
@@ -39,7 +52,21 @@ const idleAfter = 10 * time.Minute
 // New returns a limiter allowing perSecond requests per key on average,
 // with bursts of up to burst.
 func New(perSecond float64, burst int) *Limiter {
-	return &Limiter{rate: rate.Limit(perSecond), burst: max(burst, 1), buckets: map[string]*bucket{}}
+	return NewWithCap(perSecond, burst, DefaultMaxKeys)
+}
+
+// NewWithCap is New with at most maxKeys buckets.
+func NewWithCap(perSecond float64, burst, maxKeys int) *Limiter {
+	burst = max(burst, 1)
+	return &Limiter{rate: rate.Limit(perSecond), burst: burst, buckets: map[string]*bucket{},
+		maxKeys: max(maxKeys, 1), overflow: rate.NewLimiter(rate.Limit(perSecond), burst)}
+}
+
+// Len is the number of buckets held.
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
 }
 
 // Allow takes a token from key's bucket. When there is none it takes
@@ -51,7 +78,8 @@ func (l *Limiter) Allow(key string, now time.Time) (ok bool, retryAfter time.Dur
 	if l.rate > 0 {
 		idle = max(idle, time.Duration(float64(l.burst)/float64(l.rate)*float64(time.Second)))
 	}
-	if now.Sub(l.lastSweep) > time.Minute {
+	full := len(l.buckets) >= l.maxKeys
+	if now.Sub(l.lastSweep) > time.Minute || (full && now.Sub(l.lastSweep) > time.Second) {
 		for k, b := range l.buckets {
 			if now.Sub(b.seen) > idle {
 				delete(l.buckets, k)
@@ -59,13 +87,19 @@ func (l *Limiter) Allow(key string, now time.Time) (ok bool, retryAfter time.Dur
 		}
 		l.lastSweep = now
 	}
-	b, found := l.buckets[key]
-	if !found {
-		b = &bucket{lim: rate.NewLimiter(l.rate, l.burst)}
-		l.buckets[key] = b
+	var lim *rate.Limiter
+	if b, found := l.buckets[key]; found {
+		b.seen = now
+		lim = b.lim
+	} else if len(l.buckets) < l.maxKeys {
+		// A copy: the key must not pin the request it was cut from.
+		b := &bucket{lim: rate.NewLimiter(l.rate, l.burst), seen: now}
+		l.buckets[strings.Clone(key)] = b
+		lim = b.lim
+	} else {
+		lim = l.overflow
 	}
-	b.seen = now
-	r := b.lim.ReserveN(now, 1)
+	r := lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
 		return false, d
@@ -90,8 +124,12 @@ func ClientIP(r *http.Request, trustProxy bool) string {
 		host = addr
 	}
 	ip := net.ParseIP(host)
+	if ip == nil && trustProxy {
+		// Not an address: never key on what a header said.
+		return ClientIP(r, false)
+	}
 	if ip == nil {
-		return host
+		return "unknown"
 	}
 	if ip.To4() == nil {
 		return ip.Mask(net.CIDRMask(64, 128)).String()
@@ -99,9 +137,15 @@ func ClientIP(r *http.Request, trustProxy bool) string {
 	return ip.String()
 }
 
+// KeyPrefixLen is the length of an API key's public prefix (6 random
+// bytes in hex; see auth.CreateKey).
+const KeyPrefixLen = 12
+
 // APIKeyPrefix is the public part of a Treffpunkt API key sent as
 // "Authorization: Bearer tpk_<prefix>_<secret>", or "" when the request
-// carries none. The secret is never used as a map key.
+// carries none or the prefix is not well-formed (12 lower-case hex
+// digits): anything else cannot be a key, and must not become a bucket.
+// The secret is never used as a map key.
 func APIKeyPrefix(r *http.Request) string {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
@@ -111,11 +155,16 @@ func APIKeyPrefix(r *http.Request) string {
 	if !ok {
 		return ""
 	}
-	prefix, _, ok := strings.Cut(rest, "_")
-	if !ok || prefix == "" {
+	prefix, secret, ok := strings.Cut(rest, "_")
+	if !ok || len(prefix) != KeyPrefixLen || secret == "" {
 		return ""
 	}
-	return prefix
+	for _, c := range []byte(prefix) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return ""
+		}
+	}
+	return strings.Clone(prefix)
 }
 
 // Options configure Handler.

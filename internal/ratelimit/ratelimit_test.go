@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -37,8 +38,11 @@ func TestClientIP(t *testing.T) {
 
 func TestAPIKeyPrefix(t *testing.T) {
 	tests := []struct{ auth, want string }{
-		{"Bearer tpk_3f9a1c_0123456789abcdef", "3f9a1c"},
-		{"Bearer tpk_3f9a1c", ""}, // no secret: not a key
+		{"Bearer tpk_3f9a1c0b2d4e_0123456789abcdef", "3f9a1c0b2d4e"},
+		{"Bearer tpk_3f9a1c0b2d4e", ""},                         // no secret: not a key
+		{"Bearer tpk_3f9a1c_0123456789abcdef", ""},              // too short
+		{"Bearer tpk_3F9A1C0B2D4E_0123456789abcdef", ""},        // not lower-case hex
+		{"Bearer tpk_" + strings.Repeat("a", 4096) + "_00", ""}, // invented, long
 		{"Bearer tpk__secret", ""},
 		{"Bearer eyJhbGciOi", ""},
 		{"Basic dXNlcjpwdw==", ""},
@@ -97,7 +101,7 @@ func TestHandler(t *testing.T) {
 		h.ServeHTTP(w, r)
 		return w
 	}
-	const key = "Bearer tpk_3f9a1c_0123456789abcdef"
+	const key = "Bearer tpk_3f9a1c0b2d4e_0123456789abcdef"
 
 	// Per address: the burst, then 429 with Retry-After.
 	for i := range 2 {
@@ -142,5 +146,29 @@ func TestHandler(t *testing.T) {
 		if w.Code != http.StatusNoContent {
 			t.Fatalf("limit off: %d", w.Code)
 		}
+	}
+}
+
+// TestLimiterMemoryBounded: invented keys beyond the cap share one bucket,
+// so a client choosing keys can neither grow the map nor buy a burst each.
+func TestLimiterMemoryBounded(t *testing.T) {
+	l := NewWithCap(1, 2, 100)
+	now := time.Date(2026, 3, 14, 18, 0, 0, 0, time.UTC)
+	allowed := 0
+	for i := range 1000 {
+		if ok, _ := l.Allow(strings.Repeat("k", 10)+string(rune('A'+i%26))+time.Duration(i).String(), now); ok {
+			allowed++
+		}
+	}
+	if n := l.Len(); n != 100 {
+		t.Errorf("buckets = %d, want the cap 100", n)
+	}
+	if allowed != 100+2 {
+		t.Errorf("allowed %d requests, want %d (one each under the cap, one shared burst beyond)", allowed, 100+2)
+	}
+	// Idle buckets make room again.
+	later := now.Add(time.Hour)
+	if ok, _ := l.Allow("new", later); !ok || l.Len() != 1 {
+		t.Errorf("after an hour: allowed %v, %d buckets; want true, 1", ok, l.Len())
 	}
 }

@@ -16,9 +16,16 @@ import (
 )
 
 // checkSource applies the sources file's defaults and validation, and the
-// crawler's SSRF guard to the URL.
+// crawler's SSRF guard to the URL. It runs only after the caller's role is
+// checked: its messages quote the input and its DNS lookup answers for
+// internal names, neither of which is for anonymous callers. ${NAME} is
+// not expanded here (only in the sources file read at start-up): a URL
+// typed by staff is taken literally, so no message can carry the server's
+// environment.
 func (s *Service) checkSource(ctx context.Context, src *config.Source) error {
-	src.URL = config.ExpandEnv(src.URL)
+	if _, err := auth.Require(ctx, auth.RoleAdmin); err != nil {
+		return err
+	}
 	src.ApplyDefaults()
 	if err := src.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", event.ErrInvalid, err)
