@@ -173,7 +173,7 @@ type ComplexityRoot struct {
 	}
 
 	Series struct {
-		Events func(childComplexity int) int
+		Events func(childComplexity int, first *int) int
 		ID     func(childComplexity int) int
 	}
 
@@ -232,7 +232,7 @@ type QueryResolver interface {
 	Health(ctx context.Context) (string, error)
 }
 type SeriesResolver interface {
-	Events(ctx context.Context, obj *model.Series) ([]model.Event, error)
+	Events(ctx context.Context, obj *model.Series, first *int) ([]model.Event, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -827,7 +827,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Series.Events(childComplexity), true
+		args, err := ec.field_Series_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Series.Events(childComplexity, args["first"].(*int)), true
 	case "Series.id":
 		if e.ComplexityRoot.Series.ID == nil {
 			break
@@ -1009,9 +1014,10 @@ var sources = []*ast.Source{
 # Names: regions, topics and languages carry ` + "`" + `name(lang: DE | EN)` + "`" + `; German
 # is the default.
 #
-# Limits: ` + "`" + `first` + "`" + ` is at most 100; queries deeper than 12 levels or with a
-# complexity above 5000 (a list counts its page size times its children) are
-# refused. Errors carry a machine-readable ` + "`" + `extensions.code` + "`" + `:
+# Limits: ` + "`" + `first` + "`" + ` is at most 100; queries deeper than 12 levels, expanding
+# to more than 2000 fields or with a complexity above 5000 (a list counts its
+# page size times its children; a text search counts 100) are refused. A
+# request body may be at most 1 MB, and a request runs for at most 10 s. Errors carry a machine-readable ` + "`" + `extensions.code` + "`" + `:
 # BAD_USER_INPUT, NOT_FOUND, INTERNAL_SERVER_ERROR, DEPTH_LIMIT_EXCEEDED,
 # COMPLEXITY_LIMIT_EXCEEDED, GRAPHQL_VALIDATION_FAILED, GRAPHQL_PARSE_FAILED,
 # PERSISTED_QUERY_NOT_FOUND.
@@ -1207,8 +1213,8 @@ type EventSource {
 "Recurring dates of one event."
 type Series {
   id: ID!
-  "Published dates of the series, soonest first."
-  events: [Event!]!
+  "Published dates of the series, soonest first: the first ` + "`" + `first` + "`" + ` of them (at most 100)."
+  events(first: Int = 50): [Event!]!
 }
 
 type EventChangeConnection {
@@ -2020,6 +2026,20 @@ func (ec *executionContext) field_Region_name_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Series_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -4544,7 +4564,8 @@ func (ec *executionContext) _Series_events(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Series_events(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Series().Events(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Series().Events(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Event) graphql.Marshaler {
@@ -4554,7 +4575,7 @@ func (ec *executionContext) _Series_events(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Series_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Series_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Series",
 		Field:      field,
@@ -4563,6 +4584,17 @@ func (ec *executionContext) fieldContext_Series_events(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Event(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Series_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }

@@ -33,7 +33,7 @@ func newLoaders(db store.DB) *loaders {
 		return store.SourcesByID(ctx, db, ids)
 	})
 	l.series = newLoader(func(ctx context.Context, ids []string) (map[string][]store.Event, error) {
-		return search.SeriesEvents(ctx, db, ids)
+		return search.SeriesEvents(ctx, db, ids, maxSeriesEvents)
 	})
 	return l
 }

@@ -79,7 +79,7 @@ func queriesFor(t *testing.T, n int) int64 {
 	}
 	a.query(t, `query($n: Int) { events(first: $n) { edges { node { id
 		sources { url source { id name region { name } } }
-		series { id events { id title } } } } } }`, map[string]any{"n": n}, &d)
+		series { id events(first: 10) { id title } } } } } }`, map[string]any{"n": n}, &d)
 	got := counter.n.Load()
 	if len(d.Events.Edges) != n {
 		b, _ := json.Marshal(d)

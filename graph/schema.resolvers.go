@@ -135,8 +135,12 @@ func (r *queryResolver) Health(ctx context.Context) (string, error) {
 }
 
 // Events is the resolver for the events field.
-func (r *seriesResolver) Events(ctx context.Context, obj *model.Series) ([]model.Event, error) {
+func (r *seriesResolver) Events(ctx context.Context, obj *model.Series, first *int) ([]model.Event, error) {
+	if first != nil && (*first < 0 || *first > maxSeriesEvents) {
+		return nil, &inputError{fmt.Sprintf("first must be between 0 and %d", maxSeriesEvents)}
+	}
 	evs, err := loadersFrom(ctx).series.Load(ctx, obj.ID)
+	evs = evs[:min(len(evs), seriesPage(first))]
 	out := make([]model.Event, len(evs))
 	for i, e := range evs {
 		out[i] = *model.NewEvent(e)

@@ -35,14 +35,18 @@ func Languages(ctx context.Context, db store.DB) ([]string, error) {
 }
 
 // SeriesEvents returns the public events of each series, soonest first, in
-// one query.
-func SeriesEvents(ctx context.Context, db store.DB, seriesIDs []string) (map[string][]store.Event, error) {
+// one query: at most limit of each (a feed can make a series of thousands;
+// an API answer must stay bounded).
+func SeriesEvents(ctx context.Context, db store.DB, seriesIDs []string, limit int) (map[string][]store.Event, error) {
 	out := make(map[string][]store.Event, len(seriesIDs))
 	if len(seriesIDs) == 0 {
 		return out, nil
 	}
-	rows, err := db.Query(ctx, store.EventSelect+` WHERE e.series_id = ANY($1)
-		AND e.review = 'published' AND e.merged_into IS NULL ORDER BY e.start_at, e.id`, seriesIDs)
+	rows, err := db.Query(ctx, store.EventSelect+` WHERE e.id IN (
+			SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY series_id ORDER BY start_at, id) AS n
+				FROM events WHERE series_id = ANY($1) AND review = 'published' AND merged_into IS NULL) s
+			WHERE n <= $2)
+		ORDER BY e.start_at, e.id`, seriesIDs, limit)
 	if err != nil {
 		return nil, fmt.Errorf("events of %d series: %w", len(seriesIDs), err)
 	}
