@@ -80,8 +80,6 @@ func runUsers(ctx context.Context, args []string, io stdio) error {
 			status := "active"
 			if u.DisabledAt != nil {
 				status = "disabled"
-			} else if u.LockedUntil != nil && u.FailedLogins >= auth.MaxFailedLogins {
-				status = "locked until " + u.LockedUntil.Format("2006-01-02 15:04")
 			}
 			last := "never"
 			if u.LastLoginAt != nil {

@@ -27,6 +27,9 @@ type Options struct {
 	InsecureCookies bool
 	// TrustedOrigins may post forms besides the same origin.
 	TrustedOrigins []string
+	// TrustProxy: the login throttle takes the client address from
+	// X-Forwarded-For (behind a proxy that sets it).
+	TrustProxy bool
 	// BaseURL is the public origin for links on partner pages (default:
 	// the request's).
 	BaseURL string
@@ -71,7 +74,7 @@ func NewHandler(pool *pgxpool.Pool, o Options) (*Handler, error) {
 		o.Now = time.Now
 	}
 	gate, err := auth.NewGate(pool, auth.GateOptions{InsecureCookies: o.InsecureCookies,
-		TrustedOrigins: o.TrustedOrigins, Logger: o.Logger})
+		TrustedOrigins: o.TrustedOrigins, TrustProxy: o.TrustProxy, Logger: o.Logger})
 	if err != nil {
 		return nil, err
 	}

@@ -130,7 +130,6 @@ var texts = map[string][2]string{
 	"invalid":                 {"Ungültige Eingabe", "Invalid input"},
 	"servererror":             {"Interner Fehler. Er wurde protokolliert.", "Internal error. It has been logged."},
 	"badlogin":                {"E-Mail oder Passwort falsch.", "Wrong e-mail or password."},
-	"locked":                  {"Zu viele Fehlversuche: Konto vorübergehend gesperrt.", "Too many failed attempts: account locked for a while."},
 	"ratelimited":             {"Zu viele Anmeldeversuche. Bitte eine Minute warten.", "Too many login attempts. Please wait a minute."},
 	"f-title":                 {"Titel", "Title"},
 	"f-description":           {"Beschreibung", "Description"},

@@ -28,8 +28,6 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		lang := h.langOf(r)
 		msg, status := tr(lang, "badlogin"), http.StatusUnauthorized
 		switch {
-		case errors.Is(err, auth.ErrLocked):
-			msg, status = tr(lang, "locked"), http.StatusTooManyRequests
 		case errors.Is(err, auth.ErrRateLimited):
 			msg, status = tr(lang, "ratelimited"), http.StatusTooManyRequests
 		case !errors.Is(err, auth.ErrBadCredentials):

@@ -78,7 +78,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, pg
 	if p, ok := auth.FromContext(r.Context()); ok {
 		pg.User = &p
 	}
-	pg.CSRF = h.gate.CSRFToken(r.Context())
+	pg.CSRF = h.gate.FormToken(w, r, name == "login")
 	if pg.Flash == "" {
 		pg.Flash = r.URL.Query().Get("flash")
 		if pg.Flash != "" {

@@ -134,6 +134,7 @@ type browser struct {
 	c    *http.Client
 	base string
 	csrf string
+	hdr  map[string]string // sent with every request
 }
 
 func (f *fixture) browser(t *testing.T) *browser {
@@ -147,7 +148,11 @@ var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
 // get fetches a page and remembers its CSRF token.
 func (b *browser) get(path string) (*http.Response, string) {
 	b.t.Helper()
-	res, err := b.c.Get(b.base + path)
+	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
+	for k, v := range b.hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := b.c.Do(req)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -170,6 +175,9 @@ func (b *browser) post(path string, form url.Values, hdr map[string]string) (*ht
 	}
 	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range b.hdr {
+		req.Header.Set(k, v)
+	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}

@@ -1,5 +1,5 @@
 // Package auth is staff access: accounts with roles, argon2id passwords,
-// login with rate limiting and lockout, sessions in Postgres (scs), CSRF
+// login throttled per client (no lockout), sessions in Postgres (scs), CSRF
 // protection, and API keys for programmatic access. Handlers learn who
 // calls from the Principal in the request context.
 package auth
@@ -45,7 +45,6 @@ var (
 	ErrUnauthenticated = errors.New("not logged in")
 	ErrForbidden       = errors.New("not allowed for this role")
 	ErrBadCredentials  = errors.New("wrong e-mail or password")
-	ErrLocked          = errors.New("too many failed logins: account locked for a while")
 	ErrRateLimited     = errors.New("too many login attempts: wait a minute")
 	ErrBadKey          = errors.New("invalid or revoked API key")
 	ErrCSRF            = errors.New("cross-site request refused")

@@ -33,10 +33,11 @@ const CookieName = "treffpunkt_session"
 type Gate struct {
 	Pool     *pgxpool.Pool
 	Sessions *scs.SessionManager
-	Limiter  *LoginLimiter
+	Throttle *Throttle
 	Logger   *slog.Logger
 	Now      func() time.Time
 	cop      *http.CrossOriginProtection
+	secure   bool // cookies are Secure
 }
 
 // GateOptions configure a Gate.
@@ -49,12 +50,16 @@ type GateOptions struct {
 	TrustedOrigins []string
 	Lifetime       time.Duration // default 12 h
 	IdleTimeout    time.Duration // default 2 h
-	Logger         *slog.Logger
+	// TrustProxy takes the client address for the login throttle from
+	// X-Forwarded-For (set it behind a proxy, as for the API's limit).
+	TrustProxy bool
+	Logger     *slog.Logger
 }
 
 // NewGate sets up sessions in Postgres (the sessions table, pgxstore layout)
 // with Secure, HttpOnly, SameSite=Lax cookies. The store's own cleanup
-// goroutine is off: expired sessions are deleted on each login instead.
+// goroutine is off: SweepSessions deletes expired ones, for as long as the
+// caller's context lives.
 func NewGate(pool *pgxpool.Pool, o GateOptions) (*Gate, error) {
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(pool, 0)
@@ -85,7 +90,24 @@ func NewGate(pool *pgxpool.Pool, o GateOptions) (*Gate, error) {
 			return nil, err
 		}
 	}
-	return &Gate{Pool: pool, Sessions: sm, Limiter: &LoginLimiter{}, Logger: log, Now: time.Now, cop: cop}, nil
+	return &Gate{Pool: pool, Sessions: sm, Throttle: NewThrottle(o.TrustProxy), Logger: log, Now: time.Now, cop: cop,
+		secure: !o.InsecureCookies}, nil
+}
+
+// SweepSessions deletes expired sessions every interval until ctx ends.
+func (g *Gate) SweepSessions(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := store.DeleteExpiredSessions(ctx, g.Pool); err != nil && ctx.Err() == nil {
+			g.Logger.Warn("delete expired sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Middleware loads the session and puts the caller's Principal in the
@@ -144,6 +166,9 @@ func (g *Gate) CheckCSRF(r *http.Request) error {
 		return nil
 	}
 	want := g.Sessions.GetString(r.Context(), sessionCSRF)
+	if want == "" {
+		want = anonToken(r) // the login form of a visitor without a session
+	}
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
 		got = r.PostFormValue("csrf")
@@ -159,11 +184,53 @@ func (g *Gate) CSRFToken(ctx context.Context) string {
 	if t := g.Sessions.GetString(ctx, sessionCSRF); t != "" {
 		return t
 	}
-	b := make([]byte, 32)
-	rand.Read(b)
-	t := base64.RawURLEncoding.EncodeToString(b)
+	t := newToken()
 	g.Sessions.Put(ctx, sessionCSRF, t)
 	return t
+}
+
+// FormToken is the CSRF token for a page's forms. A visitor without a
+// session gets none, except on the login form (anonForm), which gets a
+// token in a cookie of its own: anonymous pages write no session row, so
+// a thousand GETs of /login or a partner page leave nothing in the
+// database.
+func (g *Gate) FormToken(w http.ResponseWriter, r *http.Request, anonForm bool) string {
+	ctx := r.Context()
+	if _, ok := FromContext(ctx); ok || g.Sessions.GetString(ctx, sessionCSRF) != "" {
+		return g.CSRFToken(ctx)
+	}
+	if !anonForm {
+		return ""
+	}
+	if t := anonToken(r); t != "" {
+		return t
+	}
+	t := newToken()
+	http.SetCookie(w, &http.Cookie{Name: anonCSRFCookie, Value: t, Path: "/login", MaxAge: 3600,
+		HttpOnly: true, Secure: g.secure, SameSite: http.SameSiteStrictMode})
+	return t
+}
+
+// anonCSRFCookie holds the login form's token for a visitor without a
+// session (double submit: the form must carry the cookie's value).
+const anonCSRFCookie = "treffpunkt_login_csrf"
+
+// anonToken is the login form cookie's token, if well-formed.
+func anonToken(r *http.Request) string {
+	c, err := r.Cookie(anonCSRFCookie)
+	if err != nil || len(c.Value) != 43 {
+		return ""
+	}
+	if _, err := base64.RawURLEncoding.DecodeString(c.Value); err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+func newToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // Login checks the credentials of a login form and starts a session. The
@@ -171,7 +238,7 @@ func (g *Gate) CSRFToken(ctx context.Context) string {
 func (g *Gate) Login(r *http.Request, email, password string) (Principal, error) {
 	ctx := r.Context()
 	now := g.Now()
-	if !g.Limiter.Allow(r, now) {
+	if !g.Throttle.Allow(r, email, now) {
 		return Principal{}, ErrRateLimited
 	}
 	p, err := Authenticate(ctx, g.Pool, email, password, now)
@@ -183,9 +250,6 @@ func (g *Gate) Login(r *http.Request, email, password string) (Principal, error)
 	}
 	g.Sessions.Put(ctx, sessionUser, p.UserID)
 	g.Sessions.Remove(ctx, sessionCSRF)
-	if err := store.DeleteExpiredSessions(ctx, g.Pool); err != nil {
-		g.Logger.Warn("delete expired sessions", "err", err)
-	}
 	return p, nil
 }
 

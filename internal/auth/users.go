@@ -12,12 +12,9 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
-// Lockout: this many wrong passwords in a row lock an account for
-// LockFor.
-const (
-	MaxFailedLogins = 5
-	LockFor         = 15 * time.Minute
-)
+// MaxPasswordLen bounds a password tried at login: a longer one is wrong
+// without hashing it.
+const MaxPasswordLen = 1024
 
 // NormalizeEmail checks an address and lower-cases it.
 func NormalizeEmail(s string) (string, error) {
@@ -44,38 +41,38 @@ func AddUser(ctx context.Context, db store.DB, email string, role Role, password
 	return store.InsertStaffUser(ctx, db, email, string(role), hash)
 }
 
-// Authenticate checks an e-mail and password. Wrong passwords count
-// towards the lockout; a disabled or unknown account answers like a wrong
-// password, and takes as long.
+// Authenticate checks an e-mail and password. A disabled or unknown
+// account answers like a wrong password, and takes as long. There is no
+// lockout (see Throttle): the caller limits attempts per client. At most a
+// few passwords are hashed at once; past that the answer is
+// ErrRateLimited.
 func Authenticate(ctx context.Context, db store.DB, email, password string, now time.Time) (Principal, error) {
-	email, err := NormalizeEmail(email)
-	if err != nil {
-		_, _ = CheckPassword(dummyHash, password)
-		return Principal{}, ErrBadCredentials
+	if len(password) > MaxPasswordLen {
+		password = password[:MaxPasswordLen] // still hashed: the same time as any wrong password
 	}
-	u, err := store.StaffUserByEmail(ctx, db, email)
-	if errors.Is(err, event.ErrNotFound) {
-		_, _ = CheckPassword(dummyHash, password)
-		return Principal{}, ErrBadCredentials
-	}
-	if err != nil {
-		return Principal{}, err
-	}
-	if u.LockedUntil != nil && u.LockedUntil.After(now) {
-		return Principal{}, ErrLocked
-	}
-	ok, err := CheckPassword(u.PasswordHash, password)
-	if err != nil {
-		return Principal{}, fmt.Errorf("user %d: %w", u.ID, err)
-	}
-	if !ok || u.DisabledAt != nil {
-		until, err := store.RecordLoginFailure(ctx, db, u.ID, MaxFailedLogins, LockFor)
-		if err != nil {
+	hash := dummyHash
+	var u store.StaffUser
+	known := false
+	if addr, err := NormalizeEmail(email); err == nil {
+		u, err = store.StaffUserByEmail(ctx, db, addr)
+		switch {
+		case err == nil:
+			hash, known = u.PasswordHash, true
+		case !errors.Is(err, event.ErrNotFound):
 			return Principal{}, err
 		}
-		if until != nil && until.After(now) {
-			return Principal{}, ErrLocked
-		}
+	}
+	var ok bool
+	var cerr error
+	if err := withHashSlot(ctx, func() { ok, cerr = CheckPassword(hash, password) }); err != nil {
+		return Principal{}, err
+	}
+	if cerr != nil {
+		return Principal{}, fmt.Errorf("user %d: %w", u.ID, cerr)
+	}
+	if !known || !ok || u.DisabledAt != nil {
+		// Nothing is written for a failure: a write only for real
+		// accounts would be an oracle of its own.
 		return Principal{}, ErrBadCredentials
 	}
 	if err := store.RecordLoginSuccess(ctx, db, u.ID); err != nil {

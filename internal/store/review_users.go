@@ -110,20 +110,6 @@ func SetStaffPassword(ctx context.Context, db DB, id int64, hash string) error {
 	return nil
 }
 
-// RecordLoginFailure counts a wrong password; at maxFailures in a row the
-// account is locked until now+lock. It returns the lock's end, if any.
-func RecordLoginFailure(ctx context.Context, db DB, id int64, maxFailures int, lock time.Duration) (*time.Time, error) {
-	var until *time.Time
-	err := db.QueryRow(ctx, `
-		UPDATE staff_users SET failed_logins = failed_logins + 1,
-			locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + $3 * interval '1 second' ELSE locked_until END
-		WHERE id = $1 RETURNING locked_until`, id, maxFailures, lock.Seconds()).Scan(&until)
-	if err != nil {
-		return nil, fmt.Errorf("record login failure of user %d: %w", id, err)
-	}
-	return until, nil
-}
-
 // RecordLoginSuccess resets the failure count.
 func RecordLoginSuccess(ctx context.Context, db DB, id int64) error {
 	_, err := db.Exec(ctx, `UPDATE staff_users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1`, id)
