@@ -3,7 +3,9 @@ package admin
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/treffpunkt/treffpunkt/internal/auth"
 )
@@ -66,10 +68,26 @@ func (h *Handler) setLang(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// localPath accepts only a path on this site (no open redirect).
+// localPath accepts only a path on this site (no open redirect), or
+// answers "". Browsers drop tabs and newlines from a Location and read a
+// backslash as a slash, so "/%09/evil.example" would land off-site:
+// control characters go first, then the rest must parse as a URL with no
+// scheme, host or user and a path that is not protocol-relative.
 func localPath(s string) string {
-	if s == "" || s[0] != '/' || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	if s == "" || s[0] != '/' || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
 		return ""
 	}
-	return s
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return ""
+	}
+	u.Fragment = ""
+	return u.RequestURI()
 }

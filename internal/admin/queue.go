@@ -93,7 +93,7 @@ func (h *Handler) eventPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.render(w, r, "event", page{Title: d.Event.Draft.Title, Nav: "queue",
-		Data: eventView{EventDetail: d, Next: r.URL.Query().Get("next")}})
+		Data: eventView{EventDetail: d, Next: localPath(r.URL.Query().Get("next"))}})
 }
 
 // afterAction answers an event action: the refreshed detail panel for the

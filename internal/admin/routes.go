@@ -48,8 +48,8 @@ func Routes() []Route {
 // redirectBack answers a form post: to the form's "next" (a local path)
 // or the given default, with a flash message key.
 func redirectBack(w http.ResponseWriter, r *http.Request, def, flash string) {
-	next := r.PostFormValue("next")
-	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+	next := localPath(r.PostFormValue("next"))
+	if next == "" {
 		next = def
 	}
 	if flash != "" {
