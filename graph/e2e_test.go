@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/treffpunkt/treffpunkt/graph"
+	"github.com/treffpunkt/treffpunkt/internal/auth"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search/searchtest"
 	"github.com/treffpunkt/treffpunkt/internal/server"
@@ -413,43 +414,64 @@ func TestEventsChanged(t *testing.T) {
 		}
 	}
 	since := time.Now().Add(-time.Hour).Format(time.RFC3339)
-	kinds := map[string]string{}
-	after := ""
-	for pages := 0; ; pages++ {
-		var f feed
-		vars := map[string]any{"since": since, "first": 5}
-		if after != "" {
-			vars["after"] = after
-		}
-		a.query(t, q, vars, &f)
-		for _, e := range f.EventsChanged.Edges {
-			k := a.keys([]string{e.Node.ID})[0]
-			kinds[k] = e.Node.Kind
-			if k == "dublette" && (e.Node.MergedInto == nil || *e.Node.MergedInto != strconv.FormatInt(a.ids["gesundheit"], 10) || e.Node.Event != nil) {
-				t.Errorf("merged change %+v", e.Node)
+	collect := func(url string) map[string]string {
+		kinds := map[string]string{}
+		after := ""
+		c := &api{url: url, ids: a.ids, db: a.db}
+		for pages := 0; ; pages++ {
+			var f feed
+			vars := map[string]any{"since": since, "first": 5}
+			if after != "" {
+				vars["after"] = after
 			}
-			if e.Node.Kind == "REMOVED" && e.Node.Event != nil {
-				t.Errorf("removed event %s exposed", k)
+			c.query(t, q, vars, &f)
+			for _, e := range f.EventsChanged.Edges {
+				k := a.keys([]string{e.Node.ID})[0]
+				kinds[k] = e.Node.Kind
+				if k == "dublette" && (e.Node.MergedInto == nil || *e.Node.MergedInto != strconv.FormatInt(a.ids["gesundheit"], 10) || e.Node.Event != nil) {
+					t.Errorf("merged change %+v", e.Node)
+				}
+				if e.Node.Kind == "REMOVED" && e.Node.Event != nil {
+					t.Errorf("removed event %s exposed", k)
+				}
+			}
+			if !f.EventsChanged.PageInfo.HasNextPage {
+				break
+			}
+			after = *f.EventsChanged.PageInfo.EndCursor
+			if pages > 5 {
+				t.Fatal("feed does not end")
 			}
 		}
-		if !f.EventsChanged.PageInfo.HasNextPage {
-			break
-		}
-		after = *f.EventsChanged.PageInfo.EndCursor
-		if pages > 5 {
-			t.Fatal("feed does not end")
+		return kinds
+	}
+	// Withdrawn after publication: subscribers must learn to drop it.
+	if _, err := a.db.Exec(ctx, `UPDATE events SET review = 'rejected', updated_at = now() WHERE id = $1`, a.ids["sommerfest"]); err != nil {
+		t.Fatal(err)
+	}
+	check := func(who string, kinds, want map[string]string) {
+		for k := range a.ids {
+			w, ok := want[k]
+			if !ok {
+				w = "CREATED"
+			}
+			if kinds[k] != w {
+				t.Errorf("%s: %s: kind %q, want %q", who, k, kinds[k], w)
+			}
 		}
 	}
-	want := map[string]string{"dublette": "MERGED", "entwurf": "REMOVED", "abgelehnt": "REMOVED", "anerkennung": "CANCELLED"}
-	for k := range a.ids {
-		w, ok := want[k]
-		if !ok {
-			w = "CREATED"
-		}
-		if kinds[k] != w {
-			t.Errorf("%s: kind %q, want %s", k, kinds[k], w)
-		}
-	}
+	// Anonymous (issue 12): events that were never public are not listed,
+	// not even by id.
+	check("anonymous", collect(a.url), map[string]string{"dublette": "MERGED", "sommerfest": "REMOVED",
+		"entwurf": "", "abgelehnt": "", "anerkennung": "CANCELLED"})
+	// Staff see every change.
+	staff := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := auth.WithPrincipal(r.Context(), auth.Principal{KeyID: 1, Key: "sync", Role: auth.RoleReviewer})
+		graph.NewHandler(graph.Options{DB: a.db, Now: func() time.Time { return searchtest.Ref }}).ServeHTTP(w, r.WithContext(ctx))
+	}))
+	t.Cleanup(staff.Close)
+	check("staff", collect(staff.URL), map[string]string{"dublette": "MERGED", "sommerfest": "REMOVED",
+		"entwurf": "REMOVED", "abgelehnt": "REMOVED", "anerkennung": "CANCELLED"})
 
 	// Later: an older event is edited; only it appears.
 	if _, err := a.db.Exec(ctx, `UPDATE events SET created_at = created_at - interval '2 days', updated_at = updated_at - interval '2 days'`); err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/graph/model"
+	"github.com/treffpunkt/treffpunkt/internal/auth"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/store"
@@ -117,7 +118,8 @@ func (r *queryResolver) Sources(ctx context.Context) ([]model.Source, error) {
 
 // EventsChanged is the resolver for the eventsChanged field.
 func (r *queryResolver) EventsChanged(ctx context.Context, since time.Time, first *int, after *string) (*model.EventChangeConnection, error) {
-	page, err := search.Changes(ctx, r.DB, since, search.Page{First: deref(first), After: deref(after)})
+	_, staff := auth.FromContext(ctx)
+	page, err := search.Changes(ctx, r.DB, since, search.Page{First: deref(first), After: deref(after)}, staff)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -58,6 +59,17 @@ func migratedDB(t *testing.T) (*pgxpool.Pool, string) {
 	return pool, url
 }
 
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
 var listening = regexp.MustCompile(`listening on http://(localhost|127\.0\.0\.1)(:\d+)/`)
 
 func TestAllServesAndCrawlsOnSchedule(t *testing.T) {
@@ -66,9 +78,10 @@ func TestAllServesAndCrawlsOnSchedule(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var logs syncBuffer
+	metricsAddr := freeAddr(t)
 	done := make(chan error, 1)
 	go func() {
-		done <- runAllRoles(ctx, []string{"--database-url", dbURL, "--sources", file, "--addr", "127.0.0.1:0",
+		done <- runAllRoles(ctx, []string{"--database-url", dbURL, "--sources", file, "--addr", "127.0.0.1:0", "--metrics-addr", metricsAddr,
 			"--schedule-every", "1s", "--concurrency", "2"}, stdio{in: strings.NewReader(""), out: io.Discard, err: &logs})
 	}()
 	var base string
@@ -92,7 +105,17 @@ func TestAllServesAndCrawlsOnSchedule(t *testing.T) {
 		"/readyz":  `"database":"ok"`,
 		"/metrics": `treffpunkt_pages_fetched_total{result="changed",source="ntsachsen",status="200"}`,
 	} {
-		resp, err := http.Get(base + path)
+		at := base
+		if path == "/metrics" {
+			// Only on the metrics listener: the public port answers 404.
+			if resp, err := http.Get(base + path); err != nil || resp.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s on the public port: %v %v, want 404", path, resp, err)
+			} else {
+				resp.Body.Close()
+			}
+			at = "http://" + metricsAddr
+		}
+		resp, err := http.Get(at + path)
 		if err != nil {
 			t.Fatal(err)
 		}

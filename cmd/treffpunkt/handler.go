@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"flag"
 	"log/slog"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -64,8 +66,9 @@ func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handl
 		AllowPrivateSources: os.Getenv("ALLOW_PRIVATE") == "1",
 	})
 	staff, err := admin.NewHandler(pool, admin.Options{
-		Review:  rv,
-		BaseURL: os.Getenv("BASE_URL"),
+		Review:     rv,
+		BaseURL:    os.Getenv("BASE_URL"),
+		TrustProxy: os.Getenv("TRUST_PROXY") == "1",
 		// Browsers keep Secure cookies on http://localhost; only a plain-HTTP
 		// deployment elsewhere needs this (never in production).
 		InsecureCookies: os.Getenv("INSECURE_COOKIES") == "1",
@@ -84,14 +87,39 @@ func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handl
 	})
 	// Mutations need the caller's staff session or API key. The rate limit
 	// comes first, so floods are turned away before any key is looked up.
-	mounts := []server.Mount{{Pattern: "/graphql", Handler: ratelimit.Handler(staff.Staff(api), apiRateLimit())},
+	limited := ratelimit.Handler(staff.Staff(api), apiRateLimit())
+	mounts := []server.Mount{{Pattern: "/graphql", Handler: limited},
+		{Pattern: "GET /graphql/static/", Handler: limited}, // GraphiQL's files
 		{Pattern: "/", Handler: cal}}
 	for _, p := range admin.Patterns {
 		mounts = append(mounts, server.Mount{Pattern: p, Handler: staff})
 	}
-	mounts = append(mounts, server.Mount{Pattern: "GET /metrics", Handler: metrics.Handler()})
+	// /metrics is not mounted here: it is served on the metrics listener
+	// only (metricsHandler), never on the public port.
 	_ = metrics.Register(jobs.NewCollector(pool, slog.Default()))
+	go staff.Gate().SweepSessions(ctx, sessionSweepEvery)
 	return metrics.HTTP(server.New(server.Deps{Pool: pool, Logger: slog.Default(), CheckSchema: checkSchema}, mounts...)), nil
+}
+
+// sessionSweepEvery is how often expired staff sessions are deleted.
+const sessionSweepEvery = 10 * time.Minute
+
+// metricsFlag is the address of the metrics listener: /metrics, /healthz
+// and /readyz, for the monitoring network, apart from the public port.
+func metricsFlag(fs *flag.FlagSet) *string {
+	return fs.String("metrics-addr", envOr("METRICS_ADDR", ":9090"), "listen address for /metrics, /healthz, /readyz; empty: none (env METRICS_ADDR)")
+}
+
+// metricsTask serves the metrics listener until ctx ends (nil for none).
+func metricsTask(pool *pgxpool.Pool, addr string) func(ctx context.Context) error {
+	if addr == "" {
+		return nil
+	}
+	h := server.New(server.Deps{Pool: pool, Logger: slog.Default(), CheckSchema: checkSchema},
+		server.Mount{Pattern: "GET /metrics", Handler: metrics.Handler()})
+	return func(ctx context.Context) error {
+		return server.Serve(ctx, addr, h, func(a string) { slog.Info("metrics", "addr", a) })
+	}
 }
 
 func splitList(s string) []string {

@@ -13,10 +13,11 @@ func init() {
 }
 
 func runServe(ctx context.Context, args []string, io stdio) error {
-	fs := newFlagSet("serve", "Serve HTTP: /graphql, /calendar.ics, /embed.js, /admin/, /healthz, /readyz.", io.err)
+	fs := newFlagSet("serve", "Serve HTTP: /graphql, /calendar.ics, /embed.js, /admin/, /healthz, /readyz; /metrics on --metrics-addr.", io.err)
 	dbURL := dbFlag(fs)
 	addr := fs.String("addr", envOr("ADDR", ":8080"), "listen address (env ADDR)")
 	pprofAddr := pprofFlag(fs)
+	metricsAddr := metricsFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -44,6 +45,13 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 			slog.Error("search outbox drainer stopped", "err", err)
 		}
 	}()
+	if m := metricsTask(pool, *metricsAddr); m != nil {
+		go func() {
+			if err := m(ctx); err != nil && ctx.Err() == nil {
+				slog.Error("metrics listener stopped", "err", err)
+			}
+		}()
+	}
 	return server.Serve(ctx, *addr, h, func(a string) {
 		slog.Info("serving", "addr", a)
 		fmt.Fprintf(io.err, "Treffpunkt is listening on http://%s/\n", displayAddr(a))

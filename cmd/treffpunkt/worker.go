@@ -18,7 +18,6 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/jobs"
 	"github.com/treffpunkt/treffpunkt/internal/metrics"
 	"github.com/treffpunkt/treffpunkt/internal/search"
-	"github.com/treffpunkt/treffpunkt/internal/server"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -62,7 +61,7 @@ func addWorkerFlags(fs *flag.FlagSet) workerFlags {
 func runWorker(ctx context.Context, args []string, io stdio) error {
 	fs := newFlagSet("worker", workerHelp, io.err)
 	wf := addWorkerFlags(fs)
-	metricsAddr := fs.String("metrics-addr", envOr("METRICS_ADDR", ":9090"), "listen address for /metrics, /healthz, /readyz; empty: none (env METRICS_ADDR)")
+	metricsAddr := metricsFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,12 +75,8 @@ func runWorker(ctx context.Context, args []string, io stdio) error {
 		return err
 	}
 	tasks := []func(context.Context) error{w.Run, backend.Run}
-	if *metricsAddr != "" {
-		h := server.New(server.Deps{Pool: pool, Logger: slog.Default()},
-			server.Mount{Pattern: "GET /metrics", Handler: metrics.Handler()})
-		tasks = append(tasks, func(ctx context.Context) error {
-			return server.Serve(ctx, *metricsAddr, h, func(a string) { slog.Info("worker metrics", "addr", a) })
-		})
+	if m := metricsTask(pool, *metricsAddr); m != nil {
+		tasks = append(tasks, m)
 	}
 	return runTogether(ctx, tasks...)
 }

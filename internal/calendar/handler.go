@@ -141,6 +141,15 @@ func (h *Handler) routes() {
 // routes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if h.opts.BaseURL == "" {
+		// Links are made from the request's Host (and scheme): a shared
+		// cache must not hand one host's feed to another (set BASE_URL in
+		// production).
+		w.Header().Add("Vary", "Host")
+		if h.opts.TrustProxy {
+			w.Header().Add("Vary", "X-Forwarded-Proto")
+		}
+	}
 	if h.limit != nil {
 		if ok, wait := h.limit.Allow(ratelimit.ClientIP(r, h.opts.TrustProxy), h.opts.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))

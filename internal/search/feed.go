@@ -46,7 +46,10 @@ type changeCursor struct {
 
 // Changes lists events changed at or after since, oldest change first,
 // paged on (updated_at, id). An event appears once, with its latest state.
-func Changes(ctx context.Context, db store.DB, since time.Time, p Page) (ChangePage, error) {
+// Unless staff, only events that are or once were public are listed:
+// the ids of events still in (or rejected from) the review queue stay
+// with staff.
+func Changes(ctx context.Context, db store.DB, since time.Time, p Page, staff bool) (ChangePage, error) {
 	if p.First < 0 || p.First > MaxPageSize {
 		return ChangePage{}, fmt.Errorf("%w: first must be between 0 and %d, got %d", ErrInvalid, MaxPageSize, p.First)
 	}
@@ -62,8 +65,8 @@ func Changes(ctx context.Context, db store.DB, since time.Time, p Page) (ChangeP
 	}
 	rows, err := db.Query(ctx, `
 		SELECT id, created_at, updated_at, review, merged_into, status FROM events
-		WHERE updated_at >= $1 AND (updated_at, id) > ($2, $3)
-		ORDER BY updated_at, id LIMIT $4`, since, after.At, after.ID, p.First+1)
+		WHERE updated_at >= $1 AND (updated_at, id) > ($2, $3) AND (was_public OR $5)
+		ORDER BY updated_at, id LIMIT $4`, since, after.At, after.ID, p.First+1, staff)
 	if err != nil {
 		return ChangePage{}, fmt.Errorf("change feed: %w", err)
 	}
