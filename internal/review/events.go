@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/teambition/rrule-go"
 
 	"github.com/treffpunkt/treffpunkt/internal/auth"
 	"github.com/treffpunkt/treffpunkt/internal/event"
@@ -208,6 +209,9 @@ func validate(d event.Draft) error {
 			problems = append(problems, fmt.Sprintf("language %q: want an ISO 639-1 code", l))
 		}
 	}
+	if d.Recurrence != "" && !validRRule(d.Recurrence) {
+		problems = append(problems, "recurrence: want an RFC 5545 RRULE value such as FREQ=WEEKLY;BYDAY=TH")
+	}
 	if len(problems) > 0 {
 		return fmt.Errorf("%s: %w", strings.Join(problems, "; "), event.ErrInvalid)
 	}
@@ -265,4 +269,21 @@ func (s *Service) Cancel(ctx context.Context, id int64) error {
 		}
 		return store.RecordDecision(ctx, tx, id, p.Actor(), "")
 	})
+}
+
+// validRRule reports whether s is one RRULE value (without "RRULE:") that
+// the feeds can carry as it is: bounded, printable ASCII without spaces or
+// quotes (a line break would start a property of the reviewer's choosing
+// in every iCal feed), and parsed by the same library the feeds use.
+func validRRule(s string) bool {
+	if len(s) > 512 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	_, err := rrule.StrToROption(s)
+	return err == nil
 }

@@ -60,6 +60,11 @@ func New(d Deps, mounts ...Mount) http.Handler {
 	return logRequests(d.Logger, mux)
 }
 
+// MaxHeaderBytes bounds a request's headers (Go's default is 1 MB): every
+// header is the client's choice, and a rate limiter or log may keep one.
+// Larger requests get 431.
+const MaxHeaderBytes = 32 << 10
+
 // Serve runs the handler on addr until ctx ends, then shuts down gracefully.
 func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr string)) error {
 	l, err := net.Listen("tcp", addr)
@@ -68,6 +73,7 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr str
 	}
 	srv := &http.Server{
 		Handler:           h,
+		MaxHeaderBytes:    MaxHeaderBytes,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
