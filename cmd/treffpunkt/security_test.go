@@ -13,9 +13,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"runtime"
 	"strings"
-	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -293,7 +293,9 @@ func TestF6Bounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	var d struct {
-		Event struct{ Series struct{ Events []struct{ ID string } } }
+		Event struct {
+			Series struct{ Events []struct{ ID string } }
+		}
 	}
 	q := `query($id: ID!) { event(id: $id) { series { events { id } } } }`
 	_, a, body := s.gql(q, map[string]any{"id": fmt.Sprint(id)}, nil)
