@@ -58,15 +58,17 @@ func (c *crawl) item(ctx context.Context, tx store.DB, pageURL string, it event.
 // against known events from other sources before a new event is created.
 // fresh says the item was never stored before, so it has no links yet.
 func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, fresh bool, it event.Item, n *counts) error {
-	it = c.bp.strip(it)
+	// Items stored before the field limits existed are cut here too (a
+	// no-op for the rest), so normalisation never reads a 2 MB text.
+	it, _ = event.BoundItem(c.bp.strip(it), it.URL)
 	drafts, nerr := normalize.Normalize(it, c.normalizeOptions())
-	drafts = c.limitDrafts(expandRecurrences(drafts), n)
 	if nerr != nil {
 		drafts = nil
 		if err := store.SetNormalizeError(ctx, tx, itemID, nerr.Error()); err != nil {
 			return err
 		}
 	}
+	drafts = c.limitDrafts(expandRecurrences(drafts), n)
 	links := map[int]int64{}
 	if !fresh {
 		var err error
