@@ -123,3 +123,19 @@ func siteOf(host string) string {
 	}
 	return site
 }
+
+// webURL resolves raw against base and returns it only if it is an absolute
+// http(s) URL with a host: the one kind of link Treffpunkt stores and
+// serves. Anything else (javascript:, data:, mailto:, a bare path without a
+// base) gives "".
+func webURL(base, raw string) string {
+	b, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	u, err := b.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}

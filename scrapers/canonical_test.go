@@ -70,6 +70,39 @@ func TestIsPublic(t *testing.T) {
 		{"::ffff:127.0.0.1", false}, // IPv4-mapped loopback
 		{"::ffff:8.8.8.8", true},
 		{"64:ff9b::a00:1", false}, // NAT64 of 10.0.0.1
+		// Issue 12: ranges the guard used to treat as public.
+		{"fec0::1", false},   // site-local (deprecated)
+		{"::7f00:1", false},  // IPv4-compatible ::127.0.0.1
+		{"::a00:1", false},   // IPv4-compatible ::10.0.0.1
+		{"::808:808", false}, // IPv4-compatible, even of a public address
+		{"2001::1", false},   // Teredo
+		{"2001:0:4136:e378:8000:63bf:3fff:fdd2", false},
+		{"100::1", false},           // discard-only
+		{"100::ffff:7f00:1", false}, // discard-only
+		// Others a careful reviewer lists.
+		{"64:ff9b::7f00:1", false},    // NAT64 of 127.0.0.1
+		{"64:ff9b::a9fe:a9fe", false}, // NAT64 of the metadata address
+		{"64:ff9b::c0a8:1", false},    // NAT64 of 192.168.0.1
+		{"64:ff9b::808:808", true},    // NAT64 of 8.8.8.8: IPv6-only networks with DNS64 reach every site so
+		{"64:ff9b:1::a00:1", false},   // local-use NAT64: the embedding is the operator's choice
+		{"2002:a00:1::1", false},      // 6to4 of 10.0.0.1
+		{"2002:7f00:1::1", false},     // 6to4 of 127.0.0.1
+		{"2002:808:808::1", false},    // 6to4, deprecated: refused whole
+		{"::ffff:0:a00:1", false},     // SIIT IPv4-translated 10.0.0.1
+		{"::ffff:169.254.169.254", false},
+		{"2001:2::1", false},              // benchmarking
+		{"2001:10::1", false},             // ORCHID
+		{"2001:db8::1", false},            // documentation
+		{"3fff::1", false},                // documentation (RFC 9637)
+		{"5f00::1", false},                // SRv6 SIDs
+		{"fc00::1", false},                // unique local
+		{"ff02::1", false},                // multicast
+		{"4000::1", false},                // not allocated
+		{"2620:fe::fe", true},             // Quad9
+		{"192.88.99.1", false},            // 6to4 relay anycast
+		{"198.18.0.1", false},             // benchmarking
+		{"fe80::1%eth0", false},           // zoned link-local
+		{"2a00:1450:4001::1%eth0", false}, // a zone makes prefix checks miss: refused
 	}
 	for _, tt := range tests {
 		if got := isPublic(netip.MustParseAddr(tt.addr)); got != tt.public {
@@ -82,6 +115,9 @@ func TestDialGuard(t *testing.T) {
 	g := dialGuard{public: map[string]bool{"127.0.0.1:8081": true}}
 	for addr, ok := range map[string]bool{
 		"127.0.0.1:8081": true, "127.0.0.1:8082": false, "[::1]:80": false, "141.30.1.1:443": true, "nonsense": false,
+		"[fec0::1]:80": false, "[::127.0.0.1]:80": false, "[2001::1]:443": false, "[100::1]:80": false,
+		"[64:ff9b::127.0.0.1]:80": false, "[2002:a00:1::1]:80": false, "[fe80::1%lo]:80": false,
+		"[2a00:1450:4001::1%lo]:443": false,
 	} {
 		if err := g.check(addr); (err == nil) != ok {
 			t.Errorf("check(%s) = %v", addr, err)

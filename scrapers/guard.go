@@ -16,26 +16,54 @@ import (
 // are not allowed (server-side request forgery guard).
 var ErrPrivateAddress = errors.New("refusing non-public address")
 
-// nonPublic lists ranges that IsPrivate/IsLoopback/… do not cover but that
-// must never be reached from a crawler either.
+// global6 is 2000::/3, the only IPv6 block allocated for global unicast.
+// Everything outside it is refused: IPv4-compatible ::/96 (::127.0.0.1),
+// SIIT ::ffff:0:0:0/96, discard-only 100::/64, site-local fec0::/10, SRv6
+// 5f00::/16, unique-local, link-local, multicast, local-use NAT64
+// 64:ff9b:1::/48, and whatever the IETF carves out next.
+var global6 = netip.MustParsePrefix("2000::/3")
+
+// nat64 is the well-known NAT64 prefix (RFC 6052): on an IPv6-only network
+// with DNS64 every IPv4 site resolves into it, so it is judged by the IPv4
+// address it carries in its last 32 bits.
+var nat64 = netip.MustParsePrefix("64:ff9b::/96")
+
+// nonPublic lists ranges that IsPrivate/IsLoopback/… and global6 do not
+// cover but that must never be reached from a crawler either (the IANA
+// special-purpose address registries, minus what is globally reachable).
 var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
 	netip.MustParsePrefix("100.64.0.0/10"),   // carrier-grade NAT
 	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
 	netip.MustParsePrefix("192.0.2.0/24"),    // documentation
+	netip.MustParsePrefix("192.88.99.0/24"),  // 6to4 relay anycast (deprecated)
 	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
 	netip.MustParsePrefix("198.51.100.0/24"), // documentation
 	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, broadcast
-	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: could embed a private IPv4
-	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
+	netip.MustParsePrefix("2001::/23"),       // IETF protocol assignments: Teredo 2001::/32 (tunnels to any IPv4), benchmarking, ORCHID
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
-	netip.MustParsePrefix("2002::/16"),       // 6to4: could embed a private IPv4
+	netip.MustParsePrefix("2002::/16"),       // 6to4: tunnels to the IPv4 address it embeds; deprecated, so refused whole
+	netip.MustParsePrefix("3fff::/20"),       // documentation (RFC 9637)
 }
 
 // isPublic reports whether a crawler may connect to addr.
 func isPublic(addr netip.Addr) bool {
+	if addr.Zone() != "" {
+		// Zones belong to link-local addresses, and Prefix.Contains never
+		// matches a zoned address, so it would slip past the list below.
+		return false
+	}
 	addr = addr.Unmap()
+	if addr.Is6() {
+		if nat64.Contains(addr) {
+			b := addr.As16()
+			return isPublic(netip.AddrFrom4([4]byte(b[12:])))
+		}
+		if !global6.Contains(addr) {
+			return false
+		}
+	}
 	if !addr.IsValid() || addr.IsUnspecified() || addr.IsLoopback() || addr.IsPrivate() ||
 		addr.IsLinkLocalUnicast() || addr.IsLinkLocalMulticast() || addr.IsInterfaceLocalMulticast() ||
 		addr.IsMulticast() {

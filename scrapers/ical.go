@@ -329,7 +329,13 @@ func (f *icalFeed) event(props []icalProp, line int) {
 	if alt, ok := byName["X-ALT-DESC"]; ok && strings.EqualFold(alt.params["FMTTYPE"], "text/html") {
 		it.HTML = alt.text()
 	}
-	it.URL = strings.TrimSpace(byName["URL"].value)
+	if raw := strings.TrimSpace(byName["URL"].value); raw != "" {
+		// URL: goes to feeds and the widget as a link: javascript: or
+		// data: must not (issue 12); relative links are read against the feed.
+		if it.URL = webURL(f.url, raw); it.URL == "" {
+			f.warn("%s: URL ignored: not an http(s) link", what)
+		}
+	}
 	if it.URL == "" {
 		it.URL = f.url
 	}

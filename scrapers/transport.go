@@ -1,6 +1,7 @@
 package scrapers
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -23,8 +25,12 @@ var errAttemptTimeout = errors.New("timeout")
 // fetchTransport wraps the network transport with what colly does not do the
 // way a polite, bounded crawler needs: a timeout per attempt, bounded retries
 // with exponential backoff for timeouts, connection errors and 5xx (never for
-// 4xx), and a response size cap that fails instead of truncating. It reads the
-// whole body so that a body that stalls half way is retried like any timeout.
+// 4xx), and a response size cap that fails instead of truncating. The cap
+// counts the bytes on the wire and the bytes they decompress to: every
+// content coding is undone here, under the cap (decode.go), so that colly,
+// which would gunzip some bodies again without a limit, never has to. It
+// reads the whole body so that a body that stalls half way is retried like
+// any timeout.
 type fetchTransport struct {
 	// crawl is the crawl's context. Colly fetches robots.txt without any
 	// context; this makes those requests end with the crawl too.
@@ -78,24 +84,55 @@ func (t *fetchTransport) once(req *http.Request) (*http.Response, error) {
 	if t.maxBytes > 0 && resp.ContentLength > t.maxBytes {
 		return nil, fmt.Errorf("%w: %d bytes announced, cap is %d", ErrTooLarge, resp.ContentLength, t.maxBytes)
 	}
+	resp.Request = req
+	codings, err := contentCodings(resp)
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
-	if resp.ContentLength > 0 {
+	if resp.ContentLength > 0 && len(codings) == 0 {
 		buf.Grow(int(resp.ContentLength))
 	}
+	// The cap applies twice: to the bytes on the wire and, for a compressed
+	// body, to what they decompress to, so a small bomb fails like a big page.
 	r := io.Reader(resp.Body)
 	if t.maxBytes > 0 {
-		r = io.LimitReader(resp.Body, t.maxBytes+1)
+		r = io.LimitReader(r, t.maxBytes+1)
+	}
+	if len(codings) > 0 {
+		if r, err = t.decoder(r, codings); err != nil {
+			return nil, t.explain(req, fmt.Errorf("read body: %w", decodeErr(err, codings)))
+		}
+		if t.maxBytes > 0 {
+			r = io.LimitReader(r, t.maxBytes+1)
+		}
 	}
 	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, t.explain(req, fmt.Errorf("read body: %w", err))
+		return nil, t.explain(req, fmt.Errorf("read body: %w", decodeErr(err, codings)))
 	}
 	if t.maxBytes > 0 && int64(buf.Len()) > t.maxBytes {
+		if len(codings) > 0 {
+			return nil, fmt.Errorf("%w: more than %d bytes once decompressed (%s)", ErrTooLarge, t.maxBytes, strings.Join(codings, ", "))
+		}
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, t.maxBytes)
 	}
+	// The body is now the content itself: colly must not decompress it
+	// again (it would, without any limit, for x-gzip and gzip types).
+	resp.Header.Del("Content-Encoding")
+	resp.Uncompressed = true
 	resp.Body = io.NopCloser(&buf)
 	resp.ContentLength = int64(buf.Len())
-	resp.Request = req
 	return resp, nil
+}
+
+// decoder undoes a body's codings; an empty body (a 304, a HEAD) has none
+// to undo.
+func (t *fetchTransport) decoder(r io.Reader, codings []string) (io.Reader, error) {
+	br := bufio.NewReader(r)
+	if _, err := br.Peek(1); err == io.EOF {
+		return br, nil
+	}
+	return decoder(br, codings)
 }
 
 // explain turns the attempt's own deadline into a clear timeout error; a
@@ -122,7 +159,7 @@ func retryable(req *http.Request, resp *http.Response, err error) bool {
 	var dnsErr *net.DNSError
 	var certErr *tls.CertificateVerificationError
 	switch {
-	case errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrTooLarge),
+	case errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrTooLarge), errors.Is(err, ErrEncoding),
 		errors.As(err, &dnsErr) && dnsErr.IsNotFound, errors.As(err, &certErr):
 		return false
 	}

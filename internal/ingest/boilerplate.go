@@ -159,7 +159,7 @@ func (c *crawl) reapply(ctx context.Context, itemID int64, it event.Item) error 
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		err = pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
-			n = counts{}
+			n = counts{caps: pageCaps{again: true}}
 			return c.apply(ctx, tx, itemID, false, it, &n)
 		})
 		if !store.Retryable(err) {

@@ -42,6 +42,9 @@ type Pipeline struct {
 	// held elsewhere is skipped. The crawl runs under the returned
 	// context; unlock reports whether the lock was held to the end.
 	Lock func(ctx context.Context, sourceID string) (unlock func() (held bool), crawlCtx context.Context, ok bool, err error)
+	// Limits cap what one crawl of a source may store (limits.go); zero
+	// fields take DefaultLimits.
+	Limits Limits
 }
 
 // Observer hears what a crawl does.
@@ -133,6 +136,7 @@ type crawl struct {
 	created map[int64]bool  // events created by this run
 	// organizers by source id: a source's own announcements win merges.
 	organizers map[string]string
+	limits     budget // what is left of p.Limits
 }
 
 // CrawlSource crawls one source and records the run. Errors end up in the
@@ -188,6 +192,7 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) (rep Repo
 		}()
 	}
 	sum, err := scrapers.Crawl(ctx, src, opt, func(pg scrapers.Page) {
+		pg = c.limitPage(ctx, log, pg)
 		if c.page(ctx, log, pg) {
 			work <- pg
 		}
@@ -197,7 +202,10 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) (rep Repo
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
-	return c.finish(ctx, log, rep, err, err == nil && sum.Complete)
+	c.mu.Lock()
+	complete := err == nil && sum.Complete && !c.limits.cut
+	c.mu.Unlock()
+	return c.finish(ctx, log, rep, err, complete)
 }
 
 func (p *Pipeline) begin(ctx context.Context, src config.Source) (*crawl, error) {
@@ -213,11 +221,14 @@ func (p *Pipeline) begin(ctx context.Context, src config.Source) (*crawl, error)
 	}
 	c := &crawl{p: p, src: src, run: run, now: p.now(),
 		visited: map[string]bool{}, changed: map[string]bool{}, failed: map[string]bool{},
-		seen: map[string]bool{}, created: map[int64]bool{}}
+		seen: map[string]bool{}, created: map[int64]bool{}, limits: budget{Limits: p.Limits.withDefaults()}}
 	if c.known, err = store.SourceItems(ctx, p.Pool, src.ID); err != nil {
 		return c, err
 	}
 	if c.bp, err = loadBoilerplate(ctx, p.Pool, src.ID); err != nil {
+		return c, err
+	}
+	if c.limits.linked, err = store.ItemLinkCounts(ctx, p.Pool, src.ID); err != nil {
 		return c, err
 	}
 	srcs, err := store.ListSources(ctx, p.Pool)
@@ -277,10 +288,16 @@ func (c *crawl) store(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
 					return err
 				}
 			}
+			v := pg.Validators
+			if n.caps.dropped > 0 {
+				v = scrapers.Validators{} // a cut page is read in full next time
+			}
 			return store.SaveFetch(ctx, tx, c.src.ID, store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status,
-				ETag: pg.Validators.ETag, LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash,
-				FetchedAt: pg.FetchedAt})
+				ETag: v.ETag, LastModified: v.LastModified, ContentHash: v.Hash, FetchedAt: pg.FetchedAt})
 		})
+		if err != nil {
+			c.release(&n)
+		}
 		if !store.Retryable(err) {
 			break
 		}
@@ -295,6 +312,7 @@ func (c *crawl) store(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
 		return
 	}
 	n.commit(c)
+	c.reportCaps(ctx, log, pg.URL, n.caps)
 }
 
 func (c *crawl) recordError(ctx context.Context, log *slog.Logger, url string, status int, msg string) {
@@ -391,6 +409,7 @@ func (p *Pipeline) now() time.Time {
 type counts struct {
 	items, created, updated int
 	createdIDs              []int64
+	caps                    pageCaps
 }
 
 func (n counts) commit(c *crawl) {

@@ -18,6 +18,10 @@ import (
 // item stores one extracted item unless it is byte-for-byte what we have.
 func (c *crawl) item(ctx context.Context, tx store.DB, pageURL string, it event.Item, n *counts) error {
 	n.items++
+	// Whatever the strategy extracted is cut to the domain's field limits
+	// and keeps only web URLs before it is stored or normalised.
+	it, notes := event.BoundItem(it, pageURL)
+	n.caps.notes = addDistinct(n.caps.notes, notes...)
 	raw, hash, err := store.HashItem(it)
 	if err != nil {
 		return err
@@ -26,14 +30,22 @@ func (c *crawl) item(ctx context.Context, tx store.DB, pageURL string, it event.
 	ref, ok := c.known[it.Key]
 	c.mu.Unlock()
 	if ok && ref.RawHash == hash && !ref.Vanished {
+		c.countUnchanged(ref.ID, n)
 		return nil
 	}
 	id, err := store.SaveItem(ctx, tx, c.src.ID, pageURL, raw, hash, it.Key)
 	if err != nil {
 		return err
 	}
+	n.caps.retry = false
 	if err := c.apply(ctx, tx, id, !ok, it, n); err != nil {
 		return err
+	}
+	if n.caps.retry {
+		if err := store.ForgetItemHash(ctx, tx, id); err != nil {
+			return err
+		}
+		hash = ""
 	}
 	c.mu.Lock()
 	c.known[it.Key] = store.ItemRef{ID: id, Key: it.Key, PageURL: pageURL, RawHash: hash}
@@ -46,15 +58,17 @@ func (c *crawl) item(ctx context.Context, tx store.DB, pageURL string, it event.
 // against known events from other sources before a new event is created.
 // fresh says the item was never stored before, so it has no links yet.
 func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, fresh bool, it event.Item, n *counts) error {
-	it = c.bp.strip(it)
+	// Items stored before the field limits existed are cut here too (a
+	// no-op for the rest), so normalisation never reads a 2 MB text.
+	it, _ = event.BoundItem(c.bp.strip(it), it.URL)
 	drafts, nerr := normalize.Normalize(it, c.normalizeOptions())
-	drafts = expandRecurrences(drafts)
 	if nerr != nil {
 		drafts = nil
 		if err := store.SetNormalizeError(ctx, tx, itemID, nerr.Error()); err != nil {
 			return err
 		}
 	}
+	drafts = c.limitDrafts(expandRecurrences(drafts), n)
 	links := map[int]int64{}
 	if !fresh {
 		var err error

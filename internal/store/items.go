@@ -102,3 +102,36 @@ func MarkItemsVanished(ctx context.Context, db DB, ids []int64) (items int, even
 	}
 	return int(tag.RowsAffected()), events, nil
 }
+
+// ForgetItemHash makes the next crawl normalise an item again even if it
+// is unchanged: a crawl limit cut its occurrences, and the next crawl may
+// have room for them.
+func ForgetItemHash(ctx context.Context, db DB, itemID int64) error {
+	if _, err := db.Exec(ctx, `UPDATE items SET raw_hash = '' WHERE id = $1`, itemID); err != nil {
+		return fmt.Errorf("forget item hash: %w", err)
+	}
+	return nil
+}
+
+// ItemLinkCounts returns how many event occurrences each of a source's
+// items backs, by item id: what an unchanged item counts against the
+// crawl's limits.
+func ItemLinkCounts(ctx context.Context, db DB, sourceID string) (map[int64]int, error) {
+	rows, err := db.Query(ctx, `
+		SELECT i.id, count(*) FROM items i JOIN event_items ei ON ei.item_id = i.id
+		WHERE i.source_id = $1 GROUP BY i.id`, sourceID)
+	if err != nil {
+		return nil, fmt.Errorf("item link counts of %s: %w", sourceID, err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
