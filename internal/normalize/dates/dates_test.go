@@ -109,7 +109,13 @@ func TestExtract(t *testing.T) {
 		// A time written apart from its date, before or after it.
 		{"Am 3. Mai 2021 treffen wir uns im Park. Los geht es um 15 Uhr.", []want{ev("2021-05-03T15:00+02:00", "").spanned("3. Mai 2021")}},
 		{"Um 15 Uhr am 3. Mai 2021 im Park", []want{ev("2021-05-03T15:00+02:00", "").spanned("3. Mai 2021")}},
-		{"Am 3. Mai 2021 treffen wir uns.\nUm 15 Uhr gibt es Kaffee.", []want{day("2021-05-03")}},
+		// On a later line too, when the date has no time of its own (real pages write the day in one
+		// line or paragraph and the hour in another: "Datum: …" / "Zeit: …").
+		{"Am 3. Mai 2021 treffen wir uns.\nUm 15 Uhr gibt es Kaffee.", []want{ev("2021-05-03T15:00+02:00", "").spanned("3. Mai 2021")}},
+		{"Datum: 15. Juni 2019\nZeit: 10:00 – 14:00 Uhr", []want{ev("2019-06-15T10:00+02:00", "2019-06-15T14:00+02:00").spanned("15. Juni 2019\nZeit: 10:00 – 14:00 Uhr")}},
+		{"28.10. | Fachtag | Dresden\n9:30 – 16:30 Uhr | Saal", []want{ev("2021-10-28T09:30+02:00", "2021-10-28T16:30+02:00").spanned("28.10.").guessed()}},
+		{"Am 3. Mai 2021 um 10 Uhr treffen wir uns.\nUm 15 Uhr gibt es Kaffee.", []want{ev("2021-05-03T10:00+02:00", "").spanned("3. Mai 2021 um 10 Uhr")}},
+		{"Anmeldung bis 2. Mai 2021.\nBeginn 15 Uhr.", []want{day("2021-05-02").as(KindDeadline)}},
 		// Doors versus start.
 		{"Am 3. Mai 2021. Einlass: 18 Uhr, Beginn 18:30", []want{
 			ev("2021-05-03T18:30+02:00", "").spanned("3. Mai 2021"), ev("2021-05-03T18:00+02:00", "").as(KindDoorsOpen).spanned("Einlass: 18 Uhr")}},
