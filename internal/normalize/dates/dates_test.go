@@ -116,6 +116,13 @@ func TestExtract(t *testing.T) {
 		{"28.10. | Fachtag | Dresden\n9:30 – 16:30 Uhr | Saal", []want{ev("2021-10-28T09:30+02:00", "2021-10-28T16:30+02:00").spanned("28.10.").guessed()}},
 		{"Am 3. Mai 2021 um 10 Uhr treffen wir uns.\nUm 15 Uhr gibt es Kaffee.", []want{ev("2021-05-03T10:00+02:00", "").spanned("3. Mai 2021 um 10 Uhr")}},
 		{"Anmeldung bis 2. Mai 2021.\nBeginn 15 Uhr.", []want{day("2021-05-02").as(KindDeadline)}},
+		// English dates and 12-hour clocks.
+		{"Wed, Jan 22, 2020 | 3 p.m. - 5 p.m.", []want{ev("2020-01-22T15:00+01:00", "2020-01-22T17:00+01:00").spanned("Wed, Jan 22, 2020 | 3 p.m. - 5 p.m.")}},
+		{"18th March // Saturday\n10 a.m. action", []want{ev("2021-03-18T10:00+01:00", "").spanned("18th March").guessed()}},
+		{"on Sunday, September 19th, 2pm.", []want{ev("2021-09-19T14:00+02:00", "").spanned("Sunday, September 19th, 2pm").guessed()}},
+		{"Monday March 14th 2022, 12-2 p.m.", []want{ev("2022-03-14T12:00+01:00", "2022-03-14T14:00+01:00").spanned("Monday March 14th 2022, 12-2 p.m.")}},
+		{"Mai 12 Teilnehmende", nil},
+		{"um 10 am Bahnhof am 3. Mai 2021", []want{day("2021-05-03")}}, // a spaced "am" is German
 		// Doors versus start.
 		{"Am 3. Mai 2021. Einlass: 18 Uhr, Beginn 18:30", []want{
 			ev("2021-05-03T18:30+02:00", "").spanned("3. Mai 2021"), ev("2021-05-03T18:00+02:00", "").as(KindDoorsOpen).spanned("Einlass: 18 Uhr")}},
