@@ -185,7 +185,7 @@ func (j *job) languages() {
 			named = append(named, n.Code)
 		}
 	}
-	det := languages.DetectWith(j.text, j.read.de, j.read.en)
+	det := languages.DetectCounts(j.text, languages.Stopwords{DE: j.read.de, EN: j.read.en, HSB: j.read.hsb})
 	base, conf := det.Codes, 0.8*det.Confidence
 	if len(base) == 0 && languages.Valid(strings.ToLower(j.it.Lang)) {
 		base, conf = []string{strings.ToLower(j.it.Lang)}, 0.6
