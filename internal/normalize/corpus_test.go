@@ -27,6 +27,7 @@ import (
 //	make eval                                   # the table
 //	TREFFPUNKT_EVAL_MISSES=dev make eval        # plus every miss on the dev sites
 //	TREFFPUNKT_EVAL_MISSES=all make eval        # plus every miss (held-out too)
+//	TREFFPUNKT_EVAL_TOPICS=1 make eval          # plus true/false positives per topic (dev sites)
 //	TREFFPUNKT_CORPUS=/path/announcements.json  # another labelled set of the same shape
 
 type corpusRecord struct {
@@ -112,6 +113,7 @@ func heldOut(site string) bool {
 type corpusEval struct {
 	right, total map[string]float64
 	misses       []string
+	topic        map[string]*[3]int // per topic slug: true positives, false positives, false negatives
 }
 
 var corpusFields = []string{"date", "time", "end", "region", "online", "languages", "topics", "registration", "cost_free"}
@@ -121,7 +123,7 @@ var corpusTargets = map[string]float64{"date": 0.97, "time": 0.95, "end": 0.90, 
 	"languages": 0.95, "topics": 0.75, "registration": 0.90, "cost_free": 0.90}
 
 func newCorpusEval() *corpusEval {
-	return &corpusEval{right: map[string]float64{}, total: map[string]float64{}}
+	return &corpusEval{right: map[string]float64{}, total: map[string]float64{}, topic: map[string]*[3]int{}}
 }
 
 func (e *corpusEval) tally(field string, score float64, miss bool, r corpusRecord, got, want any) {
@@ -313,6 +315,12 @@ func (e *corpusEval) score(r corpusRecord, evs []corpusOut) {
 			if wantSet[s] {
 				inter++
 			}
+			e.topicCount(s, wantSet[s], !wantSet[s], false)
+		}
+		for s := range wantSet {
+			if !got[s] {
+				e.topicCount(s, false, false, true)
+			}
 		}
 		f1 := 0.0
 		if len(got) > 0 {
@@ -328,6 +336,36 @@ func (e *corpusEval) score(r corpusRecord, evs []corpusOut) {
 		ok := ev.cost != nil && *ev.cost == *t.CostFree
 		e.tally("cost_free", b2f(ok), !ok, r, showBool(ev.cost), *t.CostFree)
 	}
+}
+
+func (e *corpusEval) topicCount(slug string, tp, fp, fn bool) {
+	c := e.topic[slug]
+	if c == nil {
+		c = new([3]int)
+		e.topic[slug] = c
+	}
+	for i, ok := range []bool{tp, fp, fn} {
+		if ok {
+			c[i]++
+		}
+	}
+}
+
+// topicTable prints precision and recall per topic, to see which rules
+// miss and which over-fire.
+func (e *corpusEval) topicTable() string {
+	var slugs []string
+	for s := range e.topic {
+		slugs = append(slugs, s)
+	}
+	sort.Strings(slugs)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-24s %4s %4s %4s\n", "topic", "tp", "fp", "fn")
+	for _, s := range slugs {
+		c := e.topic[s]
+		fmt.Fprintf(&b, "%-24s %4d %4d %4d\n", s, c[0], c[1], c[2])
+	}
+	return b.String()
 }
 
 func b2f(ok bool) float64 {
@@ -378,6 +416,9 @@ func TestCorpusAccuracy(t *testing.T) {
 		fmt.Fprintf(&b, "%-13s %15s %15s %15s %7s\n", f, col(all), col(dev), col(held), target)
 	}
 	t.Log("\n" + b.String())
+	if os.Getenv("TREFFPUNKT_EVAL_TOPICS") != "" {
+		t.Log("topics on the dev sites:\n" + dev.topicTable())
+	}
 	switch os.Getenv("TREFFPUNKT_EVAL_MISSES") {
 	case "dev":
 		sort.Strings(dev.misses)
