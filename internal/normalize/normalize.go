@@ -54,6 +54,7 @@ func Normalize(it event.Item, opt Options) ([]event.Draft, error) {
 	if len(found.events) == 0 {
 		return nil, fmt.Errorf("normalize %s: %w", ident(it), event.ErrNoDate)
 	}
+	j.inText = found.inText
 	groups := j.segment(found)
 	drafts := make([]event.Draft, 0, len(found.events))
 	for _, g := range groups {
@@ -114,6 +115,7 @@ type job struct {
 	structPlace *placeInfo   // from item.Location or item.Place, when given
 	text1       *places.Text // the whole text read for place and region
 	commonText  *places.Text // the text outside the date parts
+	inText      bool         // the events' Spans index text (see found.inText)
 }
 
 func newJob(it event.Item, opt Options, ref time.Time, published bool) *job {

@@ -313,6 +313,8 @@ func TestRegionRules(t *testing.T) {
 		{"Kulturabend am 23.10.2021, 19 Uhr\nSerbski dom, Póstowe naměsto 2, Budyšin", "bautzen", Options{}},
 		{"Treffen am 13.9.2021 im Werk 2 in Leipzig-Connewitz.", "leipzig", Options{}},
 		{"Treffen am 13.9.2021 im Landkreis Leipzig.", "landkreis-leipzig", Options{}},
+		// a town written beside the date beats the cities the rest of the page names
+		{"Wahlforum\nDo. 01.08.2021 19:00 / Grimma\nEine Reihe der Leipziger Volkszeitung, der VHS Leipzig und des Dresdner Instituts.", "landkreis-leipzig", Options{}},
 	}
 	for _, tt := range tests {
 		d := mustNormalize(t, event.Item{Text: tt.text}, tt.opt)[0]
