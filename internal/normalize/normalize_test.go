@@ -386,3 +386,21 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// The opening of a festival comes before the festival's all-day range,
+// and the events of one day come in the order of their clock: the first
+// event of an announcement is the earliest.
+func TestSameDayOrder(t *testing.T) {
+	tests := []struct{ text, first string }{
+		{"Interkulturelle Tage vom 26.09. bis 17.10.2021.\nDie Eröffnung findet am 26. September 2021, 15 Uhr im Rathaus statt.", "2021-09-26T15:00:00+02:00"},
+		{"Donnerstag 21. September 2017\n19:00-21:00 Uhr Vortrag\n\nDonnerstag 21. September 2017, 14:00 bis 17:00 Uhr Café", "2017-09-21T14:00:00+02:00"},
+		// other days keep the order of the text
+		{"Am 3. Mai 2021 um 18 Uhr Lesung, am 2. Mai 2021 um 10 Uhr Workshop.", "2021-05-03T18:00:00+02:00"},
+	}
+	for _, tt := range tests {
+		ds := mustNormalize(t, event.Item{Text: tt.text}, Options{Ref: time.Date(2021, 1, 1, 0, 0, 0, 0, event.Berlin)})
+		if got := fmtTime(ds[0].Start, ds[0].AllDay); got != tt.first {
+			t.Errorf("%.50q: first event %s, want %s", tt.text, got, tt.first)
+		}
+	}
+}
