@@ -404,3 +404,15 @@ func TestSameDayOrder(t *testing.T) {
 		}
 	}
 }
+
+// A start written twice, once with its end, is one event with the end.
+func TestSameStartKeepsEnd(t *testing.T) {
+	ds := mustNormalize(t, event.Item{Text: "Mittwoch 10. Nov, 19:00 Uhr\nVortrag\n\nDatum: 10.11.2021\nZeit: 19:00 bis 21:00 Uhr"},
+		Options{Ref: time.Date(2021, 10, 1, 0, 0, 0, 0, event.Berlin)})
+	if len(ds) != 1 || fmtEnd(ds[0]) != "2021-11-10T21:00:00+01:00" {
+		for _, d := range ds {
+			t.Logf("%s – %s", fmtTime(d.Start, d.AllDay), fmtEnd(d))
+		}
+		t.Errorf("got %d events, want one ending 21:00", len(ds))
+	}
+}

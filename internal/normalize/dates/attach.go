@@ -82,7 +82,11 @@ func (b *builder) attachFar(far []int) {
 			}
 		}
 		if gi >= 0 && !b.farTarget(gi) {
-			continue // the date before has its time (or is no event): the time is about something else
+			// The date before has its time: a range starting at that time later on
+			// ("27.09.2020 11 Uhr" … "Von 11 bis 12 Uhr können die Besucher …")
+			// gives its end; any other time is about something else.
+			b.endFromRange(gi, lt)
+			continue
 		}
 		if gi < 0 && next < len(b.groups) {
 			g := b.groups[next]
@@ -94,6 +98,20 @@ func (b *builder) attachFar(far []int) {
 			continue
 		}
 		b.applyTimes(gi, timesFound{ev: lt, hasEv: true}, true)
+	}
+}
+
+// endFromRange gives the events of group gi that have a start but no end
+// the end of the range lt when lt starts at their start.
+func (b *builder) endFromRange(gi int, lt timeSpec) {
+	if !lt.hasStart || !lt.hasEnd {
+		return
+	}
+	g := b.groups[gi]
+	for x := g.lo; x < g.hi; x++ {
+		if r := &b.recs[x]; r.kind == KindEvent && r.hasStart && !r.hasEnd && !r.multi && r.startClk == lt.start {
+			r.endClk, r.hasEnd = lt.end, true
+		}
 	}
 }
 

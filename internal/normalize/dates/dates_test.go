@@ -116,6 +116,8 @@ func TestExtract(t *testing.T) {
 		{"28.10. | Fachtag | Dresden\n9:30 – 16:30 Uhr | Saal", []want{ev("2021-10-28T09:30+02:00", "2021-10-28T16:30+02:00").spanned("28.10.").guessed()}},
 		{"Am 3. Mai 2021 um 10 Uhr treffen wir uns.\nUm 15 Uhr gibt es Kaffee.", []want{ev("2021-05-03T10:00+02:00", "").spanned("3. Mai 2021 um 10 Uhr")}},
 		{"Anmeldung bis 2. Mai 2021.\nBeginn 15 Uhr.", []want{day("2021-05-02").as(KindDeadline)}},
+		{"Konzert am 27.09.2020 11 Uhr.\nVon 11 bis 12 Uhr spielen die Lehrer.", []want{ev("2020-09-27T11:00+02:00", "2020-09-27T12:00+02:00").spanned("27.09.2020 11 Uhr")}},
+		{"Konzert am 27.09.2020 11 Uhr.\nVon 14 bis 15 Uhr gibt es Kaffee.", []want{ev("2020-09-27T11:00+02:00", "").spanned("27.09.2020 11 Uhr")}},
 		// English dates and 12-hour clocks.
 		{"Wed, Jan 22, 2020 | 3 p.m. - 5 p.m.", []want{ev("2020-01-22T15:00+01:00", "2020-01-22T17:00+01:00").spanned("Wed, Jan 22, 2020 | 3 p.m. - 5 p.m.")}},
 		{"18th March // Saturday\n10 a.m. action", []want{ev("2021-03-18T10:00+01:00", "").spanned("18th March").guessed()}},
