@@ -56,6 +56,11 @@ func TestOnlineDetection(t *testing.T) {
 		{"Der Film kann vom 15.-28. März 2021 kostenlos gestreamt werden.", event.OnlineYes},
 		{"Am 3.11.2021 um 18 Uhr im Livestream und vor Ort im Haus X, Markt 1, 04109 Leipzig.", event.OnlineHybrid},
 		{"Die Veranstaltung findet hybrid statt: am 5.11.2021, 17 Uhr.", event.OnlineHybrid},
+		// a live stream carries what happens in a room; "nur" and negations change that
+		{"Podium am 3.11.2021, 19 Uhr. Die Diskussion wird über einen Live-Stream im Internet übertragen.", event.OnlineHybrid},
+		{"Lesung am 3.11.2021, 19 Uhr, nur im Livestream.", event.OnlineYes},
+		{"Fachtag am 5.10.2021 in Leipzig. Die Veranstaltung wird aufgezeichnet. Ein Live-Streaming ist nicht vorgesehen.", event.OnlineNo},
+		{"Workshop am 3.11.2021 in Görlitz. Die Anmeldung erfolgt über ein Formular online https://example.org/form", event.OnlineNo},
 		// "Online-Aktivitäten" is the workshop's subject, not its format
 		{"Wollen Sie die Online-Aktivitäten Ihres Vereins professionalisieren? Workshop am 12.03.2022, 10 Uhr\nOrt: Stadtteilladen, Eisenbahnstraße 66, 04315 Leipzig", event.OnlineNo},
 		{"Unter digitalen Lebens- und Arbeitsbedingungen verändert sich vieles. Seminar am 4.11.2021 in Leipzig.", event.OnlineNo},
