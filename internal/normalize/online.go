@@ -78,7 +78,11 @@ func onlineFrom(low string, hits []formatHit) onlineSignal {
 		case id == 0:
 			f := onlineFormat(low, start)
 			s.online = s.online || f
-			other = other || f
+			if f && streamAfter(low, start+len("online")) {
+				stream = true // "Online Stream unter diesem Link", "online übertragen"
+			} else {
+				other = other || f
+			}
 		case id == 1:
 			f := digitalFormat(low, start)
 			s.online = s.online || f
@@ -122,6 +126,14 @@ func isStream(p string) bool {
 		return true
 	}
 	return false
+}
+
+// streamAfter reports a stream word right after i ("online stream",
+// "Online-Livestream", "online übertragen").
+func streamAfter(low string, i int) bool {
+	rest := strings.TrimLeft(low[i:min(len(low), i+20)], " -")
+	return strings.HasPrefix(rest, "stream") || strings.HasPrefix(rest, "livestream") ||
+		strings.HasPrefix(rest, "live-stream") || strings.HasPrefix(rest, "übertrag")
 }
 
 // onlyBefore reports "nur", "ausschließlich" or "rein" just before i.

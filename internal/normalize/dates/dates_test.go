@@ -119,6 +119,9 @@ func TestExtract(t *testing.T) {
 		{"Konzert am 27.09.2020 11 Uhr.\nVon 11 bis 12 Uhr spielen die Lehrer.", []want{ev("2020-09-27T11:00+02:00", "2020-09-27T12:00+02:00").spanned("27.09.2020 11 Uhr")}},
 		{"Konzert am 27.09.2020 11 Uhr.\nVon 14 bis 15 Uhr gibt es Kaffee.", []want{ev("2020-09-27T11:00+02:00", "").spanned("27.09.2020 11 Uhr")}},
 		// English dates and 12-hour clocks.
+		{"from November 4 to 6, 2022 - Conference", []want{days("2022-11-04", "2022-11-06").spanned("November 4 to 6, 2022")}},
+		{"Odbędzie się ono 5 czerwca 2023 r. w godzinach 17:00-19:30 w Domu", []want{ev("2023-06-05T17:00+02:00", "2023-06-05T19:30+02:00").spanned("5 czerwca 2023")}},
+		{"Wot 22. septembra 2019 je swjedźeń.", []want{day("2019-09-22").spanned("22. septembra 2019")}},
 		{"Wed, Jan 22, 2020 | 3 p.m. - 5 p.m.", []want{ev("2020-01-22T15:00+01:00", "2020-01-22T17:00+01:00").spanned("Wed, Jan 22, 2020 | 3 p.m. - 5 p.m.")}},
 		{"18th March // Saturday\n10 a.m. action", []want{ev("2021-03-18T10:00+01:00", "").spanned("18th March").guessed()}},
 		{"on Sunday, September 19th, 2pm.", []want{ev("2021-09-19T14:00+02:00", "").spanned("Sunday, September 19th, 2pm").guessed()}},

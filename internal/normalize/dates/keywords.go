@@ -107,6 +107,12 @@ var keywords = map[string]kwID{
 	"oktober": kwOct, "okt": kwOct, "october": kwOct, "oct": kwOct,
 	"november": kwNov, "nov": kwNov,
 	"dezember": kwDec, "dez": kwDec, "december": kwDec, "dec": kwDec,
+	// Upper Sorbian and Polish genitive month names as written after a day ("22. septembra",
+	// "5 czerwca 2023"); spellings with letters the folding does not keep (měrca, września) are missing
+	"januara": kwJan, "februara": kwFeb, "apryla": kwApr, "meje": kwMay, "junija": kwJun, "julija": kwJul,
+	"awgusta": kwAug, "septembra": kwSep, "oktobra": kwOct, "nowembra": kwNov, "decembra": kwDec,
+	"stycznia": kwJan, "lutego": kwFeb, "marca": kwMar, "kwietnia": kwApr, "maja": kwMay, "czerwca": kwJun,
+	"lipca": kwJul, "sierpnia": kwAug, "listopada": kwNov, "grudnia": kwDec,
 
 	"sonntag": kwSun, "so": kwSun, "sunday": kwSun, "sun": kwSun,
 	"montag": kwMon, "mo": kwMon, "monday": kwMon, "mon": kwMon,
