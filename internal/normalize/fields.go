@@ -22,7 +22,8 @@ var (
 		"begrenzte teilnehmendenzahl", "begrenzte teilnehmerzahl", "plätze sind begrenzt", "registration",
 		"register", "sign up", "rsvp", "регистрац", "зарегистр", "записаться", "запись", "запишитесь",
 		"реєстрац", "зареєстр", "terminvereinbarung", "termin vereinbaren", "termine vereinbaren",
-		"telefonisch vereinbaren", "vorher vereinbaren", "nach vereinbarung"}
+		"telefonisch vereinbaren", "vorher vereinbaren", "nach vereinbarung", "anzumelden", "zgłosz", "zgłasza",
+		"formularz", "zapisy"}
 
 	costYes = []string{"kostenfrei", "kostenlos", "gebührenfrei", "entgeltfrei", "unentgeltlich", "eintritt frei",
 		"eintritt ist frei", "freier eintritt", "eintritt: frei", "teilnahme ist frei", "teilnahme frei",
@@ -30,6 +31,7 @@ var (
 		"teilnahme ist kostenfrei", "free of charge", "free admission", "admission free", "for free",
 		"бесплатн", "безкоштовн", "вход свободный", "вхід вільний"}
 	costNo = []string{"teilnahmegebühr", "teilnahmebeitrag", "unkostenbeitrag", "kostenbeitrag", "eintrittspreis",
+		"tagungsgebühr", "kursgebühr", "seminargebühr", "selbstkostenbeitrag", "teilnahmekosten",
 		"eintritt:", "eintritt ", "ticketpreis", "tickets", "ermäßigt", "gebühr:", "kosten:", "preis:", "*€", "euro$",
 		"fee$", "стоимость"}
 )
@@ -37,7 +39,7 @@ var (
 // registration reads whether the event needs registration: nil when the
 // text does not say.
 func registration(h hits) (req *bool, conf float64) {
-	if h.any(listRegNo) {
+	if h.any(listRegNo) || registrationWaived(h.low) {
 		return ptr(false), 0.85
 	}
 	if h.any(listRegYes) {
@@ -50,7 +52,7 @@ func registration(h hits) (req *bool, conf float64) {
 // anywhere counts as free ("Für Ehrenamtliche ist das Angebot kostenfrei"
 // beside a fee for others); a price alone means not free; silence is nil.
 func costFree(h hits) (free *bool, conf float64) {
-	if h.any(listCostYes) {
+	if h.any(listCostYes) || labelledFree(h.low) {
 		return ptr(true), 0.85
 	}
 	paid := false
@@ -67,6 +69,77 @@ func costFree(h hits) (free *bool, conf float64) {
 		return ptr(false), 0.7
 	}
 	return nil, 0.6
+}
+
+// waivers say that a registration is not required; they count in the
+// sentence of a registration word ("Eine Anmeldung zur Veranstaltung ist
+// nicht erforderlich", "Anmeldung erwünscht, jedoch nicht zwingend").
+var waivers = []string{"nicht erforderlich", "nicht notwendig", "nicht nötig", "nicht zwingend", "nicht verpflichtend",
+	"nicht zwingend notwendig", "nicht vorgeschrieben", "not required", "not necessary"}
+
+func registrationWaived(low string) bool {
+	return inSentenceOf(low, []string{"anmeld", "voranmeld", "registr"}, waivers)
+}
+
+// freeLabels are the words a price follows ("Eintritt: frei", "Der Eintritt
+// zum Festival ist frei", "Online-Teilnahme: frei", "Kosten: 0 €",
+// "Admission is free").
+var freeLabels = []string{"eintritt", "teilnahme", "kosten", "gebühr", "admission", "entrance", "entry", "preis"}
+
+// labelledFree reads a label followed, within its clause, by "frei",
+// "free" or a price of 0.
+func labelledFree(low string) bool {
+	for _, l := range freeLabels {
+		for off := 0; ; {
+			k := strings.Index(low[off:], l)
+			if k < 0 {
+				break
+			}
+			at := off + k + len(l)
+			off = at
+			end := min(len(low), at+40)
+			if nl := strings.IndexAny(low[at:end], "\n.;!?"); nl >= 0 {
+				end = at + nl
+			}
+			clause := low[at:end]
+			for _, w := range strings.FieldsFunc(clause, func(r rune) bool { return r == ' ' || r == ':' || r == ',' || r == '-' || r == '|' }) {
+				switch w {
+				case "frei", "free", "0€", "0", "0,00", "0,-":
+					if w != "0" || strings.Contains(clause, "€") || strings.Contains(clause, "euro") {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// inSentenceOf reports whether a sentence that holds one of the keys also
+// holds one of the words.
+func inSentenceOf(low string, keys, words []string) bool {
+	for _, key := range keys {
+		for off := 0; ; {
+			k := strings.Index(low[off:], key)
+			if k < 0 {
+				break
+			}
+			at := off + k
+			off = at + len(key)
+			from := max(0, at-120)
+			if i := strings.LastIndexAny(low[from:at], ".!?\n"); i >= 0 {
+				from += i + 1
+			}
+			to := min(len(low), at+160)
+			if i := strings.IndexAny(low[at:to], ".!?\n"); i >= 0 {
+				to = at + i
+			}
+			if containsAny(low[from:to], words) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func digitNear(s string, i, d int) bool {

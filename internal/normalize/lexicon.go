@@ -36,7 +36,7 @@ type lexicon struct {
 	n     [nLists]int // patterns in each field list
 	// first ids of the other parts; each part runs to the next
 	format, topics, langs, stop, cues, end int
-	stopLang                               []byte // 'd' or 'e' per stopword
+	stopLang                               []byte // 'd', 'e' or 'h' per stopword
 }
 
 var lex = sync.OnceValue(func() *lexicon {
@@ -89,6 +89,7 @@ type reading struct {
 	langAt    [][2]int    // language candidates, offsets in lowAll
 	format    []formatHit // format words in the text, offsets in the text
 	de, en    int         // German and English stopwords
+	hsb       int         // Upper Sorbian stopwords
 	cues      [][2]int    // organiser cues in the text: end offset in the text, cue
 }
 
@@ -115,9 +116,12 @@ func read(lowAll string, titleLen int) reading {
 		case id < l.stop:
 			r.langAt = append(r.langAt, [2]int{start, end})
 		case id < l.cues:
-			if l.stopLang[id-l.stop] == 'd' {
+			switch l.stopLang[id-l.stop] {
+			case 'd':
 				r.de++
-			} else {
+			case 'h':
+				r.hsb++
+			default:
 				r.en++
 			}
 		default:

@@ -54,6 +54,7 @@ func Normalize(it event.Item, opt Options) ([]event.Draft, error) {
 	if len(found.events) == 0 {
 		return nil, fmt.Errorf("normalize %s: %w", ident(it), event.ErrNoDate)
 	}
+	j.inText = found.inText
 	groups := j.segment(found)
 	drafts := make([]event.Draft, 0, len(found.events))
 	for _, g := range groups {
@@ -62,7 +63,38 @@ func Normalize(it event.Item, opt Options) ([]event.Draft, error) {
 			drafts = append(drafts, j.draft(o, w, found))
 		}
 	}
+	sameDayOrder(drafts)
 	return drafts, nil
+}
+
+// sameDayOrder puts the events of one day in the order of their clock: a
+// programme's opening ("Eröffnung am 26. September 2021, 15 Uhr") before
+// the festival it opens ("26.09.–17.10.2021", all day), the 14 Uhr café
+// before the 19 Uhr talk a calendar lists first. Events of other days keep
+// the order of the text.
+func sameDayOrder(ds []event.Draft) {
+	before := func(a, b event.Draft) bool {
+		if a.AllDay != b.AllDay {
+			return !a.AllDay
+		}
+		return a.Start.Before(b.Start)
+	}
+	for i := 1; i < len(ds); i++ {
+		// move ds[i] before the earlier events of its day it precedes (insertion sort within a day)
+		for k := i; ; {
+			p := k - 1
+			for p >= 0 && !sameDay(ds[p].Start, ds[k].Start) {
+				p--
+			}
+			if p < 0 || !before(ds[k], ds[p]) {
+				break
+			}
+			d := ds[k]
+			copy(ds[p+1:k+1], ds[p:k])
+			ds[p] = d
+			k = p
+		}
+	}
 }
 
 func ident(it event.Item) string {
@@ -114,6 +146,7 @@ type job struct {
 	structPlace *placeInfo   // from item.Location or item.Place, when given
 	text1       *places.Text // the whole text read for place and region
 	commonText  *places.Text // the text outside the date parts
+	inText      bool         // the events' Spans index text (see found.inText)
 }
 
 func newJob(it event.Item, opt Options, ref time.Time, published bool) *job {
@@ -185,7 +218,7 @@ func (j *job) languages() {
 			named = append(named, n.Code)
 		}
 	}
-	det := languages.DetectWith(j.text, j.read.de, j.read.en)
+	det := languages.DetectCounts(j.text, languages.Stopwords{DE: j.read.de, EN: j.read.en, HSB: j.read.hsb})
 	base, conf := det.Codes, 0.8*det.Confidence
 	if len(base) == 0 && languages.Valid(strings.ToLower(j.it.Lang)) {
 		base, conf = []string{strings.ToLower(j.it.Lang)}, 0.6

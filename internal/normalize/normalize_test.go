@@ -56,6 +56,11 @@ func TestOnlineDetection(t *testing.T) {
 		{"Der Film kann vom 15.-28. März 2021 kostenlos gestreamt werden.", event.OnlineYes},
 		{"Am 3.11.2021 um 18 Uhr im Livestream und vor Ort im Haus X, Markt 1, 04109 Leipzig.", event.OnlineHybrid},
 		{"Die Veranstaltung findet hybrid statt: am 5.11.2021, 17 Uhr.", event.OnlineHybrid},
+		// a live stream carries what happens in a room; "nur" and negations change that
+		{"Podium am 3.11.2021, 19 Uhr. Die Diskussion wird über einen Live-Stream im Internet übertragen.", event.OnlineHybrid},
+		{"Lesung am 3.11.2021, 19 Uhr, nur im Livestream.", event.OnlineYes},
+		{"Fachtag am 5.10.2021 in Leipzig. Die Veranstaltung wird aufgezeichnet. Ein Live-Streaming ist nicht vorgesehen.", event.OnlineNo},
+		{"Workshop am 3.11.2021 in Görlitz. Die Anmeldung erfolgt über ein Formular online https://example.org/form", event.OnlineNo},
 		// "Online-Aktivitäten" is the workshop's subject, not its format
 		{"Wollen Sie die Online-Aktivitäten Ihres Vereins professionalisieren? Workshop am 12.03.2022, 10 Uhr\nOrt: Stadtteilladen, Eisenbahnstraße 66, 04315 Leipzig", event.OnlineNo},
 		{"Unter digitalen Lebens- und Arbeitsbedingungen verändert sich vieles. Seminar am 4.11.2021 in Leipzig.", event.OnlineNo},
@@ -191,6 +196,15 @@ func TestFields(t *testing.T) {
 		{text: "Aktuell finden die Offenen Treffs noch online statt - nach Anmeldung erhalten Sie einen Link zur Teilnahme.", reg: yes},
 		{text: "Ohne Anmeldung, einfach vorbeikommen! Eintritt: 5 €", reg: no, cost: no},
 		{text: "Wie kann ich eine Domain auf mich registrieren? Was kostet sowas?"},
+		// Waivers in the sentence of the registration word; prices labelled free.
+		{text: "Eine Anmeldung zur Veranstaltung ist nicht erforderlich!", reg: no},
+		{text: "Eine Anmeldung ist erwünscht, jedoch nicht zwingend.", reg: no},
+		{text: "Wir bitten alle, sich für die jeweilige Veranstaltung anzumelden.", reg: yes},
+		{text: "Der Eintritt zum Festival ist frei.", cost: yes},
+		{text: "Online-Teilnahme: frei", cost: yes},
+		{text: "Kosten: 0 €", cost: yes},
+		{text: "The event is in English. Admission is free.", cost: yes},
+		{text: "Tagungsgebühr: 10 EUR (Ermäßigung möglich)", cost: no},
 		{text: "Die Veranstaltung ist leider abgesagt.", status: event.StatusCancelled},
 		{text: "Der Workshop wurde auf den 15. März verschoben.", status: event.StatusPostponed},
 		{text: "Die Teilnahmegebühr entfällt.", cost: yes, status: event.StatusScheduled},
@@ -304,6 +318,8 @@ func TestRegionRules(t *testing.T) {
 		{"Kulturabend am 23.10.2021, 19 Uhr\nSerbski dom, Póstowe naměsto 2, Budyšin", "bautzen", Options{}},
 		{"Treffen am 13.9.2021 im Werk 2 in Leipzig-Connewitz.", "leipzig", Options{}},
 		{"Treffen am 13.9.2021 im Landkreis Leipzig.", "landkreis-leipzig", Options{}},
+		// a town written beside the date beats the cities the rest of the page names
+		{"Wahlforum\nDo. 01.08.2021 19:00 / Grimma\nEine Reihe der Leipziger Volkszeitung, der VHS Leipzig und des Dresdner Instituts.", "landkreis-leipzig", Options{}},
 	}
 	for _, tt := range tests {
 		d := mustNormalize(t, event.Item{Text: tt.text}, tt.opt)[0]
@@ -373,5 +389,35 @@ func TestConcurrent(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// The opening of a festival comes before the festival's all-day range,
+// and the events of one day come in the order of their clock: the first
+// event of an announcement is the earliest.
+func TestSameDayOrder(t *testing.T) {
+	tests := []struct{ text, first string }{
+		{"Interkulturelle Tage vom 26.09. bis 17.10.2021.\nDie Eröffnung findet am 26. September 2021, 15 Uhr im Rathaus statt.", "2021-09-26T15:00:00+02:00"},
+		{"Donnerstag 21. September 2017\n19:00-21:00 Uhr Vortrag\n\nDonnerstag 21. September 2017, 14:00 bis 17:00 Uhr Café", "2017-09-21T14:00:00+02:00"},
+		// other days keep the order of the text
+		{"Am 3. Mai 2021 um 18 Uhr Lesung, am 2. Mai 2021 um 10 Uhr Workshop.", "2021-05-03T18:00:00+02:00"},
+	}
+	for _, tt := range tests {
+		ds := mustNormalize(t, event.Item{Text: tt.text}, Options{Ref: time.Date(2021, 1, 1, 0, 0, 0, 0, event.Berlin)})
+		if got := fmtTime(ds[0].Start, ds[0].AllDay); got != tt.first {
+			t.Errorf("%.50q: first event %s, want %s", tt.text, got, tt.first)
+		}
+	}
+}
+
+// A start written twice, once with its end, is one event with the end.
+func TestSameStartKeepsEnd(t *testing.T) {
+	ds := mustNormalize(t, event.Item{Text: "Mittwoch 10. Nov, 19:00 Uhr\nVortrag\n\nDatum: 10.11.2021\nZeit: 19:00 bis 21:00 Uhr"},
+		Options{Ref: time.Date(2021, 10, 1, 0, 0, 0, 0, event.Berlin)})
+	if len(ds) != 1 || fmtEnd(ds[0]) != "2021-11-10T21:00:00+01:00" {
+		for _, d := range ds {
+			t.Logf("%s – %s", fmtTime(d.Start, d.AllDay), fmtEnd(d))
+		}
+		t.Errorf("got %d events, want one ending 21:00", len(ds))
 	}
 }

@@ -187,6 +187,12 @@ func (j *job) filter(ev []dates.Occurrence) []dates.Occurrence {
 			if k < i && p.Start.Equal(o.Start) && p.End.Equal(o.End) && p.Recurrence == o.Recurrence && p.AllDay == o.AllDay {
 				dup = true
 			}
+			// the same start written twice, once with its end ("Mittwoch 10. Nov, 19:00 Uhr" in
+			// the header, "10.11.2021 / 19:00 bis 21:00 Uhr" in the details): keep the fuller one
+			if !o.AllDay && !p.AllDay && p.Start.Equal(o.Start) && o.End.IsZero() && !p.End.IsZero() &&
+				p.Recurrence == o.Recurrence {
+				dup = true
+			}
 		}
 		if !dup {
 			out = append(out, o)

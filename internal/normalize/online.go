@@ -30,7 +30,8 @@ var notFormat = []string{"aktivität", "präsenz", "anmeld", "registr", "unter",
 	"lesen", "buchen", "bestell", "bewerb", "formular", "shop", "marketing", "redaktion", "kommunikation",
 	"medien", "auftritt", "plattform", "petition", "umfrage", "spende", "tool", "informier", "gestellt",
 	"zu finden", "finden sie", "nachlesen", "nachzulesen", "herunterladen", "download", "ticket", "handel",
-	"dating", "sicherheit", "banking", "version", "erreichbar", "präsent", "sichtbar"}
+	"dating", "sicherheit", "banking", "version", "erreichbar", "präsent", "sichtbar", "http", "www", "zur verfügung",
+	"gestellt", "veröffentlicht", "nachschauen", "ansehen", "anschauen"}
 
 // platforms name a video or streaming service: the event is online.
 var platforms = []string{"zoom", "webex", "jitsi", "bigbluebutton", "big blue button", "microsoft teams",
@@ -71,14 +72,32 @@ func onlineFrom(low string, hits []formatHit) onlineSignal {
 	var s onlineSignal
 	firstHybrid, lastPlatform := 2+len(platforms), 2+len(platforms)+len(hybridWords)
 	hybridWord, hybridPhrase, onSite := false, false, false
+	stream, streamOnly, other := false, false, false // a stream of the event; "nur im Livestream"; any other online signal
 	for _, h := range hits {
 		switch id, start := h.id, h.start; {
 		case id == 0:
-			s.online = s.online || onlineFormat(low, start)
+			f := onlineFormat(low, start)
+			s.online = s.online || f
+			if f && streamAfter(low, start+len("online")) {
+				stream = true // "Online Stream unter diesem Link", "online übertragen"
+			} else {
+				other = other || f
+			}
 		case id == 1:
-			s.online = s.online || digitalFormat(low, start)
+			f := digitalFormat(low, start)
+			s.online = s.online || f
+			other = other || f
 		case id < firstHybrid:
+			if negated(low, start) {
+				continue // "Ein Live-Streaming ist nicht vorgesehen"
+			}
 			s.online = true
+			if isStream(platforms[id-2]) {
+				stream = true
+				streamOnly = streamOnly || onlyBefore(low, start)
+			} else {
+				other = true
+			}
 		case id < lastPlatform:
 			hybridPhrase = true
 			hybridWord = hybridWord || hybridWords[id-firstHybrid] == "hybrid"
@@ -90,7 +109,52 @@ func onlineFrom(low string, hits []formatHit) onlineSignal {
 	if hybridWord || s.online && (hybridPhrase || onSite) {
 		s.online, s.hybrid = true, true
 	}
+	// A stream carries what happens in a room ("wird über einen Live-Stream
+	// übertragen", "im Literaturhaus oder im Livestream"): hybrid, unless the
+	// text says only the stream or names a video conference or online format.
+	if stream && !other && !streamOnly {
+		s.online, s.hybrid = true, true
+	}
 	return s
+}
+
+// isStream reports the platforms that broadcast live what happens in a room
+// rather than meet online; a film that "kann gestreamt werden" is online.
+func isStream(p string) bool {
+	switch p {
+	case "livestream", "live-stream", "stream", "youtube-live":
+		return true
+	}
+	return false
+}
+
+// streamAfter reports a stream word right after i ("online stream",
+// "Online-Livestream", "online übertragen").
+func streamAfter(low string, i int) bool {
+	rest := strings.TrimLeft(low[i:min(len(low), i+20)], " -")
+	return strings.HasPrefix(rest, "stream") || strings.HasPrefix(rest, "livestream") ||
+		strings.HasPrefix(rest, "live-stream") || strings.HasPrefix(rest, "übertrag")
+}
+
+// onlyBefore reports "nur", "ausschließlich" or "rein" just before i.
+func onlyBefore(low string, i int) bool {
+	before := low[max(0, i-24):i]
+	return strings.Contains(before, "nur ") || strings.Contains(before, "ausschließlich") || strings.Contains(before, "rein ")
+}
+
+// negated reports a negation in the clause of the word at i ("Ein
+// Live-Streaming ist nicht vorgesehen", "kein Livestream").
+func negated(low string, i int) bool {
+	from := max(0, i-30)
+	if k := strings.LastIndexAny(low[from:i], ".!?\n"); k >= 0 {
+		from += k + 1
+	}
+	to := min(len(low), i+40)
+	if k := strings.IndexAny(low[i:to], ".!?\n"); k >= 0 {
+		to = i + k
+	}
+	clause := " " + low[from:to] + " "
+	return strings.Contains(clause, " nicht ") || strings.Contains(clause, " kein ") || strings.Contains(clause, " keinen ")
 }
 
 // onlineFormat decides whether "online" at i describes the event's format.

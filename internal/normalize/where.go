@@ -105,8 +105,44 @@ func (j *job) where(g group, multi bool) placeInfo {
 		sig = detectOnline(g.commonLow)
 	}
 	j.decideOnline(&w, sig)
-	j.decideRegion(&w, texts)
+	j.decideRegion(&w, texts, j.nearDate(g))
 	return w
+}
+
+// nearDateBytes is how far after its date a place counts as the date's own
+// ("7. Februar 2017, 15 Uhr\nBorna, Markt", "Do. 01.08.2024 19:00 / Grimma",
+// "22.08.2020 ab 19:00 Uhr in Dreiskau-Muckern").
+const nearDateBytes = 160
+
+// nearDate reads the place names written in the line of the group's first
+// date and right after it: listings and calendar pages put the town there,
+// while the rest of the page names organisers, districts and other places.
+func (j *job) nearDate(g group) places.Guess {
+	if !j.inText || len(g.occs) == 0 {
+		return places.Guess{}
+	}
+	sp := g.occs[0].Span
+	if sp[0] < 0 || sp[1] > len(j.text) || sp[0] > sp[1] {
+		return places.Guess{}
+	}
+	// the date's own line first, then each following line within nearDateBytes
+	from := strings.LastIndexByte(j.text[:sp[0]], '\n') + 1
+	limit := min(len(j.text), sp[1]+nearDateBytes)
+	at := sp[1]
+	for n := 0; n < 6 && from < limit; n++ {
+		to := limit
+		if nl := strings.IndexByte(j.text[at:limit], '\n'); nl >= 0 {
+			to = at + nl
+		}
+		for to < len(j.text) && to > from && j.text[to]&0xC0 == 0x80 {
+			to++
+		}
+		if g := places.Read(j.text[from:to]).Region(); g.Region != "" || g.Outside {
+			return g
+		}
+		from, at = to+1, to+1
+	}
+	return places.Guess{}
 }
 
 // common reads the text outside all date parts; the same for every group,
@@ -153,10 +189,18 @@ func (j *job) decideOnline(w *placeInfo, sig onlineSignal) {
 // decideRegion: the venue's district; else a region the text names; an
 // online event has no region unless the text names one; an on-site event
 // falls back to the source's default region, then to weak mentions.
-func (j *job) decideRegion(w *placeInfo, texts []*places.Text) {
+func (j *job) decideRegion(w *placeInfo, texts []*places.Text, near places.Guess) {
 	p := &w.place
 	if p.Outside {
 		p.Region, w.regionConf = "", 0.8
+		return
+	}
+	// Without a place of its own, a town written beside the date gives the
+	// region before any mention elsewhere in the page. (Letting it also
+	// overrule a place read from prose helped the dev sites and cost the
+	// held-out ones: not general enough.)
+	if near.Region != "" && p.Region == "" && !p.Outside && w.online != event.OnlineYes {
+		p.Region, w.regionConf = near.Region, near.Confidence
 		return
 	}
 	if p.Region != "" && w.online != event.OnlineYes {

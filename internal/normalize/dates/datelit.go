@@ -62,7 +62,9 @@ func (p *parser) single(i int) (dateLit, bool) {
 	ok := false
 	if d, ok = p.iso(j); !ok {
 		if d, ok = p.numeric(j); !ok {
-			d, ok = p.textual(j)
+			if d, ok = p.textual(j); !ok {
+				d, ok = p.monthFirst(j)
+			}
 		}
 	}
 	if !ok {
@@ -190,6 +192,8 @@ func (p *parser) textual(i int) (dateLit, bool) {
 	j := i + 1
 	if p.isPunct(j, pDot) && p.tight(j) {
 		j++
+	} else if p.kw(j) == kwOrdSuf && p.tight(j) {
+		j++ // "18th March"
 	}
 	k := p.kw(j)
 	if !k.isMonth() || p.newline(j) {
@@ -203,6 +207,47 @@ func (p *parser) textual(i int) (dateLit, bool) {
 	}
 	if y, ok := p.numN(j, 4); ok && !p.newline(j) && y >= minYear && y <= maxYear {
 		lit.y, lit.end = y, j+1
+	}
+	return lit, true
+}
+
+// monthFirst matches the English order, month before day: "September
+// 19th", "Jan 22, 2020", "March 14th 2022". German writes "Mai 12" for
+// other things ("Mai 12 Teilnehmende"), so the day needs an ordinal suffix
+// or a year after a comma to be taken.
+func (p *parser) monthFirst(i int) (dateLit, bool) {
+	k := p.kw(i)
+	if !k.isMonth() {
+		return dateLit{}, false
+	}
+	j := i + 1
+	if p.isPunct(j, pDot) && p.tight(j) && abbrevMonth(p.text(i)) {
+		j++
+	}
+	d, ok := p.num(j, 2)
+	if !ok || d < 1 || d > 31 || p.newline(j) || p.glued(j) {
+		return dateLit{}, false
+	}
+	j++
+	suffix := false
+	if p.kw(j) == kwOrdSuf && p.tight(j) {
+		suffix = true
+		j++
+	}
+	if p.tight(j) && (p.t[j].kind == tNum || p.isPunct(j, pDot) || p.isPunct(j, pColon)) {
+		return dateLit{}, false // "Mai 12.5", "Mai 10:30"
+	}
+	lit := dateLit{d: d, m: k.month(), end: j}
+	y := j
+	if p.isPunct(y, pComma) {
+		y++
+	}
+	if v, ok := p.numN(y, 4); ok && !p.newline(y) && v >= minYear && v <= maxYear {
+		lit.y, lit.end = v, y+1
+		return lit, true
+	}
+	if !suffix {
+		return dateLit{}, false
 	}
 	return lit, true
 }

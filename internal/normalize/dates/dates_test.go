@@ -109,7 +109,25 @@ func TestExtract(t *testing.T) {
 		// A time written apart from its date, before or after it.
 		{"Am 3. Mai 2021 treffen wir uns im Park. Los geht es um 15 Uhr.", []want{ev("2021-05-03T15:00+02:00", "").spanned("3. Mai 2021")}},
 		{"Um 15 Uhr am 3. Mai 2021 im Park", []want{ev("2021-05-03T15:00+02:00", "").spanned("3. Mai 2021")}},
-		{"Am 3. Mai 2021 treffen wir uns.\nUm 15 Uhr gibt es Kaffee.", []want{day("2021-05-03")}},
+		// On a later line too, when the date has no time of its own (real pages write the day in one
+		// line or paragraph and the hour in another: "Datum: …" / "Zeit: …").
+		{"Am 3. Mai 2021 treffen wir uns.\nUm 15 Uhr gibt es Kaffee.", []want{ev("2021-05-03T15:00+02:00", "").spanned("3. Mai 2021")}},
+		{"Datum: 15. Juni 2019\nZeit: 10:00 – 14:00 Uhr", []want{ev("2019-06-15T10:00+02:00", "2019-06-15T14:00+02:00").spanned("15. Juni 2019\nZeit: 10:00 – 14:00 Uhr")}},
+		{"28.10. | Fachtag | Dresden\n9:30 – 16:30 Uhr | Saal", []want{ev("2021-10-28T09:30+02:00", "2021-10-28T16:30+02:00").spanned("28.10.").guessed()}},
+		{"Am 3. Mai 2021 um 10 Uhr treffen wir uns.\nUm 15 Uhr gibt es Kaffee.", []want{ev("2021-05-03T10:00+02:00", "").spanned("3. Mai 2021 um 10 Uhr")}},
+		{"Anmeldung bis 2. Mai 2021.\nBeginn 15 Uhr.", []want{day("2021-05-02").as(KindDeadline)}},
+		{"Konzert am 27.09.2020 11 Uhr.\nVon 11 bis 12 Uhr spielen die Lehrer.", []want{ev("2020-09-27T11:00+02:00", "2020-09-27T12:00+02:00").spanned("27.09.2020 11 Uhr")}},
+		{"Konzert am 27.09.2020 11 Uhr.\nVon 14 bis 15 Uhr gibt es Kaffee.", []want{ev("2020-09-27T11:00+02:00", "").spanned("27.09.2020 11 Uhr")}},
+		// English dates and 12-hour clocks.
+		{"from November 4 to 6, 2022 - Conference", []want{days("2022-11-04", "2022-11-06").spanned("November 4 to 6, 2022")}},
+		{"Odbędzie się ono 5 czerwca 2023 r. w godzinach 17:00-19:30 w Domu", []want{ev("2023-06-05T17:00+02:00", "2023-06-05T19:30+02:00").spanned("5 czerwca 2023")}},
+		{"Wot 22. septembra 2019 je swjedźeń.", []want{day("2019-09-22").spanned("22. septembra 2019")}},
+		{"Wed, Jan 22, 2020 | 3 p.m. - 5 p.m.", []want{ev("2020-01-22T15:00+01:00", "2020-01-22T17:00+01:00").spanned("Wed, Jan 22, 2020 | 3 p.m. - 5 p.m.")}},
+		{"18th March // Saturday\n10 a.m. action", []want{ev("2021-03-18T10:00+01:00", "").spanned("18th March").guessed()}},
+		{"on Sunday, September 19th, 2pm.", []want{ev("2021-09-19T14:00+02:00", "").spanned("Sunday, September 19th, 2pm").guessed()}},
+		{"Monday March 14th 2022, 12-2 p.m.", []want{ev("2022-03-14T12:00+01:00", "2022-03-14T14:00+01:00").spanned("Monday March 14th 2022, 12-2 p.m.")}},
+		{"Mai 12 Teilnehmende", nil},
+		{"um 10 am Bahnhof am 3. Mai 2021", []want{day("2021-05-03")}}, // a spaced "am" is German
 		// Doors versus start.
 		{"Am 3. Mai 2021. Einlass: 18 Uhr, Beginn 18:30", []want{
 			ev("2021-05-03T18:30+02:00", "").spanned("3. Mai 2021"), ev("2021-05-03T18:00+02:00", "").as(KindDoorsOpen).spanned("Einlass: 18 Uhr")}},

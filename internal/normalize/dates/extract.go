@@ -91,7 +91,7 @@ func (b *builder) scan() {
 				continue
 			}
 		}
-		if (t.kind == tNum && (t.ndig <= 2 || t.ndig == 4 || t.ndig == 8)) || (t.kind == tWord && k.isWeekday()) {
+		if (t.kind == tNum && (t.ndig <= 2 || t.ndig == 4 || t.ndig == 8)) || (t.kind == tWord && (k.isWeekday() || k.isMonth())) {
 			if p.group(i, &b.g) {
 				i = b.addGroup(&b.g)
 				continue

@@ -1,5 +1,7 @@
 package dates
 
+import "strings"
+
 // group is one date expression with the times written with it: a single
 // date, a list of dates sharing their times ("am 27. und 28. März um 10:00
 // Uhr"), or a range ("vom 22. Jul 2019 - 16:00 bis 1. Aug 2019 - 20:00").
@@ -13,6 +15,9 @@ type group struct {
 // group matches a date expression at token i, then the times written with it
 // and, for a single date, a range to a second date.
 func (p *parser) group(i int, g *group) bool {
+	if p.englishRange(i, g) {
+		return true
+	}
 	if !p.dateExpr(i, &g.dateExpr) {
 		return false
 	}
@@ -29,6 +34,55 @@ func (p *parser) group(i int, g *group) bool {
 		g.tA = p.window(g.to, 6)
 		g.to = max(g.to, g.tA.to)
 	}
+	return true
+}
+
+// englishRange reads the English "November 4 to 6, 2022" and "March 14 - 16":
+// a month-first date whose day is followed by "to" or a dash and a second
+// day of the same month, then the year.
+func (p *parser) englishRange(i int, g *group) bool {
+	k := p.kw(i)
+	if !k.isMonth() {
+		return false
+	}
+	j := i + 1
+	if p.isPunct(j, pDot) && p.tight(j) && abbrevMonth(p.text(i)) {
+		j++
+	}
+	d1, ok := p.num(j, 2)
+	if !ok || d1 < 1 || d1 > 31 || p.newline(j) || p.glued(j) {
+		return false
+	}
+	j++
+	if p.kw(j) == kwOrdSuf && p.tight(j) {
+		j++
+	}
+	if !(p.isPunct(j, pDash) || strings.EqualFold(p.text(min(j, len(p.t)-1)), "to")) || p.newline(j) {
+		return false
+	}
+	j++
+	d2, ok := p.num(j, 2)
+	if !ok || d2 <= d1 || d2 > 31 || p.newline(j) {
+		return false
+	}
+	j++
+	if p.kw(j) == kwOrdSuf && p.tight(j) {
+		j++
+	}
+	y := j
+	if p.isPunct(y, pComma) {
+		y++
+	}
+	lit1 := dateLit{d: d1, m: k.month(), wd: -1, first: i, end: j}
+	lit2 := dateLit{d: d2, m: k.month(), wd: -1, first: j - 1, end: j}
+	if v, ok := p.numN(y, 4); ok && !p.newline(y) && v >= minYear && v <= maxYear {
+		lit1.y, lit2.y, lit2.end = v, v, y+1
+	}
+	g.dateExpr.items[0], g.dateExpr.items[1] = lit1, lit2
+	g.n, g.isRange, g.first, g.end = 2, true, i, lit2.end
+	g.tA, g.tB, g.to = timesFound{}, timesFound{}, lit2.end
+	g.tB = p.window(g.to, 6)
+	g.to = max(g.to, g.tB.to)
 	return true
 }
 

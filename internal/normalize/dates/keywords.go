@@ -88,6 +88,8 @@ const (
 	kwLaeuft      // läuft, Laufzeit
 	kwStand       // Stand, veröffentlicht, aktualisiert … (a date about the page, not the event)
 	kwPast        // stattgefunden(en): the date of something that already took place
+	kwOrdSuf      // st, nd, rd, th of English ordinals ("18th March", "September 19th")
+	kwPM          // pm (as in "2pm", "6 pm")
 )
 
 // keywords maps folded spellings to keyword IDs (see scanWord for folding).
@@ -105,14 +107,21 @@ var keywords = map[string]kwID{
 	"oktober": kwOct, "okt": kwOct, "october": kwOct, "oct": kwOct,
 	"november": kwNov, "nov": kwNov,
 	"dezember": kwDec, "dez": kwDec, "december": kwDec, "dec": kwDec,
+	// Upper Sorbian and Polish genitive month names as written after a day ("22. septembra",
+	// "5 czerwca 2023"); spellings with letters the folding does not keep (měrca, września) are missing
+	"januara": kwJan, "februara": kwFeb, "apryla": kwApr, "meje": kwMay, "junija": kwJun, "julija": kwJul,
+	"awgusta": kwAug, "septembra": kwSep, "oktobra": kwOct, "nowembra": kwNov, "decembra": kwDec,
+	"stycznia": kwJan, "lutego": kwFeb, "marca": kwMar, "kwietnia": kwApr, "maja": kwMay, "czerwca": kwJun,
+	"lipca": kwJul, "sierpnia": kwAug, "listopada": kwNov, "grudnia": kwDec,
 
-	"sonntag": kwSun, "so": kwSun, "sunday": kwSun,
-	"montag": kwMon, "mo": kwMon, "monday": kwMon,
-	"dienstag": kwTue, "di": kwTue, "tuesday": kwTue,
-	"mittwoch": kwWed, "mi": kwWed, "wednesday": kwWed,
-	"donnerstag": kwThu, "do": kwThu, "thursday": kwThu,
-	"freitag": kwFri, "fr": kwFri, "friday": kwFri,
-	"samstag": kwSat, "sonnabend": kwSat, "sa": kwSat, "saturday": kwSat,
+	"sonntag": kwSun, "so": kwSun, "sunday": kwSun, "sun": kwSun,
+	"montag": kwMon, "mo": kwMon, "monday": kwMon, "mon": kwMon,
+	"dienstag": kwTue, "di": kwTue, "tuesday": kwTue, "tue": kwTue, "tues": kwTue,
+	"mittwoch": kwWed, "mi": kwWed, "wednesday": kwWed, "wed": kwWed,
+	"donnerstag": kwThu, "do": kwThu, "thursday": kwThu, "thu": kwThu, "thur": kwThu, "thurs": kwThu,
+	"freitag": kwFri, "fr": kwFri, "friday": kwFri, "fri": kwFri,
+	"samstag": kwSat, "sonnabend": kwSat, "sa": kwSat, "saturday": kwSat, "sat": kwSat,
+	"st": kwOrdSuf, "nd": kwOrdSuf, "rd": kwOrdSuf, "th": kwOrdSuf, "pm": kwPM,
 
 	"sonntags": kwSunS, "montags": kwMonS, "dienstags": kwTueS, "mittwochs": kwWedS,
 	"donnerstags": kwThuS, "freitags": kwFriS, "samstags": kwSatS, "sonnabends": kwSatS,

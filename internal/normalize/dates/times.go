@@ -59,8 +59,65 @@ func (p *parser) clockAt(i int) (c clock, next int, colon, dot, suffix, ok bool)
 	case p.kw(j) == kwH && p.tight(j):
 		suffix = true
 		j++
+	default:
+		if pm, k, ok := p.meridiem(j); ok && c.h >= 1 && c.h <= 12 {
+			c.h %= 12
+			if pm {
+				c.h += 12
+			}
+			suffix, j = true, k
+		}
 	}
 	return c, j, colon, dot, suffix, true
+}
+
+// meridiem matches the English 12-hour marks after a clock: "p.m.", "a.m.",
+// "pm", "PM", and "am" only glued to the number ("10am": a spaced "10 am"
+// is German "am", as in "um 10 am Bahnhof").
+func (p *parser) meridiem(j int) (pm bool, next int, ok bool) {
+	if j >= len(p.t) || p.t[j].kind != tWord || p.newline(j) {
+		return false, j, false
+	}
+	switch w := p.text(j); {
+	case p.kw(j) == kwPM:
+		return true, j + 1, true
+	case p.kw(j) == kwAm && p.tight(j):
+		return false, j + 1, true
+	case (w == "p" || w == "a" || w == "P" || w == "A") && p.isPunct(j+1, pDot) && p.tight(j+1) && p.tight(j+2) &&
+		j+2 < len(p.t) && (p.text(j+2) == "m" || p.text(j+2) == "M"):
+		k := j + 3
+		if p.isPunct(k, pDot) && p.tight(k) {
+			k++
+		}
+		return w == "p" || w == "P", k, true
+	}
+	return false, j, false
+}
+
+// endsPM reports that the clock ending before token j was marked "pm"/"p.m.".
+func (p *parser) endsPM(j int) bool {
+	k := j - 1
+	if p.isPunct(k, pDot) {
+		k--
+	}
+	if k < 0 || k >= len(p.t) || p.t[k].kind != tWord {
+		return false
+	}
+	if p.kw(k) == kwPM {
+		return true
+	}
+	w := p.text(k)
+	return (w == "m" || w == "M") && k >= 2 && (p.text(k-2) == "p" || p.text(k-2) == "P")
+}
+
+// pmRange reads "3-5 p.m." as 15:00–17:00: the mark written once after a
+// range holds for its start too when the start would otherwise lie more
+// than twelve hours before the end.
+func pmRange(c1, c2 clock) clock {
+	if c2.h > 12 && c1.h+12 <= c2.h && c1.h >= 1 {
+		c1.h += 12
+	}
+	return c1
 }
 
 // timeSpec matches a time expression with its cue words: "14 Uhr",
@@ -124,6 +181,9 @@ prep:
 					rangeStrong = false
 				}
 				if rangeStrong && (!dot1 || suf1 || suf2) {
+					if !suf1 && p.endsPM(j2) {
+						c1 = pmRange(c1, c2)
+					}
 					ts.end, ts.hasEnd, ts.to = c2, true, j2
 					ts.valid = ts.valid && c2.valid()
 					strong = true
@@ -227,7 +287,7 @@ func (p *parser) startsDate(i int) bool {
 		return (t.ndig <= 2 || t.ndig == 4 || t.ndig == 8) && p.dateExpr(i, &p.probe)
 	case t.kind != tWord || t.val == int32(kwNone):
 		return false
-	case kwID(t.val).isWeekday() && p.dateExpr(i, &p.probe):
+	case (kwID(t.val).isWeekday() || kwID(t.val).isMonth()) && p.dateExpr(i, &p.probe):
 		return true
 	}
 	_, ok := p.recurrence(i)

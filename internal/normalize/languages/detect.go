@@ -17,6 +17,8 @@ type Detection struct {
 // no detection. sample is how much of a text it reads: a few hundred words
 // tell the language as well as the whole page.
 const (
+	// minSecond is how many stopwords a second language of a text needs.
+	minSecond  = 6
 	minLetters = 40
 	sample     = 4096
 )
@@ -59,9 +61,21 @@ func StopwordPatterns() (pats []string, lang []byte) {
 // DetectWith is Detect for a caller that counted the German (de) and
 // English (en) stopwords of the text already.
 func DetectWith(text string, de, en int) Detection {
+	return DetectCounts(text, Stopwords{DE: de, EN: en})
+}
+
+// Stopwords counts the stopwords of each language a text holds.
+type Stopwords struct{ DE, EN, HSB int }
+
+// DetectCounts is DetectWith with Upper Sorbian counted too. A Latin text
+// written in two languages (a German and an English version, a Sorbian and
+// a German one) is in both when the smaller one holds at least a quarter of
+// the stopwords: bilingual pages address readers of both.
+func DetectCounts(text string, sw Stopwords) Detection {
 	if len(text) > sample {
 		text = text[:sample]
 	}
+	de, en := sw.DE, sw.EN
 	st := stopCount{de: de, en: en}
 	latin, cyr, arab, ukr, pers := countScripts(text)
 	total := latin + cyr + arab
@@ -90,6 +104,23 @@ func DetectWith(text string, de, en int) Detection {
 	if latin > 0 {
 		code := st.language(latin == total || latin*2 > total)
 		parts = append(parts, part{code, latin})
+		// the second Latin language of a bilingual text
+		second := ""
+		switch {
+		case sw.HSB >= minSecond && 4*sw.HSB >= sw.HSB+de:
+			if code == "de" && de >= minSecond {
+				parts[len(parts)-1].code, second = "hsb", "de"
+			} else if code == "de" || code == "" {
+				parts[len(parts)-1].code = "hsb"
+			}
+		case code == "de" && en >= minSecond && 4*en >= en+de:
+			second = "en"
+		case code == "en" && de >= minSecond && 4*de >= en+de:
+			second = "de"
+		}
+		if second != "" {
+			parts = append(parts, part{second, latin / 2})
+		}
 	}
 	// main language first, then any other part with at least 20 % of the letters
 	for i := 1; i < len(parts); i++ {
@@ -99,7 +130,7 @@ func DetectWith(text string, de, en int) Detection {
 	}
 	d := Detection{Confidence: float64(parts[0].n) / float64(total)}
 	for i, p := range parts {
-		if p.code != "" && (i == 0 || p.n*5 >= total) {
+		if p.code != "" && (i == 0 || p.n*5 >= total || p.n*5 >= latin*2) {
 			d.Codes = append(d.Codes, p.code)
 		}
 	}
@@ -119,8 +150,16 @@ var enStop = map[string]bool{"the": true, "and": true, "of": true, "to": true, "
 
 // stopwords maps each stopword to 'd' (German) or 'e' (English); one map
 // lookup per word.
+// hsbStop are frequent Upper Sorbian words that German and English texts
+// hardly use.
+var hsbStop = []string{"je", "su", "za", "wo", "ze", "wot", "tež", "při", "přez", "abo", "dla", "pola", "mjez",
+	"kotryž", "kotraž", "budźe", "serbsce"}
+
 var stopwords = func() map[string]byte {
 	m := map[string]byte{}
+	for _, w := range hsbStop {
+		m[w] = 'h'
+	}
 	for w := range deStop {
 		m[w] = 'd'
 	}

@@ -31,10 +31,18 @@ func TestFindMentions(t *testing.T) {
 		{"Ein Projekt des Deutsch-Russischen Hilfswerks zur Heiligen Alexandra e. V.", nil, 0},
 		{"Selbstbezeichnung als BIPoC, Schwarze Deutsche, Sintizze und Romnja", nil, 0},
 		// other forms
-		{"Der Vortrag wird ins Arabische und ins Persische übersetzt.", []string{"ar", "fa"}, 0},
+		// A sentence about interpreting makes every language in it one on top of the text's own.
+		{"Der Vortrag wird ins Arabische und ins Persische übersetzt.", []string{"ar*", "fa*"}, 0},
+		{"Deshalb wird die Veranstaltung auch auf Vietnamesisch übersetzt.", []string{"vi*"}, 0},
+		{"Eine Flüsterübersetzung ins Ukrainische kann angeboten werden.", []string{"uk*"}, 0},
+		{"Die Veranstaltung wird persisch-deutsch gedolmetscht.", []string{"fa*", "de*"}, 0},
+		// Material and adjectives of things name no language of the event.
+		{"Das Programm steht in den Sprachen Deutsch, Englisch und Arabisch zum Download zur Verfügung.", nil, 0},
+		{"Man kann sich in chinesischer Kalligraphie üben.", nil, 0},
+		{"Die Lesung findet in arabischer Sprache statt.", []string{"ar"}, 0},
 		{"Mit Verdolmetschung in Arabisch, Farsi und Tigrinya.", []string{"ar*", "fa*", "ti*"}, 0},
 		{"Die Veranstaltung findet in deutscher Sprache statt.", []string{"de"}, 0},
-		{"Der Abend findet auf Arabisch mit deutscher Übersetzung statt.", []string{"ar", "de*"}, 0},
+		{"Der Abend findet auf Arabisch mit deutscher Übersetzung statt.", []string{"ar*", "de*"}, 0},
 		{"Sprache: DE/EN", []string{"de", "en"}, 0},
 		{"für arabischsprachige Eltern", []string{"ar"}, 0},
 		{"The workshop will be held in English.", []string{"en"}, 0},

@@ -95,6 +95,7 @@ var numberWords = map[string]int{"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "s
 type token struct {
 	text  string
 	punct byte // ',', '.', ':', '/', '\n' … or 0 for a word
+	pair  bool // a part of a language compound ("persisch-deutsch")
 }
 
 // FindMentions reads the languages a text names for its event.
@@ -161,14 +162,8 @@ func MentionsAt(text, low string, at [][2]int) Mentions {
 		for end < len(low) && isLetterByte(low[end]) {
 			end++ // the whole word: "arabischsprachige"
 		}
-		// and the word after it: "mit deutscher Übersetzung"
-		if next := end; next < len(low) && low[next] == ' ' {
-			next++
-			for next < len(low) && isLetterByte(low[next]) {
-				next++
-			}
-			end = next
-		}
+		// and the rest of its sentence: "mit deutscher Übersetzung", "… zum Download"
+		end = sentenceEnd(low, end)
 		from := sentenceStart(low, start)
 		if winStart >= 0 && from <= winEnd {
 			winEnd = max(winEnd, end)
@@ -204,6 +199,27 @@ func sentenceStart(low string, i int) int {
 	return lo
 }
 
+// sentenceEnd returns where the sentence containing i ends, at most
+// contextBytes on: the byte after a full stop followed by a space, or a line
+// break.
+func sentenceEnd(low string, i int) int {
+	hi := min(len(low), i+contextBytes)
+	for k := i; k < hi; k++ {
+		switch low[k] {
+		case '\n':
+			return k
+		case '.', '!', '?', ';':
+			if k+1 == len(low) || low[k+1] == ' ' || low[k+1] == '\n' {
+				return k + 1
+			}
+		}
+	}
+	for hi < len(low) && hi > i && low[hi]&0xC0 == 0x80 {
+		hi++
+	}
+	return hi
+}
+
 func isLetterByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || c >= 0x80
 }
@@ -211,12 +227,127 @@ func isLetterByte(c byte) bool {
 // candidates matches CandidatePatterns.
 var candidates = sync.OnceValue(func() *phrases.Set { return phrases.Compile(CandidatePatterns()) })
 
-// mentionsIn runs the context rules over one stretch of text.
+// mentionsIn runs the context rules over one stretch of text, sentence by
+// sentence: a sentence about material ("Das Programm steht in den Sprachen
+// … zum Download", a past report) names no language of the event; in a
+// sentence that speaks of interpreting ("wird auf Vietnamesisch übersetzt",
+// "persisch-deutsch gedolmetscht") every language named comes on top of the
+// language of the text.
 func mentionsIn(text string, m *Mentions, add func(code string, tr bool)) {
+	var toks []token
+	tokens(text, func(t token) { toks = append(toks, splitCompound(t)...) })
+	for from := 0; from < len(toks); {
+		to := from
+		for to < len(toks) && !sentenceBreak(toks, to) {
+			to++
+		}
+		if to < len(toks) {
+			to++ // the break belongs to the sentence
+		}
+		sent := toks[from:to]
+		if !aboutMaterial(sent) {
+			mentionsInSentence(sent, interpreting(sent), m, add)
+		}
+		from = to
+	}
+}
+
+// sentenceBreak reports a full stop, or a line break not after a colon
+// ("Sprachen möglich:\nSorbisch, …" goes on).
+func sentenceBreak(toks []token, i int) bool {
+	switch toks[i].punct {
+	case '.':
+		return true
+	case '\n':
+		return i == 0 || toks[i-1].punct != ':'
+	}
+	return false
+}
+
+// materialWords mark a sentence about a programme, a flyer or a website
+// ("liegt in deutsch-englischer Version aus", "zum Download") or a report
+// of something past ("Gelesen wurde in Englisch, …"), not about the event.
+var materialWords = []string{"download", "herunterladen", "flyer", "broschüre", "faltblatt", "infomaterial",
+	"wendeheft", "version", "website", "webseite", "homepage", "wurde", "wurden", "stattgefunden", "fand"}
+
+func aboutMaterial(sent []token) bool {
+	for _, t := range sent {
+		if t.punct != 0 {
+			continue
+		}
+		low := strings.ToLower(t.text)
+		for _, w := range materialWords {
+			if strings.HasPrefix(low, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// interpreting reports a sentence that speaks of interpreting or
+// translation anywhere in it ("… auch auf Vietnamesisch übersetzt",
+// "Flüsterübersetzung ins Ukrainische").
+func interpreting(sent []token) bool {
+	for _, t := range sent {
+		if t.punct != 0 {
+			continue
+		}
+		low := strings.ToLower(t.text)
+		for _, w := range []string{"übersetz", "dolmetsch", "sprachmittl", "translat", "interpret", "перевод", "переклад"} {
+			if strings.Contains(low, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// splitCompound splits "persisch-deutsch" and "deutsch-englischer" into
+// their language words when every part names one.
+func splitCompound(t token) []token {
+	if t.punct != 0 || !strings.Contains(t.text, "-") {
+		return []token{t}
+	}
+	parts := strings.Split(t.text, "-")
+	for _, p := range parts {
+		if languageStem(strings.ToLower(p)) == "" {
+			return []token{t}
+		}
+	}
+	out := make([]token, 0, 2*len(parts))
+	for i, p := range parts {
+		if i > 0 {
+			out = append(out, token{punct: '-'})
+		}
+		out = append(out, token{text: p, pair: true})
+	}
+	return out
+}
+
+// languageStem maps a German language adjective with any ending
+// ("deutsch", "englischer", "polnischen") to its code.
+func languageStem(low string) string {
+	for _, suf := range []string{"", "e", "er", "en", "es", "em"} {
+		if base, ok := strings.CutSuffix(low, suf); ok {
+			if c := adjective(base); c != "" {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// sprachNouns are the words after "in …er" that make the adjective a
+// language ("in deutscher Sprache", "in arabischer Übersetzung"), unlike "in
+// chinesischer Kalligraphie".
+var sprachNouns = []string{"sprache", "übersetzung", "fassung", "version", "untertitel", "lautsprache", "schrift"}
+
+func mentionsInSentence(sent []token, interp bool, m *Mentions, add func(code string, tr bool)) {
 	armed, list := 0, false // tokens left in which a language counts; inside a list
-	translation := false
+	translation := interp
 	var prev, prev2 string
-	tokens(text, func(t token) {
+	for i, t := range sent {
 		if t.punct != 0 {
 			switch t.punct {
 			case ',', '/', '&', ':', '(', ')', '-':
@@ -225,13 +356,11 @@ func mentionsIn(text string, m *Mentions, add func(code string, tr bool)) {
 				}
 			case '\n':
 				if prev != ":" { // "Sprachen möglich:\nSorbisch, …" goes on
-					armed, list, translation = 0, false, false
+					armed, list = 0, false
 				}
-			default: // sentence end
-				armed, list, translation = 0, false, false
 			}
 			prev2, prev = prev, string(t.punct)
-			return
+			continue
 		}
 		low := strings.ToLower(t.text)
 		if n := countBefore(prev, prev2, low); n > 0 {
@@ -240,11 +369,15 @@ func mentionsIn(text string, m *Mentions, add func(code string, tr bool)) {
 		if low == "mehrsprachig" || low == "mehrsprachige" || low == "mehrsprachigen" || low == "multilingual" {
 			m.Unnamed = max(m.Unnamed, 2)
 		}
-		if code, always := languageWord(t.text, low, prev); code != "" && (always || armed > 0) {
+		next := ""
+		if i+1 < len(sent) && sent[i+1].punct == 0 {
+			next = strings.ToLower(sent[i+1].text)
+		}
+		if code, always := languageWord(t.text, low, prev, next); code != "" && (always || armed > 0 || t.pair && interp) {
 			add(code, translation)
 			armed, list = 2, true
 			prev2, prev = prev, low
-			return
+			continue
 		}
 		if ok, tr := trigger(low); ok {
 			// "mit deutscher Übersetzung": the adjective came first
@@ -262,7 +395,7 @@ func mentionsIn(text string, m *Mentions, add func(code string, tr bool)) {
 			list = false
 		}
 		prev2, prev = prev, low
-	})
+	}
 }
 
 // lowerSameLen lower-cases without changing byte offsets (runes whose
@@ -314,7 +447,7 @@ func isDigits(s string) bool {
 // languageWord returns the code a word names. always is set for forms that
 // name a language on their own ("arabischsprachig", "по-русски"); other
 // forms count only after a trigger or in a list.
-func languageWord(word, low, prev string) (code string, always bool) {
+func languageWord(word, low, prev, next string) (code string, always bool) {
 	if c, ok := names[word]; ok {
 		return c, false
 	}
@@ -352,10 +485,19 @@ func languageWord(word, low, prev string) (code string, always bool) {
 			return adjective(base), false
 		}
 	}
-	if base, ok := strings.CutSuffix(low, "er"); ok && (prev == "in" || prev == "auf") {
+	if base, ok := strings.CutSuffix(low, "er"); ok && (prev == "in" || prev == "auf") && sprachNoun(next) {
 		return adjective(base), false
 	}
 	return "", false
+}
+
+func sprachNoun(w string) bool {
+	for _, n := range sprachNouns {
+		if strings.HasPrefix(w, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // adjective maps a lower-case German adjective stem ("arabisch") to a code.
