@@ -18,7 +18,7 @@ import (
 var graphiqlFiles embed.FS
 
 var graphiqlPage = template.Must(template.New("graphiql").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Treffpunkt GraphQL</title>
+<html lang="en"><head><meta charset="utf-8"><title>Treffpunkt GraphQL</title><link rel="icon" href="data:,">
 <link rel="stylesheet" href="{{.Static}}graphiql.min.css"><link rel="stylesheet" href="{{.Static}}page.css">
 </head><body data-endpoint="{{.Endpoint}}"><div id="graphiql">Loading…</div>
 <script src="{{.Static}}react.production.min.js"></script>

@@ -84,6 +84,8 @@ func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handl
 		Logger:         slog.Default(),
 		AllowedOrigins: splitList(os.Getenv("CORS_ORIGINS")),
 		Review:         rv,
+		MaxBodyBytes:   int64(envInt("API_MAX_BODY", 1<<20)),
+		Timeout:        envDuration("API_TIMEOUT", 10*time.Second),
 	})
 	// Mutations need the caller's staff session or API key. The rate limit
 	// comes first, so floods are turned away before any key is looked up.
