@@ -7,6 +7,7 @@ import (
 	"compress/zlib"
 	"errors"
 	"io"
+	"math/rand"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -273,4 +274,29 @@ func BenchmarkGzipBomb(b *testing.B) {
 	b.ReportMetric(peakRSS(), "peak-RSS-MB")
 	b.ReportMetric(float64(len(body))/1024, "bomb-KB")
 	b.ReportMetric(float64(refused)/float64(b.N), "refused/op")
+}
+
+// A compressed body over the cap on the wire is "too large", not a corrupt
+// stream, although the decoder sees it cut off.
+func TestCompressedOverCapOnTheWire(t *testing.T) {
+	noise := make([]byte, 2<<20)
+	rand.New(rand.NewSource(1)).Read(noise) // incompressible
+	for _, tt := range []struct{ encoding, layer string }{
+		{"x-gzip", "gzip"}, {"deflate", "zlib"}, {"deflate", "raw"}, {"br", "br"},
+	} {
+		t.Run(tt.encoding+"/"+tt.layer, func(t *testing.T) {
+			body := compress(t, noise, tt.layer)
+			s := newSite(t, "wordpress")
+			s.handle("/feed.ics", func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Encoding", tt.encoding)
+				w.Write(body) // no Content-Length: chunked
+			})
+			src := testSource(s.URL+"/feed.ics", event.KindICal)
+			src.MaxBytes = 1 << 20
+			p := crawlSite(t, src, testOptions()).page(t, "/feed.ics")
+			if !errors.Is(p.Err, ErrTooLarge) || errors.Is(p.Err, ErrEncoding) {
+				t.Errorf("err %v, want %v", p.Err, ErrTooLarge)
+			}
+		})
+	}
 }

@@ -97,24 +97,19 @@ func (t *fetchTransport) once(req *http.Request) (*http.Response, error) {
 	// body, to what they decompress to, so a small bomb fails like a big page.
 	r := io.Reader(resp.Body)
 	if t.maxBytes > 0 {
-		r = io.LimitReader(r, t.maxBytes+1)
+		r = &capReader{r: r, left: t.maxBytes, err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, t.maxBytes)}
 	}
 	if len(codings) > 0 {
 		if r, err = t.decoder(r, codings); err != nil {
-			return nil, t.explain(req, fmt.Errorf("read body: %w", decodeErr(err, codings)))
+			return nil, t.readErr(req, err, codings)
 		}
 		if t.maxBytes > 0 {
-			r = io.LimitReader(r, t.maxBytes+1)
+			r = &capReader{r: r, left: t.maxBytes, err: fmt.Errorf("%w: more than %d bytes once decompressed (%s)",
+				ErrTooLarge, t.maxBytes, strings.Join(codings, ", "))}
 		}
 	}
 	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, t.explain(req, fmt.Errorf("read body: %w", decodeErr(err, codings)))
-	}
-	if t.maxBytes > 0 && int64(buf.Len()) > t.maxBytes {
-		if len(codings) > 0 {
-			return nil, fmt.Errorf("%w: more than %d bytes once decompressed (%s)", ErrTooLarge, t.maxBytes, strings.Join(codings, ", "))
-		}
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, t.maxBytes)
+		return nil, t.readErr(req, err, codings)
 	}
 	// The body is now the content itself: colly must not decompress it
 	// again (it would, without any limit, for x-gzip and gzip types).
@@ -133,6 +128,40 @@ func (t *fetchTransport) decoder(r io.Reader, codings []string) (io.Reader, erro
 		return br, nil
 	}
 	return decoder(br, codings)
+}
+
+// readErr explains a failure to read the body: the size cap as it is, a
+// broken coding as ErrEncoding, the rest like any failed attempt.
+func (t *fetchTransport) readErr(req *http.Request, err error, codings []string) error {
+	if errors.Is(err, ErrTooLarge) {
+		return err
+	}
+	return t.explain(req, fmt.Errorf("read body: %w", decodeErr(err, codings)))
+}
+
+// capReader reads at most left bytes and fails with err if there are more,
+// so a decoder reading from it stops at the cap, not at a corrupt stream.
+type capReader struct {
+	r    io.Reader
+	left int64
+	err  error
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte // one byte more tells "exactly the cap" from "over it"
+		n, err := c.r.Read(one[:])
+		if n > 0 {
+			return 0, c.err
+		}
+		return 0, err
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // explain turns the attempt's own deadline into a clear timeout error; a

@@ -228,9 +228,11 @@ func (p *Pipeline) begin(ctx context.Context, src config.Source) (*crawl, error)
 	if c.bp, err = loadBoilerplate(ctx, p.Pool, src.ID); err != nil {
 		return c, err
 	}
-	if c.limits.linked, err = store.ItemLinkCounts(ctx, p.Pool, src.ID); err != nil {
+	linked, err := store.ItemLinkCounts(ctx, p.Pool, src.ID)
+	if err != nil {
 		return c, err
 	}
+	c.limits.load(c.known, linked)
 	srcs, err := store.ListSources(ctx, p.Pool)
 	if err != nil {
 		return c, err

@@ -68,7 +68,7 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, fresh bool
 			return err
 		}
 	}
-	drafts = c.limitDrafts(expandRecurrences(drafts), n)
+	drafts = c.limitDrafts(expandRecurrences(drafts), itemID, n)
 	links := map[int]int64{}
 	if !fresh {
 		var err error

@@ -12,19 +12,21 @@ import (
 	"github.com/treffpunkt/treffpunkt/scrapers"
 )
 
-// Limits cap what one crawl of one source may add to the store, so a
-// hostile or broken partner page cannot flood it (issue 12: a 648-byte
-// feed of five hourly RRULEs made 4,995 events). What a cap cuts is
-// reported as a problem of the crawl run (crawl_errors, on the run's page
-// for staff); the run is then partial and not complete, so nothing is
-// marked vanished for what was cut, and the cut page's validators are not
-// kept, so the next crawl reads it again. Zero fields take DefaultLimits.
+// Limits cap what a source may have in the store, so a hostile or broken
+// partner page cannot flood it (issue 12: a 648-byte feed of five hourly
+// RRULEs made 4,995 events). The per-source caps count the source's live
+// items and their occurrences, stored ones included, so repeated crawls do
+// not add up past them. What a cap cuts is reported as a problem of the
+// crawl run (crawl_errors, on the run's page for staff); the run is then
+// partial and not complete, so nothing is marked vanished for what was
+// cut, and the cut page and items are read again next time. Zero fields
+// take DefaultLimits.
 type Limits struct {
 	EventsPerItem   int // occurrences of one announcement: its dates and RRULE expansion
 	ItemsPerPage    int // announcements read from one page or feed
-	EventsPerPage   int // occurrences written for one page
-	ItemsPerSource  int // announcements per crawl
-	EventsPerSource int // occurrences written per crawl
+	EventsPerPage   int // occurrences of one page's announcements
+	ItemsPerSource  int // live announcements of a source
+	EventsPerSource int // live occurrences of a source's announcements
 }
 
 // DefaultLimits are far above what partners publish: a daily course over
@@ -44,33 +46,46 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// budget is what is left of a crawl's limits; crawl.mu guards it.
+// budget is a crawl's account of its source against the limits; crawl.mu
+// guards it.
 type budget struct {
 	Limits
-	items, events int // taken so far (events: reserved by page transactions)
-	// linked: occurrences each stored item backs (by item id), which an
-	// unchanged item counts against the caps. With it the caps bound what
-	// the source has in the store after the crawl, not only what the crawl
-	// wrote, and an item cut once is cut the same way again.
-	linked      map[int64]int
-	cut         bool // a cap cut something: the crawl is not complete
+	items  int           // live items of the source, with those this crawl added
+	events int           // live occurrences of the source, as this crawl changed them
+	linked map[int64]int // live occurrences per item id
+	cut    bool          // a cap cut something: the crawl is not complete
+
 	itemsNoted  bool // the per-source item cap was reported
 	eventsNoted bool // the per-source occurrence cap was reported
 	notes       int  // pages whose cut fields were reported
 }
 
+// load starts the account from what the store holds for the source.
+func (b *budget) load(known map[string]store.ItemRef, linked map[int64]int) {
+	b.items, b.events, b.linked = 0, 0, linked
+	for _, r := range known {
+		if !r.Vanished {
+			b.items++
+		}
+	}
+	for _, n := range linked {
+		b.events += n
+	}
+}
+
 // pageCaps is what the limits did to one page's transaction.
 type pageCaps struct {
-	events   int      // occurrences kept on this page
-	reserved int      // of the source budget, returned if the transaction fails
-	dropped  int      // occurrences cut
-	reasons  []string // which caps cut them (distinct)
-	notes    []string // fields cut or dropped by event.BoundItem (distinct)
+	events   int           // occurrences of this page's announcements
+	reserved int           // change to the source's count, undone if the transaction fails
+	undo     map[int64]int // budget.linked before this transaction, by item id
+	dropped  int           // occurrences cut
+	reasons  []string      // which caps cut them (distinct)
+	notes    []string      // fields cut or dropped by event.BoundItem (distinct)
 	// retry: the page's or the source's cap cut the current item's
 	// occurrences, so it is normalised again next time even if unchanged.
 	retry bool
-	// again: an item stored by this crawl normalised again (boilerplate
-	// learned): its occurrences were counted against the source already.
+	// again: an item normalised again after the crawl (boilerplate
+	// learned); the source's account is settled already.
 	again bool
 }
 
@@ -83,8 +98,9 @@ func addDistinct(l []string, s ...string) []string {
 	return l
 }
 
-// limitPage applies the item caps to a fetched page before it is stored.
-// It runs serially, on Crawl's emit.
+// limitPage applies the item caps to a fetched page before it is stored:
+// at most ItemsPerPage announcements, and new ones only while the source
+// has room. It runs serially, on Crawl's emit.
 func (c *crawl) limitPage(ctx context.Context, log *slog.Logger, pg scrapers.Page) scrapers.Page {
 	if pg.Err != nil || len(pg.Items) == 0 {
 		return pg
@@ -97,15 +113,27 @@ func (c *crawl) limitPage(ctx context.Context, log *slog.Logger, pg scrapers.Pag
 			n, c.limits.ItemsPerPage))
 	}
 	c.mu.Lock()
-	if left := max(c.limits.ItemsPerSource-c.limits.items, 0); len(pg.Items) > left {
-		pg.Items, cut = pg.Items[:left], true
-		if !c.limits.itemsNoted { // once per crawl, not once per page
-			c.limits.itemsNoted = true
-			msgs = append(msgs, fmt.Sprintf("the crawl reached %d announcements; further ones are not stored (limit per source)",
-				c.limits.ItemsPerSource))
+	kept := make([]event.Item, 0, len(pg.Items))
+	counted := map[string]bool{}
+	for _, it := range pg.Items {
+		ref, known := c.known[it.Key]
+		isNew := (!known || ref.Vanished) && !c.seen[it.Key] && !counted[it.Key]
+		if isNew && c.limits.items >= c.limits.ItemsPerSource {
+			cut = true
+			if !c.limits.itemsNoted { // once per crawl, not once per page
+				c.limits.itemsNoted = true
+				msgs = append(msgs, fmt.Sprintf("the source has %d announcements; new ones are not stored (limit per source)",
+					c.limits.ItemsPerSource))
+			}
+			continue
 		}
+		if isNew {
+			c.limits.items++
+			counted[it.Key] = true
+		}
+		kept = append(kept, it)
 	}
-	c.limits.items += len(pg.Items)
+	pg.Items = kept
 	c.mu.Unlock()
 	if cut {
 		pg.Validators = scrapers.Validators{} // read the page in full next time
@@ -125,8 +153,9 @@ func (c *crawl) limitHit(ctx context.Context, log *slog.Logger, url string, msgs
 }
 
 // limitDrafts applies the occurrence caps to one announcement's drafts and
-// cuts each to the field limits. n.caps counts what this page kept.
-func (c *crawl) limitDrafts(drafts []event.Draft, n *counts) []event.Draft {
+// cuts each to the field limits. The occurrences the item had replace
+// themselves in the source's account.
+func (c *crawl) limitDrafts(drafts []event.Draft, itemID int64, n *counts) []event.Draft {
 	total := len(drafts)
 	keep := min(total, c.limits.EventsPerItem)
 	var why string
@@ -140,14 +169,22 @@ func (c *crawl) limitDrafts(drafts []event.Draft, n *counts) []event.Draft {
 	}
 	if !n.caps.again {
 		c.mu.Lock()
-		if left := max(c.limits.EventsPerSource-c.limits.events, 0); keep > left {
+		old := c.limits.linked[itemID]
+		if left := max(c.limits.EventsPerSource-c.limits.events+old, 0); keep > left {
 			keep, n.caps.retry = left, true
-			why = fmt.Sprintf("%d occurrences; the crawl reached %d, so only %d are kept (limit per source)",
+			why = fmt.Sprintf("%d occurrences; the source reached %d, so only %d are kept (limit per source)",
 				total, c.limits.EventsPerSource, keep)
 		}
-		c.limits.events += keep
+		if n.caps.undo == nil {
+			n.caps.undo = map[int64]int{}
+		}
+		if _, ok := n.caps.undo[itemID]; !ok {
+			n.caps.undo[itemID] = old
+		}
+		c.limits.linked[itemID] = keep
+		c.limits.events += keep - old
+		n.caps.reserved += keep - old
 		c.mu.Unlock()
-		n.caps.reserved += keep
 	}
 	n.caps.events += keep
 	if keep < total {
@@ -165,33 +202,31 @@ func (c *crawl) limitDrafts(drafts []event.Draft, n *counts) []event.Draft {
 	return drafts
 }
 
-// countUnchanged counts an unchanged item's stored occurrences against the
-// page's and the source's caps; they stay stored whatever the caps say.
+// countUnchanged counts an unchanged item's stored occurrences against its
+// page's cap; the source's account has them already.
 func (c *crawl) countUnchanged(itemID int64, n *counts) {
 	c.mu.Lock()
-	k := c.limits.linked[itemID]
-	if !n.caps.again {
-		c.limits.events += k
-		n.caps.reserved += k
-	}
+	n.caps.events += c.limits.linked[itemID]
 	c.mu.Unlock()
-	n.caps.events += k
 }
 
-// release returns a failed transaction's reservation to the source budget.
+// release undoes a failed transaction's changes to the source's account.
 func (c *crawl) release(n *counts) {
 	c.mu.Lock()
 	c.limits.events -= n.caps.reserved
+	for id, old := range n.caps.undo {
+		c.limits.linked[id] = old
+	}
 	c.mu.Unlock()
-	n.caps.reserved = 0
+	n.caps.reserved, n.caps.undo = 0, nil
 }
 
 // reportCaps records, once per page, what the caps and field limits did
 // to it. Cut fields are a warning; cut occurrences make the run partial.
 func (c *crawl) reportCaps(ctx context.Context, log *slog.Logger, url string, caps pageCaps) {
 	if caps.dropped > 0 {
-		// Once the source's budget is spent every later page is cut the
-		// same way: that is reported once, not once per page.
+		// Once the source is full every later page is cut the same way:
+		// that is reported once, not once per page.
 		perSource := slices.Contains(caps.reasons, "limit per source")
 		c.mu.Lock()
 		quiet := perSource && len(caps.reasons) == 1 && c.limits.eventsNoted

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -271,5 +272,49 @@ func TestFieldLimits(t *testing.T) {
 				t.Errorf("cut fields are a warning, not an error: status %q", rep.Status)
 			}
 		})
+	}
+}
+
+// The per-source caps bound what the source has in the store, not what one
+// crawl writes: a feed that grows by new announcements on every crawl
+// stays within them, and the crawls say so.
+func TestSourceCapsAcrossCrawls(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var mu sync.Mutex
+	feed := ""
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprint(w, feed)
+	}))
+	t.Cleanup(srv.Close)
+	p := limitsPipeline(t, ingest.Limits{EventsPerItem: 3, ItemsPerSource: 5, EventsPerSource: 11})
+	src := kindSource(t, event.KindICal, srv.URL+"/feed.ics")
+	for round := 1; round <= 3; round++ {
+		var b strings.Builder
+		b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+		for i := range 3 * round {
+			fmt.Fprintf(&b, "BEGIN:VEVENT\r\nUID:g%d@x\r\nDTSTART:2021090%dT100000Z\r\nSUMMARY:Treff %d\r\n"+
+				"RRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\n", i, 1+i%9, i)
+		}
+		b.WriteString("END:VCALENDAR\r\n")
+		mu.Lock()
+		feed = b.String()
+		mu.Unlock()
+		rep := p.CrawlSource(ctx, src)
+		items := count(t, p, `SELECT count(*) FROM items WHERE vanished_at IS NULL`)
+		links := count(t, p, `SELECT count(*) FROM event_items`)
+		wantItems, wantLinks := min(3*round, 5), min(9*round, 11)
+		if items != wantItems || links != wantLinks {
+			t.Errorf("round %d: %d items, %d occurrences; want %d, %d (report %+v)", round, items, links, wantItems, wantLinks, rep)
+		}
+		if cut := round > 1; cut != (rep.Status == "partial") {
+			t.Errorf("round %d: status %s", round, rep.Status)
+		}
 	}
 }

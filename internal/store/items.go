@@ -114,12 +114,12 @@ func ForgetItemHash(ctx context.Context, db DB, itemID int64) error {
 }
 
 // ItemLinkCounts returns how many event occurrences each of a source's
-// items backs, by item id: what an unchanged item counts against the
-// crawl's limits.
+// live items backs, by item id: what the source has in the store, which
+// the crawl limits bound.
 func ItemLinkCounts(ctx context.Context, db DB, sourceID string) (map[int64]int, error) {
 	rows, err := db.Query(ctx, `
 		SELECT i.id, count(*) FROM items i JOIN event_items ei ON ei.item_id = i.id
-		WHERE i.source_id = $1 GROUP BY i.id`, sourceID)
+		WHERE i.source_id = $1 AND i.vanished_at IS NULL GROUP BY i.id`, sourceID)
 	if err != nil {
 		return nil, fmt.Errorf("item link counts of %s: %w", sourceID, err)
 	}
