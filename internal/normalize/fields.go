@@ -39,10 +39,13 @@ var (
 // registration reads whether the event needs registration: nil when the
 // text does not say.
 func registration(h hits) (req *bool, conf float64) {
-	if h.any(listRegNo) || registrationWaived(h.low) {
+	if h.any(listRegNo) {
 		return ptr(false), 0.85
 	}
 	if h.any(listRegYes) {
+		if registrationWaived(h.low) {
+			return ptr(false), 0.85
+		}
 		return ptr(true), 0.85
 	}
 	return nil, 0.6
@@ -52,7 +55,7 @@ func registration(h hits) (req *bool, conf float64) {
 // anywhere counts as free ("Für Ehrenamtliche ist das Angebot kostenfrei"
 // beside a fee for others); a price alone means not free; silence is nil.
 func costFree(h hits) (free *bool, conf float64) {
-	if h.any(listCostYes) || labelledFree(h.low) {
+	if h.any(listCostYes) || labelledFree(h) {
 		return ptr(true), 0.85
 	}
 	paid := false
@@ -88,9 +91,12 @@ var freeLabels = []string{"eintritt", "teilnahme", "kosten", "gebühr", "admissi
 
 // labelledFree reads a label followed, within its clause, by "frei",
 // "free" or a price of 0.
-func labelledFree(low string) bool {
-	for _, l := range freeLabels {
-		for off := 0; ; {
+func labelledFree(h hits) bool {
+	low := h.low
+	free := false
+	h.each(listFreeLabel, func(k, first int) {
+		l := freeLabels[k]
+		for off := first; !free; {
 			k := strings.Index(low[off:], l)
 			if k < 0 {
 				break
@@ -101,16 +107,32 @@ func labelledFree(low string) bool {
 			if nl := strings.IndexAny(low[at:end], "\n.;!?"); nl >= 0 {
 				end = at + nl
 			}
-			clause := low[at:end]
-			for _, w := range strings.FieldsFunc(clause, func(r rune) bool { return r == ' ' || r == ':' || r == ',' || r == '-' || r == '|' }) {
-				switch w {
-				case "frei", "free", "0€", "0", "0,00", "0,-":
-					if w != "0" || strings.Contains(clause, "€") || strings.Contains(clause, "euro") {
-						return true
-					}
-				}
+			free = clauseSaysFree(low[at:end])
+		}
+	})
+	return free
+}
+
+// clauseSaysFree reports a word "frei"/"free" or a price of 0 in clause.
+func clauseSaysFree(clause string) bool {
+	sep := func(c byte) bool { return c == ' ' || c == ':' || c == ',' || c == '-' || c == '|' || c == '!' }
+	for i := 0; i < len(clause); {
+		for i < len(clause) && sep(clause[i]) {
+			i++
+		}
+		k := i
+		for k < len(clause) && !sep(clause[k]) {
+			k++
+		}
+		switch w := clause[i:k]; w {
+		case "frei", "free", "0€", "0,00", "0,-", "0,00€":
+			return true
+		case "0":
+			if strings.Contains(clause, "€") || strings.Contains(clause, "euro") {
+				return true
 			}
 		}
+		i = k
 	}
 	return false
 }
