@@ -7,7 +7,7 @@ package dates
 // finds the neighbours: linear, not loose×groups.
 func (b *builder) attachLoose() {
 	p := b.p
-	next := 0     // first group starting at or after the current loose time
+	next := 0         // first group starting at or after the current loose time
 	b.far = b.far[:0] // loose times no date on their line took: see attachFar
 	for li, lt := range b.loose {
 		for next < len(b.groups) && b.groups[next].from < lt.to {

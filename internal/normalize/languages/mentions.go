@@ -96,8 +96,8 @@ type token struct {
 	text  string
 	low   string // text in lower case (from the caller's lower-cased copy)
 	at    int    // byte offset of text in the stretch read
-	punct byte // ',', '.', ':', '/', '\n' … or 0 for a word
-	pair  bool // a part of a language compound ("persisch-deutsch")
+	punct byte   // ',', '.', ':', '/', '\n' … or 0 for a word
+	pair  bool   // a part of a language compound ("persisch-deutsch")
 }
 
 // FindMentions reads the languages a text names for its event.
