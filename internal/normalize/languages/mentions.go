@@ -273,7 +273,8 @@ func sentenceBreak(toks []token, i int) bool {
 // ("liegt in deutsch-englischer Version aus", "zum Download") or a report
 // of something past ("Gelesen wurde in Englisch, …"), not about the event.
 var materialWords = []string{"download", "herunterladen", "flyer", "broschüre", "faltblatt", "infomaterial",
-	"wendeheft", "version", "website", "webseite", "homepage", "wurde", "wurden", "stattgefunden", "fand"}
+	"wendeheft", "version", "website", "webseite", "homepage", "wurde", "wurden", "stattgefunden", "fand", "programm",
+	"програм", "найд"}
 
 func aboutMaterial(sent []token) bool {
 	for _, t := range sent {
