@@ -23,7 +23,10 @@ var (
 		"register", "sign up", "rsvp", "регистрац", "зарегистр", "записаться", "запись", "запишитесь",
 		"реєстрац", "зареєстр", "terminvereinbarung", "termin vereinbaren", "termine vereinbaren",
 		"telefonisch vereinbaren", "vorher vereinbaren", "nach vereinbarung", "anzumelden", "zgłosz", "zgłasza",
-		"formularz", "zapisy"}
+		"formularz", "zapisy",
+		// booking is registering: sold out, advance sale, reservations, booking platforms, "for our planning"
+		"ausgebucht", "vorverkauf", "reservier", "eventbrite", "pretix", "eveeno", "erleichtert uns die planung",
+		"für unsere planung", "zur besseren planung", "für die planung"}
 
 	costYes = []string{"kostenfrei", "kostenlos", "gebührenfrei", "entgeltfrei", "unentgeltlich", "eintritt frei",
 		"eintritt ist frei", "freier eintritt", "eintritt: frei", "teilnahme ist frei", "teilnahme frei",
@@ -78,7 +81,7 @@ func costFree(h hits) (free *bool, conf float64) {
 // sentence of a registration word ("Eine Anmeldung zur Veranstaltung ist
 // nicht erforderlich", "Anmeldung erwünscht, jedoch nicht zwingend").
 var waivers = []string{"nicht erforderlich", "nicht notwendig", "nicht nötig", "nicht zwingend", "nicht verpflichtend",
-	"nicht zwingend notwendig", "nicht vorgeschrieben", "not required", "not necessary"}
+	"nicht zwingend notwendig", "nicht vorgeschrieben", "not required", "not necessary", "spontan", "auch ohne"}
 
 func registrationWaived(low string) bool {
 	return inSentenceOf(low, []string{"anmeld", "voranmeld", "registr"}, waivers)
