@@ -23,7 +23,10 @@ var (
 		"register", "sign up", "rsvp", "регистрац", "зарегистр", "записаться", "запись", "запишитесь",
 		"реєстрац", "зареєстр", "terminvereinbarung", "termin vereinbaren", "termine vereinbaren",
 		"telefonisch vereinbaren", "vorher vereinbaren", "nach vereinbarung", "anzumelden", "zgłosz", "zgłasza",
-		"formularz", "zapisy"}
+		"formularz", "zapisy",
+		// booking is registering: sold out, advance sale, reservations, booking platforms, "for our planning"
+		"ausgebucht", "vorverkauf", "reservier", "eventbrite", "pretix", "eveeno", "erleichtert uns die planung",
+		"für unsere planung", "zur besseren planung", "für die planung"}
 
 	costYes = []string{"kostenfrei", "kostenlos", "gebührenfrei", "entgeltfrei", "unentgeltlich", "eintritt frei",
 		"eintritt ist frei", "freier eintritt", "eintritt: frei", "teilnahme ist frei", "teilnahme frei",
@@ -39,10 +42,13 @@ var (
 // registration reads whether the event needs registration: nil when the
 // text does not say.
 func registration(h hits) (req *bool, conf float64) {
-	if h.any(listRegNo) || registrationWaived(h.low) {
+	if h.any(listRegNo) {
 		return ptr(false), 0.85
 	}
 	if h.any(listRegYes) {
+		if registrationWaived(h.low) {
+			return ptr(false), 0.85
+		}
 		return ptr(true), 0.85
 	}
 	return nil, 0.6
@@ -52,7 +58,7 @@ func registration(h hits) (req *bool, conf float64) {
 // anywhere counts as free ("Für Ehrenamtliche ist das Angebot kostenfrei"
 // beside a fee for others); a price alone means not free; silence is nil.
 func costFree(h hits) (free *bool, conf float64) {
-	if h.any(listCostYes) || labelledFree(h.low) {
+	if h.any(listCostYes) || labelledFree(h) {
 		return ptr(true), 0.85
 	}
 	paid := false
@@ -75,7 +81,7 @@ func costFree(h hits) (free *bool, conf float64) {
 // sentence of a registration word ("Eine Anmeldung zur Veranstaltung ist
 // nicht erforderlich", "Anmeldung erwünscht, jedoch nicht zwingend").
 var waivers = []string{"nicht erforderlich", "nicht notwendig", "nicht nötig", "nicht zwingend", "nicht verpflichtend",
-	"nicht zwingend notwendig", "nicht vorgeschrieben", "not required", "not necessary"}
+	"nicht zwingend notwendig", "nicht vorgeschrieben", "not required", "not necessary", "spontan", "auch ohne"}
 
 func registrationWaived(low string) bool {
 	return inSentenceOf(low, []string{"anmeld", "voranmeld", "registr"}, waivers)
@@ -88,9 +94,12 @@ var freeLabels = []string{"eintritt", "teilnahme", "kosten", "gebühr", "admissi
 
 // labelledFree reads a label followed, within its clause, by "frei",
 // "free" or a price of 0.
-func labelledFree(low string) bool {
-	for _, l := range freeLabels {
-		for off := 0; ; {
+func labelledFree(h hits) bool {
+	low := h.low
+	free := false
+	h.each(listFreeLabel, func(k, first int) {
+		l := freeLabels[k]
+		for off := first; !free; {
 			k := strings.Index(low[off:], l)
 			if k < 0 {
 				break
@@ -101,16 +110,32 @@ func labelledFree(low string) bool {
 			if nl := strings.IndexAny(low[at:end], "\n.;!?"); nl >= 0 {
 				end = at + nl
 			}
-			clause := low[at:end]
-			for _, w := range strings.FieldsFunc(clause, func(r rune) bool { return r == ' ' || r == ':' || r == ',' || r == '-' || r == '|' }) {
-				switch w {
-				case "frei", "free", "0€", "0", "0,00", "0,-":
-					if w != "0" || strings.Contains(clause, "€") || strings.Contains(clause, "euro") {
-						return true
-					}
-				}
+			free = clauseSaysFree(low[at:end])
+		}
+	})
+	return free
+}
+
+// clauseSaysFree reports a word "frei"/"free" or a price of 0 in clause.
+func clauseSaysFree(clause string) bool {
+	sep := func(c byte) bool { return c == ' ' || c == ':' || c == ',' || c == '-' || c == '|' || c == '!' }
+	for i := 0; i < len(clause); {
+		for i < len(clause) && sep(clause[i]) {
+			i++
+		}
+		k := i
+		for k < len(clause) && !sep(clause[k]) {
+			k++
+		}
+		switch w := clause[i:k]; w {
+		case "frei", "free", "0€", "0,00", "0,-", "0,00€":
+			return true
+		case "0":
+			if strings.Contains(clause, "€") || strings.Contains(clause, "euro") {
+				return true
 			}
 		}
+		i = k
 	}
 	return false
 }
@@ -192,6 +217,10 @@ var accessFeatures = []struct{ slug, word string }{
 	{"interpreting", "übersetzung ins"},
 	{"interpreting", "übersetzt"},
 	{"interpreting", "sprachmittl"},
+	{"interpreting", "simultan übersetzt"},
+	{"interpreting", "tłumacz"},
+	{"interpreting", "interpreting"},
+	{"interpreting", "interpretation"},
 	{"easy_language", "leichte sprache"},
 	{"easy_language", "leichter sprache"},
 	{"plain_language", "einfache sprache"},

@@ -23,6 +23,7 @@ const (
 	listPostponed
 	listAccess
 	listAudience
+	listFreeLabel
 	nLists
 )
 
@@ -62,6 +63,7 @@ var lex = sync.OnceValue(func() *lexicon {
 		aud[i] = w.word
 	}
 	add(listAudience, aud)
+	add(listFreeLabel, freeLabels)
 	l.format = len(pats)
 	pats = append(pats, formatPatterns()...)
 	l.topics = len(pats)

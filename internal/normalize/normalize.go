@@ -12,6 +12,7 @@ package normalize
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -182,12 +183,12 @@ func (j *job) analyse() {
 		j.sharedConf["title"] = 0.6
 	}
 	d.Description, d.DescriptionHTML = description(j.text, j.it.HTML)
+	d.Accessibility = accessibility(j.hits)
 	j.languages()
 	d.Audience = audience(j.hits)
 	j.classify()
 	d.RegistrationRequired, j.sharedConf["registration"] = registration(j.hits)
 	d.CostFree, j.sharedConf["cost_free"] = costFree(j.hits)
-	d.Accessibility = accessibility(j.hits)
 	d.Status = j.status()
 	// How sure the organiser is tells a stated one from the source's
 	// fallback: deduplication lets only a stated organiser claim that a
@@ -231,6 +232,11 @@ func (j *job) languages() {
 	}
 	if len(named) > 0 {
 		base, conf = named, 0.9
+	}
+	if len(trans) == 0 && !slices.Contains(base, "de") && slices.Contains(j.shared.Accessibility, "interpreting") {
+		// a text in another language that offers interpreting without naming
+		// the language: in Germany, that is German
+		trans = append(trans, "de")
 	}
 	j.langs = languages.Sort(append(base, trans...))
 	j.langConf = conf

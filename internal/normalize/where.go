@@ -105,7 +105,7 @@ func (j *job) where(g group, multi bool) placeInfo {
 		sig = detectOnline(g.commonLow)
 	}
 	j.decideOnline(&w, sig)
-	j.decideRegion(&w, texts, j.nearDate(g))
+	j.decideRegion(&w, texts, func() places.Guess { return j.nearDate(g) })
 	return w
 }
 
@@ -189,7 +189,7 @@ func (j *job) decideOnline(w *placeInfo, sig onlineSignal) {
 // decideRegion: the venue's district; else a region the text names; an
 // online event has no region unless the text names one; an on-site event
 // falls back to the source's default region, then to weak mentions.
-func (j *job) decideRegion(w *placeInfo, texts []*places.Text, near places.Guess) {
+func (j *job) decideRegion(w *placeInfo, texts []*places.Text, nearDate func() places.Guess) {
 	p := &w.place
 	if p.Outside {
 		p.Region, w.regionConf = "", 0.8
@@ -199,9 +199,11 @@ func (j *job) decideRegion(w *placeInfo, texts []*places.Text, near places.Guess
 	// region before any mention elsewhere in the page. (Letting it also
 	// overrule a place read from prose helped the dev sites and cost the
 	// held-out ones: not general enough.)
-	if near.Region != "" && p.Region == "" && !p.Outside && w.online != event.OnlineYes {
-		p.Region, w.regionConf = near.Region, near.Confidence
-		return
+	if p.Region == "" && !p.Outside && w.online != event.OnlineYes {
+		if near := nearDate(); near.Region != "" {
+			p.Region, w.regionConf = near.Region, near.Confidence
+			return
+		}
 	}
 	if p.Region != "" && w.online != event.OnlineYes {
 		w.regionConf = p.Confidence

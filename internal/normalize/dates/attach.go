@@ -7,8 +7,8 @@ package dates
 // finds the neighbours: linear, not loose×groups.
 func (b *builder) attachLoose() {
 	p := b.p
-	next := 0     // first group starting at or after the current loose time
-	var far []int // loose times no date on their line took: see attachFar
+	next := 0         // first group starting at or after the current loose time
+	b.far = b.far[:0] // loose times no date on their line took: see attachFar
 	for li, lt := range b.loose {
 		for next < len(b.groups) && b.groups[next].from < lt.to {
 			next++
@@ -28,7 +28,7 @@ func (b *builder) attachLoose() {
 			}
 		}
 		if gi < 0 {
-			far = append(far, li)
+			b.far = append(b.far, li)
 			continue
 		}
 		if b.groups[gi].lo == b.groups[gi].hi || b.recs[b.groups[gi].lo].kind == KindMention {
@@ -42,7 +42,7 @@ func (b *builder) attachLoose() {
 		}
 		b.applyTimes(gi, f, true)
 	}
-	b.attachFar(far)
+	b.attachFar(b.far)
 }
 
 // Distances of attachFar, in bytes: a time in a later line or paragraph

@@ -60,6 +60,19 @@ func (p *parser) single(i int) (dateLit, bool) {
 	}
 	var d dateLit
 	ok := false
+	if wd >= 0 {
+		// forms a weekday in front makes safe to read: "Fr., 28. 09. 18", a calendar tile "06\nSo 10.2013"
+		if d, ok = p.numericSpaced(j); !ok {
+			d, ok = p.tile(i, j)
+		}
+		if ok {
+			if d.first == 0 {
+				d.first = i
+			}
+			d.wd = wd
+			return d, true
+		}
+	}
 	if d, ok = p.iso(j); !ok {
 		if d, ok = p.numeric(j); !ok {
 			if d, ok = p.textual(j); !ok {
@@ -181,6 +194,47 @@ func (p *parser) numeric(i int) (dateLit, bool) {
 		}
 	}
 	return lit, true
+}
+
+// numericSpaced matches "28. 09. 18" and "28. 09. 2018": a numeric date
+// with spaces after the dots, read only after a weekday.
+func (p *parser) numericSpaced(i int) (dateLit, bool) {
+	d, ok1 := p.num(i, 2)
+	m, ok2 := p.num(i+2, 2)
+	if !ok1 || !ok2 || d < 1 || d > 31 || m < 1 || m > 12 || !p.isPunct(i+1, pDot) || !p.tight(i+1) ||
+		p.tight(i+2) || p.newline(i+2) || !p.isPunct(i+3, pDot) || !p.tight(i+3) {
+		return dateLit{}, false
+	}
+	lit := dateLit{d: d, m: time.Month(m), end: i + 4}
+	j := i + 4
+	if j < len(p.t) && p.t[j].kind == tNum && !p.newline(j) && !p.tight(j) {
+		switch y := int(p.t[j].val); p.t[j].ndig {
+		case 2:
+			lit.y, lit.end = 2000+y, j+1
+		case 4:
+			if y >= minYear && y <= maxYear {
+				lit.y, lit.end = y, j+1
+			}
+		}
+	}
+	return lit, true
+}
+
+// tile matches a calendar tile: the day alone on its line, then the weekday
+// and "MM.YYYY" on the next ("06\nSo 10.2013"). i is the weekday, j the
+// token after it.
+func (p *parser) tile(i, j int) (dateLit, bool) {
+	if i < 1 || !p.newline(i) || !p.newline(i-1) {
+		return dateLit{}, false
+	}
+	d, ok := p.num(i-1, 2)
+	m, ok2 := p.num(j, 2)
+	y, ok3 := p.numN(j+2, 4)
+	if !ok || !ok2 || !ok3 || d < 1 || d > 31 || m < 1 || m > 12 || !p.isPunct(j+1, pDot) || !p.tight(j+1) ||
+		!p.tight(j+2) || y < minYear || y > maxYear || p.tight(j+3) && j+3 < len(p.t) && p.t[j+3].kind == tNum {
+		return dateLit{}, false
+	}
+	return dateLit{d: d, m: time.Month(m), y: y, first: i - 1, end: j + 3}, true
 }
 
 // textual matches "21. Mai 2021", "3. September", "22. Jul 2019", "1 Sept. 2021".

@@ -118,6 +118,10 @@ func TestExtract(t *testing.T) {
 		{"Anmeldung bis 2. Mai 2021.\nBeginn 15 Uhr.", []want{day("2021-05-02").as(KindDeadline)}},
 		{"Konzert am 27.09.2020 11 Uhr.\nVon 11 bis 12 Uhr spielen die Lehrer.", []want{ev("2020-09-27T11:00+02:00", "2020-09-27T12:00+02:00").spanned("27.09.2020 11 Uhr")}},
 		{"Konzert am 27.09.2020 11 Uhr.\nVon 14 bis 15 Uhr gibt es Kaffee.", []want{ev("2020-09-27T11:00+02:00", "").spanned("27.09.2020 11 Uhr")}},
+		// After a weekday: spaced numeric dates and calendar tiles.
+		{"Fr., 28. 09. 18\n19:00 Uhr\nFilmnacht", []want{ev("2018-09-28T19:00+02:00", "").spanned("Fr., 28. 09. 18\n19:00 Uhr")}},
+		{"Stadtrundgang\n06\nSo 10.2013\n15:00 Uhr\nTreffpunkt", []want{ev("2013-10-06T15:00+02:00", "").spanned("So 10.2013\n15:00 Uhr")}},
+		{"am 28. 09. kommen 18 Leute", nil},
 		// English dates and 12-hour clocks.
 		{"from November 4 to 6, 2022 - Conference", []want{days("2022-11-04", "2022-11-06").spanned("November 4 to 6, 2022")}},
 		{"Odbędzie się ono 5 czerwca 2023 r. w godzinach 17:00-19:30 w Domu", []want{ev("2023-06-05T17:00+02:00", "2023-06-05T19:30+02:00").spanned("5 czerwca 2023")}},

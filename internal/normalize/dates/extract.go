@@ -39,6 +39,7 @@ type builder struct {
 	recs   []rec
 	groups []groupRef
 	loose  []timeSpec // times matched apart from any date
+	far    []int      // indexes into loose of the times attachFar places
 	stop   int        // token after the previous expression: cue words are not looked for before it
 	g      group      // the expression being matched (large: kept here, not on each call's stack)
 }

@@ -78,6 +78,10 @@ func DetectCounts(text string, sw Stopwords) Detection {
 	de, en := sw.DE, sw.EN
 	st := stopCount{de: de, en: en}
 	latin, cyr, arab, ukr, pers := countScripts(text)
+	hsbL, plL := countSlavic(text)
+	if hsbL >= minSlavic && hsbL*200 >= latin {
+		sw.HSB = max(sw.HSB, minSecond) // Sorbian letters: the stopwords of a PDF may be broken up
+	}
 	total := latin + cyr + arab
 	if total < minLetters {
 		return Detection{}
@@ -120,6 +124,14 @@ func DetectCounts(text string, sw Stopwords) Detection {
 		}
 		if second != "" {
 			parts = append(parts, part{second, latin / 2})
+		}
+		if plL >= minSlavic && plL*200 >= latin {
+			// Polish letters in at least 0.5 % of the Latin ones: a Polish text or version
+			if code == "" || code == "de" && de < minSecond {
+				parts[len(parts)-1].code = "pl" // hardly a German stopword: the text is Polish only
+			} else {
+				parts = append(parts, part{"pl", latin / 2})
+			}
 		}
 	}
 	// main language first, then any other part with at least 20 % of the letters
@@ -216,6 +228,30 @@ func (s *stopCount) language(main bool) string {
 		return ""
 	}
 	return "de"
+}
+
+// minSlavic is how many letters only Upper Sorbian (ě, ř) or only Polish
+// (ą, ę, ś, ż) writes a text needs before it counts as written in it: a
+// name or two ("Budyšin", "Śląsk") does not make a text Sorbian or Polish.
+const minSlavic = 8
+
+// countSlavic counts the letters that tell Upper Sorbian and Polish apart
+// from German and from each other.
+func countSlavic(text string) (hsb, pl int) {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c != 0xC4 && c != 0xC5 {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch r {
+		case 'ě', 'Ě', 'ř', 'Ř':
+			hsb++
+		case 'ą', 'Ą', 'ę', 'Ę', 'ś', 'Ś', 'ż', 'Ż':
+			pl++
+		}
+		i += size - 1
+	}
+	return hsb, pl
 }
 
 // countScripts counts the letters of each script from the UTF-8 lead bytes,

@@ -71,6 +71,10 @@ func TestDetect(t *testing.T) {
 		{"We invite all volunteers to our networking evening. Please register by email, the number of places is limited and we are looking forward to meeting you.", []string{"en"}},
 		{"Einladung zum Elternabend der Kita. Wir sprechen über die Schule und die Kita, über Hausaufgaben und über die Ferien.\nПриглашаем родителей на встречу. Мы поговорим о школе и детском саде.", []string{"de", "ru"}},
 		{"kurz", nil},
+		// bilingual German/English, Polish and Upper Sorbian letters
+		{"Die Führung zeigt die Spuren der Kolonialzeit in der Stadt und wir sprechen über die Geschichte mit euch.\nThe tour shows the traces of the colonial era in the city and we talk about the history of the city with you.", []string{"de", "en"}},
+		{"Spotkanie odbędzie się w Domu Kultury. Wstęp wolny, należy zgłaszać się przez formularz. Będzie też tłumaczenie, więc zapraszamy wszystkich sąsiadów zza Nysy.", []string{"pl"}},
+		{"Prěni Serbski wječork po přestawce. Wuměna mjez ludźimi we wšelakich regionach, kotřiž so za serbsku rěč angažuja, wotměje so we wsy. Přeprosyli su hosći a směrnicy.", []string{"hsb"}},
 	}
 	for _, tt := range tests {
 		if got := Detect(tt.text).Codes; !reflect.DeepEqual(got, tt.want) {

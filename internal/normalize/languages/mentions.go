@@ -94,8 +94,10 @@ var numberWords = map[string]int{"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "s
 
 type token struct {
 	text  string
-	punct byte // ',', '.', ':', '/', '\n' … or 0 for a word
-	pair  bool // a part of a language compound ("persisch-deutsch")
+	low   string // text in lower case (from the caller's lower-cased copy)
+	at    int    // byte offset of text in the stretch read
+	punct byte   // ',', '.', ':', '/', '\n' … or 0 for a word
+	pair  bool   // a part of a language compound ("persisch-deutsch")
 }
 
 // FindMentions reads the languages a text names for its event.
@@ -151,7 +153,7 @@ func MentionsAt(text, low string, at [][2]int) Mentions {
 	winStart, winEnd := -1, -1
 	flush := func() {
 		if winStart >= 0 {
-			mentionsIn(text[winStart:winEnd], &m, add)
+			mentionsIn(text[winStart:winEnd], low[winStart:winEnd], &m, add)
 		}
 	}
 	for _, h := range at {
@@ -233,9 +235,12 @@ var candidates = sync.OnceValue(func() *phrases.Set { return phrases.Compile(Can
 // sentence that speaks of interpreting ("wird auf Vietnamesisch übersetzt",
 // "persisch-deutsch gedolmetscht") every language named comes on top of the
 // language of the text.
-func mentionsIn(text string, m *Mentions, add func(code string, tr bool)) {
-	var toks []token
-	tokens(text, func(t token) { toks = append(toks, splitCompound(t)...) })
+func mentionsIn(text, low string, m *Mentions, add func(code string, tr bool)) {
+	toks := make([]token, 0, 64)
+	tokens(text, func(t token) {
+		t.low = low[t.at : t.at+len(t.text)]
+		toks = appendSplit(toks, t)
+	})
 	for from := 0; from < len(toks); {
 		to := from
 		for to < len(toks) && !sentenceBreak(toks, to) {
@@ -268,14 +273,15 @@ func sentenceBreak(toks []token, i int) bool {
 // ("liegt in deutsch-englischer Version aus", "zum Download") or a report
 // of something past ("Gelesen wurde in Englisch, …"), not about the event.
 var materialWords = []string{"download", "herunterladen", "flyer", "broschüre", "faltblatt", "infomaterial",
-	"wendeheft", "version", "website", "webseite", "homepage", "wurde", "wurden", "stattgefunden", "fand"}
+	"wendeheft", "version", "website", "webseite", "homepage", "wurde", "wurden", "stattgefunden", "fand", "programm",
+	"програм", "найд"}
 
 func aboutMaterial(sent []token) bool {
 	for _, t := range sent {
 		if t.punct != 0 {
 			continue
 		}
-		low := strings.ToLower(t.text)
+		low := t.low
 		for _, w := range materialWords {
 			if strings.HasPrefix(low, w) {
 				return true
@@ -293,7 +299,7 @@ func interpreting(sent []token) bool {
 		if t.punct != 0 {
 			continue
 		}
-		low := strings.ToLower(t.text)
+		low := t.low
 		for _, w := range []string{"übersetz", "dolmetsch", "sprachmittl", "translat", "interpret", "перевод", "переклад"} {
 			if strings.Contains(low, w) {
 				return true
@@ -303,26 +309,26 @@ func interpreting(sent []token) bool {
 	return false
 }
 
-// splitCompound splits "persisch-deutsch" and "deutsch-englischer" into
-// their language words when every part names one.
-func splitCompound(t token) []token {
+// appendSplit appends t, with "persisch-deutsch" and "deutsch-englischer"
+// split into their language words when every part names one.
+func appendSplit(toks []token, t token) []token {
 	if t.punct != 0 || !strings.Contains(t.text, "-") {
-		return []token{t}
+		return append(toks, t)
 	}
-	parts := strings.Split(t.text, "-")
-	for _, p := range parts {
-		if languageStem(strings.ToLower(p)) == "" {
-			return []token{t}
+	for p := range strings.SplitSeq(t.low, "-") {
+		if languageStem(p) == "" {
+			return append(toks, t)
 		}
 	}
-	out := make([]token, 0, 2*len(parts))
-	for i, p := range parts {
-		if i > 0 {
-			out = append(out, token{punct: '-'})
+	off := 0
+	for p := range strings.SplitSeq(t.text, "-") {
+		if off > 0 {
+			toks = append(toks, token{punct: '-'})
 		}
-		out = append(out, token{text: p, pair: true})
+		toks = append(toks, token{text: p, low: t.low[off : off+len(p)], at: t.at + off, pair: true})
+		off += len(p) + 1
 	}
-	return out
+	return toks
 }
 
 // languageStem maps a German language adjective with any ending
@@ -362,7 +368,7 @@ func mentionsInSentence(sent []token, interp bool, m *Mentions, add func(code st
 			prev2, prev = prev, string(t.punct)
 			continue
 		}
-		low := strings.ToLower(t.text)
+		low := t.low
 		if n := countBefore(prev, prev2, low); n > 0 {
 			m.Unnamed = max(m.Unnamed, n)
 		}
@@ -532,7 +538,7 @@ func tokens(text string, fn func(token)) {
 				}
 				break
 			}
-			fn(token{text: text[i:j]})
+			fn(token{text: text[i:j], at: i})
 			i = j
 		case r == '\n':
 			fn(token{punct: '\n'})

@@ -167,6 +167,9 @@ func fromPostcode(text string) (Result, bool) {
 		}
 		line := text[lineStart:lineEnd]
 		at := i - lineStart
+		if contactLine(line[:at]) {
+			continue // "Info: Förderverein …, Domplatz 5, 04808 Wurzen": the organiser's office, not the venue
+		}
 		var r Result
 		if open := strings.LastIndexByte(line[:at], '('); open >= 0 && !strings.Contains(line[open:at], ")") {
 			// "Kulturzentrum „Goldne Sonne“ (Fürstenplatz 5 in 08289 Schneeberg)"
@@ -188,6 +191,23 @@ func fromPostcode(text string) (Result, bool) {
 	return Result{}, false
 }
 
+// contactLabels start the part of a line that gives an organiser's or a
+// contact's address ("Info:", "Kontakt:", "Veranstalter:", "Impressum").
+var contactLabels = []string{"info:", "infos:", "kontakt:", "contact:", "veranstalter:", "veranstalterin:",
+	"träger:", "herausgeber:", "impressum", "anmeldung:", "anmeldung bei", "anmeldung an", "v.i.s.d.p", "postanschrift",
+	"geschäftsstelle"}
+
+// contactLine reports a contact label in the line before the postcode.
+func contactLine(before string) bool {
+	low := strings.ToLower(before)
+	for _, l := range contactLabels {
+		if strings.Contains(low, l) {
+			return true
+		}
+	}
+	return false
+}
+
 // fromAddressLine reads a short line that is an address without a postcode:
 // "Serbski dom, Póstowe naměsto 2, Budyšin" — a street and a known town.
 func fromAddressLine(text string) (Result, bool) {
@@ -200,7 +220,7 @@ func fromAddressLine(text string) (Result, bool) {
 		}
 		line := text[start:end]
 		start = end + 1
-		if len(line) > 160 || !strings.Contains(line, ",") || !strings.ContainsAny(line, "0123456789") {
+		if len(line) > 160 || !strings.Contains(line, ",") || !strings.ContainsAny(line, "0123456789") || contactLine(line) {
 			continue
 		}
 		if r := Parse(line); r.Street != "" && r.City != "" {

@@ -78,6 +78,10 @@ func TestFind(t *testing.T) {
 		{"Wir treffen uns im Interkulturellen Garten, Naumannstraße 12, 01809 Heidenau.",
 			want{venue: "Interkulturellen Garten", street: "Naumannstraße 12", pc: "01809", city: "Heidenau", region: "saechsische-schweiz-osterzgebirge"}},
 		{"Die Beratung findet im Landkreis Bautzen statt.", want{}},
+		// an organiser's or contact's address is not the venue
+		{"Die Konferenz findet in Chemnitz statt.\nInfo: Förderverein Tolerantes Sachsen e. V., Domplatz 5, 04808 Wurzen",
+			want{city: "Chemnitz", region: "chemnitz"}},
+		{"Kontakt: Verein e. V., Hauptstraße 3, 01067 Dresden", want{}},
 	}
 	for _, tt := range tests {
 		check(t, tt.in, Find(tt.in), tt.want)
