@@ -67,6 +67,8 @@ type Summary struct {
 	Complete bool
 	// Truncated: src.MaxPages was reached and further URLs were not fetched.
 	Truncated bool
+	// Plan is what discovery chose for a kind: auto source (nil otherwise).
+	Plan *Plan
 }
 
 // ErrRobotsDisallowed is the error of a page robots.txt does not let us fetch.
@@ -94,9 +96,22 @@ func Crawl(ctx context.Context, src config.Source, opt Options, emit func(Page))
 	if err := ctx.Err(); err != nil {
 		return Summary{}, fmt.Errorf("crawl %s: %w", src.ID, err)
 	}
+	var plan *Plan
+	if src.Kind == event.KindAuto {
+		p, err := Discover(ctx, src, opt)
+		if err != nil {
+			return Summary{Plan: &p}, fmt.Errorf("crawl %s: %w", src.ID, err)
+		}
+		plan, src = &p, p.Source
+	}
 	cr, err := newCrawl(ctx, src, opt)
 	if err != nil {
-		return Summary{}, fmt.Errorf("crawl %s: %w", src.ID, err)
+		return Summary{Plan: plan}, fmt.Errorf("crawl %s: %w", src.ID, err)
+	}
+	if plan != nil {
+		cr.seeds = plan.Seeds
+		// Discovery gives no body selector: readability finds the text.
+		cr.sel.readable = src.Fields.Body == ""
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	cr.ctx = ctx
@@ -118,12 +133,12 @@ func Crawl(ctx context.Context, src config.Source, opt Options, emit func(Page))
 	}()
 
 	go func() {
-		cr.visit(cr.start, cr.startRole())
+		cr.visitStart()
 		col.Wait()
 		close(cr.pages)
 	}()
-	var sum Summary
-	listOK, sawList := true, false
+	sum := Summary{Plan: plan}
+	listOK, sawList := true, len(cr.seeds) > 0
 	for p := range cr.pages {
 		if ctx.Err() != nil {
 			continue
@@ -156,7 +171,8 @@ type crawl struct {
 	sel   selectors
 	guard dialGuard
 	start *url.URL
-	site  string // registrable domain of the start URL
+	seeds []string // detail pages from discovery (sitemap), fetched instead of the start page
+	site  string   // registrable domain of the start URL
 	now   func() time.Time
 	col   *collector
 	pages chan Page
@@ -201,6 +217,22 @@ func newCrawl(ctx context.Context, src config.Source, opt Options) (*crawl, erro
 		src: src, opt: opt, sel: sel, guard: guard, start: start, site: siteOf(start.Host), now: now,
 		pages: make(chan Page, 16), seen: map[string]bool{},
 	}, nil
+}
+
+// visitStart queues the start page, or the detail pages discovery found
+// in a sitemap, which replace the list.
+func (cr *crawl) visitStart() {
+	if len(cr.seeds) == 0 {
+		cr.visit(cr.start, cr.startRole())
+		return
+	}
+	for _, raw := range cr.seeds {
+		u, err := url.Parse(raw)
+		if err != nil || siteOf(u.Host) != cr.site {
+			continue
+		}
+		cr.visit(u, RoleDetail)
+	}
 }
 
 func (cr *crawl) startRole() string {
