@@ -112,6 +112,9 @@ func selectorFor(doc *goquery.Document, nodes []*nethtml.Node) string {
 	c := chain(nodes[0])
 	key := strings.Join(c, " > ")
 	for k := 1; k <= len(c); k++ {
+		if k == 1 && len(c) > 1 && !strings.Contains(c[len(c)-1], ".") {
+			continue // a bare "a" would match any link a later page adds
+		}
 		sel := strings.Join(c[len(c)-k:], " ")
 		if matchesOnly(doc.Find(sel), nodes, key) {
 			return sel

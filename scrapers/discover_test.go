@@ -1,0 +1,172 @@
+package scrapers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/treffpunkt/treffpunkt/internal/config"
+	"github.com/treffpunkt/treffpunkt/internal/event"
+)
+
+const testICal = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1@x\r\nDTSTART:20211124T170000Z\r\n" +
+	"SUMMARY:Werkstattgespräch\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+
+// discoverSite serves a handful of paths on loopback and records which
+// were asked for.
+type discoverSite struct {
+	*httptest.Server
+	mu   sync.Mutex
+	hits []string
+}
+
+func newDiscoverSite(t *testing.T, files map[string]string) *discoverSite {
+	t.Helper()
+	s := &discoverSite{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.hits = append(s.hits, r.URL.RequestURI())
+		s.mu.Unlock()
+		body, ok := files[r.URL.RequestURI()]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		body = strings.ReplaceAll(body, "{{BASE}}", "http://"+r.Host)
+		switch {
+		case strings.HasPrefix(body, "BEGIN:VCALENDAR"):
+			w.Header().Set("Content-Type", "text/calendar")
+		case strings.HasPrefix(body, "{"):
+			w.Header().Set("Content-Type", "application/json")
+		case strings.HasPrefix(body, "<?xml"):
+			w.Header().Set("Content-Type", "application/xml")
+		case r.URL.Path == "/robots.txt":
+			w.Header().Set("Content-Type", "text/plain")
+		default:
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *discoverSite) asked(uri string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, h := range s.hits {
+		if h == uri {
+			return true
+		}
+	}
+	return false
+}
+
+func autoSource(u string) config.Source {
+	return config.Source{ID: "t", Name: "T", URL: u, Kind: event.KindAuto, AllowPrivate: true}
+}
+
+const plainList = `<html><body><main><h1>Termine</h1>
+<div class="termin"><h2><a href="/t/a/">Workshop am 24.11.2021 in Leipzig</a></h2></div>
+<div class="termin"><h2><a href="/t/b/">Infoabend am 2.12.2021 in Dresden</a></h2></div>
+</main></body></html>`
+
+func TestDiscoverStrategies(t *testing.T) {
+	tests := []struct {
+		name     string
+		files    map[string]string
+		start    string
+		strategy string
+		url      string // the plan's source URL, when it changes
+		follow   string
+		noAsk    string // a URI discovery must not request
+	}{
+		{name: "feed at the start URL", start: "/feed.ics", strategy: StrategyFeed,
+			files: map[string]string{"/feed.ics": testICal}},
+		{name: "linked calendar", start: "/termine/", strategy: StrategyFeed, url: "/export/termine.ics",
+			files: map[string]string{"/termine/": `<html><head><link rel="alternate" type="text/calendar" href="/export/termine.ics"></head>` +
+				`<body><p>Unsere Termine</p></body></html>`, "/export/termine.ics": testICal}},
+		{name: "webcal link", start: "/termine/", strategy: StrategyFeed, url: "/cal.ics",
+			files: map[string]string{"/termine/": `<html><body><a href="webcal://{{HOST}}/cal.ics">Abonnieren</a></body></html>`,
+				"/cal.ics": testICal}},
+		{name: "events calendar export", start: "/events/", strategy: StrategyFeed, url: "/events/?ical=1",
+			files: map[string]string{"/events/": `<html><head><link rel="https://api.w.org/" href="/wp-json/"></head><body><p>Kalender</p></body></html>`,
+				"/events/?ical=1": testICal, "/wp-json/tribe/events/v1/events": `{"events":[{"id":1}],"total":1}`}},
+		{name: "JSON-LD on the page", start: "/ev/", strategy: StrategyJSONLD,
+			files: map[string]string{"/ev/": `<html><head><script type="application/ld+json">{"@context":"https://schema.org","@type":"Event",` +
+				`"name":"Fest","startDate":"2021-11-24T17:00:00+01:00"}</script></head><body></body></html>`}},
+		{name: "sitemap from robots.txt", start: "/t/", strategy: StrategySitemap,
+			files: map[string]string{"/t/": plainList, "/robots.txt": "User-agent: *\nDisallow:\nSitemap: {{BASE}}/maps/s.xml\n",
+				"/maps/s.xml": `<?xml version="1.0"?><urlset><url><loc>{{BASE}}/t/a/</loc></url><url><loc>{{BASE}}/t/b/</loc></url>` +
+					`<url><loc>{{BASE}}/t/page/2/</loc></url><url><loc>{{BASE}}/impressum/</loc></url></urlset>`,
+				"/t/a/": `<html><body><h1>Workshop am 24.11.2021 in Leipzig</h1><p>Text</p></body></html>`}},
+		{name: "list of links", start: "/t/", strategy: StrategyList, follow: "h2 a",
+			files: map[string]string{"/t/": plainList, "/t/a/": `<html><body><h1>Workshop am 24.11.2021 in Leipzig</h1></body></html>`}},
+		{name: "robots.txt keeps discovery off the sitemap", start: "/t/", strategy: StrategyList, noAsk: "/maps/s.xml",
+			files: map[string]string{"/t/": plainList, "/robots.txt": "User-agent: *\nDisallow: /maps/\nSitemap: {{BASE}}/maps/s.xml\n",
+				"/maps/s.xml": `<?xml version="1.0"?><urlset><url><loc>{{BASE}}/t/a/</loc></url><url><loc>{{BASE}}/t/b/</loc></url></urlset>`}},
+		{name: "nothing found", start: "/about/", strategy: StrategyPage,
+			files: map[string]string{"/about/": `<html><body><h1>Über uns</h1><p>Wir sind ein Verein.</p></body></html>`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{}
+			site := newDiscoverSite(t, files)
+			for k, v := range tc.files {
+				files[k] = strings.ReplaceAll(v, "{{HOST}}", strings.TrimPrefix(site.URL, "http://"))
+			}
+			p, err := Discover(context.Background(), autoSource(site.URL+tc.start), Options{NoPoliteness: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Strategy != tc.strategy {
+				t.Fatalf("strategy %s (%s), want %s", p.Strategy, p.Reason, tc.strategy)
+			}
+			if p.Reason == "" {
+				t.Error("no reason given")
+			}
+			if tc.url != "" && p.Source.URL != site.URL+tc.url {
+				t.Errorf("source url %s, want %s", p.Source.URL, site.URL+tc.url)
+			}
+			if tc.follow != "" && p.Source.Follow != tc.follow {
+				t.Errorf("follow %q, want %q", p.Source.Follow, tc.follow)
+			}
+			if p.Source.Kind == event.KindAuto {
+				t.Error("the plan's source is still kind auto")
+			}
+			if tc.noAsk != "" && site.asked(tc.noAsk) {
+				t.Errorf("discovery fetched %s", tc.noAsk)
+			}
+			if p.Requests > discoverBudget {
+				t.Errorf("%d requests, budget %d", p.Requests, discoverBudget)
+			}
+			if tc.strategy == StrategySitemap && len(p.Seeds) != 2 {
+				t.Errorf("seeds %v, want the two pages under /t/ (not its pagination, not /impressum/)", p.Seeds)
+			}
+		})
+	}
+}
+
+// TestDiscoverGuarded: discovery is refused a private address like any
+// crawl, and a start page that is neither HTML nor a feed is an error.
+func TestDiscoverGuarded(t *testing.T) {
+	site := newDiscoverSite(t, map[string]string{"/x.json": `{"a":1}`})
+	src := autoSource(site.URL + "/")
+	src.AllowPrivate = false
+	if _, err := Discover(context.Background(), src, Options{}); err == nil {
+		t.Error("discovery of a loopback URL without allow_private: no error")
+	}
+	_, err := Discover(context.Background(), autoSource(site.URL+"/x.json"), Options{NoPoliteness: true})
+	if err == nil || !strings.Contains(err.Error(), "not HTML") {
+		t.Errorf("JSON start page: err %v", err)
+	}
+	_, err = Discover(context.Background(), autoSource(site.URL+"/missing/"), Options{NoPoliteness: true})
+	var se *StatusError
+	if !errors.As(err, &se) || se.Code != http.StatusNotFound {
+		t.Errorf("missing start page: err %v, want a 404 StatusError", err)
+	}
+}
