@@ -163,6 +163,7 @@ func funcs(lang string) template.FuncMap {
 		"add":      func(a, b int) int { return a + b },
 		"dict":     dict,
 		"errsum":   errSum,
+		"regressed": store.LatestRegression,
 		"mod":      func(a, b int) int { return a % b },
 		"lower":    strings.ToLower,
 		"qs":       withQuery,
