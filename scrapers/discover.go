@@ -311,9 +311,8 @@ func (d *discovery) sitemap(list listGuess) ([]string, string) {
 			return nil, ""
 		}
 	}
-	if max := d.src.MaxPages; max > 0 && len(seeds) > max {
-		seeds = seeds[:max]
-	}
+	// More seeds than src.MaxPages are cut by the crawl, which then
+	// reports itself truncated.
 	return seeds, fmt.Sprintf("sitemap.xml lists %s under %s", plural(len(seeds), "page"), d.start.Path)
 }
 
