@@ -16,6 +16,8 @@ var tryTexts = map[string][2]string{
 	"try-found":     {"Gefunden", "Found"},
 	"try-pagesread": {"Gelesene Seiten", "Pages read"},
 	"try-events":    {"Veranstaltungen", "Events"},
+	"try-title":     {"Titel", "Title"},
+	"try-place":     {"Ort", "Place"},
 	"try-noevents":  {"Keine Veranstaltung gefunden.", "No event found."},
 	"try-warnings":  {"Hinweise", "Warnings"},
 	"try-yaml":      {"Eintrag für sources.yaml", "Entry for sources.yaml"},

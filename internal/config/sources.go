@@ -241,6 +241,9 @@ func (s *Source) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("kind %q: want auto, html, jsonld or ical", s.Kind))
 	}
+	if s.Kind == event.KindAuto && (s.Follow != "" || s.Next != "" || s.Fields != (Fields{})) {
+		errs = append(errs, errors.New("kind auto finds its own selectors: leave follow, next and fields empty, or choose kind html"))
+	}
 	for name, sel := range map[string]string{
 		"follow": s.Follow, "next": s.Next, "fields.title": s.Fields.Title, "fields.body": s.Fields.Body,
 		"fields.date": s.Fields.Date, "fields.place": s.Fields.Place, "fields.item": s.Fields.Item,
