@@ -148,9 +148,20 @@ type linkGroup struct {
 	dated   int      // blocks (or targets) with a date
 }
 
+// maxInferElements bounds the pages list and main-content inference work
+// on: both compare each element with its subtree, so a page of more
+// elements (no partner's list comes close) gets the plain fallbacks.
+const maxInferElements = 20000
+
+func (hp *htmlPage) tooLarge() bool { return hp.doc.Find("*").Length() > maxInferElements }
+
 // inferList finds the announcement list and the pagination link of a page.
 func (hp *htmlPage) inferList() listGuess {
 	var g listGuess
+	if hp.tooLarge() {
+		g.Why = "the page is too large to look for a list"
+		return g
+	}
 	self := hp.canonical
 	groups := map[string]*linkGroup{}
 	var order []string

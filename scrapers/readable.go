@@ -29,9 +29,13 @@ const minParagraph = 25
 var boilerClass = regexp.MustCompile(`(?i)(^|[-_])(meta|posted|byline|published|created|updated|share|sharing|social|` +
 	`breadcrumbs?|comments?|related|sidebar|widget|backlink|footer|navigation|pager|pagination)([-_]|$)`)
 
-// mainContent returns the text block of a detail page and the title it
-// belongs to (may be nil), with boilerplate removed, as a detached copy.
+// readable returns the main content of a detail page grown to its title
+// (title may be nil), boilerplate removed, as a detached copy; nil when no
+// block of prose is found or the page is too large to score.
 func (hp *htmlPage) readable(title *nethtml.Node) *goquery.Selection {
+	if hp.tooLarge() {
+		return nil
+	}
 	type cand struct {
 		n     *nethtml.Node
 		score float64
