@@ -452,6 +452,7 @@ func (cr *crawl) extract(hp *htmlPage, role string) ([]event.Item, []string, err
 	case event.KindJSONLD:
 		md, mdWarn := hp.microdataItems(len(items))
 		items, warn = append(items, md...), append(warn, mdWarn...)
+		items = append(items, hp.hEventItems(len(items))...)
 		if len(items) == 0 && role == RoleDetail {
 			return nil, warn, errors.New("no schema.org Event in JSON-LD or microdata")
 		}

@@ -120,14 +120,14 @@ func (d *discovery) run() (Plan, error) {
 	if sample != nil {
 		if n := structuredEvents(sample); n > 0 {
 			d.plan.Source.Follow, d.plan.Source.Next = list.Follow, list.Next
-			return d.decide(StrategyJSONLD, fmt.Sprintf("schema.org Event in JSON-LD or microdata on the detail pages "+
+			return d.decide(StrategyJSONLD, fmt.Sprintf("events in JSON-LD, microdata or h-event on the detail pages "+
 				"(%d on %s), reached through %s", n, sample.final, list.Why), event.KindJSONLD), nil
 		}
 	}
 	if n := structuredEvents(hp); n > 0 {
 		d.plan.Source.Next = list.Next
-		return d.decide(StrategyJSONLD, fmt.Sprintf("%s in JSON-LD or microdata on the start page",
-			plural(n, "schema.org Event")), event.KindJSONLD), nil
+		return d.decide(StrategyJSONLD, fmt.Sprintf("%s in JSON-LD, microdata or h-event on the start page",
+			plural(n, "event")), event.KindJSONLD), nil
 	}
 	// 2. Feeds.
 	if feed, why := d.feed(hp); feed != "" {
@@ -214,11 +214,12 @@ func (d *discovery) page(u string) (*htmlPage, error) {
 	return parseHTML(pg.Body, pg.Final)
 }
 
-// structuredEvents counts the schema.org Events of a page.
+// structuredEvents counts the events of a page in JSON-LD, microdata and
+// h-event microformats.
 func structuredEvents(hp *htmlPage) int {
 	items, _ := hp.jsonldItems()
 	md, _ := hp.microdataItems(len(items))
-	return len(items) + len(md)
+	return len(items) + len(md) + len(hp.hEventItems(len(items)+len(md)))
 }
 
 // feed finds an iCalendar feed: linked from the page, else the export and

@@ -99,6 +99,9 @@ func TestDiscoverStrategies(t *testing.T) {
 		{name: "JSON-LD on the page", start: "/ev/", strategy: StrategyJSONLD,
 			files: map[string]string{"/ev/": `<html><head><script type="application/ld+json">{"@context":"https://schema.org","@type":"Event",` +
 				`"name":"Fest","startDate":"2021-11-24T17:00:00+01:00"}</script></head><body></body></html>`}},
+		{name: "h-event microformats", start: "/ev/", strategy: StrategyJSONLD,
+			files: map[string]string{"/ev/": `<html><body><div class="h-event"><h2 class="p-name">Fest</h2>` +
+				`<time class="dt-start" datetime="2021-11-24 17:00">24.11.</time></div></body></html>`}},
 		{name: "sitemap from robots.txt", start: "/t/", strategy: StrategySitemap,
 			files: map[string]string{"/t/": plainList, "/robots.txt": "User-agent: *\nDisallow:\nSitemap: {{BASE}}/maps/s.xml\n",
 				"/maps/s.xml": `<?xml version="1.0"?><urlset><url><loc>{{BASE}}/t/a/</loc></url><url><loc>{{BASE}}/t/b/</loc></url>` +
@@ -168,5 +171,36 @@ func TestDiscoverGuarded(t *testing.T) {
 	var se *StatusError
 	if !errors.As(err, &se) || se.Code != http.StatusNotFound {
 		t.Errorf("missing start page: err %v, want a 404 StatusError", err)
+	}
+}
+
+// TestHEvent maps h-event microformats to items like JSON-LD: name, start
+// and end (with the space microformats allow), location, url, content.
+func TestHEvent(t *testing.T) {
+	hp, err := parseHTML([]byte(`<html><body>
+<article class="h-event"><h1 class="p-name">Werkstattgespräch Leipzig</h1>
+<p><time class="dt-start" datetime="2021-11-24 17:00">24. November, 17 Uhr</time> bis <abbr class="dt-end" title="2021-11-24T19:00:00+01:00">19 Uhr</abbr></p>
+<p class="p-location">Werk 2, Kochstraße 132, 04277 Leipzig</p>
+<a class="u-url" href="/termine/werkstatt/">Link</a>
+<div class="e-content"><p>Mitreden bei den <b>Integrativen Maßnahmen</b>.</p></div>
+<div class="h-event"><span class="p-name">Teil 2</span><data class="dt-start" value="2021-12-08"></data></div>
+</article>
+<div class="h-event"><span class="p-name">Ohne Datum</span></div>
+</body></html>`), "https://example.org/termine/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := hp.hEventItems(0)
+	if len(items) != 1 {
+		t.Fatalf("%d items, want 1 (the nested event belongs to its parent, one without a start is none): %+v", len(items), items)
+	}
+	it := items[0]
+	if it.Title != "Werkstattgespräch Leipzig" || it.Start != "2021-11-24T17:00" || it.End != "2021-11-24T19:00:00+01:00" ||
+		it.URL != "https://example.org/termine/werkstatt/" || it.Key != it.URL ||
+		it.Location == nil || !strings.Contains(it.Location.Text, "Kochstraße 132") || !strings.Contains(it.Text, "Integrativen Maßnahmen") {
+		t.Errorf("item: %+v (location %+v)", it, it.Location)
+	}
+	if got := hp.hEventItems(1); got != nil {
+		t.Errorf("with JSON-LD events on the page, h-event is skipped: %+v", got)
 	}
 }
