@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,6 +107,23 @@ func TestAutoMatchesSelectors(t *testing.T) {
 				t.Errorf("auto found %d events, selectors %d: auto reads too much as announcements", len(auto), len(hand))
 			}
 		})
+	}
+}
+
+// TestAutoTribeREST: the DSM mirror's Events Calendar REST API, given as
+// the start URL, yields the events the site's JSON-LD pages yield, on the
+// same dates.
+func TestAutoTribeREST(t *testing.T) {
+	src := mirrorSources(t)["dsm-sachsen"]
+	hand, _ := mirrorEvents(t, src)
+	rest := autoOf(src)
+	rest.URL = strings.Replace(src.URL, "/dsm/veranstaltungen/", demosites.TribeRESTPath, 1)
+	auto, sum := mirrorEvents(t, rest)
+	if sum.Plan == nil || sum.Plan.Strategy != StrategyREST {
+		t.Fatalf("plan %+v", sum.Plan)
+	}
+	if same := sameCount(hand, auto); same != len(hand) || len(auto) != len(hand) {
+		t.Errorf("REST: %d events, %d on the JSON-LD pages' dates, want %d\nJSON-LD: %v\nREST:    %v", len(auto), same, len(hand), hand, auto)
 	}
 }
 

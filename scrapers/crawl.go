@@ -109,7 +109,7 @@ func Crawl(ctx context.Context, src config.Source, opt Options, emit func(Page))
 		return Summary{Plan: plan}, fmt.Errorf("crawl %s: %w", src.ID, err)
 	}
 	if plan != nil {
-		cr.seeds = plan.Seeds
+		cr.seeds, cr.rest = plan.Seeds, plan.rest
 		// Discovery gives no body selector: readability finds the text.
 		cr.sel.readable = src.Fields.Body == ""
 	}
@@ -172,6 +172,7 @@ type crawl struct {
 	guard dialGuard
 	start *url.URL
 	seeds []string // detail pages from discovery (sitemap), fetched instead of the start page
+	rest  bool     // the start URL is The Events Calendar's REST API (tribe.go)
 	site  string   // registrable domain of the start URL
 	now   func() time.Time
 	col   *collector
@@ -236,7 +237,7 @@ func (cr *crawl) visitStart() {
 }
 
 func (cr *crawl) startRole() string {
-	if cr.src.Kind == event.KindICal {
+	if cr.src.Kind == event.KindICal || cr.rest {
 		return RoleFeed
 	}
 	return RoleList
@@ -256,6 +257,9 @@ func (cr *crawl) known(u string) (Validators, bool) {
 // has no body, and without its links the crawl could not reach the detail
 // pages, which would then look vanished.
 func (cr *crawl) conditional(role string) bool {
+	if cr.rest {
+		return false // a REST page leads to the next one
+	}
 	return role != RoleList || (cr.sel.follow == nil && cr.sel.next == nil)
 }
 
@@ -263,9 +267,12 @@ func (cr *crawl) headers(u, role string) http.Header {
 	h := http.Header{}
 	h.Set("User-Agent", cr.col.UserAgent)
 	h.Set("Accept-Language", "de-DE,de;q=0.9,en;q=0.5")
-	if cr.src.Kind == event.KindICal {
+	switch {
+	case cr.rest:
+		h.Set("Accept", "application/json")
+	case cr.src.Kind == event.KindICal:
 		h.Set("Accept", "text/calendar, text/plain;q=0.5, */*;q=0.1")
-	} else {
+	default:
 		h.Set("Accept", "text/html, application/xhtml+xml;q=0.9, */*;q=0.1")
 	}
 	if v, ok := cr.known(u); ok && cr.conditional(role) {
@@ -390,6 +397,10 @@ func (cr *crawl) process(p *Page, r *colly.Response, unchanged bool) {
 	if cr.redirectedToSeen(p) {
 		return
 	}
+	if cr.rest {
+		cr.processREST(p, r.Body, unchanged)
+		return
+	}
 	links := p.Role == RoleList && cr.src.Kind != event.KindICal && (cr.sel.follow != nil || cr.sel.next != nil)
 	if unchanged && !links {
 		p.Unchanged = true
@@ -425,6 +436,27 @@ func (cr *crawl) process(p *Page, r *colly.Response, unchanged bool) {
 	for i := range p.Items {
 		hp.complete(&p.Items[i], cr.src.Kind)
 	}
+}
+
+// processREST reads a page of The Events Calendar's REST API and queues
+// the next one; an unchanged page is still read for that link.
+func (cr *crawl) processREST(p *Page, body []byte, unchanged bool) {
+	items, next, warn, err := tribeItems(body, p.FinalURL)
+	p.Warnings = append(p.Warnings, warn...)
+	if err != nil {
+		p.Err = err
+		return
+	}
+	if next != "" {
+		if u, err := url.Parse(next); err == nil && (u.Scheme == "http" || u.Scheme == "https") && cr.sameSite(p, u, "next") {
+			cr.visit(u, RoleFeed)
+		}
+	}
+	if unchanged {
+		p.Unchanged = true
+		return
+	}
+	p.Items = items
 }
 
 // redirectedToSeen handles a page that redirected to a URL of its own: the

@@ -16,12 +16,13 @@ import (
 // Strategies discovery can choose for a kind: auto source, in the order it
 // tries them.
 const (
-	StrategyJSONLD  = "jsonld"  // schema.org Events in JSON-LD or microdata
-	StrategyFeed    = "ical"    // an iCalendar feed the site offers
-	StrategySitemap = "sitemap" // detail pages listed in sitemap.xml
-	StrategyList    = "list"    // a list of links to detail pages found on the page
-	StrategyItems   = "items"   // a list page that carries whole announcements
-	StrategyPage    = "page"    // nothing found: the start page as one announcement
+	StrategyJSONLD  = "jsonld"     // schema.org Events in JSON-LD or microdata
+	StrategyFeed    = "ical"       // an iCalendar feed the site offers
+	StrategyREST    = "tribe-rest" // The Events Calendar's REST API (WordPress)
+	StrategySitemap = "sitemap"    // detail pages listed in sitemap.xml
+	StrategyList    = "list"       // a list of links to detail pages found on the page
+	StrategyItems   = "items"      // a list page that carries whole announcements
+	StrategyPage    = "page"       // nothing found: the start page as one announcement
 )
 
 // discoverBudget is how many requests discovery may make before the crawl:
@@ -42,6 +43,8 @@ type Plan struct {
 	Found    []string
 	Warnings []string
 	Requests int // made by discovery
+
+	rest bool // Source.URL is The Events Calendar's REST API
 }
 
 // Discover looks at a source's start URL and picks how to crawl it: (1)
@@ -106,6 +109,11 @@ func (d *discovery) run() (Plan, error) {
 	if isCalendar(page.Body) {
 		return d.decide(StrategyFeed, "the start URL is an iCalendar feed", event.KindICal), nil
 	}
+	if n, ok := tribeEvents(page.Body); ok {
+		d.plan.rest = true
+		return d.decide(StrategyREST, fmt.Sprintf("the start URL is The Events Calendar's REST API (%s)", plural(n, "event")),
+			event.KindJSONLD), nil
+	}
 	if ct := mediaType(page.ContentType, page.Body); ct != "text/html" && ct != "application/xhtml+xml" {
 		return d.plan, fmt.Errorf("start page is %s, not HTML or iCalendar", ct)
 	}
@@ -130,8 +138,12 @@ func (d *discovery) run() (Plan, error) {
 			plural(n, "event")), event.KindJSONLD), nil
 	}
 	// 2. Feeds.
-	if feed, why := d.feed(hp); feed != "" {
+	if feed, why, rest := d.feed(hp); feed != "" {
 		d.plan.Source.URL = feed
+		if rest {
+			d.plan.rest = true
+			return d.decide(StrategyREST, why, event.KindJSONLD), nil
+		}
 		return d.decide(StrategyFeed, why, event.KindICal), nil
 	}
 	// 3. A sitemap of detail pages under the start URL.
@@ -222,35 +234,40 @@ func structuredEvents(hp *htmlPage) int {
 	return len(items) + len(md) + len(hp.hEventItems(len(items)+len(md)))
 }
 
-// feed finds an iCalendar feed: linked from the page, else the export and
-// REST endpoints of The Events Calendar when the page is WordPress.
-func (d *discovery) feed(hp *htmlPage) (string, string) {
+// feed finds an iCalendar feed: linked from the page, else the export of
+// The Events Calendar when the page is WordPress, else that plugin's REST
+// API (rest: the URL is the API, not a feed).
+func (d *discovery) feed(hp *htmlPage) (url, why string, rest bool) {
 	for _, u := range hp.calendarLinks() {
 		d.plan.Found = append(d.plan.Found, "iCalendar link: "+u)
 		if d.isFeed(u) {
-			return u, "the page links an iCalendar feed (" + u + ")"
+			return u, "the page links an iCalendar feed (" + u + ")", false
 		}
 	}
 	api := hp.wordPressAPI()
 	if api == "" {
-		return "", ""
+		return "", "", false
 	}
-	var rest string
+	var restURL, restWhy string
 	if pg, err := d.f.get(api+"tribe/events/v1/events", "application/json"); err == nil {
 		if n, ok := tribeEvents(pg.Body); ok {
-			rest = fmt.Sprintf("The Events Calendar REST API (%s, %s)", api+"tribe/events/v1/events", plural(n, "event"))
-			d.plan.Found = append(d.plan.Found, rest)
+			restURL = api + "tribe/events/v1/events"
+			restWhy = fmt.Sprintf("The Events Calendar REST API (%s, %s)", restURL, plural(n, "event"))
+			d.plan.Found = append(d.plan.Found, restWhy)
 		}
 	}
 	ical := withQuery(d.start, "ical", "1")
 	if d.isFeed(ical) {
 		why := "WordPress with The Events Calendar: its iCalendar export " + ical
-		if rest != "" {
+		if restURL != "" {
 			why += "; the plugin's REST API answers too and carries the same events"
 		}
-		return ical, why
+		return ical, why, false
 	}
-	return "", ""
+	if restURL != "" {
+		return restURL, "WordPress with The Events Calendar, its iCalendar export turned off: " + restWhy, true
+	}
+	return "", "", false
 }
 
 func (d *discovery) isFeed(u string) bool {

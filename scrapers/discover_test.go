@@ -96,6 +96,9 @@ func TestDiscoverStrategies(t *testing.T) {
 		{name: "events calendar export", start: "/events/", strategy: StrategyFeed, url: "/events/?ical=1",
 			files: map[string]string{"/events/": `<html><head><link rel="https://api.w.org/" href="/wp-json/"></head><body><p>Kalender</p></body></html>`,
 				"/events/?ical=1": testICal, "/wp-json/tribe/events/v1/events": `{"events":[{"id":1}],"total":1}`}},
+		{name: "events calendar REST API without the export", start: "/events/", strategy: StrategyREST, url: "/wp-json/tribe/events/v1/events",
+			files: map[string]string{"/events/": `<html><head><link rel="https://api.w.org/" href="/wp-json/"></head><body><p>Kalender</p></body></html>`,
+				"/wp-json/tribe/events/v1/events": `{"events":[{"id":1,"title":"A","start_date":"2021-11-24 17:00:00"}],"total":1}`}},
 		{name: "JSON-LD on the page", start: "/ev/", strategy: StrategyJSONLD,
 			files: map[string]string{"/ev/": `<html><head><script type="application/ld+json">{"@context":"https://schema.org","@type":"Event",` +
 				`"name":"Fest","startDate":"2021-11-24T17:00:00+01:00"}</script></head><body></body></html>`}},
@@ -202,5 +205,46 @@ func TestHEvent(t *testing.T) {
 	}
 	if got := hp.hEventItems(1); got != nil {
 		t.Errorf("with JSON-LD events on the page, h-event is skipped: %+v", got)
+	}
+}
+
+// TestCrawlTribeREST crawls a site whose only machine-readable source is
+// The Events Calendar's REST API, over two pages of it.
+func TestCrawlTribeREST(t *testing.T) {
+	site := newDiscoverSite(t, map[string]string{
+		"/events/": `<html><head><link rel="https://api.w.org/" href="{{BASE}}/wp-json/"></head><body><p>Kalender</p></body></html>`,
+		"/wp-json/tribe/events/v1/events": `{"events":[{"id":1,"url":"{{BASE}}/event/a/","title":"Werkstattgespr&auml;ch",` +
+			`"description":"<p>Mitreden</p>","start_date":"2021-11-24 17:00:00","end_date":"2021-11-24 19:00:00","timezone":"Europe/Berlin",` +
+			`"venue":{"venue":"Werk 2","address":"Kochstraße 132","city":"Leipzig","zip":"04277"},"organizer":[{"organizer":"DSM"}]}],` +
+			`"total":2,"total_pages":2,"next_rest_url":"{{BASE}}/wp-json/tribe/events/v1/events?page=2"}`,
+		"/wp-json/tribe/events/v1/events?page=2": `{"events":[{"id":2,"url":"{{BASE}}/event/b/","title":"Tag der offenen Tür",` +
+			`"start_date":"2021-12-04 00:00:00","end_date":"2021-12-04 23:59:59","all_day":true,"venue":[]}],"total":2,"total_pages":2}`,
+	})
+	var items []event.Item
+	sum, err := Crawl(context.Background(), autoSource(site.URL+"/events/"), Options{NoPoliteness: true}, func(p Page) {
+		if p.Err != nil {
+			t.Errorf("%s: %v", p.URL, p.Err)
+		}
+		items = append(items, p.Items...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Plan == nil || sum.Plan.Strategy != StrategyREST || !sum.Complete || sum.Pages != 2 {
+		t.Fatalf("summary %+v plan %+v", sum, sum.Plan)
+	}
+	if len(items) != 2 {
+		t.Fatalf("%d items, want 2: %+v", len(items), items)
+	}
+	a, b := items[0], items[1]
+	if a.URL == site.URL+"/event/b/" {
+		a, b = b, a
+	}
+	if a.Title != "Werkstattgespräch" || a.Start != "2021-11-24T17:00:00" || a.End != "2021-11-24T19:00:00" ||
+		a.Location == nil || a.Location.City != "Leipzig" || a.Organizer != "DSM" || a.Text != "Mitreden" {
+		t.Errorf("timed event: %+v %+v", a, a.Location)
+	}
+	if b.Start != "2021-12-04" || b.End != "2021-12-04" || b.Location != nil {
+		t.Errorf("all-day event: %+v", b)
 	}
 }

@@ -146,7 +146,8 @@ func Run(ctx context.Context, rawURL string, opt Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if sum.Plan != nil && sum.Plan.Strategy != scrapers.StrategySitemap && !res.Fallback {
+	// A sitemap and the REST API have no selector form: they stay kind auto.
+	if sum.Plan != nil && sum.Plan.Strategy != scrapers.StrategySitemap && sum.Plan.Strategy != scrapers.StrategyREST && !res.Fallback {
 		if res.SelectorsYAML, err = entryYAML(inferredEntry(src, sum.Plan.Source)); err != nil {
 			return res, err
 		}
