@@ -16,12 +16,13 @@ import (
 // Strategies discovery can choose for a kind: auto source, in the order it
 // tries them.
 const (
-	StrategyJSONLD  = "jsonld"     // schema.org Events in JSON-LD or microdata
+	StrategyJSONLD  = "jsonld"     // schema.org Events in JSON-LD, microdata or h-event
 	StrategyFeed    = "ical"       // an iCalendar feed the site offers
 	StrategyREST    = "tribe-rest" // The Events Calendar's REST API (WordPress)
 	StrategySitemap = "sitemap"    // detail pages listed in sitemap.xml
 	StrategyList    = "list"       // a list of links to detail pages found on the page
 	StrategyItems   = "items"      // a list page that carries whole announcements
+	StrategyPosts   = "posts"      // no list on the page: the posts of its RSS or Atom feed
 	StrategyPage    = "page"       // nothing found: the start page as one announcement
 )
 
@@ -165,6 +166,14 @@ func (d *discovery) run() (Plan, error) {
 		d.plan.Source.Next = list.Next
 		d.plan.Source.Fields.Item, d.plan.Source.Fields.Title = list.Item, list.Title
 		return d.decide(StrategyItems, list.Why+d.nextWhy(list), event.KindHTML), nil
+	}
+	// A posts feed comes last, not with the calendar feeds: a WordPress
+	// site announces the feed of all its posts on every page, and its
+	// events category's list (with pagination) is the better source.
+	if seeds, why := d.posts(hp); len(seeds) > 0 {
+		d.plan.Seeds = seeds
+		d.plan.Source.Fields.Title = d.title(seeds, list, nil, "")
+		return d.decide(StrategyPosts, why, event.KindHTML), nil
 	}
 	d.plan.Source.Fields.Title = "h1"
 	return d.decide(StrategyPage, "no list of announcements found on the start page", event.KindHTML), nil
@@ -332,6 +341,33 @@ func (d *discovery) sitemap(list listGuess) ([]string, string) {
 	// More seeds than src.MaxPages are cut by the crawl, which then
 	// reports itself truncated.
 	return seeds, fmt.Sprintf("sitemap.xml lists %s under %s", plural(len(seeds), "page"), d.start.Path)
+}
+
+// posts reads the first RSS or Atom feed the page announces for posts on
+// the site.
+func (d *discovery) posts(hp *htmlPage) ([]string, string) {
+	for _, u := range hp.postsFeedLinks() {
+		pg, err := d.f.get(u, "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.1")
+		if err != nil {
+			continue
+		}
+		links, err := postsFeed(pg.Body)
+		if err != nil {
+			d.plan.Warnings = append(d.plan.Warnings, u+": "+err.Error())
+			continue
+		}
+		var seeds []string
+		for _, l := range links {
+			if v := hp.resolve(l); v != nil && siteOf(v.Host) == siteOf(hp.base.Host) {
+				seeds = append(seeds, v.String())
+			}
+		}
+		if len(seeds) > 0 {
+			d.plan.Found = append(d.plan.Found, fmt.Sprintf("posts feed: %s (%s)", u, plural(len(seeds), "post")))
+			return seeds, fmt.Sprintf("no list of announcements on the page; its posts feed %s links %s", u, plural(len(seeds), "post"))
+		}
+	}
+	return nil, ""
 }
 
 // title infers the title selector of sitemap pages from the sample detail

@@ -115,6 +115,11 @@ func TestDiscoverStrategies(t *testing.T) {
 		{name: "robots.txt keeps discovery off the sitemap", start: "/t/", strategy: StrategyList, noAsk: "/maps/s.xml",
 			files: map[string]string{"/t/": plainList, "/robots.txt": "User-agent: *\nDisallow: /maps/\nSitemap: {{BASE}}/maps/s.xml\n",
 				"/maps/s.xml": `<?xml version="1.0"?><urlset><url><loc>{{BASE}}/t/a/</loc></url><url><loc>{{BASE}}/t/b/</loc></url></urlset>`}},
+		{name: "posts feed when there is no list", start: "/blog/", strategy: StrategyPosts,
+			files: map[string]string{"/blog/": `<html><head><link rel="alternate" type="application/rss+xml" href="/feed/"></head><body><h1>Blog</h1></body></html>`,
+				"/feed/": `<?xml version="1.0"?><rss version="2.0"><channel><item><link>{{BASE}}/p/1/</link></item>` +
+					`<item><link>https://elsewhere.example/p/2/</link></item></channel></rss>`,
+				"/p/1/": `<html><head><title>Fest am 3.9.</title></head><body><h1>Fest am 3.9.</h1></body></html>`}},
 		{name: "nothing found", start: "/about/", strategy: StrategyPage,
 			files: map[string]string{"/about/": `<html><body><h1>Über uns</h1><p>Wir sind ein Verein.</p></body></html>`}},
 	}
@@ -149,6 +154,9 @@ func TestDiscoverStrategies(t *testing.T) {
 			}
 			if p.Requests > discoverBudget {
 				t.Errorf("%d requests, budget %d", p.Requests, discoverBudget)
+			}
+			if tc.strategy == StrategyPosts && len(p.Seeds) != 1 {
+				t.Errorf("seeds %v, want the one post on the site", p.Seeds)
 			}
 			if tc.strategy == StrategySitemap && len(p.Seeds) != 2 {
 				t.Errorf("seeds %v, want the two pages under /t/ (not its pagination, not /impressum/)", p.Seeds)
@@ -246,5 +254,23 @@ func TestCrawlTribeREST(t *testing.T) {
 	}
 	if b.Start != "2021-12-04" || b.End != "2021-12-04" || b.Location != nil {
 		t.Errorf("all-day event: %+v", b)
+	}
+}
+
+func TestPostsFeed(t *testing.T) {
+	for name, tc := range map[string]struct {
+		body string
+		want []string
+	}{
+		"rss":  {`<rss version="2.0"><channel><title>x</title><item><link> https://e.org/a/ </link></item><item><link>https://e.org/b/</link></item></channel></rss>`, []string{"https://e.org/a/", "https://e.org/b/"}},
+		"atom": {`<feed xmlns="http://www.w3.org/2005/Atom"><entry><link rel="self" href="https://e.org/s"/><link rel="alternate" href="https://e.org/a/"/></entry><entry><link href="https://e.org/b/"/></entry></feed>`, []string{"https://e.org/a/", "https://e.org/b/"}},
+	} {
+		got, err := postsFeed([]byte(tc.body))
+		if err != nil || strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%s: %v %v, want %v", name, got, err, tc.want)
+		}
+	}
+	if _, err := postsFeed([]byte(`<html><body>no</body></html>`)); err == nil {
+		t.Error("HTML read as a feed")
 	}
 }

@@ -146,8 +146,9 @@ func Run(ctx context.Context, rawURL string, opt Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	// A sitemap and the REST API have no selector form: they stay kind auto.
-	if sum.Plan != nil && sum.Plan.Strategy != scrapers.StrategySitemap && sum.Plan.Strategy != scrapers.StrategyREST && !res.Fallback {
+	// Pages from a sitemap or a posts feed, and the REST API, have no
+	// selector form: such a source stays kind auto.
+	if sum.Plan != nil && len(sum.Plan.Seeds) == 0 && sum.Plan.Strategy != scrapers.StrategyREST && !res.Fallback {
 		if res.SelectorsYAML, err = entryYAML(inferredEntry(src, sum.Plan.Source)); err != nil {
 			return res, err
 		}
