@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 )
 
@@ -138,4 +139,41 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkCrawlAuto crawls the same 500 detail pages twice in each
+// iteration, with hand-written selectors and as kind: auto (discovery,
+// list inference, the main-content scorer), and reports the CPU cost of
+// auto per page against the selectors.
+//
+//	go test -run '^$' -bench CrawlAuto -benchtime 3x ./scrapers
+func BenchmarkCrawlAuto(b *testing.B) {
+	const n = 500
+	srv := benchSite(b, n, 50)
+	sel := testSource(srv.URL+"/veranstaltungen/", event.KindHTML)
+	sel.Follow, sel.Next = "h2.entry-title a", "a.next"
+	sel.Fields = configFields("", "h1.entry-title", ".entry-content", ".event-date", ".event-place")
+	sel.Parallelism, sel.MaxPages = 8, 5000
+	auto := sel
+	auto.Kind, auto.Follow, auto.Next, auto.Fields = event.KindAuto, "", "", configFields("", "", "", "", "")
+	opt := Options{AllowPrivate: true, NoPoliteness: true}
+	var cpu [2]time.Duration
+	var pages [2]int
+	for b.Loop() {
+		for i, src := range []config.Source{sel, auto} {
+			items := 0
+			start := cpuTime()
+			sum, err := Crawl(context.Background(), src, opt, func(p Page) { items += len(p.Items) })
+			cpu[i] += cpuTime() - start
+			if err != nil || items != n || !sum.Complete {
+				b.Fatalf("%s crawl: %v %+v, %d items", src.Kind, err, sum, items)
+			}
+			pages[i] += sum.Pages
+		}
+	}
+	sc, ac := float64(cpu[0].Microseconds())/float64(pages[0]), float64(cpu[1].Microseconds())/float64(pages[1])
+	b.ReportMetric(sc, "cpu-µs/page-selectors")
+	b.ReportMetric(ac, "cpu-µs/page-auto")
+	b.ReportMetric(ac/sc, "auto/selectors")
+	b.ReportMetric(0, "ns/op")
 }

@@ -67,6 +67,8 @@ type Summary struct {
 	Complete bool
 	// Truncated: src.MaxPages was reached and further URLs were not fetched.
 	Truncated bool
+	// Plan is what discovery chose for a kind: auto source (nil otherwise).
+	Plan *Plan
 }
 
 // ErrRobotsDisallowed is the error of a page robots.txt does not let us fetch.
@@ -94,9 +96,22 @@ func Crawl(ctx context.Context, src config.Source, opt Options, emit func(Page))
 	if err := ctx.Err(); err != nil {
 		return Summary{}, fmt.Errorf("crawl %s: %w", src.ID, err)
 	}
+	var plan *Plan
+	if src.Kind == event.KindAuto {
+		p, err := Discover(ctx, src, opt)
+		if err != nil {
+			return Summary{Plan: &p}, fmt.Errorf("crawl %s: %w", src.ID, err)
+		}
+		plan, src = &p, p.Source
+	}
 	cr, err := newCrawl(ctx, src, opt)
 	if err != nil {
-		return Summary{}, fmt.Errorf("crawl %s: %w", src.ID, err)
+		return Summary{Plan: plan}, fmt.Errorf("crawl %s: %w", src.ID, err)
+	}
+	if plan != nil {
+		cr.seeds, cr.rest = plan.Seeds, plan.rest
+		// Discovery gives no body selector: readability finds the text.
+		cr.sel.readable = src.Fields.Body == ""
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	cr.ctx = ctx
@@ -118,12 +133,12 @@ func Crawl(ctx context.Context, src config.Source, opt Options, emit func(Page))
 	}()
 
 	go func() {
-		cr.visit(cr.start, cr.startRole())
+		cr.visitStart()
 		col.Wait()
 		close(cr.pages)
 	}()
-	var sum Summary
-	listOK, sawList := true, false
+	sum := Summary{Plan: plan}
+	listOK, sawList := true, len(cr.seeds) > 0
 	for p := range cr.pages {
 		if ctx.Err() != nil {
 			continue
@@ -156,7 +171,9 @@ type crawl struct {
 	sel   selectors
 	guard dialGuard
 	start *url.URL
-	site  string // registrable domain of the start URL
+	seeds []string // detail pages from discovery (sitemap), fetched instead of the start page
+	rest  bool     // the start URL is The Events Calendar's REST API (tribe.go)
+	site  string   // registrable domain of the start URL
 	now   func() time.Time
 	col   *collector
 	pages chan Page
@@ -203,8 +220,24 @@ func newCrawl(ctx context.Context, src config.Source, opt Options) (*crawl, erro
 	}, nil
 }
 
+// visitStart queues the start page, or the detail pages discovery found
+// in a sitemap, which replace the list.
+func (cr *crawl) visitStart() {
+	if len(cr.seeds) == 0 {
+		cr.visit(cr.start, cr.startRole())
+		return
+	}
+	for _, raw := range cr.seeds {
+		u, err := url.Parse(raw)
+		if err != nil || siteOf(u.Host) != cr.site {
+			continue
+		}
+		cr.visit(u, RoleDetail)
+	}
+}
+
 func (cr *crawl) startRole() string {
-	if cr.src.Kind == event.KindICal {
+	if cr.src.Kind == event.KindICal || cr.rest {
 		return RoleFeed
 	}
 	return RoleList
@@ -224,6 +257,9 @@ func (cr *crawl) known(u string) (Validators, bool) {
 // has no body, and without its links the crawl could not reach the detail
 // pages, which would then look vanished.
 func (cr *crawl) conditional(role string) bool {
+	if cr.rest {
+		return false // a REST page leads to the next one
+	}
 	return role != RoleList || (cr.sel.follow == nil && cr.sel.next == nil)
 }
 
@@ -231,9 +267,12 @@ func (cr *crawl) headers(u, role string) http.Header {
 	h := http.Header{}
 	h.Set("User-Agent", cr.col.UserAgent)
 	h.Set("Accept-Language", "de-DE,de;q=0.9,en;q=0.5")
-	if cr.src.Kind == event.KindICal {
+	switch {
+	case cr.rest:
+		h.Set("Accept", "application/json")
+	case cr.src.Kind == event.KindICal:
 		h.Set("Accept", "text/calendar, text/plain;q=0.5, */*;q=0.1")
-	} else {
+	default:
 		h.Set("Accept", "text/html, application/xhtml+xml;q=0.9, */*;q=0.1")
 	}
 	if v, ok := cr.known(u); ok && cr.conditional(role) {
@@ -358,6 +397,10 @@ func (cr *crawl) process(p *Page, r *colly.Response, unchanged bool) {
 	if cr.redirectedToSeen(p) {
 		return
 	}
+	if cr.rest {
+		cr.processREST(p, r.Body, unchanged)
+		return
+	}
 	links := p.Role == RoleList && cr.src.Kind != event.KindICal && (cr.sel.follow != nil || cr.sel.next != nil)
 	if unchanged && !links {
 		p.Unchanged = true
@@ -395,6 +438,27 @@ func (cr *crawl) process(p *Page, r *colly.Response, unchanged bool) {
 	}
 }
 
+// processREST reads a page of The Events Calendar's REST API and queues
+// the next one; an unchanged page is still read for that link.
+func (cr *crawl) processREST(p *Page, body []byte, unchanged bool) {
+	items, next, warn, err := tribeItems(body, p.FinalURL)
+	p.Warnings = append(p.Warnings, warn...)
+	if err != nil {
+		p.Err = err
+		return
+	}
+	if next != "" {
+		if u, err := url.Parse(next); err == nil && (u.Scheme == "http" || u.Scheme == "https") && cr.sameSite(p, u, "next") {
+			cr.visit(u, RoleFeed)
+		}
+	}
+	if unchanged {
+		p.Unchanged = true
+		return
+	}
+	p.Items = items
+}
+
 // redirectedToSeen handles a page that redirected to a URL of its own: the
 // target is claimed for this crawl, and if another link already queued it,
 // that page reports the content, so the same items do not come twice.
@@ -420,6 +484,7 @@ func (cr *crawl) extract(hp *htmlPage, role string) ([]event.Item, []string, err
 	case event.KindJSONLD:
 		md, mdWarn := hp.microdataItems(len(items))
 		items, warn = append(items, md...), append(warn, mdWarn...)
+		items = append(items, hp.hEventItems(len(items))...)
 		if len(items) == 0 && role == RoleDetail {
 			return nil, warn, errors.New("no schema.org Event in JSON-LD or microdata")
 		}

@@ -4,9 +4,21 @@
 // strategies chosen per source (src.Kind):
 //
 //   - jsonld: schema.org Event and subtypes in JSON-LD (top level, arrays,
-//     @graph with @id references, nested lists) and in microdata;
+//     @graph with @id references, nested lists), in microdata and as
+//     h-event microformats;
 //   - ical: VEVENTs of an iCalendar feed;
 //   - html: the source's CSS selectors; JSON-LD events on the page win.
+//
+// A source of kind auto names only its URL: Discover (discover.go) picks
+// one of the three and fills in what it needs — JSON-LD, microdata or
+// h-event on the detail or start pages, an iCalendar feed (linked, or a
+// WordPress events plugin's export; The Events Calendar's REST API when the
+// export is off, tribe.go), the detail pages of sitemap.xml, or the list
+// inferred from the page (listinfer.go: repeated link blocks with dates,
+// pagination, or blocks holding whole announcements). Its requests go
+// through the same collector; the crawl's Summary.Plan says what was
+// chosen and why. Detail pages of an auto source without a body selector
+// are read through a compact readability scorer (readable.go).
 //
 // # Pages
 //

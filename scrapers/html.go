@@ -56,7 +56,8 @@ func (hp *htmlPage) selectorItems(sel selectors, f config.Fields) ([]event.Item,
 // is the whole page, whose main content stands in for a missing body.
 func (hp *htmlPage) fieldsItem(scope *goquery.Selection, sel selectors, f config.Fields, page bool) (event.Item, []string, error) {
 	var warn []string
-	it := event.Item{Title: lineText(scope.FindMatcher(sel.title).First())}
+	titleSel := scope.FindMatcher(sel.title).First()
+	it := event.Item{Title: lineText(titleSel)}
 	if it.Title == "" {
 		return it, warn, fmt.Errorf("%w (selector %s)", ErrNoTitle, f.Title)
 	}
@@ -72,6 +73,11 @@ func (hp *htmlPage) fieldsItem(scope *goquery.Selection, sel selectors, f config
 		body, skip = scope, nil
 		if page {
 			body, skip = mainContent(hp.doc), chrome
+			if sel.readable {
+				if r := hp.readable(titleSel.Get(0)); r != nil {
+					body, skip = r, nil
+				}
+			}
 		}
 	}
 	it.Text = plainText(body, skip)

@@ -14,6 +14,9 @@ import (
 type selectors struct {
 	follow, next                   goquery.Matcher
 	title, body, date, place, item goquery.Matcher
+	// readable: with no body selector, a detail page's text is its main
+	// content as readability finds it (kind: auto), not mainContent's guess.
+	readable bool
 }
 
 func compileSelectors(src config.Source) (selectors, error) {

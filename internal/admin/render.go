@@ -34,7 +34,7 @@ type pages struct {
 	byLang map[string]map[string]*template.Template
 }
 
-var pageNames = []string{"login", "queue", "event", "duplicates", "sources", "source", "sourceform", "run", "audit", "partner", "error"}
+var pageNames = []string{"login", "queue", "event", "duplicates", "sources", "source", "sourceform", "run", "audit", "partner", "error", "try"}
 
 func loadPages() (*pages, error) {
 	p := &pages{byLang: map[string]map[string]*template.Template{}}
@@ -143,32 +143,33 @@ var sanitizer = func() *bluemonday.Policy {
 
 func funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"t":        func(key string) string { return tr(lang, key) },
-		"tf":       func(prefix, key string) string { return tr(lang, prefix+key) },
-		"when":     func(t time.Time) string { return fmtWhen(lang, t) },
-		"whenp":    func(t *time.Time) string { return fmtWhenPtr(lang, t) },
-		"ago":      func(t *time.Time) string { return ago(lang, t) },
-		"evtime":   func(d event.Draft) string { return fmtEventTime(lang, d) },
-		"safe":     func(s string) template.HTML { return template.HTML(sanitizer.Sanitize(s)) },
-		"field":    func(d event.Draft, name string) string { return fieldText(lang, d, name) },
-		"rawfield": func(name string, raw json.RawMessage) string { return rawText(lang, name, raw) },
-		"input":    inputValue,
-		"spark":    sparkline,
-		"pct":      func(f float64) int { return int(f*100 + 0.5) },
-		"pretty":   prettyJSON,
-		"has":      func(list []string, s string) bool { return contains(list, s) },
-		"join":     strings.Join,
-		"regions":  func() []string { return event.Regions },
-		"fields":   func() []string { return store.EditableFields },
-		"add":      func(a, b int) int { return a + b },
-		"dict":     dict,
-		"errsum":   errSum,
-		"mod":      func(a, b int) int { return a % b },
-		"lower":    strings.ToLower,
-		"qs":       withQuery,
-		"lang":     func() string { return lang },
-		"agot":     func(t time.Time) string { return ago(lang, &t) },
-		"list":     func(s ...string) []string { return s },
+		"t":         func(key string) string { return tr(lang, key) },
+		"tf":        func(prefix, key string) string { return tr(lang, prefix+key) },
+		"when":      func(t time.Time) string { return fmtWhen(lang, t) },
+		"whenp":     func(t *time.Time) string { return fmtWhenPtr(lang, t) },
+		"ago":       func(t *time.Time) string { return ago(lang, t) },
+		"evtime":    func(d event.Draft) string { return fmtEventTime(lang, d) },
+		"safe":      func(s string) template.HTML { return template.HTML(sanitizer.Sanitize(s)) },
+		"field":     func(d event.Draft, name string) string { return fieldText(lang, d, name) },
+		"rawfield":  func(name string, raw json.RawMessage) string { return rawText(lang, name, raw) },
+		"input":     inputValue,
+		"spark":     sparkline,
+		"pct":       func(f float64) int { return int(f*100 + 0.5) },
+		"pretty":    prettyJSON,
+		"has":       func(list []string, s string) bool { return contains(list, s) },
+		"join":      strings.Join,
+		"regions":   func() []string { return event.Regions },
+		"fields":    func() []string { return store.EditableFields },
+		"add":       func(a, b int) int { return a + b },
+		"dict":      dict,
+		"errsum":    errSum,
+		"regressed": store.LatestRegression,
+		"mod":       func(a, b int) int { return a % b },
+		"lower":     strings.ToLower,
+		"qs":        withQuery,
+		"lang":      func() string { return lang },
+		"agot":      func(t time.Time) string { return ago(lang, &t) },
+		"list":      func(s ...string) []string { return s },
 		"ovr": func(os []store.Override, name string) bool {
 			for _, o := range os {
 				if o.Field == name {

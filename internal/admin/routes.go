@@ -36,6 +36,8 @@ func Routes() []Route {
 		{"GET", "/admin/audit", rv, "/admin/audit", (*Handler).audit},
 
 		{"GET", "/admin/sources/new", ad, "/admin/sources/new", (*Handler).sourceNew},
+		{"GET", "/admin/sources/try", ad, "/admin/sources/try", (*Handler).tryPage},
+		{"POST", "/admin/sources/try", ad, "/admin/sources/try", (*Handler).tryRun},
 		{"POST", "/admin/sources", ad, "/admin/sources", (*Handler).sourceCreate},
 		{"GET", "/admin/sources/{id}/edit", ad, "/admin/sources/example/edit", (*Handler).sourceEdit},
 		{"POST", "/admin/sources/{id}", ad, "/admin/sources/example", (*Handler).sourceUpdate},

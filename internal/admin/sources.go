@@ -76,6 +76,10 @@ func (h *Handler) renderSourceForm(w http.ResponseWriter, r *http.Request, f sou
 
 func (h *Handler) sourceNew(w http.ResponseWriter, r *http.Request) error {
 	s := config.Source{Kind: event.KindHTML, Publish: "review"}
+	// From "Test this source": the URL it tried, kind auto.
+	if q := r.URL.Query(); q.Get("kind") == event.KindAuto {
+		s.Kind, s.URL = event.KindAuto, q.Get("url")
+	}
 	s.ApplyDefaults()
 	return h.renderSourceForm(w, r, sourceForm{S: s, New: true}, "", 0)
 }

@@ -176,7 +176,12 @@ func ExpandEnv(s string) string {
 // ApplyDefaults fills in limits and politeness settings left out.
 func (s *Source) ApplyDefaults() {
 	if s.Kind == "" {
+		// A source with selectors is an html source as before; one with
+		// only its URL is discovered.
 		s.Kind = event.KindHTML
+		if s.Follow == "" && s.Next == "" && s.Fields == (Fields{}) {
+			s.Kind = event.KindAuto
+		}
 	}
 	if s.Interval.Duration == 0 {
 		s.Interval.Duration = DefaultInterval
@@ -232,9 +237,12 @@ func (s *Source) Validate() error {
 		errs = append(errs, fmt.Errorf("url %q: no host", s.URL))
 	}
 	switch s.Kind {
-	case event.KindHTML, event.KindJSONLD, event.KindICal:
+	case event.KindHTML, event.KindJSONLD, event.KindICal, event.KindAuto:
 	default:
-		errs = append(errs, fmt.Errorf("kind %q: want html, jsonld or ical", s.Kind))
+		errs = append(errs, fmt.Errorf("kind %q: want auto, html, jsonld or ical", s.Kind))
+	}
+	if s.Kind == event.KindAuto && (s.Follow != "" || s.Next != "" || s.Fields != (Fields{})) {
+		errs = append(errs, errors.New("kind auto finds its own selectors: leave follow, next and fields empty, or choose kind html"))
 	}
 	for name, sel := range map[string]string{
 		"follow": s.Follow, "next": s.Next, "fields.title": s.Fields.Title, "fields.body": s.Fields.Body,

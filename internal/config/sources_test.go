@@ -78,6 +78,7 @@ sources:
 		{"unknown key", base + "    folow: a\n", "field folow not found"},
 		{"bad selector", base + "    follow: \"h2 >> a[\"\n", "bad CSS selector"},
 		{"bad kind", base + "    kind: rss\n", "kind \"rss\""},
+		{"auto with selectors", base + "    kind: auto\n    follow: a\n", "leave follow"},
 		{"bad region", base + "    region: berlin\n", "region \"berlin\""},
 		{"bad publish", base + "    publish: sometimes\n", "publish \"sometimes\""},
 		{"bad duration", base + "    interval: often\n", "bad duration"},
@@ -94,5 +95,29 @@ sources:
 				t.Errorf("got %v, want an error containing %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestKindDefault: a source given by its URL alone is discovered (kind
+// auto); one with selectors and no kind is html, as before.
+func TestKindDefault(t *testing.T) {
+	srcs, err := Parse([]byte(`
+sources:
+  - id: url-only
+    name: URL only
+    url: https://example.org/termine/
+  - id: selectors
+    name: Selectors
+    url: https://example.org/blog/
+    follow: "h2 a"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srcs[0].Kind != "auto" || srcs[0].Fields.Title != "" {
+		t.Errorf("URL only: kind %q, title %q; want auto and no selectors", srcs[0].Kind, srcs[0].Fields.Title)
+	}
+	if srcs[1].Kind != "html" || srcs[1].Fields.Title != "h1" {
+		t.Errorf("with selectors: kind %q, title %q; want html and h1", srcs[1].Kind, srcs[1].Fields.Title)
 	}
 }

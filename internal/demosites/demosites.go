@@ -56,11 +56,15 @@ type page struct {
 	ctype    string
 	etag     string
 	modified time.Time
+	// templated: the body carries {{BASE}}, replaced by the request's
+	// origin (feeds.go).
+	templated bool
 }
 
 func newPage(body []byte, ctype string, modified time.Time) *page {
 	sum := sha256.Sum256(body)
-	return &page{body: body, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modified: modified}
+	return &page{body: body, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modified: modified,
+		templated: bytes.Contains(body, basePlaceholder)}
 }
 
 // serve answers with the page and lets http.ServeContent handle conditional
@@ -71,7 +75,11 @@ func (p *page) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", p.ctype)
 	h.Set("ETag", p.etag)
 	h.Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, "", p.modified, bytes.NewReader(p.body))
+	body := p.body
+	if p.templated {
+		body = withOrigin(body, r)
+	}
+	http.ServeContent(w, r, "", p.modified, bytes.NewReader(body))
 }
 
 // mirror is the handler behind Handler.
@@ -160,6 +168,10 @@ func (m *mirror) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if special(w, r) {
+		return
+	}
+	if pg := m.alias(r); pg != nil {
+		pg.serve(w, r)
 		return
 	}
 	p := r.URL.Path

@@ -18,7 +18,7 @@ var directive = map[string]string{"allow": "Allow", "disallow": "Disallow"}
 // on the SAQsen site becomes "Disallow: /saqsen/intern/") and the groups of
 // the same user agent are joined.
 func mergeRobots(fsys fs.FS) ([]byte, error) {
-	var agents []string
+	var agents, sitemaps []string
 	rules := map[string][]string{}
 	for _, s := range sites {
 		b, err := fs.ReadFile(fsys, path.Join("sites", s.prefix, "robots.txt"))
@@ -48,6 +48,9 @@ func mergeRobots(fsys fs.FS) ([]byte, error) {
 					agents = append(agents, val)
 					rules[val] = nil
 				}
+			case "sitemap":
+				// A site's sitemap, at the mirror's origin (feeds.go).
+				sitemaps = append(sitemaps, fmt.Sprintf("Sitemap: %s/%s%s", basePlaceholder, s.prefix, val))
 			case "allow", "disallow":
 				inRules = true
 				if val == "" {
@@ -73,6 +76,9 @@ func mergeRobots(fsys fs.FS) ([]byte, error) {
 		for _, r := range rules[ua] {
 			out.WriteString(r + "\n")
 		}
+	}
+	if len(sitemaps) > 0 {
+		out.WriteString("\n" + strings.Join(sitemaps, "\n") + "\n")
 	}
 	return out.Bytes(), nil
 }

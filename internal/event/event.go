@@ -42,6 +42,10 @@ const (
 	KindHTML   = "html"
 	KindJSONLD = "jsonld"
 	KindICal   = "ical"
+	// KindAuto is a source given by its URL alone: the crawler discovers
+	// structured data, feeds, a sitemap or the list of announcements and
+	// crawls with one of the other strategies (scrapers.Discover).
+	KindAuto = "auto"
 )
 
 // Location is a place as a structured source (JSON-LD, iCal) stated it.

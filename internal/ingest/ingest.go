@@ -66,6 +66,10 @@ type Report struct {
 	Status        string `json:"status"`
 	RunID         int64  `json:"run_id,omitempty"`
 	Error         string `json:"error,omitempty"`
+	// Strategy is how the source was read (for kind: auto, what discovery
+	// chose); Regression what got worse since the run before.
+	Strategy   string           `json:"strategy,omitempty"`
+	Regression store.Regression `json:"regression,omitzero"`
 }
 
 // CrawlAll crawls sources concurrently (at most parallel at once). One
@@ -199,6 +203,10 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) (rep Repo
 	})
 	close(work)
 	wg.Wait()
+	c.run.Strategy, c.run.StrategyReason = src.Kind, "configured in the sources file"
+	if sum.Plan != nil {
+		c.run.Strategy, c.run.StrategyReason = sum.Plan.Strategy, sum.Plan.Reason
+	}
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
@@ -358,6 +366,13 @@ func (c *crawl) finish(ctx context.Context, log *slog.Logger, rep Report, crawlE
 	defer cancel()
 	if err := store.FinishRun(fctx, c.p.Pool, *r); err != nil {
 		log.Error("could not finish run record", "err", err)
+	} else if runs, err := store.RecentRuns(fctx, c.p.Pool, c.src.ID, 2); err == nil {
+		rep.Regression = store.LatestRegression(runs)
+	}
+	rep.Strategy = r.Strategy
+	if rep.Regression.Any() {
+		log.Warn("source regressed", "strategy_changed", rep.Regression.StrategyChanged, "from", rep.Regression.From,
+			"to", rep.Regression.To, "dropped_to_zero", rep.Regression.DroppedToZero)
 	}
 	rep.Pages, rep.Unchanged, rep.Items = r.Pages, r.Unchanged, r.Items
 	rep.EventsNew, rep.EventsUpdated, rep.Vanished = r.EventsNew, r.EventsUpdated, r.Vanished

@@ -23,6 +23,11 @@ var (
 		"Duration of one source's crawl, by final run status (ok, partial, failed).",
 		[]float64{0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600},
 		"source", "status")
+	StrategyChanges = newCounterVec("strategy_changes_total",
+		"Crawls that read a source another way than the run before (kind: auto discovered the site differently).",
+		"source")
+	DroppedToZero = newCounterVec("source_dropped_to_zero_total",
+		"Crawls after which a source that had live items has none left.", "source")
 )
 
 // ObservePage counts one fetched page of a crawl.
@@ -51,4 +56,18 @@ func ObserveCrawl(sourceID, status string, eventsNew, eventsUpdated int, took ti
 	EventsNew.WithLabelValues(sourceID).Add(float64(eventsNew))
 	EventsUpdated.WithLabelValues(sourceID).Add(float64(eventsUpdated))
 	CrawlDuration.WithLabelValues(sourceID, status).Observe(took.Seconds())
+}
+
+// ObserveRegression counts what got worse for a source since its last run:
+// alert on increase(treffpunkt_strategy_changes_total[1d]) > 0 and the same
+// for treffpunkt_source_dropped_to_zero_total.
+func ObserveRegression(sourceID string, strategyChanged, droppedToZero bool) {
+	// Touch both series so a dashboard sees zero, not no data.
+	sc, dz := StrategyChanges.WithLabelValues(sourceID), DroppedToZero.WithLabelValues(sourceID)
+	if strategyChanged {
+		sc.Inc()
+	}
+	if droppedToZero {
+		dz.Inc()
+	}
 }

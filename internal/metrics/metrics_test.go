@@ -71,6 +71,18 @@ func TestObserveCrawl(t *testing.T) {
 	}
 }
 
+func TestObserveRegression(t *testing.T) {
+	ObserveRegression("observe-regression", false, false)
+	ObserveRegression("observe-regression", true, false)
+	ObserveRegression("observe-regression", true, true)
+	if got := testutil.ToFloat64(StrategyChanges.WithLabelValues("observe-regression")); got != 2 {
+		t.Errorf("strategy_changes_total = %v, want 2", got)
+	}
+	if got := testutil.ToFloat64(DroppedToZero.WithLabelValues("observe-regression")); got != 1 {
+		t.Errorf("source_dropped_to_zero_total = %v, want 1", got)
+	}
+}
+
 func TestHTTPRoutesAndRequestIDs(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(LogHandler(slog.NewJSONHandler(&logs, nil)))

@@ -54,9 +54,10 @@ func GetRun(ctx context.Context, db DB, id int64) (Run, error) {
 	var r Run
 	err := db.QueryRow(ctx, `
 		SELECT id, source_id, started_at, finished_at, status, pages, unchanged, items, events_new, events_updated,
-			vanished, errors, coalesce(error, ''), complete
+			vanished, errors, coalesce(error, ''), complete, strategy, strategy_reason, live_items
 		FROM crawl_runs WHERE id = $1`, id).Scan(&r.ID, &r.SourceID, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Pages,
-		&r.Unchanged, &r.Items, &r.EventsNew, &r.EventsUpdated, &r.Vanished, &r.Errors, &r.Error, &r.Complete)
+		&r.Unchanged, &r.Items, &r.EventsNew, &r.EventsUpdated, &r.Vanished, &r.Errors, &r.Error, &r.Complete,
+		&r.Strategy, &r.StrategyReason, &r.LiveItems)
 	if err != nil {
 		return r, fmt.Errorf("run %d: %w", id, rowNotFound(err))
 	}

@@ -22,6 +22,49 @@ type Run struct {
 	Errors        int
 	Error         string
 	Complete      bool
+	// Strategy is how the source was read (kind: auto: what discovery
+	// chose, else the configured kind) and StrategyReason why.
+	Strategy, StrategyReason string
+	// LiveItems counts the source's items not vanished when the run
+	// finished (nil: a run recorded before it was counted).
+	LiveItems *int
+}
+
+// Regression is what changed for the worse between two finished runs of a
+// source, for staff to look at.
+type Regression struct {
+	StrategyChanged bool
+	From, To        string // strategies of the earlier and the later run
+	DroppedToZero   bool   // the source had live items and has none now
+}
+
+// Any says whether there is something to show.
+func (r Regression) Any() bool { return r.StrategyChanged || r.DroppedToZero }
+
+// CompareRuns compares a run with the run before it. A run without a
+// strategy (discovery failed) is a failed run, shown as such, not a change.
+func CompareRuns(cur, prev Run) Regression {
+	var r Regression
+	if cur.Strategy != "" && prev.Strategy != "" && cur.Strategy != prev.Strategy {
+		r.StrategyChanged, r.From, r.To = true, prev.Strategy, cur.Strategy
+	}
+	r.DroppedToZero = cur.LiveItems != nil && prev.LiveItems != nil && *cur.LiveItems == 0 && *prev.LiveItems > 0
+	return r
+}
+
+// LatestRegression compares the two newest finished runs of runs (newest
+// first, as RecentRuns returns them).
+func LatestRegression(runs []Run) Regression {
+	var done []Run
+	for _, r := range runs {
+		if r.Status != "running" {
+			done = append(done, r)
+		}
+		if len(done) == 2 {
+			return CompareRuns(done[0], done[1])
+		}
+	}
+	return Regression{}
 }
 
 // StartRun opens a run record.
@@ -39,9 +82,12 @@ func StartRun(ctx context.Context, db DB, sourceID string) (Run, error) {
 func FinishRun(ctx context.Context, db DB, r Run) error {
 	_, err := db.Exec(ctx, `
 		UPDATE crawl_runs SET finished_at = now(), status = $2, pages = $3, unchanged = $4, items = $5,
-			events_new = $6, events_updated = $7, vanished = $8, errors = $9, error = NULLIF($10, ''), complete = $11
+			events_new = $6, events_updated = $7, vanished = $8, errors = $9, error = NULLIF($10, ''), complete = $11,
+			strategy = $12, strategy_reason = $13,
+			live_items = (SELECT count(*) FROM items i WHERE i.source_id = crawl_runs.source_id AND i.vanished_at IS NULL)
 		WHERE id = $1`,
-		r.ID, r.Status, r.Pages, r.Unchanged, r.Items, r.EventsNew, r.EventsUpdated, r.Vanished, r.Errors, r.Error, r.Complete)
+		r.ID, r.Status, r.Pages, r.Unchanged, r.Items, r.EventsNew, r.EventsUpdated, r.Vanished, r.Errors, r.Error, r.Complete,
+		r.Strategy, r.StrategyReason)
 	if err != nil {
 		return fmt.Errorf("finish run %d: %w", r.ID, err)
 	}
@@ -87,7 +133,7 @@ func RunErrors(ctx context.Context, db DB, runID int64) ([]RunError, error) {
 func RecentRuns(ctx context.Context, db DB, sourceID string, n int) ([]Run, error) {
 	rows, err := db.Query(ctx, `
 		SELECT id, source_id, started_at, finished_at, status, pages, unchanged, items, events_new, events_updated,
-			vanished, errors, coalesce(error, ''), complete
+			vanished, errors, coalesce(error, ''), complete, strategy, strategy_reason, live_items
 		FROM crawl_runs WHERE source_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2`, sourceID, n)
 	if err != nil {
 		return nil, fmt.Errorf("recent runs of %s: %w", sourceID, err)
@@ -97,7 +143,8 @@ func RecentRuns(ctx context.Context, db DB, sourceID string, n int) ([]Run, erro
 	for rows.Next() {
 		var r Run
 		if err := rows.Scan(&r.ID, &r.SourceID, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Pages, &r.Unchanged, &r.Items,
-			&r.EventsNew, &r.EventsUpdated, &r.Vanished, &r.Errors, &r.Error, &r.Complete); err != nil {
+			&r.EventsNew, &r.EventsUpdated, &r.Vanished, &r.Errors, &r.Error, &r.Complete,
+			&r.Strategy, &r.StrategyReason, &r.LiveItems); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
