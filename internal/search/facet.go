@@ -23,6 +23,9 @@ type Facet struct {
 	Name string
 	// Param is the calendar's URL parameter (repeatable).
 	Param string
+	// Field is the GraphQL field in EventFilter and in Facets (a test in
+	// graph checks the schema against it); "" for none.
+	Field string
 	// Attr is the Meilisearch attribute holding the values.
 	Attr string
 	// Column, for a facet with at most one value per event, is an SQL
@@ -62,26 +65,26 @@ const maxFacets = 64
 func DefaultFacets() FacetSet { return defaultFacets }
 
 var defaultFacets = FacetSet{
-	{Name: "region", Param: "region", Attr: "region", Column: "e.region", Terms: Regions, Strict: true,
+	{Name: "region", Param: "region", Field: "regions", Attr: "region", Column: "e.region", Terms: Regions, Strict: true,
 		get: func(f *Filter) []string { return f.Regions }, set: func(f *Filter, v []string) { f.Regions = v },
 		out: func(f *Facets) *[]FacetCount { return &f.Regions }},
-	{Name: "language", Param: "language", Attr: "languages", Values: "e.languages",
+	{Name: "language", Param: "language", Field: "languages", Attr: "languages", Values: "e.languages",
 		get: func(f *Filter) []string { return f.Languages }, set: func(f *Filter, v []string) { f.Languages = v },
 		out: func(f *Facets) *[]FacetCount { return &f.Languages }},
-	{Name: "topic", Param: "topic", Attr: "topics", Values: "e.topics", Terms: Topics,
+	{Name: "topic", Param: "topic", Field: "topics", Attr: "topics", Values: "e.topics", Terms: Topics,
 		get: func(f *Filter) []string { return f.Topics }, set: func(f *Filter, v []string) { f.Topics = v },
 		out: func(f *Facets) *[]FacetCount { return &f.Topics }},
-	{Name: "free", Param: "free", Attr: "free", Column: "e.cost_free::text", Bool: true, Terms: freeTerms, Strict: true,
+	{Name: "free", Param: "free", Field: "free", Attr: "free", Column: "e.cost_free::text", Bool: true, Terms: freeTerms, Strict: true,
 		get: func(f *Filter) []string { return boolValues(f.Free) }, set: func(f *Filter, v []string) { f.Free = valuesBool(v) },
 		out: func(f *Facets) *[]FacetCount { return &f.Free }},
-	{Name: "registration", Param: "registration", Attr: "registration", Column: "e.registration_required::text", Bool: true,
+	{Name: "registration", Param: "registration", Field: "registration", Attr: "registration", Column: "e.registration_required::text", Bool: true,
 		Terms: registrationTerms, Strict: true,
 		get: func(f *Filter) []string { return boolValues(f.Registration) }, set: func(f *Filter, v []string) { f.Registration = valuesBool(v) },
 		out: func(f *Facets) *[]FacetCount { return &f.Registration }},
-	{Name: "audience", Param: "audience", Attr: "audience", Values: "e.audience", Terms: AudienceTerms, Strict: true,
+	{Name: "audience", Param: "audience", Field: "audience", Attr: "audience", Values: "e.audience", Terms: AudienceTerms, Strict: true,
 		get: func(f *Filter) []string { return f.Audience }, set: func(f *Filter, v []string) { f.Audience = v },
 		out: func(f *Facets) *[]FacetCount { return &f.Audience }},
-	{Name: "access", Param: "access", Attr: "access", Values: "e.access", Terms: AccessTerms, Strict: true,
+	{Name: "access", Param: "access", Field: "access", Attr: "access", Values: "e.access", Terms: AccessTerms, Strict: true,
 		get: func(f *Filter) []string { return f.Access }, set: func(f *Filter, v []string) { f.Access = v },
 		out: func(f *Facets) *[]FacetCount { return &f.Access }},
 }
