@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -108,10 +109,18 @@ func (fc *Facet) Set(f *Filter, v []string) {
 		fc.set(f, v)
 		return
 	}
-	if f.Extra == nil {
-		f.Extra = map[string][]string{}
+	// A copy: Filter is passed by value, and its map must not change under
+	// the caller (the counts clear the facets of their own copy).
+	m := maps.Clone(f.Extra)
+	if m == nil {
+		m = map[string][]string{}
 	}
-	f.Extra[fc.Name] = v
+	if len(v) == 0 {
+		delete(m, fc.Name)
+	} else {
+		m[fc.Name] = v
+	}
+	f.Extra = m
 }
 
 // setCounts stores a facet's counts in fs.

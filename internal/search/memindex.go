@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -148,9 +149,19 @@ func (m *memIndex) lastBuildTook() time.Duration {
 	return m.lastBuild.Round(time.Millisecond)
 }
 
-// covers reports whether a search can be answered from the snapshot.
+// covers reports whether a search can be answered from the snapshot: it
+// refuses relevance order, typo matching, unpublished events and any facet
+// its set does not hold, rather than answer with a condition ignored.
 func (m *memIndex) covers(f Filter, o Order, fuzzy bool) bool {
-	return m != nil && !fuzzy && o != Relevance && !f.IncludeUnpublished
+	if m == nil || fuzzy || o == Relevance || f.IncludeUnpublished {
+		return false
+	}
+	for name := range f.Extra {
+		if !slices.ContainsFunc(m.fs, func(fc *Facet) bool { return fc.Name == name && fc.get == nil }) {
+			return false
+		}
+	}
+	return true
 }
 
 // current returns the snapshot if it is of version v, else nil (starting
