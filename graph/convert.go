@@ -19,7 +19,8 @@ func searchArgs(f *model.EventFilter, first *int, after *string, order *model.Ev
 	var sf search.Filter
 	if f != nil {
 		sf = search.Filter{Query: deref(f.Query), Regions: f.Regions, Languages: f.Languages, Topics: f.Topics,
-			From: f.From, To: f.To, Sources: f.Sources}
+			From: f.From, To: f.To, Sources: f.Sources, Free: f.Free, Registration: f.Registration,
+			Audience: f.Audience, Access: f.Access}
 		if f.Online != nil {
 			sf.Online = strings.ToLower(string(*f.Online))
 		}
@@ -65,7 +66,9 @@ func eventConnection(res search.Result, after bool) *model.EventConnection {
 		Edges:      make([]model.EventEdge, len(res.Hits)),
 		TotalCount: res.Total,
 		PageInfo:   &model.PageInfo{HasNextPage: res.HasNext, HasPreviousPage: after},
-		Facets:     &model.Facets{Regions: facet(res.Facets.Regions), Languages: facet(res.Facets.Languages), Topics: facet(res.Facets.Topics)},
+		Facets: &model.Facets{Regions: facet(res.Facets.Regions), Languages: facet(res.Facets.Languages), Topics: facet(res.Facets.Topics),
+			Free: facet(res.Facets.Free), Registration: facet(res.Facets.Registration), Audience: facet(res.Facets.Audience),
+			Access: facet(res.Facets.Access)},
 	}
 	for i, h := range res.Hits {
 		c.Edges[i] = model.EventEdge{Cursor: h.Cursor, Node: model.NewEvent(h.Event)}

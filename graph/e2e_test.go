@@ -113,7 +113,8 @@ const eventsQuery = `query($filter: EventFilter, $first: Int, $after: String, $o
     totalCount
     edges { cursor node { id title } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-    facets { regions { value count } languages { value count } topics { value count } }
+    facets { regions { value count } languages { value count } topics { value count }
+             free { value count } registration { value count } audience { value count } access { value count } }
   }
 }`
 
@@ -129,7 +130,7 @@ type eventsData struct {
 			StartCursor, EndCursor       *string
 		}
 		Facets struct {
-			Regions, Languages, Topics []struct {
+			Regions, Languages, Topics, Free, Registration, Audience, Access []struct {
 				Value string
 				Count int
 			}
@@ -176,6 +177,12 @@ func TestEventsFilters(t *testing.T) {
 		{"region + language, nothing", map[string]any{"regions": []string{"bautzen"}, "languages": []string{"ar"}}, "", []string{}},
 		{"latest first", map[string]any{"regions": []string{"leipzig"}}, "START_DESC", []string{"gesundheit", "mo-treffen", "wochen"}},
 		{"relevance", map[string]any{"query": "Asylverfahren"}, "RELEVANCE", []string{"schulung"}},
+		{"free", map[string]any{"free": true}, "", []string{"mo-treffen", "gesundheit", "schulung", "anerkennung"}},
+		{"not free", map[string]any{"free": false}, "", []string{"oeffnung"}},
+		{"registration", map[string]any{"registration": false}, "", []string{"spoton"}},
+		{"audience", map[string]any{"audience": []string{"youth", "women"}}, "", []string{"gesundheit", "spoton"}},
+		{"access", map[string]any{"access": []string{"barrier_free"}}, "", []string{"mo-treffen", "oeffnung"}},
+		{"free + access + region", map[string]any{"free": true, "access": []string{"interpreting"}, "regions": []string{"leipzig"}}, "", []string{"gesundheit"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -214,6 +221,11 @@ func TestEventsFacets(t *testing.T) {
 	}
 	if len(f.Topics) != 5 {
 		t.Errorf("topic facet %v", f.Topics)
+	}
+	// Booleans as "true"/"false"; counted within the region.
+	if len(f.Free) != 1 || f.Free[0].Value != "true" || f.Free[0].Count != 2 || len(f.Registration) != 1 ||
+		len(f.Audience) != 1 || f.Audience[0].Value != "women" || len(f.Access) != 2 {
+		t.Errorf("free %v registration %v audience %v access %v", f.Free, f.Registration, f.Audience, f.Access)
 	}
 	if d.Events.TotalCount != 3 || len(d.Events.Edges) != 1 || !d.Events.PageInfo.HasNextPage {
 		t.Errorf("total %d, %d edges, next %v", d.Events.TotalCount, len(d.Events.Edges), d.Events.PageInfo.HasNextPage)

@@ -112,9 +112,13 @@ type ComplexityRoot struct {
 	}
 
 	Facets struct {
-		Languages func(childComplexity int) int
-		Regions   func(childComplexity int) int
-		Topics    func(childComplexity int) int
+		Access       func(childComplexity int) int
+		Audience     func(childComplexity int) int
+		Free         func(childComplexity int) int
+		Languages    func(childComplexity int) int
+		Regions      func(childComplexity int) int
+		Registration func(childComplexity int) int
+		Topics       func(childComplexity int) int
 	}
 
 	Language struct {
@@ -526,6 +530,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FacetCount.Value(childComplexity), true
 
+	case "Facets.access":
+		if e.ComplexityRoot.Facets.Access == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facets.Access(childComplexity), true
+	case "Facets.audience":
+		if e.ComplexityRoot.Facets.Audience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facets.Audience(childComplexity), true
+	case "Facets.free":
+		if e.ComplexityRoot.Facets.Free == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facets.Free(childComplexity), true
 	case "Facets.languages":
 		if e.ComplexityRoot.Facets.Languages == nil {
 			break
@@ -538,6 +560,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facets.Regions(childComplexity), true
+	case "Facets.registration":
+		if e.ComplexityRoot.Facets.Registration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facets.Registration(childComplexity), true
 	case "Facets.topics":
 		if e.ComplexityRoot.Facets.Topics == nil {
 			break
@@ -1069,6 +1097,14 @@ input EventFilter {
   online: OnlineMode
   "Source ids (see ` + "`" + `sources` + "`" + `); events any of them announced."
   sources: [ID!]
+  "true: free of charge; false: with a fee. Events that do not say match neither."
+  free: Boolean
+  "true: registration needed; false: no registration needed. Events that do not say match neither."
+  registration: Boolean
+  "Audience slugs (volunteers, refugees, multipliers, youth, women, parents, professionals); events for any of them."
+  audience: [String!]
+  "Access slugs (barrier_free, interpreting, sign_language, easy_language, childcare); events offering any of them."
+  access: [String!]
 }
 
 enum EventOrder {
@@ -1122,6 +1158,12 @@ type Facets {
   regions: [FacetCount!]!
   languages: [FacetCount!]!
   topics: [FacetCount!]!
+  "Values \"true\" and \"false\"."
+  free: [FacetCount!]!
+  "Values \"true\" and \"false\"."
+  registration: [FacetCount!]!
+  audience: [FacetCount!]!
+  access: [FacetCount!]!
 }
 
 type FacetCount {
@@ -1515,6 +1557,14 @@ func (ec *executionContext) childFields_Facets(ctx context.Context, field graphq
 		return ec.fieldContext_Facets_languages(ctx, field)
 	case "topics":
 		return ec.fieldContext_Facets_topics(ctx, field)
+	case "free":
+		return ec.fieldContext_Facets_free(ctx, field)
+	case "registration":
+		return ec.fieldContext_Facets_registration(ctx, field)
+	case "audience":
+		return ec.fieldContext_Facets_audience(ctx, field)
+	case "access":
+		return ec.fieldContext_Facets_access(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Facets", field.Name)
 }
@@ -3335,6 +3385,134 @@ func (ec *executionContext) _Facets_topics(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Facets_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facets_free(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facets_free(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Free, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋtreffpunktᚋtreffpunktᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facets_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facets_registration(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facets_registration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋtreffpunktᚋtreffpunktᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facets_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facets_audience(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facets_audience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Audience, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋtreffpunktᚋtreffpunktᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facets_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facets_access(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facets_access(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Access, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋtreffpunktᚋtreffpunktᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facets_access(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Facets",
 		Field:      field,
@@ -5989,7 +6167,7 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"query", "regions", "languages", "topics", "from", "to", "online", "sources"}
+	fieldsInOrder := [...]string{"query", "regions", "languages", "topics", "from", "to", "online", "sources", "free", "registration", "audience", "access"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -6052,6 +6230,34 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.Sources = data
+		case "free":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("free"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Free = data
+		case "registration":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registration"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Registration = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "access":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("access"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Access = data
 		}
 	}
 	return it, nil
@@ -6897,6 +7103,26 @@ func (ec *executionContext) _Facets(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "topics":
 			out.Values[i] = ec._Facets_topics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "free":
+			out.Values[i] = ec._Facets_free(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registration":
+			out.Values[i] = ec._Facets_registration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "audience":
+			out.Values[i] = ec._Facets_audience(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "access":
+			out.Values[i] = ec._Facets_access(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

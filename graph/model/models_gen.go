@@ -56,6 +56,14 @@ type EventFilter struct {
 	Online *OnlineMode `json:"online,omitempty"`
 	// Source ids (see `sources`); events any of them announced.
 	Sources []string `json:"sources,omitempty"`
+	// true: free of charge; false: with a fee. Events that do not say match neither.
+	Free *bool `json:"free,omitempty"`
+	// true: registration needed; false: no registration needed. Events that do not say match neither.
+	Registration *bool `json:"registration,omitempty"`
+	// Audience slugs (volunteers, refugees, multipliers, youth, women, parents, professionals); events for any of them.
+	Audience []string `json:"audience,omitempty"`
+	// Access slugs (barrier_free, interpreting, sign_language, easy_language, childcare); events offering any of them.
+	Access []string `json:"access,omitempty"`
 }
 
 // Fields staff can set; every one given becomes an override.
@@ -91,6 +99,12 @@ type Facets struct {
 	Regions   []FacetCount `json:"regions"`
 	Languages []FacetCount `json:"languages"`
 	Topics    []FacetCount `json:"topics"`
+	// Values "true" and "false".
+	Free []FacetCount `json:"free"`
+	// Values "true" and "false".
+	Registration []FacetCount `json:"registration"`
+	Audience     []FacetCount `json:"audience"`
+	Access       []FacetCount `json:"access"`
 }
 
 type Mutation struct {

@@ -25,8 +25,43 @@ type query struct {
 }
 
 // filterParams are the URL parameters that select events, in the order a
-// canonical URL lists them.
-var filterParams = []string{"q", "region", "language", "topic", "source", "online", "from", "to"}
+// canonical URL lists them: the facets' parameters come from the search
+// package's facet registry.
+var filterParams = func() []string {
+	out := []string{"q"}
+	for _, fc := range search.DefaultFacets() {
+		out = append(out, fc.Param)
+	}
+	return append(out, "source", "online", "from", "to")
+}()
+
+// facetParam returns the facet whose URL parameter is name.
+func facetParam(name string) *search.Facet {
+	for _, fc := range search.DefaultFacets() {
+		if fc.Param == name {
+			return fc
+		}
+	}
+	return nil
+}
+
+// facetValues reads a facet's parameter: a list (repeatable, comma-
+// separated) or, for a yes/no facet, 1 or 0 (true or false).
+func facetValues(v url.Values, fc *search.Facet) ([]string, error) {
+	if !fc.Bool {
+		return list(v, fc.Param), nil
+	}
+	switch s := strings.ToLower(strings.TrimSpace(v.Get(fc.Param))); s {
+	case "":
+		return nil, nil
+	case "1", "true":
+		return []string{"true"}, nil
+	case "0", "false":
+		return []string{"false"}, nil
+	default:
+		return nil, fmt.Errorf("%w: %s must be 1 or 0, got %q", event.ErrInvalid, fc.Param, s)
+	}
+}
 
 // parseQuery reads the filter parameters of a request URL. Every list
 // parameter may repeat and may hold comma-separated values
@@ -39,9 +74,13 @@ func parseQuery(v url.Values, now time.Time, maxLimit int) (query, error) {
 	var q query
 	f := &q.Filter
 	f.Query = strings.TrimSpace(v.Get("q"))
-	f.Regions = list(v, "region")
-	f.Languages = list(v, "language")
-	f.Topics = list(v, "topic")
+	for _, fc := range search.DefaultFacets() {
+		vals, err := facetValues(v, fc)
+		if err != nil {
+			return q, err
+		}
+		fc.Set(f, vals)
+	}
 	f.Sources = list(v, "source")
 	f.Online = strings.TrimSpace(v.Get("online"))
 	if s := v.Get("from"); s != "" {
@@ -131,14 +170,20 @@ func lang(s string) string {
 func filterValues(v url.Values) url.Values {
 	out := url.Values{}
 	for _, name := range filterParams {
-		switch name {
-		case "region", "language", "topic", "source":
-			for _, s := range list(v, name) {
-				out.Add(name, s)
+		if fc := facetParam(name); fc != nil && fc.Bool {
+			if vals, err := facetValues(v, fc); err == nil && len(vals) == 1 {
+				out.Set(name, map[string]string{"true": "1", "false": "0"}[vals[0]])
 			}
-		default:
+			continue
+		}
+		switch name {
+		case "q", "online", "from", "to":
 			if s := strings.TrimSpace(v.Get(name)); s != "" {
 				out.Set(name, s)
+			}
+		default: // source and the list facets
+			for _, s := range list(v, name) {
+				out.Add(name, s)
 			}
 		}
 	}

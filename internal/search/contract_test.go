@@ -146,6 +146,15 @@ func testFilters(t *testing.T, s search.Searcher, ids map[string]int64) {
 		{"date range, source and online", search.Filter{From: ptr(searchtest.At(11, 0, 0)), To: ptr(searchtest.At(31, 0, 0)), Sources: []string{"saqsen"}, Online: "no"}, "", []string{"gesundheit", "anerkennung"}},
 		{"staff see unpublished", search.Filter{IncludeUnpublished: true, Regions: []string{"leipzig"}}, "", []string{"wochen", "mo-treffen", "entwurf", "gesundheit"}},
 		{"nothing", search.Filter{Regions: []string{"nordsachsen"}}, "", []string{}},
+		{"free", search.Filter{Free: ptr(true)}, "", []string{"mo-treffen", "gesundheit", "schulung", "anerkennung"}},
+		{"with a fee", search.Filter{Free: ptr(false)}, "", []string{"oeffnung"}},
+		{"registration", search.Filter{Registration: ptr(true)}, "", []string{"mo-treffen", "schulung", "oeffnung"}},
+		{"no registration", search.Filter{Registration: ptr(false)}, "", []string{"spoton"}},
+		{"audience", search.Filter{Audience: []string{"volunteers"}}, "", []string{"schulung"}},
+		{"audience any of, mapped", search.Filter{Audience: []string{"youth", "women"}}, "", []string{"gesundheit", "spoton"}},
+		{"access, wheelchair is barrier-free", search.Filter{Access: []string{"barrier_free"}}, "", []string{"mo-treffen", "oeffnung"}},
+		{"access any of", search.Filter{Access: []string{"childcare", "sign_language"}}, "", []string{"oeffnung", "anerkennung"}},
+		{"free, access and region", search.Filter{Free: ptr(true), Access: []string{"interpreting", "barrier_free"}, Regions: []string{"leipzig"}}, "", []string{"mo-treffen", "gesundheit"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -227,6 +236,12 @@ func testFacets(t *testing.T, s search.Searcher) {
 		// Languages and topics count within the region.
 		Languages: []search.FacetCount{{"de", 3}, {"ar", 1}, {"es", 1}, {"tr", 1}},
 		Topics:    []search.FacetCount{{"antidiscrimination", 1}, {"culture_media", 1}, {"health", 1}, {"networking", 1}, {"participation_politics", 1}},
+		// The new facets, booleans as "true"/"false"; events that do not
+		// say are not counted.
+		Free:         []search.FacetCount{{"true", 2}},
+		Registration: []search.FacetCount{{"true", 1}},
+		Audience:     []search.FacetCount{{"women", 1}},
+		Access:       []search.FacetCount{{"barrier_free", 1}, {"interpreting", 1}},
 	}
 	if !reflect.DeepEqual(res.Facets, want) {
 		t.Errorf("facets\n got %+v\nwant %+v", res.Facets, want)
@@ -274,6 +289,9 @@ func testInvalid(t *testing.T, s search.Searcher) {
 		{"garbage cursor", search.Filter{}, search.Page{After: "not-a-cursor!"}, ""},
 		{"unknown region", search.Filter{Regions: []string{"atlantis"}}, search.Page{}, ""},
 		{"unknown online mode", search.Filter{Online: "maybe"}, search.Page{}, ""},
+		{"unknown audience", search.Filter{Audience: []string{"aliens"}}, search.Page{}, ""},
+		{"unknown access", search.Filter{Access: []string{"barrier_free", "teleport"}}, search.Page{}, ""},
+		{"unregistered facet", search.Filter{Extra: map[string][]string{"colour": {"red"}}}, search.Page{}, ""},
 		{"to before from", search.Filter{From: ptr(searchtest.At(10, 0, 0)), To: ptr(searchtest.At(9, 0, 0))}, search.Page{}, ""},
 		{"unknown order", search.Filter{}, search.Page{}, "random"},
 	}

@@ -45,19 +45,13 @@ type countEntry struct {
 	version dbVersion
 	at      time.Time
 	from    *time.Time // the From the rows were read with (floored)
-	rows    []facetRow
+	ends    []int64    // when each matching event ends (Unix nanoseconds)
+	bits    []uint64   // its facets: len(fs) words per event
 	dicts   facetDicts // the values seen in the rows
 }
 
 // dbVersion is the data version the caches are checked against.
 type dbVersion = store.Version
-
-// facetRow is one matching event: when it ends (Unix nanoseconds) and its
-// facets.
-type facetRow struct {
-	end int64
-	facetBits
-}
 
 func newCountCache() *countCache {
 	return &countCache{ttl: 30 * time.Second, maxRows: 200_000, entries: map[string]*countEntry{}, seen: map[string]time.Time{}}
@@ -104,47 +98,49 @@ func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbV
 	}
 	c.mu.Unlock()
 	if e == nil && !repeated {
-		return p.facets(ctx, newPGQuery(f, fuzzy))
+		return p.countSQL(ctx, newPGQuery(p.fs, f, fuzzy))
 	}
 	if e == nil {
 		base := f
-		base.From, base.Regions, base.Languages, base.Topics = from, nil, nil, nil
-		q := newPGQuery(base, fuzzy)
+		base.From = from
+		for _, fc := range p.fs {
+			fc.Set(&base, nil)
+		}
+		q := newPGQuery(p.fs, base, fuzzy)
 		rows, err := p.db.Query(ctx, q.rowsSQL(), q.execArgs()...)
 		if err != nil {
 			return Result{}, fmt.Errorf("count events: %w", err)
 		}
-		e = &countEntry{version: version, at: time.Now(), from: from}
+		e = &countEntry{version: version, at: time.Now(), from: from, dicts: newFacetDicts(p.fs)}
 		var end time.Time
-		var region string
-		var langs, topics []string
-		_, err = pgx.ForEachRow(rows, []any{&end, &region, &langs, &topics}, func() error {
-			b, err := e.dicts.bits(region, langs, topics)
-			e.rows = append(e.rows, facetRow{end: end.UnixNano(), facetBits: b})
+		scan := newFacetScan(p.fs)
+		_, err = pgx.ForEachRow(rows, append([]any{&end}, scan.dest...), func() error {
+			e.ends = append(e.ends, end.UnixNano())
+			e.bits, err = e.dicts.appendRow(e.bits, scan)
 			return err
 		})
 		if errors.Is(err, errTooManyValues) {
-			return p.facets(ctx, newPGQuery(f, fuzzy))
+			return p.countSQL(ctx, newPGQuery(p.fs, f, fuzzy))
 		}
 		if err != nil {
 			return Result{}, fmt.Errorf("count events: %w", err)
 		}
 		c.put(key, e)
 	}
-	return e.count(f), nil
+	return e.count(p.fs, f), nil
 }
 
 func (c *countCache) put(key string, e *countEntry) {
-	if len(e.rows) > c.maxRows/4 {
+	if len(e.ends) > c.maxRows/4 {
 		return // too big to keep; counted once
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.entries[key]; old != nil {
-		c.rows -= len(old.rows)
+		c.rows -= len(old.ends)
 	}
 	c.entries[key] = e
-	c.rows += len(e.rows)
+	c.rows += len(e.ends)
 	for c.rows > c.maxRows {
 		var oldest string
 		for k, x := range c.entries {
@@ -152,22 +148,23 @@ func (c *countCache) put(key string, e *countEntry) {
 				oldest = k
 			}
 		}
-		c.rows -= len(c.entries[oldest].rows)
+		c.rows -= len(c.entries[oldest].ends)
 		delete(c.entries, oldest)
 	}
 }
 
 // count applies the exact From and the faceted filters to the rows.
-func (e *countEntry) count(f Filter) Result {
+func (e *countEntry) count(fs FacetSet, f Filter) Result {
 	from := int64(math.MinInt64)
 	if f.From != nil {
 		from = f.From.UnixNano()
 	}
-	t := facetTally{ff: e.dicts.filter(f)}
-	for _, x := range e.rows {
-		if x.end >= from {
-			t.add(x.facetBits)
+	t := newFacetTally(e.dicts.filter(fs, f))
+	n := len(fs)
+	for i, end := range e.ends {
+		if end >= from {
+			t.add(e.bits[i*n : (i+1)*n])
 		}
 	}
-	return t.result(&e.dicts)
+	return t.result(fs, &e.dicts)
 }

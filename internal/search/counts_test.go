@@ -38,6 +38,19 @@ func TestCountCacheMatchesSQL(t *testing.T) {
 		}
 	}
 	filters = append(filters, search.Filter{Online: "yes", Sources: []string{"saqsen", "zwischenraum"}, To: ptr(searchtest.At(20, 0, 0))})
+	// The facets of issue 15, alone and with the others.
+	for _, q := range []string{"", "Migrant"} {
+		for _, free := range []*bool{nil, ptr(true), ptr(false)} {
+			for _, reg := range []*bool{nil, ptr(true)} {
+				for _, aud := range [][]string{nil, {"women", "youth"}} {
+					for _, acc := range [][]string{nil, {"barrier_free"}, {"interpreting", "childcare"}} {
+						filters = append(filters, search.Filter{Query: q, From: ptr(searchtest.Ref), Free: free, Registration: reg,
+							Audience: aud, Access: acc, Regions: []string{"leipzig", "dresden"}[:len(acc)]})
+					}
+				}
+			}
+		}
+	}
 	compare := func() {
 		t.Helper()
 		for _, f := range filters {

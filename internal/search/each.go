@@ -25,12 +25,12 @@ const EachBatch = 500
 const eachKeys = 10000
 
 // validateEach checks a filter as Search does; the order is always StartAsc.
-func validateEach(f *Filter, limit int) error {
+func validateEach(fs FacetSet, f *Filter, limit int) error {
 	if limit < 0 {
 		return fmt.Errorf("%w: limit must not be negative, got %d", ErrInvalid, limit)
 	}
 	p, o := Page{First: 1}, StartAsc
-	return Validate(f, &p, &o)
+	return fs.validateSearch(f, &p, &o)
 }
 
 // Each streams the events matching f in StartAsc order, in batches of up
@@ -39,7 +39,7 @@ func validateEach(f *Filter, limit int) error {
 // page would, so a feed and a search agree. The events are loaded for
 // feeds (store.FeedEventsByID): without the draft's secondary fields.
 func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]store.Event) error) error {
-	if err := validateEach(&f, limit); err != nil {
+	if err := validateEach(p.fs, &f, limit); err != nil {
 		return err
 	}
 	if done, err := p.eachInMemory(ctx, f, limit, fn); done || err != nil {
@@ -52,7 +52,7 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 	var c *cursor
 	for n := 0; n < limit; {
 		size := min(eachKeys, limit-n)
-		q := newPGQuery(f, fuzzy)
+		q := newPGQuery(p.fs, f, fuzzy)
 		rows, err := p.db.Query(ctx, q.pageSQL(StartAsc, c, size), q.execArgs()...)
 		if err != nil {
 			return fmt.Errorf("stream events after %d: %w", n, err)
@@ -140,8 +140,10 @@ func (p *Postgres) fuzzy(ctx context.Context, f Filter) (bool, error) {
 		return false, nil
 	}
 	// Without the faceted filters, which only base-less args would carry.
-	f.Regions, f.Languages, f.Topics = nil, nil, nil
-	q := newPGQuery(f, false)
+	for _, fc := range p.fs {
+		fc.Set(&f, nil)
+	}
+	q := newPGQuery(p.fs, f, false)
 	sql := `SELECT count(*) FROM (SELECT 1 FROM events e WHERE ` + strings.Join(q.base, " AND ") + ` LIMIT ` + strconv.Itoa(p.FuzzyBelow) + `) m`
 	var n int
 	if err := p.db.QueryRow(ctx, sql, q.execArgs()...).Scan(&n); err != nil {
@@ -154,10 +156,10 @@ func (p *Postgres) fuzzy(ctx context.Context, f Filter) (bool, error) {
 // the feed is not bound by Meilisearch's maxTotalHits. Meilisearch applies
 // its own typo tolerance, as in Search.
 func (m *Meili) Each(ctx context.Context, f Filter, limit int, fn func([]store.Event) error) error {
-	if err := validateEach(&f, limit); err != nil {
+	if err := validateEach(m.fs, &f, limit); err != nil {
 		return err
 	}
-	mf := newMeiliFilter(f)
+	mf := newMeiliFilter(m.fs, f)
 	var c *cursor
 	for n := 0; n < limit; {
 		size := min(EachBatch, limit-n)
@@ -168,7 +170,7 @@ func (m *Meili) Each(ctx context.Context, f Filter, limit int, fn func([]store.E
 			s, id := strconv.FormatInt(c.Start.Unix(), 10), strconv.FormatInt(c.ID, 10)
 			keyset = append(keyset, "start > "+s+" OR (start = "+s+" AND id > "+id+")")
 		}
-		req.Filter = mf.expr("", keyset...)
+		req.Filter = mf.expr(-1, keyset...)
 		resp, err := m.client.Index(m.cfg.Index).SearchWithContext(ctx, f.Query, req)
 		if err != nil {
 			return m.wrap("stream", err)

@@ -7,93 +7,143 @@ import (
 
 // Facets counted in memory (the count cache and the in-memory index) work
 // on bits: each facet's values are numbered as they appear (at most 64),
-// an event holds the bits of its values, and a filter is a mask, so
-// counting compares integers, not strings.
+// an event holds one word per facet of the set with the bits of its
+// values, and a filter is a mask per facet, so counting compares integers,
+// not strings.
 
-// facetBits are one event's region (one bit, 0 for none), languages and
-// topics.
-type facetBits struct{ region, languages, topics uint64 }
-
-// facetDicts number the values of the three facets.
-type facetDicts struct{ regions, languages, topics dict }
-
-// bits numbers an event's values.
-func (d *facetDicts) bits(region string, languages, topics []string) (facetBits, error) {
-	var b facetBits
-	var err error
-	if region != "" {
-		b.region, err = d.regions.bits(region)
-	}
-	if err == nil {
-		b.languages, err = d.languages.bits(languages...)
-	}
-	if err == nil {
-		b.topics, err = d.topics.bits(topics...)
-	}
-	return b, err
+// facetScan receives one row's facet values as FacetSet.selectList reads
+// them: a one-value facet as a string ("" for none), others as a list.
+type facetScan struct {
+	fs   FacetSet
+	one  []string
+	many [][]string
+	dest []any
 }
 
-// facetFilter is the faceted part of a filter as masks; a facet the
-// filter does not name does not filter.
+func newFacetScan(fs FacetSet) *facetScan {
+	s := &facetScan{fs: fs, one: make([]string, len(fs)), many: make([][]string, len(fs)), dest: make([]any, len(fs))}
+	for i, fc := range fs {
+		if fc.Column != "" {
+			s.dest[i] = &s.one[i]
+		} else {
+			s.dest[i] = &s.many[i]
+		}
+	}
+	return s
+}
+
+// selectList is ", v0, v1, …": each facet's values on the alias e, as
+// facetScan receives them.
+func (fs FacetSet) selectList() string {
+	out := ""
+	for _, fc := range fs {
+		if fc.Column != "" {
+			out += ", coalesce(" + fc.Column + ", '')"
+		} else {
+			out += ", coalesce(" + fc.Values + ", '{}')"
+		}
+	}
+	return out
+}
+
+// facetDicts number the values of each facet of a set.
+type facetDicts struct{ d []dict }
+
+func newFacetDicts(fs FacetSet) facetDicts { return facetDicts{d: make([]dict, len(fs))} }
+
+// appendRow appends the bits of a scanned row, one word per facet.
+func (d *facetDicts) appendRow(dst []uint64, s *facetScan) ([]uint64, error) {
+	for i, fc := range s.fs {
+		var m uint64
+		var err error
+		if fc.Column != "" {
+			if s.one[i] != "" {
+				m, err = d.d[i].bits(s.one[i])
+			}
+		} else {
+			m, err = d.d[i].bits(s.many[i]...)
+		}
+		if err != nil {
+			return dst, err
+		}
+		dst = append(dst, m)
+	}
+	return dst, nil
+}
+
+// facetFilter is the faceted part of a filter as one mask per facet; by
+// has the bit of each facet the filter names (a facet it does not name
+// does not filter).
 type facetFilter struct {
-	region, languages, topics     uint64
-	byRegion, byLanguage, byTopic bool
+	masks []uint64
+	by    uint64
 }
 
-func (d *facetDicts) filter(f Filter) facetFilter {
-	var ff facetFilter
-	ff.region, ff.byRegion = d.regions.mask(f.Regions)
-	ff.languages, ff.byLanguage = d.languages.mask(f.Languages)
-	ff.topics, ff.byTopic = d.topics.mask(f.Topics)
+func (d *facetDicts) filter(fs FacetSet, f Filter) facetFilter {
+	ff := facetFilter{masks: make([]uint64, len(fs))}
+	for i, fc := range fs {
+		var ok bool
+		ff.masks[i], ok = d.d[i].mask(fc.Get(&f))
+		if ok {
+			ff.by |= 1 << i
+		}
+	}
 	return ff
 }
 
-// match reports which of the three faceted conditions an event meets.
-func (ff facetFilter) match(b facetBits) (region, language, topic bool) {
-	return !ff.byRegion || b.region&ff.region != 0, !ff.byLanguage || b.languages&ff.languages != 0,
-		!ff.byTopic || b.topics&ff.topics != 0
+// failed returns the facets whose condition an event (its row of words)
+// does not meet, as bits.
+func (ff *facetFilter) failed(row []uint64) uint64 {
+	var out uint64
+	for by := ff.by; by != 0; by &= by - 1 {
+		i := bits.TrailingZeros64(by)
+		if row[i]&ff.masks[i] == 0 {
+			out |= 1 << i
+		}
+	}
+	return out
 }
 
 // facetTally counts the events of one search as the SQL does: matched
 // (the shared conditions), the total (all filters), and each facet within
 // the other filters.
 type facetTally struct {
-	ff                         facetFilter
-	matched, total             int
-	regions, languages, topics [64]int
+	ff             facetFilter
+	matched, total int
+	counts         [][64]int
+}
+
+func newFacetTally(ff facetFilter) facetTally {
+	return facetTally{ff: ff, counts: make([][64]int, len(ff.masks))}
 }
 
 // add counts an event that meets the shared conditions.
-func (t *facetTally) add(b facetBits) {
+func (t *facetTally) add(row []uint64) {
 	t.matched++
-	rOK, lOK, tOK := t.ff.match(b)
-	if rOK && lOK && tOK {
+	failed := t.ff.failed(row)
+	if failed == 0 {
 		t.total++
 	}
-	if lOK && tOK && b.region != 0 {
-		t.regions[bits.TrailingZeros64(b.region)]++
+	if failed&(failed-1) != 0 {
+		return // two facets fail: no facet's count includes the event
 	}
-	if rOK && tOK {
-		for m := b.languages; m != 0; m &= m - 1 {
-			t.languages[bits.TrailingZeros64(m)]++
+	for i, w := range row {
+		if failed&^(1<<i) != 0 {
+			continue // another facet fails
 		}
-	}
-	if rOK && lOK {
-		for m := b.topics; m != 0; m &= m - 1 {
-			t.topics[bits.TrailingZeros64(m)]++
+		for m := w; m != 0; m &= m - 1 {
+			t.counts[i][bits.TrailingZeros64(m)]++
 		}
 	}
 }
 
-// result is the counts as a Result, facets sorted like both backends.
-func (t *facetTally) result(d *facetDicts) Result {
-	res := Result{Total: t.total, matched: t.matched, Facets: Facets{
-		Regions:   d.regions.counts(t.regions[:]),
-		Languages: d.languages.counts(t.languages[:]),
-		Topics:    d.topics.counts(t.topics[:]),
-	}}
-	res.Facets.sort()
-	return res
+// result is the counts as a Result, facets sorted like every backend.
+func (t *facetTally) result(fs FacetSet, d *facetDicts) Result {
+	lists := make([][]FacetCount, len(fs))
+	for i := range fs {
+		lists[i] = d.d[i].counts(t.counts[i][:])
+	}
+	return Result{Total: t.total, matched: t.matched, Facets: fs.facetsOf(lists)}
 }
 
 // dict numbers the values of one facet as they appear.

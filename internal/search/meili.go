@@ -31,6 +31,7 @@ type Meili struct {
 	cfg    MeiliConfig
 	client meilisearch.ServiceManager
 	db     store.DB
+	fs     FacetSet
 }
 
 // ErrUnreachable is returned when Meilisearch does not answer.
@@ -63,7 +64,7 @@ func newMeiliClient(cfg MeiliConfig, db store.DB) *Meili {
 	// Postgres at once), so the client's own are off.
 	client := meilisearch.New(cfg.URL, meilisearch.WithAPIKey(cfg.Key), meilisearch.DisableRetries(),
 		meilisearch.WithCustomClient(&http.Client{Timeout: 10 * time.Second}))
-	return &Meili{cfg: cfg, client: client, db: db}
+	return &Meili{cfg: cfg, client: client, db: db, fs: DefaultFacets()}
 }
 
 // Ping checks that Meilisearch answers and is healthy.
@@ -85,10 +86,25 @@ func (m *Meili) IndexName() string { return m.cfg.Index }
 // index. The "sort" rule comes first so an explicit date order is strict
 // even with a text query; in relevance order the trailing start/id rules
 // break ties by date.
-func Settings() *meilisearch.Settings {
+// Every facet's attribute is filterable.
+func Settings() *meilisearch.Settings { return DefaultFacets().meiliSettings() }
+
+// WithFacets makes the adapter filter, count and index the facets fs
+// instead of DefaultFacets (before the index is created or rebuilt: the
+// filterable attributes come from them).
+func (m *Meili) WithFacets(fs FacetSet) *Meili {
+	m.fs = fs
+	return m
+}
+
+func (fs FacetSet) meiliSettings() *meilisearch.Settings {
+	filterable := []string{"id", "public", "start", "end", "online", "source", "status"}
+	for _, fc := range fs {
+		filterable = append(filterable, fc.Attr)
+	}
 	return &meilisearch.Settings{
 		SearchableAttributes: []string{"title", "venue", "city", "topic_names", "description"},
-		FilterableAttributes: []string{"id", "public", "region", "languages", "topics", "start", "end", "online", "source", "status"},
+		FilterableAttributes: filterable,
 		SortableAttributes:   []string{"start", "id"},
 		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness", "start:asc", "id:asc"},
 		Synonyms:             topicSynonyms(),
@@ -111,7 +127,7 @@ func (m *Meili) ensureIndex(ctx context.Context, uid string) error {
 			return fmt.Errorf("create index %s: %w", uid, err)
 		}
 	}
-	task, err := m.client.Index(uid).UpdateSettingsWithContext(ctx, Settings())
+	task, err := m.client.Index(uid).UpdateSettingsWithContext(ctx, m.fs.meiliSettings())
 	if err != nil {
 		return m.wrap("settings of "+uid, err)
 	}
@@ -187,7 +203,7 @@ func (m *Meili) indexInto(ctx context.Context, uid string, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	docs, gone, err := loadDocs(ctx, m.db, ids)
+	docs, gone, err := loadDocs(ctx, m.db, m.fs, ids)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,12 @@ package search
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -16,15 +21,31 @@ type meiliDoc struct {
 	Venue       string   `json:"venue,omitempty"`
 	City        string   `json:"city,omitempty"`
 	TopicNames  string   `json:"topic_names,omitempty"`
-	Region      string   `json:"region"`
-	Languages   []string `json:"languages"`
-	Topics      []string `json:"topics"`
 	Start       int64    `json:"start"`
 	End         int64    `json:"end"` // when the event is over, as tp_event_end
 	Online      string   `json:"online"`
 	Sources     []string `json:"source"`
 	Status      string   `json:"status"`
 	Public      bool     `json:"public"`
+	// facets holds each facet's attribute: a string for a one-value facet
+	// ("" for none), else a list.
+	facets map[string]any
+}
+
+// MarshalJSON writes the fixed fields and the facet attributes as one
+// object.
+func (d meiliDoc) MarshalJSON() ([]byte, error) {
+	type plain meiliDoc
+	b, err := json.Marshal(plain(d))
+	if err != nil || len(d.facets) == 0 {
+		return b, err
+	}
+	fb, err := json.Marshal(d.facets)
+	if err != nil {
+		return nil, err
+	}
+	// Both are non-empty objects: join them inside one pair of braces.
+	return append(append(b[:len(b)-1], ','), fb[1:]...), nil
 }
 
 // descriptionLimit matches the Postgres document (left(description, 4000)).
@@ -52,8 +73,7 @@ func newMeiliDoc(e store.Event, sources []store.EventSource) meiliDoc {
 	}
 	doc := meiliDoc{
 		ID: e.ID, Title: d.Title, Description: desc, Venue: d.Place.Venue, City: d.Place.City,
-		TopicNames: strings.Join(names, " · "), Region: d.Place.Region,
-		Languages: nonNil(d.Languages), Topics: nonNil(d.Topics), Start: d.Start.Unix(), End: endUnix,
+		TopicNames: strings.Join(names, " · "), Start: d.Start.Unix(), End: endUnix,
 		Online: string(d.Online), Status: string(d.Status), Public: e.Review == "published",
 		Sources: []string{},
 	}
@@ -63,17 +83,43 @@ func newMeiliDoc(e store.Event, sources []store.EventSource) meiliDoc {
 	return doc
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
+// facetAttrs reads the facet attributes of events from the same SQL
+// expressions Postgres filters and counts with, so the index holds exactly
+// what SQL searches.
+func facetAttrs(ctx context.Context, db store.DB, fs FacetSet, ids []int64) (map[int64]map[string]any, error) {
+	rows, err := db.Query(ctx, `SELECT e.id`+fs.selectList()+` FROM events e WHERE e.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("facets of %d events: %w", len(ids), err)
 	}
-	return s
+	out := make(map[int64]map[string]any, len(ids))
+	var id int64
+	scan := newFacetScan(fs)
+	_, err = pgx.ForEachRow(rows, append([]any{&id}, scan.dest...), func() error {
+		m := make(map[string]any, len(fs))
+		for i, fc := range fs {
+			if fc.Column != "" {
+				m[fc.Attr] = scan.one[i]
+			} else {
+				m[fc.Attr] = slices.Clone(scan.many[i])
+			}
+		}
+		out[id] = m
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("facets of %d events: %w", len(ids), err)
+	}
+	return out, nil
 }
 
 // loadDocs reads events for the index. gone lists ids that must leave it:
 // deleted events and events merged into another.
-func loadDocs(ctx context.Context, db store.DB, ids []int64) (docs []meiliDoc, gone []int64, err error) {
+func loadDocs(ctx context.Context, db store.DB, fs FacetSet, ids []int64) (docs []meiliDoc, gone []int64, err error) {
 	evs, err := store.EventsByID(ctx, db, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	facets, err := facetAttrs(ctx, db, fs, ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,7 +133,9 @@ func loadDocs(ctx context.Context, db store.DB, ids []int64) (docs []meiliDoc, g
 			continue
 		}
 		found[e.ID] = true
-		docs = append(docs, newMeiliDoc(e, srcs[e.ID]))
+		doc := newMeiliDoc(e, srcs[e.ID])
+		doc.facets = facets[e.ID]
+		docs = append(docs, doc)
 	}
 	for _, id := range ids {
 		if !found[id] {

@@ -14,10 +14,11 @@ import (
 )
 
 // meiliFilter is a filter translated to Meilisearch filter expressions, the
-// shared part and the three faceted ones kept apart like pgQuery.
+// shared part and the faceted ones (in the order of the facet set, "" when
+// the filter has none) kept apart like pgQuery.
 type meiliFilter struct {
-	base                    []string
-	region, language, topic string
+	base  []string
+	facet []string
 }
 
 // quote makes a Meilisearch string literal: double quotes, with backslash
@@ -34,8 +35,8 @@ func in(attr string, vals []string) string {
 	return attr + " IN [" + strings.Join(q, ", ") + "]"
 }
 
-func newMeiliFilter(f Filter) meiliFilter {
-	var m meiliFilter
+func newMeiliFilter(fs FacetSet, f Filter) meiliFilter {
+	m := meiliFilter{facet: make([]string, len(fs))}
 	if !f.IncludeUnpublished {
 		m.base = append(m.base, "public = true")
 	}
@@ -56,25 +57,21 @@ func newMeiliFilter(f Filter) meiliFilter {
 	if len(f.Sources) > 0 {
 		m.base = append(m.base, in("source", f.Sources))
 	}
-	if len(f.Regions) > 0 {
-		m.region = in("region", f.Regions)
-	}
-	if len(f.Languages) > 0 {
-		m.language = in("languages", f.Languages)
-	}
-	if len(f.Topics) > 0 {
-		m.topic = in("topics", f.Topics)
+	for i, fc := range fs {
+		if vals := fc.Get(&f); len(vals) > 0 {
+			m.facet[i] = in(fc.Attr, vals)
+		}
 	}
 	return m
 }
 
-// expr joins the shared conditions, the faceted ones except skip, and
-// extra, with AND.
-func (m meiliFilter) expr(skip string, extra ...string) string {
+// expr joins the shared conditions, the faceted ones except the one at
+// index skip (-1: none), and extra, with AND.
+func (m meiliFilter) expr(skip int, extra ...string) string {
 	parts := append([]string{}, m.base...)
-	for _, fc := range [...]struct{ name, cond string }{{"region", m.region}, {"language", m.language}, {"topic", m.topic}} {
-		if fc.cond != "" && fc.name != skip {
-			parts = append(parts, fc.cond)
+	for i, cond := range m.facet {
+		if cond != "" && i != skip {
+			parts = append(parts, cond)
 		}
 	}
 	parts = append(parts, extra...)
@@ -92,7 +89,7 @@ const relevanceSlack = 20
 // searchRequests builds the multi-search: the page, the total, and one
 // request per facet with that facet's own filter left out.
 func (m *Meili) searchRequests(f Filter, p Page, o Order, c *cursor) []*meilisearch.SearchRequest {
-	mf := newMeiliFilter(f)
+	mf := newMeiliFilter(m.fs, f)
 	page := &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, Limit: int64(p.First + 1),
 		AttributesToRetrieve: []string{"id", "start"}, ShowRankingScore: o == Relevance}
 	var keyset []string
@@ -121,22 +118,23 @@ func (m *Meili) searchRequests(f Filter, p Page, o Order, c *cursor) []*meilisea
 			page.Limit = int64(c.Offset - start + relevanceSlack + p.First + 1)
 		}
 	}
-	page.Filter = mf.expr("", keyset...)
-	zero := int64(0)
-	total := &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, HitsPerPage: &zero, Page: 1, Filter: mf.expr("")}
-	facet := func(skip, attr string) *meilisearch.SearchRequest {
-		return &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, Limit: 1, AttributesToRetrieve: []string{"id"},
-			Facets: []string{attr}, Filter: mf.expr(skip)}
-	}
+	page.Filter = mf.expr(-1, keyset...)
 	if p.SkipCounts {
 		return []*meilisearch.SearchRequest{page}
 	}
-	return []*meilisearch.SearchRequest{page, total, facet("region", "region"), facet("language", "languages"), facet("topic", "topics")}
+	zero := int64(0)
+	total := &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, HitsPerPage: &zero, Page: 1, Filter: mf.expr(-1)}
+	reqs := []*meilisearch.SearchRequest{page, total}
+	for i, fc := range m.fs {
+		reqs = append(reqs, &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, Limit: 1, AttributesToRetrieve: []string{"id"},
+			Facets: []string{fc.Attr}, Filter: mf.expr(i)})
+	}
+	return reqs
 }
 
 // Search runs one multi-search request and loads the hits from Postgres.
 func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, error) {
-	if err := Validate(&f, &p, &o); err != nil {
+	if err := m.fs.validateSearch(&f, &p, &o); err != nil {
 		return Result{}, err
 	}
 	c, err := decodeCursor(p.After, o)
@@ -147,7 +145,7 @@ func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, 
 	if err != nil {
 		return Result{}, m.wrap("search", err)
 	}
-	want := 5
+	want := 2 + len(m.fs)
 	if p.SkipCounts {
 		want = 1
 	}
@@ -157,15 +155,13 @@ func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, 
 	var res Result
 	if !p.SkipCounts {
 		res.Total = int(resp.Results[1].TotalHits)
-		res.Facets = Facets{Regions: []FacetCount{}, Languages: []FacetCount{}, Topics: []FacetCount{}}
-		for i, dst := range []*[]FacetCount{&res.Facets.Regions, &res.Facets.Languages, &res.Facets.Topics} {
-			counts, err := facetCounts(resp.Results[2+i].FacetDistribution)
-			if err != nil {
+		lists := make([][]FacetCount, len(m.fs))
+		for i := range m.fs {
+			if lists[i], err = facetCounts(resp.Results[2+i].FacetDistribution); err != nil {
 				return Result{}, err
 			}
-			*dst = counts
 		}
-		res.Facets.sort()
+		res.Facets = m.fs.facetsOf(lists)
 	}
 	hits, err := pageHits(resp.Results[0].Hits, p, o, c)
 	if err != nil {

@@ -180,7 +180,7 @@ func TestMeiliSettingsAndDocuments(t *testing.T) {
 	if err := json.Unmarshal(srv.last("PATCH", "/indexes/events/settings"), &settings); err != nil {
 		t.Fatalf("settings request: %v", err)
 	}
-	for _, attr := range []string{"region", "languages", "topics", "start", "online", "source", "status"} {
+	for _, attr := range []string{"region", "languages", "topics", "free", "registration", "audience", "access", "start", "online", "source", "status"} {
 		if !slices.Contains(settings.FilterableAttributes, attr) {
 			t.Errorf("%s not filterable: %v", attr, settings.FilterableAttributes)
 		}
@@ -207,6 +207,9 @@ func TestMeiliSettingsAndDocuments(t *testing.T) {
 		fmt.Sprint(a["source"]) != "[saqsen]" || fmt.Sprint(a["languages"]) != "[de ar fa]" ||
 		a["start"] != float64(searchtest.At(24, 10, 0).Unix()) {
 		t.Errorf("document %v", a)
+	}
+	if a["free"] != "true" || a["registration"] != "" || fmt.Sprint(a["access"]) != "[sign_language]" || fmt.Sprint(a["audience"]) != "[]" {
+		t.Errorf("facet attributes of document %v", a)
 	}
 	if docs[ids["entwurf"]]["public"] != false {
 		t.Errorf("pending event indexed as public: %v", docs[ids["entwurf"]])
@@ -248,10 +251,14 @@ func TestMeiliSearchRequest(t *testing.T) {
 		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"region": map[string]int{"leipzig": 3, "dresden": 1, "": 2}}},
 		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"languages": map[string]int{"de": 3, "ar": 1}}},
 		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"topics": map[string]int{"health": 1}}},
+		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"free": map[string]int{"true": 2, "false": 1, "": 4}}},
+		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"registration": map[string]int{"true": 1}}},
+		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"audience": map[string]int{"women": 1, "youth": 2}}},
+		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"access": map[string]int{"childcare": 1}}},
 	}}
 	f := search.Filter{
 		Query: `Spot "on"`, Regions: []string{"leipzig"}, Languages: []string{"de", "ar"}, Topics: []string{"health"},
-		From: ptr(searchtest.Ref), Online: "yes", Sources: []string{`we"ird\source`},
+		From: ptr(searchtest.Ref), Online: "yes", Sources: []string{`we"ird\source`}, Free: ptr(true), Access: []string{"childcare"},
 	}
 	res, err := m.Search(ctx, f, search.Page{First: 2}, search.StartAsc)
 	if err != nil {
@@ -270,18 +277,28 @@ func TestMeiliSearchRequest(t *testing.T) {
 	if err := json.Unmarshal(srv.last("POST", "/multi-search"), &req); err != nil {
 		t.Fatal(err)
 	}
-	if len(req.Queries) != 5 {
+	if len(req.Queries) != 9 {
 		t.Fatalf("%d queries", len(req.Queries))
 	}
 	from := strconv.FormatInt(searchtest.Ref.Unix(), 10)
 	base := `(public = true) AND (end >= ` + from + `) AND (online IN ["yes", "hybrid"]) AND (source IN ["we\"ird\\source"])`
-	region, lang, topic := `(region IN ["leipzig"])`, `(languages IN ["de", "ar"])`, `(topics IN ["health"])`
-	wants := []struct{ filter, facet string }{
-		{base + " AND " + region + " AND " + lang + " AND " + topic, ""},
-		{base + " AND " + region + " AND " + lang + " AND " + topic, ""},
-		{base + " AND " + lang + " AND " + topic, "region"},
-		{base + " AND " + region + " AND " + topic, "languages"},
-		{base + " AND " + region + " AND " + lang, "topics"},
+	// The faceted conditions, by facet attribute: each facet's own query
+	// leaves its condition out.
+	conds := []struct{ attr, cond string }{{"region", `(region IN ["leipzig"])`}, {"languages", `(languages IN ["de", "ar"])`},
+		{"topics", `(topics IN ["health"])`}, {"free", `(free IN ["true"])`}, {"registration", ""}, {"audience", ""},
+		{"access", `(access IN ["childcare"])`}}
+	without := func(skip string) string {
+		out := base
+		for _, c := range conds {
+			if c.attr != skip && c.cond != "" {
+				out += " AND " + c.cond
+			}
+		}
+		return out
+	}
+	wants := []struct{ filter, facet string }{{without(""), ""}, {without(""), ""}}
+	for _, c := range conds {
+		wants = append(wants, struct{ filter, facet string }{without(c.attr), c.attr})
 	}
 	for i, w := range wants {
 		q := req.Queries[i]
@@ -302,6 +319,12 @@ func TestMeiliSearchRequest(t *testing.T) {
 	wantRegions := []search.FacetCount{{Value: "leipzig", Count: 3}, {Value: "dresden", Count: 1}}
 	if !slices.Equal(res.Facets.Regions, wantRegions) || len(res.Facets.Languages) != 2 || res.Facets.Topics[0].Value != "health" {
 		t.Errorf("facets %+v", res.Facets)
+	}
+	wantFree := []search.FacetCount{{Value: "true", Count: 2}, {Value: "false", Count: 1}}
+	wantAudience := []search.FacetCount{{Value: "youth", Count: 2}, {Value: "women", Count: 1}}
+	if !slices.Equal(res.Facets.Free, wantFree) || !slices.Equal(res.Facets.Audience, wantAudience) ||
+		len(res.Facets.Registration) != 1 || len(res.Facets.Access) != 1 {
+		t.Errorf("new facets %+v", res.Facets)
 	}
 
 	// The next page filters on the key of the last hit.
@@ -494,6 +517,7 @@ func TestBackendStartsWhileMeiliDown(t *testing.T) {
 		map[string]any{"hits": []any{map[string]any{"id": ids["oeffnung"]}}},
 		map[string]any{"hits": []any{}, "totalHits": 1},
 		map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}},
+		map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}},
 	}}
 	srv.mu.Unlock()
 	go func() { _ = b.Run(ctx) }()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +37,7 @@ import (
 // (relevance order, typo tolerance, unpublished events) always go to SQL.
 type memIndex struct {
 	pool        *pgxpool.Pool
+	fs          FacetSet
 	ctx         context.Context // bounds background rebuilds
 	log         *slog.Logger
 	minInterval time.Duration
@@ -64,8 +66,9 @@ type memSnap struct {
 	start   []int64 // Unix nanoseconds
 	end     []int64 // tp_event_end, Unix nanoseconds
 	online  []event.OnlineMode
-	facets  []facetBits
-	maxSpan int64 // the longest end - start, to bound a date window
+	fs      FacetSet
+	facets  []uint64 // len(fs) words per doc (facetbits.go)
+	maxSpan int64    // the longest end - start, to bound a date window
 	dicts   facetDicts
 	// sources holds the docs each source announced (staying announced
 	// after the page dropped them, as the SQL filter).
@@ -73,6 +76,12 @@ type memSnap struct {
 
 	lexemes  []string  // sorted bytewise
 	postings [][]int32 // docs of each lexeme, ascending
+}
+
+// row is doc i's facet words.
+func (s *memSnap) row(i int) []uint64 {
+	n := len(s.fs)
+	return s.facets[i*n : (i+1)*n]
 }
 
 // memOptions configure WithMemoryIndex.
@@ -92,7 +101,7 @@ func (p *Postgres) withMemoryIndex(ctx context.Context, pool *pgxpool.Pool, log 
 	if log == nil {
 		log = slog.Default()
 	}
-	p.mem = &memIndex{pool: pool, ctx: ctx, log: log, minInterval: o.minInterval, sync: o.sync}
+	p.mem = &memIndex{pool: pool, fs: p.fs, ctx: ctx, log: log, minInterval: o.minInterval, sync: o.sync}
 	return p
 }
 
@@ -120,7 +129,7 @@ func (p *Postgres) WarmUp(ctx context.Context) error {
 // rebuild reads a new snapshot and puts it in place.
 func (m *memIndex) rebuild(ctx context.Context) (*memSnap, error) {
 	start := time.Now()
-	s, err := loadSnap(ctx, m.pool)
+	s, err := loadSnap(ctx, m.pool, m.fs)
 	m.mu.Lock()
 	m.lastBuild = time.Since(start)
 	if errors.Is(err, errTooManyValues) {
@@ -140,9 +149,19 @@ func (m *memIndex) lastBuildTook() time.Duration {
 	return m.lastBuild.Round(time.Millisecond)
 }
 
-// covers reports whether a search can be answered from the snapshot.
+// covers reports whether a search can be answered from the snapshot: it
+// refuses relevance order, typo matching, unpublished events and any facet
+// its set does not hold, rather than answer with a condition ignored.
 func (m *memIndex) covers(f Filter, o Order, fuzzy bool) bool {
-	return m != nil && !fuzzy && o != Relevance && !f.IncludeUnpublished
+	if m == nil || fuzzy || o == Relevance || f.IncludeUnpublished {
+		return false
+	}
+	for name := range f.Extra {
+		if !slices.ContainsFunc(m.fs, func(fc *Facet) bool { return fc.Name == name && fc.get == nil }) {
+			return false
+		}
+	}
+	return true
 }
 
 // current returns the snapshot if it is of version v, else nil (starting
@@ -186,8 +205,8 @@ func (m *memIndex) current(ctx context.Context, v dbVersion) *memSnap {
 
 // loadSnap reads a snapshot: the version, then the public events with
 // their lexemes in one query.
-func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
-	var s memSnap
+func loadSnap(ctx context.Context, pool *pgxpool.Pool, fs FacetSet) (*memSnap, error) {
+	s := memSnap{fs: fs, dicts: newFacetDicts(fs)}
 	v, err := readVersion(ctx, pool)
 	if err != nil {
 		return nil, err
@@ -199,28 +218,27 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool) (*memSnap, error) {
 		// unit separator, which no lexeme contains): one allocation per
 		// event instead of one per lexeme.
 		rows, err := tx.Query(ctx, `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day), e.online,
-				coalesce(e.region, ''), e.languages, e.topics, array_to_string(tsvector_to_array(e.search_doc), E'\x1f')
+				array_to_string(tsvector_to_array(e.search_doc), E'\x1f')`+fs.selectList()+`
 			FROM events e WHERE e.review = 'published' AND e.merged_into IS NULL ORDER BY e.start_at, e.id`)
 		if err != nil {
 			return err
 		}
 		var (
-			id            int64
-			start, end    time.Time
-			online        string
-			region        string
-			langs, topics []string
-			lexemes       string
+			id         int64
+			start, end time.Time
+			online     string
+			lexemes    string
 		)
+		scan := newFacetScan(fs)
 		lexIndex := map[string]int32{}
-		_, err = pgx.ForEachRow(rows, []any{&id, &start, &end, &online, &region, &langs, &topics, &lexemes}, func() error {
-			b, err := s.dicts.bits(region, langs, topics)
+		_, err = pgx.ForEachRow(rows, append([]any{&id, &start, &end, &online, &lexemes}, scan.dest...), func() error {
+			var err error
+			s.facets, err = s.dicts.appendRow(s.facets, scan)
 			doc := int32(len(s.id))
 			s.id = append(s.id, id)
 			s.start = append(s.start, start.UnixNano())
 			s.end = append(s.end, end.UnixNano())
 			s.online = append(s.online, event.OnlineMode(online))
-			s.facets = append(s.facets, b)
 			s.maxSpan = max(s.maxSpan, end.UnixNano()-start.UnixNano())
 			for rest := lexemes; rest != ""; {
 				var w string
@@ -392,7 +410,7 @@ func (s *memSnap) query(f Filter, text docSet) *memQuery {
 			}
 		}
 	}
-	q.ff = s.dicts.filter(f)
+	q.ff = s.dicts.filter(s.fs, f)
 	return q
 }
 
@@ -427,13 +445,13 @@ func (q *memQuery) matchesAtLeast(n int) bool {
 
 // counts is the total, matched and facets, as countEntry.count.
 func (q *memQuery) counts() Result {
-	t := facetTally{ff: q.ff}
+	t := newFacetTally(q.ff)
 	for i := q.lo; i < q.hi; i++ {
 		if q.base(i) {
-			t.add(q.s.facets[i])
+			t.add(q.s.row(i))
 		}
 	}
-	return t.result(&q.s.dicts)
+	return t.result(q.s.fs, &q.s.dicts)
 }
 
 // keys returns up to limit keys after c in order o (StartAsc or
@@ -448,7 +466,7 @@ func (q *memQuery) keys(o Order, c *cursor, limit int) []pageKey {
 		if !q.base(i) {
 			return true
 		}
-		if r, l, t := q.ff.match(s.facets[i]); !(r && l && t) {
+		if q.ff.failed(s.row(i)) != 0 {
 			return true
 		}
 		out = append(out, pageKey{cursor: cursor{Order: o, Start: time.Unix(0, s.start[i]), ID: s.id[i]}, end: time.Unix(0, s.end[i])})

@@ -8,15 +8,16 @@ import (
 )
 
 // pgQuery builds the SQL of one search: the conditions every part shares
-// (visibility, dates, online, sources, text) and the three faceted ones
-// (region, language, topic), which the facet counts leave out one at a time.
+// (visibility, dates, online, sources, text) and the faceted ones (one per
+// facet of the set), which the facet counts leave out one at a time.
 type pgQuery struct {
 	args []any
+	fs   FacetSet
 	// base holds the shared conditions, joined with AND.
 	base []string
-	// region, language and topic are the faceted conditions ("true" when
+	// facet holds the faceted conditions in the order of fs ("true" when
 	// the filter has none).
-	region, language, topic string
+	facet []string
 	// rank is the relevance expression ("0::real" without text).
 	rank string
 }
@@ -37,8 +38,8 @@ func (q *pgQuery) execArgs() []any {
 
 // newPGQuery translates a validated filter. fuzzy adds typo-tolerant title
 // matches to the full-text ones.
-func newPGQuery(f Filter, fuzzy bool) *pgQuery {
-	q := &pgQuery{region: "true", language: "true", topic: "true", rank: "0::real"}
+func newPGQuery(fs FacetSet, f Filter, fuzzy bool) *pgQuery {
+	q := &pgQuery{fs: fs, facet: make([]string, len(fs)), rank: "0::real"}
 	if !f.IncludeUnpublished {
 		q.base = append(q.base, "e.review = 'published'")
 	}
@@ -64,14 +65,11 @@ func newPGQuery(f Filter, fuzzy bool) *pgQuery {
 	if words := Words(f.Query); len(words) > 0 {
 		q.textQuery(words, fuzzy)
 	}
-	if len(f.Regions) > 0 {
-		q.region = "e.region = ANY(" + q.arg(f.Regions) + ")"
-	}
-	if len(f.Languages) > 0 {
-		q.language = "e.languages && " + q.arg(f.Languages) + "::text[]"
-	}
-	if len(f.Topics) > 0 {
-		q.topic = "e.topics && " + q.arg(f.Topics) + "::text[]"
+	for i, fc := range fs {
+		q.facet[i] = "true"
+		if vals := fc.Get(&f); len(vals) > 0 {
+			q.facet[i] = fc.whereSQL(q.arg(vals))
+		}
 	}
 	return q
 }
@@ -104,34 +102,57 @@ func (q *pgQuery) textQuery(words []string, fuzzy bool) {
 }
 
 // facetSQL counts the total and each facet within the other filters, over
-// one scan of the rows matching the shared conditions.
+// one scan of the rows matching the shared conditions. A row's kind is
+// "total", "matched" or the facet's index in the set.
 func (q *pgQuery) facetSQL() string {
-	return `WITH base AS (
-		SELECT e.region, e.languages, e.topics, ` + q.region + ` AS r_ok, ` + q.language + ` AS l_ok, ` + q.topic + ` AS t_ok
-		FROM events e
-		WHERE ` + strings.Join(q.base, " AND ") + `)
-	SELECT 'total', '', count(*) FROM base WHERE r_ok AND l_ok AND t_ok
+	cols := make([]string, 0, 2*len(q.fs))
+	all := make([]string, 0, len(q.fs)+1)
+	for i, fc := range q.fs {
+		n := strconv.Itoa(i)
+		v := fc.Values
+		if fc.Column != "" {
+			v = fc.Column
+		}
+		cols = append(cols, v+" AS v"+n, q.facet[i]+" AS ok"+n)
+		all = append(all, "ok"+n)
+	}
+	others := func(skip int) string {
+		w := []string{"true"}
+		for i, ok := range all {
+			if i != skip {
+				w = append(w, ok)
+			}
+		}
+		return strings.Join(w, " AND ")
+	}
+	var b strings.Builder
+	b.WriteString("WITH base AS (SELECT " + strings.Join(cols, ", ") + " FROM events e WHERE " + strings.Join(q.base, " AND ") + `)
+	SELECT 'total', '', count(*) FROM base WHERE ` + others(-1) + `
 	UNION ALL
-	SELECT 'matched', '', count(*) FROM base
-	UNION ALL
-	SELECT 'region', region, count(*) FROM base WHERE l_ok AND t_ok AND region IS NOT NULL GROUP BY region
-	UNION ALL
-	SELECT 'language', l, count(*) FROM base, unnest(base.languages) l WHERE r_ok AND t_ok GROUP BY l
-	UNION ALL
-	SELECT 'topic', t, count(*) FROM base, unnest(base.topics) t WHERE r_ok AND l_ok GROUP BY t`
+	SELECT 'matched', '', count(*) FROM base`)
+	for i, fc := range q.fs {
+		n := strconv.Itoa(i)
+		if fc.Column != "" {
+			b.WriteString("\n\tUNION ALL\n\tSELECT '" + n + "', v" + n + ", count(*) FROM base WHERE " + others(i) + " AND v" + n + " IS NOT NULL GROUP BY v" + n)
+		} else {
+			b.WriteString("\n\tUNION ALL\n\tSELECT '" + n + "', x, count(*) FROM base, unnest(base.v" + n + ") x WHERE " + others(i) + " GROUP BY x")
+		}
+	}
+	return b.String()
 }
 
-// rowsSQL selects the facet fields of every event matching the shared
-// conditions (the count cache counts them in memory).
+// rowsSQL selects when each event matching the shared conditions ends and
+// its values of every facet (facetScan; the count cache counts them in
+// memory).
 func (q *pgQuery) rowsSQL() string {
-	return `SELECT tp_event_end(e.start_at, e.end_at, e.all_day), coalesce(e.region, ''), e.languages, e.topics
+	return `SELECT tp_event_end(e.start_at, e.end_at, e.all_day)` + q.fs.selectList() + `
 		FROM events e WHERE ` + strings.Join(q.base, " AND ")
 }
 
 // pageSQL selects the next limit rows after c in order o: id, start, rank
 // and when the event ends.
 func (q *pgQuery) pageSQL(o Order, c *cursor, limit int) string {
-	conds := append(append([]string{}, q.base...), q.region, q.language, q.topic)
+	conds := append(append([]string{}, q.base...), q.facet...)
 	var order string
 	switch o {
 	case StartDesc:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,6 +19,7 @@ import (
 // word, and trigram similarity on titles when full text finds little.
 type Postgres struct {
 	db    store.DB
+	fs    FacetSet
 	cache *countCache
 	pages *pageCache
 	mem   *memIndex // nil: every search in SQL
@@ -29,7 +31,17 @@ type Postgres struct {
 
 // NewPostgres returns the Postgres searcher on a pool.
 func NewPostgres(db store.DB) *Postgres {
-	return &Postgres{db: db, FuzzyBelow: 1, cache: newCountCache(), pages: newPageCache()}
+	return &Postgres{db: db, fs: DefaultFacets(), FuzzyBelow: 1, cache: newCountCache(), pages: newPageCache()}
+}
+
+// WithFacets makes the searcher filter and count the facets fs instead of
+// DefaultFacets (call before the first search).
+func (p *Postgres) WithFacets(fs FacetSet) *Postgres {
+	p.fs = fs
+	if p.mem != nil {
+		p.mem.fs = fs
+	}
+	return p
 }
 
 // WithoutCache makes every search read its page and count in SQL (see
@@ -47,7 +59,7 @@ func (p *Postgres) Delete(context.Context, []int64) error { return nil }
 
 // Search runs one page of a search with its total and facets.
 func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Result, error) {
-	if err := Validate(&f, &pg, &o); err != nil {
+	if err := p.fs.validateSearch(&f, &pg, &o); err != nil {
 		return Result{}, err
 	}
 	c, err := decodeCursor(pg.After, o)
@@ -137,7 +149,7 @@ func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *curso
 		case p.cache != nil:
 			res, ferr = p.counts(ctx, f, fuzzy, *v)
 		default:
-			res, ferr = p.facets(ctx, newPGQuery(f, fuzzy))
+			res, ferr = p.countSQL(ctx, newPGQuery(p.fs, f, fuzzy))
 		}
 		close(done)
 	}
@@ -190,7 +202,7 @@ func (p *Postgres) readPage(ctx context.Context, f Filter, o Order, c *cursor, l
 	if mq != nil {
 		keys = mq.s.query(f, mq.text).keys(o, c, limit)
 	} else {
-		q := newPGQuery(f, fuzzy)
+		q := newPGQuery(p.fs, f, fuzzy)
 		rows, err := p.db.Query(ctx, q.pageSQL(o, c, limit), q.execArgs()...)
 		if err != nil {
 			return nil, fmt.Errorf("search events: %w", err)
@@ -223,50 +235,63 @@ func (p *Postgres) readPage(ctx context.Context, f Filter, o Order, c *cursor, l
 	return keys, nil
 }
 
-// facets fills Total and Facets.
-func (p *Postgres) facets(ctx context.Context, q *pgQuery) (Result, error) {
+// countSQL fills Total and Facets in SQL.
+func (p *Postgres) countSQL(ctx context.Context, q *pgQuery) (Result, error) {
 	rows, err := p.db.Query(ctx, q.facetSQL(), q.execArgs()...)
 	if err != nil {
 		return Result{}, fmt.Errorf("count events: %w", err)
 	}
 	defer rows.Close()
 	var res Result
-	res.Facets = Facets{Regions: []FacetCount{}, Languages: []FacetCount{}, Topics: []FacetCount{}}
+	lists := make([][]FacetCount, len(q.fs))
 	for rows.Next() {
 		var kind, value string
 		var n int
 		if err := rows.Scan(&kind, &value, &n); err != nil {
 			return Result{}, fmt.Errorf("count events: %w", err)
 		}
-		fc := FacetCount{Value: value, Count: n}
 		switch kind {
 		case "total":
 			res.Total = n
 		case "matched":
 			res.matched = n
-		case "region":
-			res.Facets.Regions = append(res.Facets.Regions, fc)
-		case "language":
-			res.Facets.Languages = append(res.Facets.Languages, fc)
-		case "topic":
-			res.Facets.Topics = append(res.Facets.Topics, fc)
+		default:
+			i, err := strconv.Atoi(kind)
+			if err != nil || i < 0 || i >= len(lists) {
+				return Result{}, fmt.Errorf("count events: unexpected row kind %q", kind)
+			}
+			lists[i] = append(lists[i], FacetCount{Value: value, Count: n})
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return Result{}, fmt.Errorf("count events: %w", err)
 	}
-	res.Facets.sort()
+	res.Facets = q.fs.facetsOf(lists)
 	return res, nil
 }
 
-// sort orders each facet by count, then value, so both backends agree.
-func (f *Facets) sort() {
-	for _, l := range [][]FacetCount{f.Regions, f.Languages, f.Topics} {
-		sort.Slice(l, func(i, j int) bool {
-			if l[i].Count != l[j].Count {
-				return l[i].Count > l[j].Count
-			}
-			return l[i].Value < l[j].Value
-		})
+// facetsOf puts each facet's counts (in the order of fs) into Facets,
+// sorted like every backend sorts them.
+func (fs FacetSet) facetsOf(lists [][]FacetCount) Facets {
+	var out Facets
+	for i, fc := range fs {
+		l := lists[i]
+		if l == nil {
+			l = []FacetCount{}
+		}
+		sortCounts(l)
+		fc.setCounts(&out, l)
 	}
+	return out
+}
+
+// sortCounts orders a facet's counts by count, then value, so all backends
+// agree.
+func sortCounts(l []FacetCount) {
+	sort.Slice(l, func(i, j int) bool {
+		if l[i].Count != l[j].Count {
+			return l[i].Count > l[j].Count
+		}
+		return l[i].Value < l[j].Value
+	})
 }

@@ -42,6 +42,16 @@ type Filter struct {
 	Online string
 	// Sources keeps events that any of these sources announced.
 	Sources []string
+	// Free keeps events free of charge (true) or with a fee (false); nil
+	// does not filter, nor do events that do not say.
+	Free *bool
+	// Registration keeps events that need registration (true) or not.
+	Registration *bool
+	Audience     []string // audience slugs (AudienceTerms); events for any of them
+	Access       []string // access slugs (AccessTerms); events offering any of them
+	// Extra holds the wanted values of facets declared without a field of
+	// their own (Facet.Name → values).
+	Extra map[string][]string
 	// IncludeUnpublished also returns pending and rejected events (staff
 	// only). Events merged into another are never returned.
 	IncludeUnpublished bool
@@ -99,9 +109,16 @@ type Hit struct {
 // Facets count events per value, each within all filters but its own: the
 // region counts say what choosing each region would give.
 type Facets struct {
-	Regions   []FacetCount
-	Languages []FacetCount
-	Topics    []FacetCount
+	Regions      []FacetCount
+	Languages    []FacetCount
+	Topics       []FacetCount
+	Free         []FacetCount // "true" / "false"
+	Registration []FacetCount // "true" / "false"
+	Audience     []FacetCount
+	Access       []FacetCount
+	// Other holds the counts of facets without a field of their own, by
+	// Facet.Name.
+	Other map[string][]FacetCount
 }
 
 // FacetCount is one value of a facet with its number of events.
@@ -125,6 +142,11 @@ var ErrInvalid = event.ErrInvalid
 // Validate checks and normalises a filter, page and order: unknown regions,
 // online modes or orders and page sizes over MaxPageSize are ErrInvalid.
 func Validate(f *Filter, p *Page, o *Order) error {
+	return DefaultFacets().validateSearch(f, p, o)
+}
+
+// validateSearch is Validate for a backend's facets.
+func (fs FacetSet) validateSearch(f *Filter, p *Page, o *Order) error {
 	switch {
 	case p.First < 0 || p.First > MaxPageSize:
 		return fmt.Errorf("%w: first must be between 0 and %d, got %d", ErrInvalid, MaxPageSize, p.First)
@@ -138,10 +160,8 @@ func Validate(f *Filter, p *Page, o *Order) error {
 	default:
 		return fmt.Errorf("%w: unknown order %q", ErrInvalid, *o)
 	}
-	for _, r := range f.Regions {
-		if !event.ValidRegion(r) {
-			return fmt.Errorf("%w: unknown region %q", ErrInvalid, r)
-		}
+	if err := fs.validate(f); err != nil {
+		return err
 	}
 	switch f.Online {
 	case "", string(event.OnlineNo), string(event.OnlineYes), string(event.OnlineHybrid):

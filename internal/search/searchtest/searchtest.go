@@ -37,19 +37,22 @@ var Fixtures = []Fixture{
 		Description: "Themen sind unter anderem: Planungen der MOs, Kommunikation der MOs untereinander, Stand House of Ressources Leipzig, Wahl des Migrant*innen-Beirats.",
 		Start:       At(10, 17, 0), End: At(10, 19, 30), Online: event.OnlineNo,
 		Place:     event.Place{Venue: "Werk 2", City: "Leipzig", Region: "leipzig"},
-		Languages: []string{"de"}, Topics: []string{"networking", "participation_politics"}}},
+		Languages: []string{"de"}, Topics: []string{"networking", "participation_politics"},
+		CostFree: ptrTo(true), RegistrationRequired: ptrTo(true), Audience: []string{"migrant_organisations"}, Accessibility: []string{"barrier_free"}}},
 	{Key: "gesundheit", Source: "saqsen", Review: "published", Draft: event.Draft{
 		Title:       "Workshopreihe zur psychischen Gesundheit von und für Migrant*innen",
 		Description: "Das Projekt \"Bewusst - Gesund - Aktiv: Gesundheitsförderung für und von Migrant*innen\" präsentiert eine Workshopreihe auf Deutsch, Spanisch und Arabisch.",
 		Start:       At(12, 18, 0), Online: event.OnlineHybrid,
 		Place:     event.Place{Venue: "Geschäfts- und Beratungsstelle", City: "Leipzig", Region: "leipzig"},
-		Languages: []string{"de", "es", "ar"}, Topics: []string{"health"}}},
+		Languages: []string{"de", "es", "ar"}, Topics: []string{"health"},
+		CostFree: ptrTo(true), Audience: []string{"migrants", "women"}, Accessibility: []string{"interpreting"}}},
 	{Key: "schulung", Source: "kulturbuero", Review: "published", Draft: event.Draft{
 		Title:       "Unterstützer_innenschulung: Asylverfahren und Lebensbedingungen geflüchteter Menschen",
 		Description: "Neben Informationen zu Fluchtursachen, zum Asylverfahren und den Lebensbedingungen geflüchteter Menschen in Sachsen bieten die Schulungen einen Raum für Diskussion.",
 		Start:       At(14, 10, 0), End: At(14, 16, 0), Online: event.OnlineNo,
 		Place:     event.Place{City: "Bautzen", Region: "bautzen"},
-		Languages: []string{"de"}, Topics: []string{"training", "asylum_refuge", "volunteering"}}},
+		Languages: []string{"de"}, Topics: []string{"training", "asylum_refuge", "volunteering"},
+		CostFree: ptrTo(true), RegistrationRequired: ptrTo(true), Audience: []string{"volunteers"}}},
 	{Key: "radio", Source: "zwischenraum", Review: "published", Draft: event.Draft{
 		Title:       "Zwischenraum – Radiosendung live",
 		Description: "Zwischenraum ist eine Radiosendung, die versucht migrantische Lebenswelten sichtbarer zu machen. In jeder Sendung spielen wir handverlesene Musik.",
@@ -60,19 +63,22 @@ var Fixtures = []Fixture{
 		Description: "Prozesse der Organisationsentwicklung werden durch Beratungs- und Schulungsangebote auf der Basis diskriminierungssensibler, rassismuskritischer und migrationspädagogischer Ansätze flankiert.",
 		Start:       At(18, 9, 30), End: At(18, 15, 0), Online: event.OnlineNo,
 		Place:     event.Place{Venue: "Kulturbüro Sachsen", Street: "Bautzner Straße 45", PostalCode: "01099", City: "Dresden", Region: "dresden"},
-		Languages: []string{"de", "en"}, Topics: []string{"training", "antidiscrimination"}}},
+		Languages: []string{"de", "en"}, Topics: []string{"training", "antidiscrimination"},
+		CostFree: ptrTo(false), RegistrationRequired: ptrTo(true), Audience: []string{"professionals", "multipliers"}, Accessibility: []string{"wheelchair", "childcare"}}},
 	{Key: "spoton", Source: "kulturbuero", Review: "published", Draft: event.Draft{
 		Title:       "Spot on! Vereinsgründung und Förderanträge für Migrant*innenorganisationen",
 		Description: "Qualifizierung und Professionalisierung migrantischer Strukturen in den Landkreisen Meißen, Mittelsachsen und Sächsische Schweiz/Osterzgebirge.",
 		Start:       At(20, 17, 0), Online: event.OnlineNo,
 		Place:     event.Place{City: "Meißen", Region: "meissen"},
-		Languages: []string{"de", "ru"}, Topics: []string{"funding", "law_association"}}},
+		Languages: []string{"de", "ru"}, Topics: []string{"funding", "law_association"},
+		RegistrationRequired: ptrTo(false), Audience: []string{"young_people"}}},
 	{Key: "anerkennung", Source: "saqsen", Review: "published", Draft: event.Draft{
 		Title:       "Beratungstag zur Anerkennung ausländischer Berufsabschlüsse",
 		Description: "Das IQ Netzwerk Sachsen beantwortet Ihre Fragen zur Anerkennung Ihrer im Ausland erworbenen Berufs- und Studienabschlüsse.",
 		Start:       At(24, 10, 0), End: At(24, 14, 0), Online: event.OnlineNo, Status: event.StatusCancelled,
 		Place:     event.Place{City: "Görlitz", Region: "goerlitz"},
-		Languages: []string{"de", "ar", "fa"}, Topics: []string{"counselling", "work_recognition"}}},
+		Languages: []string{"de", "ar", "fa"}, Topics: []string{"counselling", "work_recognition"},
+		CostFree: ptrTo(true), Accessibility: []string{"sign_language"}}},
 	{Key: "wochen", Source: "zwischenraum", Review: "published", Draft: event.Draft{
 		Title:       "Internationale Wochen gegen Rassismus: Dokumentarfilm „Spendier mir einen Çay“",
 		Description: "Die Cinémathèque Leipzig zeigt den Dokumentarfilm in Zusammenarbeit mit dem Verband binationaler Familien und Partnerschaften.",
@@ -95,6 +101,8 @@ var Fixtures = []Fixture{
 		Place:     event.Place{City: "Leipzig", Region: "leipzig"},
 		Languages: []string{"de"}, Topics: []string{"health"}}},
 }
+
+func ptrTo[T any](v T) *T { return &v }
 
 // Sources are the partner sites of the fixture.
 var Sources = []config.Source{
