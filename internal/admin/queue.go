@@ -39,13 +39,8 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := queueData{Entries: entries, Total: total, Counts: counts, Filter: f,
+	d := queueData{Entries: entries, Total: total, Counts: tabCounts(counts), Filter: f,
 		States: []string{"", "new", "changed", "vanished", "published", "rejected", "all"}, Prev: -1, Next: -1}
-	d.Counts[""] = counts["new"] + counts["changed"] + counts["vanished"]
-	for _, c := range counts {
-		d.Counts["all"] += c
-	}
-	d.Counts["all"] -= d.Counts[""]
 	for _, s := range srcs {
 		d.Sources = append(d.Sources, s.ID)
 	}
@@ -67,6 +62,23 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) error {
 		d.Detail, d.Selected = &det, sel
 	}
 	return h.render(w, r, "queue", page{Title: tr(h.langOf(r), "queue"), Nav: "queue", Data: d})
+}
+
+// tabCounts adds the two tabs that are sums to the per-state counts: ""
+// (open: new, changed, vanished) and "all". It writes into a new map: adding
+// keys to the map being ranged over made "all" differ from load to load.
+func tabCounts(byState map[string]int) map[string]int {
+	out := make(map[string]int, len(byState)+2)
+	all := 0
+	for state, c := range byState {
+		out[state] = c
+		if state != "" && state != "all" {
+			all += c
+		}
+	}
+	out[""] = byState["new"] + byState["changed"] + byState["vanished"]
+	out["all"] = all
+	return out
 }
 
 // eventView is the event page and the detail panel of the queue.
