@@ -136,6 +136,17 @@ func TestBrowserReview(t *testing.T) {
 		chromedp.SetValue(`input[name=delay]`, "5ms"),
 		chromedp.Click(`input[name=allow_private]`))
 	shot("source-form")
+	// The slug's pattern must compile as the browser compiles it (with the
+	// v flag, where an unescaped "-" in a class is an error and the check
+	// silently turns off), and must accept the slug typed.
+	valid, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const i = document.querySelector('input[name=id]');
+		new RegExp('^(?:' + i.pattern + ')$', 'v');
+		return i.checkValidity();
+	})()`))
+	if err != nil || !valid {
+		t.Errorf("slug pattern: valid=%v err=%v", valid, err)
+	}
 	run("save source", chromedp.Submit(`input[name=id]`), chromedp.WaitVisible(`.stats`))
 	run("crawl now", chromedp.Click(`form[action="/admin/sources/pokubi-neu/crawl"] button`), chromedp.WaitVisible(`.flash`))
 	wait("crawl of the new source", func() bool {
