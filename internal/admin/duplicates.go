@@ -10,13 +10,18 @@ import (
 )
 
 func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
-	from := h.o.Now().AddDate(0, 0, -1)
+	var from time.Time
 	if s := r.URL.Query().Get("from"); s != "" {
 		t, err := time.ParseInLocation(time.DateOnly, s, event.Berlin)
 		if err != nil {
 			return fmt.Errorf("from %q: %w", s, event.ErrInvalid)
 		}
 		from = t
+	} else {
+		var err error
+		if from, err = h.svc.DuplicatesFrom(r.Context(), h.o.Now()); err != nil {
+			return err
+		}
 	}
 	pairs, err := h.svc.Duplicates(r.Context(), from, 100)
 	if err != nil {

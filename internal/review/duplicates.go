@@ -35,6 +35,24 @@ const SuggestMin = 0.45
 // horizon bounds how far ahead suggestions look.
 const horizon = 180 * 24 * time.Hour
 
+// DuplicatesFrom is where the duplicates page starts when staff chose no
+// date: the earliest event still awaiting review, else yesterday. A fixed
+// "yesterday" hid every pair among events announced for past dates.
+func (s *Service) DuplicatesFrom(ctx context.Context, now time.Time) (time.Time, error) {
+	if err := read(ctx, auth.RoleReviewer); err != nil {
+		return time.Time{}, err
+	}
+	from := now.AddDate(0, 0, -1)
+	first, ok, err := store.FirstPendingStart(ctx, s.pool)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if ok && first.Before(from) {
+		from = first
+	}
+	return from, nil
+}
+
 // Duplicates returns suggested pairs among the events from from on,
 // best first, leaving out pairs staff said are different and series
 // siblings (other dates of one series).
