@@ -85,6 +85,9 @@ func tabCounts(byState map[string]int) map[string]int {
 type eventView struct {
 	review.EventDetail
 	Next string // where actions return to
+	// Done and DoneLink report the action just taken in the panel, with a
+	// link to the event it produced (a split's new event).
+	Done, DoneLink string
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -111,13 +114,23 @@ func (h *Handler) eventPage(w http.ResponseWriter, r *http.Request) error {
 // afterAction answers an event action: the refreshed detail panel for the
 // script, a redirect for a plain form.
 func (h *Handler) afterAction(w http.ResponseWriter, r *http.Request, id int64) error {
+	return h.afterActionTo(w, r, id, "saved", 0)
+}
+
+// afterActionTo is afterAction with a flash message and the event the
+// action produced, which the message links to.
+func (h *Handler) afterActionTo(w http.ResponseWriter, r *http.Request, id int64, flash string, produced int64) error {
 	if r.Header.Get("X-Partial") != "" {
 		d, err := h.svc.Event(r.Context(), id)
 		if err != nil {
 			return err
 		}
 		w.Header().Set("X-State", d.State)
-		return h.render(w, r, "event", page{Data: eventView{EventDetail: d}, Flash: tr(h.langOf(r), "saved")})
+		v := eventView{EventDetail: d, Done: tr(h.langOf(r), flash)}
+		if produced != 0 {
+			v.DoneLink = fmt.Sprintf("/admin/events/%d", produced)
+		}
+		return h.render(w, r, "event", page{Data: v})
 	}
 	redirectBack(w, r, fmt.Sprintf("/admin/events/%d", id), "saved")
 	return nil
@@ -177,10 +190,15 @@ func (h *Handler) split(w http.ResponseWriter, r *http.Request) error {
 	if err1 != nil || err2 != nil {
 		return fmt.Errorf("item and occurrence are required: %w", event.ErrInvalid)
 	}
-	if _, err := h.svc.Split(r.Context(), id, store.LinkRef{ItemID: item, Occurrence: occ}); err != nil {
+	newID, err := h.svc.Split(r.Context(), id, store.LinkRef{ItemID: item, Occurrence: occ})
+	if err != nil {
 		return err
 	}
-	return h.afterAction(w, r, id)
+	if r.Header.Get("X-Partial") == "" {
+		redirectBackTo(w, r, fmt.Sprintf("/admin/events/%d", id), "splitoff", newID)
+		return nil
+	}
+	return h.afterActionTo(w, r, id, "splitoff", newID)
 }
 
 func (h *Handler) edit(w http.ResponseWriter, r *http.Request) error {
