@@ -135,6 +135,12 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET /events/{id}", h.serveEvent)
 	h.mux.HandleFunc("GET /events/{id}/calendar.ics", h.serveEventICS)
 	h.mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(h.serveStatic)))
+	// Every other path: the public layout's 404 in the visitor's language
+	// (the calendar is mounted at "/", so this is the site's 404).
+	h.mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+		lang := h.pageLang(r)
+		h.renderError(w, r, lang, http.StatusNotFound, uiText(lang, "pagenotfound"))
+	})
 }
 
 // ServeHTTP applies the per-client rate limit and common headers, then

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/locale"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -38,27 +39,54 @@ type pageData struct {
 	Embed  bool // the iframe page: links open the announcements
 }
 
+// L is the page's language.
+func (p pageData) L() *locale.Locale { return locale.Get(p.Lang) }
+
 // T translates a UI text.
 func (p pageData) T(key string) string { return uiText(p.Lang, key) }
 
-// OtherLang links the same page in the other language.
-func (p pageData) OtherLang() langLink {
+// N translates a UI text with a count, in the plural form the language
+// needs for it.
+func (p pageData) N(key string, n int) string { return locale.Get(p.Lang).N(key, n) }
+
+// Dir is the page's writing direction.
+func (p pageData) Dir() string { return locale.Get(p.Lang).Dir() }
+
+// Home is the calendar's front page in the page's language.
+func (p pageData) Home() string { return langURL("/", p.Lang) }
+
+// Langs links the same page in every language, each named in itself.
+func (p pageData) Langs() []langLink {
 	u, err := url.Parse(p.Path)
 	if err != nil {
 		u = &url.URL{Path: "/"}
 	}
-	q := u.Query()
-	l := langLink{Code: "en", Label: "English"}
-	if p.Lang == "en" {
-		l = langLink{Code: "de", Label: "Deutsch"}
+	var out []langLink
+	for _, l := range locale.All() {
+		q := u.Query()
+		q.Set("lang", l.Code)
+		u.RawQuery = q.Encode()
+		out = append(out, langLink{URL: u.String(), Code: l.Code, Label: l.Name, Dir: l.Dir(), Current: l.Code == p.Lang})
 	}
-	q.Set("lang", l.Code)
-	u.RawQuery = q.Encode()
-	l.URL = u.String()
-	return l
+	return out
 }
 
-type langLink struct{ URL, Code, Label string }
+type langLink struct {
+	URL, Code, Label, Dir string
+	Current               bool
+}
+
+// langURL adds lang to a local path unless it is the default language.
+func langURL(path, lang string) string {
+	if lang == locale.Default {
+		return path
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "lang=" + lang
+}
 
 // Link is where an event's title leads: its page on Treffpunkt, or in the
 // embedded list the announcement itself.
@@ -96,24 +124,27 @@ type eventView struct {
 	Topics     []string
 	Status     string
 	Online     string
+	// LanguageCodes are the languages the event is held in, as codes.
+	LanguageCodes []string
 }
 
 // newEventView prepares an event for the lists.
 func newEventView(e store.Event, src sourceLink, lang, base string) eventView {
 	d := e.Draft
-	v := eventView{ID: e.ID, URL: base + "/events/" + strconv.FormatInt(e.ID, 10), SourceURL: src.URL,
-		SourceName: src.Name, Title: d.Title, When: when(d, lang), Place: location(d, lang),
-		Status: string(d.Status), Online: string(d.Online)}
+	l := locale.Get(lang)
+	v := eventView{ID: e.ID, URL: base + langURL("/events/"+strconv.FormatInt(e.ID, 10), lang), SourceURL: src.URL,
+		SourceName: src.Name, Title: d.Title, When: pageWhen(d, l), Place: location(d, lang),
+		Status: string(d.Status), Online: string(d.Online), LanguageCodes: d.Languages}
 	start := d.Start.In(event.Berlin)
 	if d.AllDay {
-		v.Time, v.Datetime = uiText(lang, "allday"), start.Format(time.DateOnly)
+		v.Time, v.Datetime = l.T("allday"), start.Format(time.DateOnly)
 		if !d.End.IsZero() && !sameDay(start, d.End.In(event.Berlin)) {
-			v.Time = uiText(lang, "until") + " " + day(d.End.In(event.Berlin), lang, false)
+			v.Time = l.T("until") + " " + l.Date(d.End.In(event.Berlin))
 		}
 	} else {
-		v.Time, v.Datetime = start.Format("15:04"), start.Format(time.RFC3339)
+		v.Time, v.Datetime = l.Time(start), start.Format(time.RFC3339)
 		if !d.End.IsZero() && d.End.After(d.Start) && sameDay(start, d.End.In(event.Berlin)) {
-			v.Time += "–" + d.End.In(event.Berlin).Format("15:04")
+			v.Time += "–" + l.Time(d.End.In(event.Berlin))
 		}
 	}
 	for _, l := range d.Languages {
@@ -137,20 +168,12 @@ func groupByDay(evs []store.Event, srcs map[int64]sourceLink, from time.Time, la
 		}
 		if n := len(into); n == 0 || into[n-1].Date != key {
 			t, _ := time.ParseInLocation(time.DateOnly, key, event.Berlin)
-			label := day(t, lang, false)
-			if lang == "de" {
-				label = longWeekdaysDE[t.Weekday()] + ", " + t.Format("2") + ". " + monthsDE[t.Month()-1] + " " + t.Format("2006")
-			} else {
-				label = t.Format("Monday, 2 January 2006")
-			}
-			into = append(into, dayView{Date: key, Label: label})
+			into = append(into, dayView{Date: key, Label: locale.Get(lang).Day(t)})
 		}
 		into[len(into)-1].Items = append(into[len(into)-1].Items, newEventView(e, srcs[e.ID], lang, base))
 	}
 	return into
 }
-
-var longWeekdaysDE = [...]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"}
 
 // indexView is the filter form and the subscription links of /.
 type indexView struct {
@@ -165,15 +188,10 @@ type indexView struct {
 	Filtered            bool
 }
 
+// pageLang is the language of a page: ?lang=, else Accept-Language, else
+// German.
 func (h *Handler) pageLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l != "" {
-		return lang(l)
-	}
-	al := strings.ToLower(r.Header.Get("Accept-Language"))
-	if strings.HasPrefix(al, "en") {
-		return "en"
-	}
-	return "de"
+	return locale.Choose(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
 }
 
 func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
@@ -182,13 +200,13 @@ func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	q, err := parseQuery(v, h.opts.Now(), search.MaxPageSize)
 	if err != nil {
-		h.renderError(w, r, lang, http.StatusBadRequest, err.Error())
+		h.renderError(w, r, lang, http.StatusBadRequest, uiText(lang, "badrequest"))
 		return
 	}
 	q.Lang = lang
 	res, err := h.search.Search(ctx, q.Filter, search.Page{First: 20, After: q.After}, search.StartAsc)
 	if search.IsInvalid(err) {
-		h.renderError(w, r, lang, http.StatusBadRequest, err.Error())
+		h.renderError(w, r, lang, http.StatusBadRequest, uiText(lang, "badrequest"))
 		return
 	}
 	if err != nil {
@@ -345,7 +363,7 @@ func (h *Handler) serveEvent(w http.ResponseWriter, r *http.Request) {
 	d := e.Draft
 	p := &eventPage{eventView: newEventView(e, first, lang, ""), Description: strings.TrimSpace(d.Description),
 		Organizer: d.Organizer, Sources: srcs, ICS: "/events/" + strconv.FormatInt(e.ID, 10) + "/calendar.ics",
-		Updated: day(e.UpdatedAt.In(event.Berlin), lang, true)}
+		Updated: locale.Get(lang).Date(e.UpdatedAt.In(event.Berlin))}
 	pl := d.Place
 	for _, s := range []string{pl.Venue, pl.Street, strings.TrimSpace(pl.PostalCode + " " + pl.City)} {
 		if s = strings.TrimSpace(s); s != "" {
@@ -413,7 +431,7 @@ func (h *Handler) serveEmbedPage(w http.ResponseWriter, r *http.Request) {
 	lang := h.pageLang(r)
 	q, err := parseQuery(r.URL.Query(), h.opts.Now(), search.MaxPageSize)
 	if err != nil {
-		h.renderError(w, r, lang, http.StatusBadRequest, err.Error())
+		h.renderError(w, r, lang, http.StatusBadRequest, uiText(lang, "badrequest"))
 		return
 	}
 	q.Lang = lang
@@ -491,18 +509,43 @@ func recurrenceText(rule, lang string) string {
 		k, v, _ := strings.Cut(p, "=")
 		parts[strings.ToUpper(k)] = v
 	}
+	l := locale.Get(lang)
 	switch parts["FREQ"] {
 	case "DAILY":
-		return pick(lang, "täglich", "daily")
+		return l.T("rec-daily")
 	case "WEEKLY":
 		if parts["INTERVAL"] == "2" {
-			return pick(lang, "alle zwei Wochen", "every other week")
+			return l.T("rec-biweekly")
 		}
-		return pick(lang, "wöchentlich", "weekly")
+		return l.T("rec-weekly")
 	case "MONTHLY":
-		return pick(lang, "monatlich", "monthly")
+		return l.T("rec-monthly")
 	case "YEARLY":
-		return pick(lang, "jährlich", "yearly")
+		return l.T("rec-yearly")
 	}
-	return rule
+	return ""
+}
+
+// pageWhen is an event's date and time in the page's language: the full
+// date from CLDR, the times in the language's short form.
+func pageWhen(d event.Draft, l *locale.Locale) string {
+	start := d.Start.In(event.Berlin)
+	s := l.Day(start)
+	hasEnd := !d.End.IsZero() && d.End.After(d.Start)
+	end := d.End.In(event.Berlin)
+	if d.AllDay {
+		if hasEnd && !sameDay(start, end) {
+			s += " – " + l.Day(end)
+		}
+		return s
+	}
+	s += ", " + l.Time(start)
+	if hasEnd {
+		if sameDay(start, end) {
+			s += "–" + l.Time(end)
+		} else {
+			s += " – " + l.Day(end) + ", " + l.Time(end)
+		}
+	}
+	return s
 }

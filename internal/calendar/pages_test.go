@@ -1,10 +1,13 @@
 package calendar
 
 import (
+	"html"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/treffpunkt/treffpunkt/internal/locale"
 )
 
 // titles lists the event titles of a rendered list, in order.
@@ -39,7 +42,7 @@ func TestIndexPage(t *testing.T) {
 		`<time datetime="2026-03-01">Sonntag, 1. März 2026</time>`,                // the running exhibition is listed under today
 		`<span class="lbl">Sprachen:</span> Deutsch, Arabisch, Persisch (Farsi/Dari)`,
 		`href="https://saqsen.example/veranstaltungen/tp-mo-treffen"`,
-		`<html lang="de">`,
+		`<html lang="de" dir="ltr">`,
 	} {
 		if !strings.Contains(page, s) {
 			t.Errorf("page lacks %s", s)
@@ -50,7 +53,7 @@ func TestIndexPage(t *testing.T) {
 	}
 	// In English, and paged: two per page would need a cursor link.
 	en := string(mustStatus(t, e.get(t, "/?lang=en&q=Sprachcaf%C3%A9"), http.StatusOK))
-	for _, s := range []string{`<html lang="en">`, `2 events`, `Languages:`, `value="Sprachcafé"`} {
+	for _, s := range []string{`<html lang="en" dir="ltr">`, `2 events`, `Languages:`, `value="Sprachcafé"`} {
 		if !strings.Contains(en, s) {
 			t.Errorf("English page lacks %s", s)
 		}
@@ -88,7 +91,7 @@ func TestEventPage(t *testing.T) {
 	page := string(mustStatus(t, r, http.StatusOK))
 	for _, s := range []string{
 		`<h1 id="ev-title" dir="auto">Vernetzungs- und Austauschtreffen der Leipziger Migrant*innen-Organisationen</h1>`,
-		`Di., 10. März 2026, 17:00–19:30`,
+		`Dienstag, 10. März 2026, 17:00–19:30`,
 		`Werk 2<br>Kochstraße 132<br>04277 Leipzig<br>Leipzig<br>`,
 		`<a href="https://saqsen.example/veranstaltungen/tp-mo-treffen" rel="nofollow">SAQsen! Werkstatt der Migrant*innenorganisationen</a>`,
 		`Anmeldung erforderlich · Kostenfrei`,
@@ -167,5 +170,82 @@ func TestStaticAssets(t *testing.T) {
 	mustStatus(t, js, http.StatusOK)
 	if js.Header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(js.Header.Get("Content-Type"), "text/javascript") {
 		t.Errorf("embed.js headers %v", js.Header)
+	}
+}
+
+// TestPagesInEveryLanguage: ?lang= and Accept-Language choose among the
+// eight languages; Arabic and Farsi pages are right to left; counts take
+// the language's plural form; the switcher names every language in itself.
+func TestPagesInEveryLanguage(t *testing.T) {
+	e := setup(t, Options{})
+	id := itoa(e.ids["tp-mo-treffen"])
+	cases := []struct {
+		lang, accept, dir string
+		want              []string
+	}{
+		{"ar", "", "rtl", []string{"3 فعاليات", "الثلاثاء، 10 مارس 2026", `lang="uk" hreflang="uk" dir="ltr">Українська</a>`}},
+		{"fa", "", "rtl", []string{"3 رویداد", "سه‌شنبه 10 مارس 2026"}},
+		{"uk", "", "ltr", []string{"3 заходи", "вівторок, 10 березня 2026 р.", `dir="rtl">العربية</a>`}},
+		{"ru", "", "ltr", []string{"3 мероприятия"}},
+		{"tr", "", "ltr", []string{"3 etkinlik"}},
+		{"vi", "", "ltr", []string{"3 sự kiện"}},
+		{"", "ar-SY,ar;q=0.9", "rtl", []string{"3 فعاليات"}},
+		{"xx", "", "ltr", []string{"3 Termine"}},
+	}
+	for _, c := range cases {
+		path := "/?region=leipzig"
+		if c.lang != "" {
+			path += "&lang=" + c.lang
+		}
+		page := string(mustStatus(t, e.get(t, path, "Accept-Language", c.accept), http.StatusOK))
+		want := c.lang
+		if want == "" {
+			want = "ar"
+		} else if want == "xx" {
+			want = "de"
+		}
+		if !strings.Contains(page, `<html lang="`+want+`" dir="`+c.dir+`">`) {
+			t.Errorf("%s: no <html lang=%q dir=%q>", path, want, c.dir)
+		}
+		for _, s := range c.want {
+			if !strings.Contains(page, s) {
+				t.Errorf("%s lacks %s", path, s)
+			}
+		}
+		if want != "de" && !strings.Contains(page, `<input type="hidden" name="lang" value="`+want+`">`) {
+			t.Errorf("%s: the filter form loses the language", path)
+		}
+		ev := string(mustStatus(t, e.get(t, "/events/"+id+"?lang="+want), http.StatusOK))
+		if !strings.Contains(ev, `<html lang="`+want+`" dir="`+c.dir+`">`) {
+			t.Errorf("event page in %s: wrong lang or dir", want)
+		}
+	}
+}
+
+// TestNoEnglishInGerman: no English UI text on the German pages (every
+// English message that differs from its German one is looked for).
+func TestNoEnglishInGerman(t *testing.T) {
+	e := setup(t, Options{})
+	keys, err := locale.Keys("de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, de := locale.Get("en"), locale.Get("de")
+	var english []string
+	for _, k := range keys {
+		if s := en.T(k); s != de.T(k) && len(s) >= 5 && s != k {
+			english = append(english, s)
+		}
+	}
+	for _, path := range []string{"/", "/?region=leipzig", "/events/" + itoa(e.ids["tp-mo-treffen"]), "/embed?region=goerlitz", "/nothing/here"} {
+		r := e.get(t, path)
+		page := html.UnescapeString(string(body(t, r)))
+		// The switcher names English in English, as it must.
+		page = strings.ReplaceAll(page, ">English<", "")
+		for _, s := range english {
+			if strings.Contains(page, s) {
+				t.Errorf("German page %s contains the English %q", path, s)
+			}
+		}
 	}
 }
