@@ -29,7 +29,10 @@ type Options struct {
 	Name string
 	// MaxFeedEvents caps one feed (default 10,000).
 	MaxFeedEvents int
-	// FeedMaxAge is the Cache-Control max-age of feeds (default 10 min).
+	// FeedMaxAge is the Cache-Control max-age of feeds. The default, 0,
+	// makes caches revalidate every time (ETag, answered 304 from one cheap
+	// query), so an approval shows in widgets and calendar apps at once
+	// rather than after a 10-minute max-age.
 	FeedMaxAge time.Duration
 	// Refresh is the refresh interval announced to calendar apps (default 1 h).
 	Refresh time.Duration
@@ -55,9 +58,6 @@ func (o *Options) defaults() {
 	}
 	if o.MaxFeedEvents <= 0 {
 		o.MaxFeedEvents = 10000
-	}
-	if o.FeedMaxAge <= 0 {
-		o.FeedMaxAge = 10 * time.Minute
 	}
 	if o.Refresh <= 0 {
 		o.Refresh = time.Hour

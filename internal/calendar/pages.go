@@ -404,7 +404,7 @@ func (h *Handler) serveEventICS(w http.ResponseWriter, r *http.Request) {
 	sum := formatVersion + "|" + strconv.FormatInt(e.ID, 10) + "|" + strconv.Itoa(e.Sequence) + "|" +
 		e.UpdatedAt.UTC().Format(time.RFC3339Nano) + "|" + lang + "|" + base + "|" + srcs[e.ID].URL
 	v := validators{ETag: `"` + shortHash(sum) + `"`, LastModified: e.UpdatedAt.UTC().Truncate(time.Second)}
-	w.Header().Set("Cache-Control", "public, max-age=600")
+	w.Header().Set("Cache-Control", feedCacheControl(h.opts.FeedMaxAge))
 	if notModified(w, r, v) {
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -461,7 +461,7 @@ func (h *Handler) serveEmbedPage(w http.ResponseWriter, r *http.Request) {
 	fi := h.feedInfo(r, q)
 	list := &listView{Days: groupByDay(evs, srcs, *q.Filter.From, lang, base, nil)}
 	iv := &indexView{ICS: fi.url("/calendar.ics"), Webcal: template.URL(fi.webcal()), Embed: fi.url("/")}
-	w.Header().Set("Cache-Control", "public, max-age=600")
+	w.Header().Set("Cache-Control", feedCacheControl(h.opts.FeedMaxAge))
 	h.render(w, r, "embed", pageData{Embed: true, Lang: lang, Title: fi.name, Base: base, Path: r.URL.RequestURI(), Events: list, Index: iv}, http.StatusOK)
 }
 
