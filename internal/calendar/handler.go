@@ -48,6 +48,12 @@ type Options struct {
 	// NoGzip to turn it off).
 	NoGzip bool
 	Logger *slog.Logger
+	// MapTiles is a tile server URL template ("https://…/{z}/{x}/{y}.png")
+	// for a small map on event pages; without it they link to OpenStreetMap.
+	MapTiles string
+	// ImpressumURL and PrivacyURL are the site's legal notice and privacy
+	// pages, linked from every page's footer (required for a German site).
+	ImpressumURL, PrivacyURL string
 	// Now is the clock (tests).
 	Now func() time.Time
 }

@@ -37,6 +37,27 @@ type pageData struct {
 	Status int
 	Error  string
 	Embed  bool // the iframe page: links open the announcements
+	// Meta is what link previews and search engines read.
+	Meta pageMeta
+	// Footer holds the legal links and the partner list.
+	Footer *footer
+	// imgSrc is an extra image origin for the CSP (a map tile server).
+	imgSrc string
+}
+
+// pageMeta is a page's OpenGraph/Twitter description and its schema.org
+// JSON-LD.
+type pageMeta struct {
+	Description string
+	URL         string
+	Type        string // OpenGraph type: website, article
+	JSONLD      template.JS
+}
+
+// footer is the footer of the public pages.
+type footer struct {
+	Impressum, Privacy string
+	Partners           []sourceLink // URL: the partner's status page
 }
 
 // L is the page's language.
@@ -252,7 +273,20 @@ func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	iv.Snippet = widgetSnippet(base, q)
 	title := fi.name
-	h.render(w, r, "index", pageData{Lang: lang, Title: title, Base: base, Path: r.URL.RequestURI(), Events: list, Index: iv}, http.StatusOK)
+	ft, err := h.footer(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// The listed events as schema.org Events, as the partner page asks
+	// partners to publish theirs.
+	lds := make([]map[string]any, 0, len(evs))
+	for _, e := range evs {
+		lds = append(lds, eventLD(e.Draft, base+"/events/"+strconv.FormatInt(e.ID, 10), ""))
+	}
+	meta := pageMeta{Description: uiText(lang, "tagline"), URL: base + r.URL.RequestURI(), Type: "website", JSONLD: jsonScript(lds)}
+	h.render(w, r, "index", pageData{Lang: lang, Title: title, Base: base, Path: r.URL.RequestURI(), Events: list, Index: iv,
+		Meta: meta, Footer: ft}, http.StatusOK)
 }
 
 // facetOptions merges facet counts into the options of a select: all of
@@ -312,10 +346,23 @@ type eventPage struct {
 	Cost         string
 	Recurrence   string
 	MapURL       string
+	MapTile      string // a tile image when MAP_TILES is set
 	Sources      []eventSource
 	ICS          string
+	Google       string
+	Outlook      string
+	PageURL      string // the page's own absolute URL, to share
+	MailShare    string
+	Contact      string // a public contact address (mailto:), when the source publishes one
+	Passed       bool
+	Series       []eventView
+	HeldIn       []heldIn
 	Updated      string
 }
+
+// heldIn is a language the event is held in, named in the UI's language,
+// with its code for the lang attribute.
+type heldIn struct{ Code, Name string }
 
 // publicEvent loads an event as the public may see it: published and not
 // merged away (a merged event redirects to the one it became).
@@ -351,7 +398,7 @@ func (h *Handler) serveEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	srcs, err := eventSources(r.Context(), h.db, e.ID)
+	srcs, contact, err := eventSources(r.Context(), h.db, e.ID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -360,32 +407,89 @@ func (h *Handler) serveEvent(w http.ResponseWriter, r *http.Request) {
 	if len(srcs) > 0 {
 		first = srcs[0].sourceLink
 	}
+	base := h.base(r)
 	d := e.Draft
+	l := locale.Get(lang)
 	p := &eventPage{eventView: newEventView(e, first, lang, ""), Description: strings.TrimSpace(d.Description),
 		Organizer: d.Organizer, Sources: srcs, ICS: "/events/" + strconv.FormatInt(e.ID, 10) + "/calendar.ics",
-		Updated: locale.Get(lang).Date(e.UpdatedAt.In(event.Berlin))}
+		Updated: l.Date(e.UpdatedAt.In(event.Berlin)), Contact: contact,
+		PageURL: base + "/events/" + strconv.FormatInt(e.ID, 10)}
+	p.Google, p.Outlook = calendarLinks(d, p.PageURL)
+	p.MailShare = mailShare(d.Title, p.PageURL)
+	p.Passed = eventEnd(d).Before(h.opts.Now()) && !(d.AllDay && sameDay(eventEnd(d), h.opts.Now().In(event.Berlin)))
 	pl := d.Place
 	for _, s := range []string{pl.Venue, pl.Street, strings.TrimSpace(pl.PostalCode + " " + pl.City)} {
 		if s = strings.TrimSpace(s); s != "" {
 			p.Address = append(p.Address, s)
 		}
 	}
-	if pl.Region != "" {
-		p.Address = append(p.Address, regionName(pl.Region, lang))
+	// The region only when it says more than the city ("Leipzig" once).
+	if rn := regionName(pl.Region, lang); pl.Region != "" && !strings.EqualFold(rn, strings.TrimSpace(pl.City)) {
+		p.Address = append(p.Address, rn)
 	}
 	if pl.Lat != nil && pl.Lon != nil {
 		p.MapURL = "https://www.openstreetmap.org/?mlat=" + strconv.FormatFloat(*pl.Lat, 'f', 5, 64) + "&mlon=" +
 			strconv.FormatFloat(*pl.Lon, 'f', 5, 64) + "#map=17/" + strconv.FormatFloat(*pl.Lat, 'f', 5, 64) + "/" +
 			strconv.FormatFloat(*pl.Lon, 'f', 5, 64)
+		if h.opts.MapTiles != "" && tileOrigin(h.opts.MapTiles) != "" {
+			p.MapTile = mapTile(h.opts.MapTiles, *pl.Lat, *pl.Lon)
+		}
 	}
 	if d.RegistrationRequired != nil {
-		p.Registration = uiText(lang, map[bool]string{true: "reg-yes", false: "reg-no"}[*d.RegistrationRequired])
+		p.Registration = l.T(map[bool]string{true: "reg-yes", false: "reg-no"}[*d.RegistrationRequired])
 	}
 	if d.CostFree != nil && *d.CostFree {
-		p.Cost = uiText(lang, "free")
+		p.Cost = l.T("free")
+	}
+	for _, c := range d.Languages {
+		p.HeldIn = append(p.HeldIn, heldIn{Code: c, Name: languageName(c, lang)})
 	}
 	p.Recurrence = recurrenceText(d.Recurrence, lang)
-	h.render(w, r, "event", pageData{Lang: lang, Title: d.Title, Base: h.base(r), Path: r.URL.RequestURI(), Event: p}, http.StatusOK)
+	series, err := store.SeriesDates(r.Context(), h.db, e.SeriesID, e.ID, 12)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, s := range series {
+		p.Series = append(p.Series, newEventView(s, sourceLink{}, lang, ""))
+	}
+	ft, err := h.footer(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	meta := pageMeta{Description: truncate(firstNonEmpty(p.When+" · "+strings.Join(p.Address, ", "), p.When), 300),
+		URL: p.PageURL, Type: "article", JSONLD: eventJSONLD(d, p.PageURL, "")}
+	pd := pageData{Lang: lang, Title: d.Title, Base: base, Path: r.URL.RequestURI(), Event: p, Meta: meta, Footer: ft}
+	if p.MapTile != "" {
+		pd.imgSrc = tileOrigin(h.opts.MapTiles)
+	}
+	h.render(w, r, "event", pd, http.StatusOK)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if strings.TrimSpace(strings.Trim(x, " ·")) != "" {
+			return strings.Trim(x, " ·")
+		}
+	}
+	return ""
+}
+
+// footer is the footer of the public pages: the legal links and the
+// partners whose events the calendar shows, each linked to its status page.
+func (h *Handler) footer(r *http.Request) (*footer, error) {
+	srcs, err := store.ListSources(r.Context(), h.db)
+	if err != nil {
+		return nil, err
+	}
+	f := &footer{Impressum: h.opts.ImpressumURL, Privacy: h.opts.PrivacyURL}
+	for _, s := range srcs {
+		if s.Enabled {
+			f.Partners = append(f.Partners, sourceLink{SourceID: s.ID, Name: s.Name, URL: "/partners/" + url.PathEscape(s.ID)})
+		}
+	}
+	return f, nil
 }
 
 // serveEventICS is one event as an iCalendar file ("add to calendar").
@@ -479,10 +583,14 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, page string, da
 		return
 	}
 	hd := w.Header()
-	csp := cspPage + "; frame-ancestors 'none'"
+	base := cspPage
+	if data.imgSrc != "" {
+		base = strings.Replace(base, "img-src 'self' data:", "img-src 'self' data: "+data.imgSrc, 1)
+	}
+	csp := base + "; frame-ancestors 'none'"
 	if page == "embed" {
 		// Any partner site may frame the embed page.
-		csp = cspPage + "; frame-ancestors *"
+		csp = base + "; frame-ancestors *"
 	} else {
 		hd.Set("X-Frame-Options", "DENY")
 	}
