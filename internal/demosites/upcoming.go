@@ -19,7 +19,7 @@ const UpcomingPrefix = "/demo-aktuell/"
 
 // upcomingEvent is one invented event, days after today at a time of day.
 type upcomingEvent struct {
-	days, hour, minutes, hours int
+	days, hour, minutes, hours      int
 	title, venue, street, zip, city string
 	langs                           []string // inLanguage
 	text                            string
