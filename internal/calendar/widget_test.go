@@ -344,6 +344,16 @@ func TestPagesInBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("screenshot %s", p)
+			if width == 390 {
+				// WCAG 2.1 A and AA, as axe-core checks them.
+				vs, err := browsertest.Axe(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range vs {
+					t.Errorf("%s: axe: %s", name, v)
+				}
+			}
 		}
 	}
 	// The stylesheet loaded (a blocked or missing one leaves default fonts).
