@@ -56,7 +56,8 @@ func newServices(ctx context.Context, pool *pgxpool.Pool) (*services, error) {
 
 // handler assembles the service's HTTP surface from the feature packages.
 func handler(ctx context.Context, pool *pgxpool.Pool, svc *services) (http.Handler, error) {
-	cal, err := calendar.NewHandler(pool, svc.searcher, calendar.Options{BaseURL: os.Getenv("BASE_URL"), TrustProxy: os.Getenv("TRUST_PROXY") == "1"})
+	cal, err := calendar.NewHandler(pool, svc.searcher, calendar.Options{BaseURL: os.Getenv("BASE_URL"), TrustProxy: os.Getenv("TRUST_PROXY") == "1",
+		MapTiles: os.Getenv("MAP_TILES"), ImpressumURL: os.Getenv("IMPRESSUM_URL"), PrivacyURL: os.Getenv("DATENSCHUTZ_URL")})
 	if err != nil {
 		return nil, err
 	}

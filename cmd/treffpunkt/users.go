@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -33,6 +35,9 @@ func runUsers(ctx context.Context, args []string, io stdio) error {
 		return errors.New("users: a subcommand is required")
 	}
 	sub, args := args[0], args[1:]
+	if err := checkSub(sub, usersUsage, io, "add", "list", "disable", "enable"); err != nil {
+		return fmt.Errorf("users: %w", err)
+	}
 	fs := newFlagSet("users "+sub, usersUsage, io.err)
 	dbURL := dbFlag(fs)
 	email := fs.String("email", "", "the account's e-mail address")
@@ -98,6 +103,21 @@ func runUsers(ctx context.Context, args []string, io stdio) error {
 	return fmt.Errorf("users: unknown subcommand %q (add, list, disable, enable)", sub)
 }
 
+// checkSub answers "--help" (and -h, help) before a subcommand with the
+// usage and flag.ErrHelp, and refuses an unknown subcommand before any
+// database is opened (so neither needs DATABASE_URL).
+func checkSub(sub, usage string, io stdio, known ...string) error {
+	switch sub {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(io.out, usage)
+		return flag.ErrHelp
+	}
+	if !slices.Contains(known, sub) {
+		return fmt.Errorf("unknown subcommand %q (%s)", sub, strings.Join(known, ", "))
+	}
+	return nil
+}
+
 const apikeysUsage = `Usage:
   treffpunkt apikeys create --name N --role admin|reviewer [--owner E]
   treffpunkt apikeys list
@@ -113,6 +133,9 @@ func runAPIKeys(ctx context.Context, args []string, io stdio) error {
 		return errors.New("apikeys: a subcommand is required")
 	}
 	sub, args := args[0], args[1:]
+	if err := checkSub(sub, apikeysUsage, io, "create", "list", "revoke"); err != nil {
+		return fmt.Errorf("apikeys: %w", err)
+	}
 	fs := newFlagSet("apikeys "+sub, apikeysUsage, io.err)
 	dbURL := dbFlag(fs)
 	name := fs.String("name", "", "what the key is for, e.g. ci-import")

@@ -25,6 +25,13 @@ func TestUsersCommand(t *testing.T) {
 		code := runMain(ctx, args, stdio{in: strings.NewReader(stdin), out: &out, err: &errb})
 		return out.String() + errb.String(), code
 	}
+	// Help needs no database and exits 0 (it once said "unknown subcommand").
+	for _, args := range [][]string{{"users", "--help"}, {"users", "-h"}, {"apikeys", "--help"}, {"users", "add", "--help"}} {
+		var out bytes.Buffer
+		if code := runMain(ctx, args, stdio{in: strings.NewReader(""), out: &out, err: &out}); code != 0 || !strings.Contains(out.String(), "Usage") {
+			t.Errorf("%v: exit %d\n%s", args, code, out.String())
+		}
+	}
 	out, code := run("", "users", "add", "--email", "Admin@Example.org", "--role", "admin")
 	pw := regexp.MustCompile(`one-time password: (\S+)`).FindStringSubmatch(out)
 	if code != 0 || pw == nil {

@@ -76,11 +76,31 @@ func TestBrowserReview(t *testing.T) {
 	shot("queue")
 
 	// Approve the selected entry with the keyboard.
+	count := func(state string) int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`parseInt(document.querySelector('.tabs a[data-state="`+state+`"] .count').textContent, 10)`))
+		if err != nil {
+			t.Fatalf("tab counter %q: %v", state, err)
+		}
+		return n
+	}
+	openBefore, publishedBefore, allBefore := count(""), count("published"), count("all")
+	// The counts are the same on every load (they once varied).
+	for range 3 {
+		run("reload", chromedp.Reload(), chromedp.WaitVisible(`#entries li.entry`))
+		if o, a := count(""), count("all"); o != openBefore || a != allBefore {
+			t.Errorf("counts changed on reload: open %d→%d, all %d→%d", openBefore, o, allBefore, a)
+		}
+	}
 	first := attr(`#entries li.entry.selected`, "data-id")
 	run("approve (a)", chromedp.KeyEvent("a"))
 	wait("approval", func() bool {
 		return q(`SELECT count(*) FROM events WHERE id = $1 AND review = 'published'`, first) == 1
 	})
+	run("panel of the next entry", chromedp.WaitVisible(`.detail[data-event]:not([data-event="`+first+`"])`))
+	if o, p := count(""), count("published"); o != openBefore-1 || p != publishedBefore+1 {
+		t.Errorf("tab counters after approve: open %d→%d, published %d→%d; want one moved", openBefore, o, publishedBefore, p)
+	}
 
 	// Edit the date of the entry now selected.
 	run("wait for next entry", chromedp.WaitVisible(`.detail[data-event]:not([data-event="`+first+`"])`))
@@ -136,6 +156,17 @@ func TestBrowserReview(t *testing.T) {
 		chromedp.SetValue(`input[name=delay]`, "5ms"),
 		chromedp.Click(`input[name=allow_private]`))
 	shot("source-form")
+	// The slug's pattern must compile as the browser compiles it (with the
+	// v flag, where an unescaped "-" in a class is an error and the check
+	// silently turns off), and must accept the slug typed.
+	valid, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const i = document.querySelector('input[name=id]');
+		new RegExp('^(?:' + i.pattern + ')$', 'v');
+		return i.checkValidity();
+	})()`))
+	if err != nil || !valid {
+		t.Errorf("slug pattern: valid=%v err=%v", valid, err)
+	}
 	run("save source", chromedp.Submit(`input[name=id]`), chromedp.WaitVisible(`.stats`))
 	run("crawl now", chromedp.Click(`form[action="/admin/sources/pokubi-neu/crawl"] button`), chromedp.WaitVisible(`.flash`))
 	wait("crawl of the new source", func() bool {

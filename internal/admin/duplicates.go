@@ -7,23 +7,26 @@ import (
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/review"
 )
 
 func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
-	from := h.o.Now().AddDate(0, 0, -1)
+	var from time.Time
+	var pairs []review.Pair
+	var err error
 	if s := r.URL.Query().Get("from"); s != "" {
-		t, err := time.ParseInLocation(time.DateOnly, s, event.Berlin)
-		if err != nil {
+		if from, err = time.ParseInLocation(time.DateOnly, s, event.Berlin); err != nil {
 			return fmt.Errorf("from %q: %w", s, event.ErrInvalid)
 		}
-		from = t
+		pairs, err = h.svc.Duplicates(r.Context(), from, 100)
+	} else {
+		from, pairs, err = h.svc.DuplicatesSince(r.Context(), h.o.Now(), 100)
 	}
-	pairs, err := h.svc.Duplicates(r.Context(), from, 100)
 	if err != nil {
 		return err
 	}
 	return h.render(w, r, "duplicates", page{Title: tr(h.langOf(r), "duplicates"), Nav: "duplicates",
-		Data: map[string]any{"Pairs": pairs, "From": from.Format(time.DateOnly), "Parts": evidenceParts}})
+		Data: map[string]any{"Pairs": pairs, "From": from.In(event.Berlin).Format(time.DateOnly), "Parts": evidenceParts}})
 }
 
 // evidenceParts are the parts of dedup's evidence shown, in order.
@@ -49,7 +52,7 @@ func (h *Handler) merge(w http.ResponseWriter, r *http.Request) error {
 	if err := h.svc.Merge(r.Context(), keep, drop); err != nil {
 		return err
 	}
-	redirectBack(w, r, "/admin/duplicates", "saved")
+	redirectBackTo(w, r, "/admin/duplicates", "merged", keep)
 	return nil
 }
 

@@ -39,13 +39,8 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := queueData{Entries: entries, Total: total, Counts: counts, Filter: f,
+	d := queueData{Entries: entries, Total: total, Counts: tabCounts(counts), Filter: f,
 		States: []string{"", "new", "changed", "vanished", "published", "rejected", "all"}, Prev: -1, Next: -1}
-	d.Counts[""] = counts["new"] + counts["changed"] + counts["vanished"]
-	for _, c := range counts {
-		d.Counts["all"] += c
-	}
-	d.Counts["all"] -= d.Counts[""]
 	for _, s := range srcs {
 		d.Sources = append(d.Sources, s.ID)
 	}
@@ -69,10 +64,30 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, "queue", page{Title: tr(h.langOf(r), "queue"), Nav: "queue", Data: d})
 }
 
+// tabCounts adds the two tabs that are sums to the per-state counts: ""
+// (open: new, changed, vanished) and "all". It writes into a new map: adding
+// keys to the map being ranged over made "all" differ from load to load.
+func tabCounts(byState map[string]int) map[string]int {
+	out := make(map[string]int, len(byState)+2)
+	all := 0
+	for state, c := range byState {
+		out[state] = c
+		if state != "" && state != "all" {
+			all += c
+		}
+	}
+	out[""] = byState["new"] + byState["changed"] + byState["vanished"]
+	out["all"] = all
+	return out
+}
+
 // eventView is the event page and the detail panel of the queue.
 type eventView struct {
 	review.EventDetail
 	Next string // where actions return to
+	// Done and DoneLink report the action just taken in the panel, with a
+	// link to the event it produced (a split's new event).
+	Done, DoneLink string
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -99,13 +114,23 @@ func (h *Handler) eventPage(w http.ResponseWriter, r *http.Request) error {
 // afterAction answers an event action: the refreshed detail panel for the
 // script, a redirect for a plain form.
 func (h *Handler) afterAction(w http.ResponseWriter, r *http.Request, id int64) error {
+	return h.afterActionTo(w, r, id, "saved", 0)
+}
+
+// afterActionTo is afterAction with a flash message and the event the
+// action produced, which the message links to.
+func (h *Handler) afterActionTo(w http.ResponseWriter, r *http.Request, id int64, flash string, produced int64) error {
 	if r.Header.Get("X-Partial") != "" {
 		d, err := h.svc.Event(r.Context(), id)
 		if err != nil {
 			return err
 		}
 		w.Header().Set("X-State", d.State)
-		return h.render(w, r, "event", page{Data: eventView{EventDetail: d}, Flash: tr(h.langOf(r), "saved")})
+		v := eventView{EventDetail: d, Done: tr(h.langOf(r), flash)}
+		if produced != 0 {
+			v.DoneLink = fmt.Sprintf("/admin/events/%d", produced)
+		}
+		return h.render(w, r, "event", page{Data: v})
 	}
 	redirectBack(w, r, fmt.Sprintf("/admin/events/%d", id), "saved")
 	return nil
@@ -165,10 +190,15 @@ func (h *Handler) split(w http.ResponseWriter, r *http.Request) error {
 	if err1 != nil || err2 != nil {
 		return fmt.Errorf("item and occurrence are required: %w", event.ErrInvalid)
 	}
-	if _, err := h.svc.Split(r.Context(), id, store.LinkRef{ItemID: item, Occurrence: occ}); err != nil {
+	newID, err := h.svc.Split(r.Context(), id, store.LinkRef{ItemID: item, Occurrence: occ})
+	if err != nil {
 		return err
 	}
-	return h.afterAction(w, r, id)
+	if r.Header.Get("X-Partial") == "" {
+		redirectBackTo(w, r, fmt.Sprintf("/admin/events/%d", id), "splitoff", newID)
+		return nil
+	}
+	return h.afterActionTo(w, r, id, "splitoff", newID)
 }
 
 func (h *Handler) edit(w http.ResponseWriter, r *http.Request) error {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,17 +58,19 @@ func loadPages() (*pages, error) {
 
 // page is what every template gets.
 type page struct {
-	Lang   string
-	Title  string
-	Nav    string
-	User   *auth.Principal
-	CSRF   string
-	Path   string
-	Query  url.Values
-	Flash  string
-	Error  string
-	Data   any
-	Status int
+	Lang  string
+	Title string
+	Nav   string
+	User  *auth.Principal
+	CSRF  string
+	Path  string
+	Query url.Values
+	Flash string
+	// FlashLink is the event the flash is about (?ev=), linked from it.
+	FlashLink string
+	Error     string
+	Data      any
+	Status    int
 }
 
 // render writes a full page, or only its "main" block for a partial
@@ -83,6 +86,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, pg
 		pg.Flash = r.URL.Query().Get("flash")
 		if pg.Flash != "" {
 			pg.Flash = tr(lang, pg.Flash)
+			if ev, err := strconv.ParseInt(r.URL.Query().Get("ev"), 10, 64); err == nil && ev > 0 {
+				pg.FlashLink = fmt.Sprintf("/admin/events/%d", ev)
+			}
 		}
 	}
 	t := h.pages.byLang[lang][name]

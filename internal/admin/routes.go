@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/treffpunkt/treffpunkt/internal/auth"
 )
@@ -50,6 +51,12 @@ func Routes() []Route {
 // redirectBack answers a form post: to the form's "next" (a local path)
 // or the given default, with a flash message key.
 func redirectBack(w http.ResponseWriter, r *http.Request, def, flash string) {
+	redirectBackTo(w, r, def, flash, 0)
+}
+
+// redirectBackTo is redirectBack with the event the action produced (a
+// merge's kept event, a split's new one): the flash links to it.
+func redirectBackTo(w http.ResponseWriter, r *http.Request, def, flash string, ev int64) {
 	next := localPath(r.PostFormValue("next"))
 	if next == "" {
 		next = def
@@ -62,6 +69,9 @@ func redirectBack(w http.ResponseWriter, r *http.Request, def, flash string) {
 			}
 		}
 		next += sep + "flash=" + flash
+		if ev != 0 {
+			next += "&ev=" + strconv.FormatInt(ev, 10)
+		}
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -1,8 +1,10 @@
 package browsertest
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -35,5 +37,36 @@ func TestBrowserRunsScript(t *testing.T) {
 	}
 	if e := errs(); len(e) > 0 {
 		t.Errorf("console errors: %q", e)
+	}
+}
+
+// TestAxeFindsViolations: the vendored axe-core runs and reports what it
+// should (a page without a language, an image without alt text, contrast),
+// and nothing on a clean page, so "0 violations" elsewhere means something.
+func TestAxeFindsViolations(t *testing.T) {
+	ctx := New(t, Options{})
+	cases := []struct {
+		page string
+		want []string
+	}{
+		{`<!doctype html><title>x</title><img src="data:,"><p style="color:#aaa;background:#fff">grau</p>`, []string{"color-contrast", "html-has-lang", "image-alt"}},
+		{`<!doctype html><html lang="de"><title>x</title><main><h1>Termine</h1><p>Alles gut.</p></main></html>`, nil},
+	}
+	for _, c := range cases {
+		if err := chromedp.Do(ctx, chromedp.Navigate("data:text/html;charset=utf-8,"+url.PathEscape(c.page))); err != nil {
+			t.Fatal(err)
+		}
+		vs, err := Axe(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, v := range vs {
+			got = append(got, v.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("axe found %v, want %v", got, c.want)
+		}
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/treffpunkt/treffpunkt/internal/locale"
 )
 
 //go:embed assets
@@ -22,6 +24,33 @@ var assetFS embed.FS
 // widgetCSSMarker is replaced in embed.js by the widget's stylesheet, so
 // the widget loads in one request while its CSS stays a CSS file.
 const widgetCSSMarker = `"__TREFFPUNKT_WIDGET_CSS__"`
+
+// widgetTextMarker is replaced in embed.js by the widget's words in every
+// UI language (from internal/locale's message files), with each language's
+// writing direction.
+const widgetTextMarker = `"__TREFFPUNKT_WIDGET_TEXT__"`
+
+// widgetKeys maps the widget script's names of its words to message keys.
+var widgetKeys = map[string]string{
+	"title": "w.title", "loading": "w.loading", "empty": "w.empty", "error": "w.error",
+	"subscribe": "w.subscribe", "subscribeLabel": "w.subscribeLabel", "ics": "icslink", "all": "back",
+	"langs": "languages", "allDay": "allday", "until": "until", "cancelled": "cancelled",
+	"postponed": "postponed", "online": "online", "newWindow": "newwin", "region": "calendar",
+}
+
+// widgetText is the widget's words per language, as JSON for embed.js.
+func widgetText() []byte {
+	out := map[string]map[string]string{}
+	for _, l := range locale.All() {
+		m := map[string]string{"dir": l.Dir()}
+		for js, key := range widgetKeys {
+			m[js] = l.T(key)
+		}
+		out[l.Code] = m
+	}
+	b, _ := json.Marshal(out) // maps of strings always marshal
+	return b
+}
 
 // asset is one embedded file, ready to serve: its gzipped form and a
 // content hash for ETags and cache-busting URLs.
@@ -53,7 +82,12 @@ func loadAssets() (*assets, error) {
 	if !bytes.Contains(js, []byte(widgetCSSMarker)) {
 		return nil, fmt.Errorf("calendar: embed.js lacks the CSS marker %s", widgetCSSMarker)
 	}
-	a.embedJS = newAsset(bytes.Replace(js, []byte(widgetCSSMarker), cssJSON, 1), "text/javascript; charset=utf-8")
+	if !bytes.Contains(js, []byte(widgetTextMarker)) {
+		return nil, fmt.Errorf("calendar: embed.js lacks the text marker %s", widgetTextMarker)
+	}
+	js = bytes.Replace(js, []byte(widgetCSSMarker), cssJSON, 1)
+	js = bytes.Replace(js, []byte(widgetTextMarker), widgetText(), 1)
+	a.embedJS = newAsset(js, "text/javascript; charset=utf-8")
 
 	static, _ := fs.Sub(assetFS, "assets/static")
 	err = fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {

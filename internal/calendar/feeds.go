@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -135,7 +136,7 @@ func (h *Handler) serveFeed(w http.ResponseWriter, r *http.Request, kind, ctype 
 		v.ETag = strings.TrimSuffix(v.ETag, `"`) + `-gz"`
 	}
 	hd := w.Header()
-	hd.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(h.opts.FeedMaxAge.Seconds())))
+	hd.Set("Cache-Control", feedCacheControl(h.opts.FeedMaxAge))
 	hd.Add("Vary", "Accept-Encoding")
 	if notModified(w, r, v) {
 		w.WriteHeader(http.StatusNotModified)
@@ -301,4 +302,12 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// feedCacheControl: revalidate every time unless a max-age is configured.
+func feedCacheControl(maxAge time.Duration) string {
+	if maxAge <= 0 {
+		return "public, no-cache"
+	}
+	return "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))
 }

@@ -29,7 +29,10 @@ type Options struct {
 	Name string
 	// MaxFeedEvents caps one feed (default 10,000).
 	MaxFeedEvents int
-	// FeedMaxAge is the Cache-Control max-age of feeds (default 10 min).
+	// FeedMaxAge is the Cache-Control max-age of feeds. The default, 0,
+	// makes caches revalidate every time (ETag, answered 304 from one cheap
+	// query), so an approval shows in widgets and calendar apps at once
+	// rather than after a 10-minute max-age.
 	FeedMaxAge time.Duration
 	// Refresh is the refresh interval announced to calendar apps (default 1 h).
 	Refresh time.Duration
@@ -45,6 +48,12 @@ type Options struct {
 	// NoGzip to turn it off).
 	NoGzip bool
 	Logger *slog.Logger
+	// MapTiles is a tile server URL template ("https://…/{z}/{x}/{y}.png")
+	// for a small map on event pages; without it they link to OpenStreetMap.
+	MapTiles string
+	// ImpressumURL and PrivacyURL are the site's legal notice and privacy
+	// pages, linked from every page's footer (required for a German site).
+	ImpressumURL, PrivacyURL string
 	// Now is the clock (tests).
 	Now func() time.Time
 }
@@ -55,9 +64,6 @@ func (o *Options) defaults() {
 	}
 	if o.MaxFeedEvents <= 0 {
 		o.MaxFeedEvents = 10000
-	}
-	if o.FeedMaxAge <= 0 {
-		o.FeedMaxAge = 10 * time.Minute
 	}
 	if o.Refresh <= 0 {
 		o.Refresh = time.Hour
@@ -135,6 +141,12 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET /events/{id}", h.serveEvent)
 	h.mux.HandleFunc("GET /events/{id}/calendar.ics", h.serveEventICS)
 	h.mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(h.serveStatic)))
+	// Every other path: the public layout's 404 in the visitor's language
+	// (the calendar is mounted at "/", so this is the site's 404).
+	h.mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+		lang := h.pageLang(r)
+		h.renderError(w, r, lang, http.StatusNotFound, uiText(lang, "pagenotfound"))
+	})
 }
 
 // ServeHTTP applies the per-client rate limit and common headers, then

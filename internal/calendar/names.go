@@ -3,7 +3,11 @@ package calendar
 import (
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/locale"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/gazetteer"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
 	"github.com/treffpunkt/treffpunkt/internal/search"
@@ -20,18 +24,37 @@ func regionName(slug, lang string) string {
 	return prettySlug(slug)
 }
 
+// languageName names a language in the UI's language: the normaliser's
+// German and English names, CLDR's (x/text/language/display) for the others.
 func languageName(code, lang string) string {
-	if de, en, ok := languages.Name(code); ok {
-		return pick(lang, de, en)
+	if lang == "de" || lang == "en" {
+		if de, en, ok := languages.Name(code); ok {
+			return pick(lang, de, en)
+		}
+		return search.LanguageTerm(code).Name(lang)
 	}
-	return search.LanguageTerm(code).Name(lang)
+	if tag, err := language.Parse(code); err == nil {
+		if n := display.Languages(language.Make(lang)).Name(tag); n != "" {
+			return n
+		}
+	}
+	return search.LanguageTerm(code).Name("en")
 }
 
+// topicName names a topic: the taxonomy's German and English names, the
+// message files' "topic.<slug>" for the other languages.
 func topicName(slug, lang string) string {
-	if t, ok := search.TopicTerm(slug); ok {
+	t, ok := search.TopicTerm(slug)
+	if !ok {
+		return prettySlug(slug)
+	}
+	if lang == "de" || lang == "en" {
 		return t.Name(lang)
 	}
-	return prettySlug(slug)
+	if s := locale.Get(lang).T("topic." + slug); s != "topic."+slug {
+		return s
+	}
+	return t.Name("en")
 }
 
 // regionOptions lists all regions for a filter form, in the table's order.

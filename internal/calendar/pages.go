@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/locale"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -36,29 +37,77 @@ type pageData struct {
 	Status int
 	Error  string
 	Embed  bool // the iframe page: links open the announcements
+	// Meta is what link previews and search engines read.
+	Meta pageMeta
+	// Footer holds the legal links and the partner list.
+	Footer *footer
+	// imgSrc is an extra image origin for the CSP (a map tile server).
+	imgSrc string
 }
+
+// pageMeta is a page's OpenGraph/Twitter description and its schema.org
+// JSON-LD.
+type pageMeta struct {
+	Description string
+	URL         string
+	Type        string // OpenGraph type: website, article
+	JSONLD      template.JS
+}
+
+// footer is the footer of the public pages.
+type footer struct {
+	Impressum, Privacy string
+	Partners           []sourceLink // URL: the partner's status page
+}
+
+// L is the page's language.
+func (p pageData) L() *locale.Locale { return locale.Get(p.Lang) }
 
 // T translates a UI text.
 func (p pageData) T(key string) string { return uiText(p.Lang, key) }
 
-// OtherLang links the same page in the other language.
-func (p pageData) OtherLang() langLink {
+// N translates a UI text with a count, in the plural form the language
+// needs for it.
+func (p pageData) N(key string, n int) string { return locale.Get(p.Lang).N(key, n) }
+
+// Dir is the page's writing direction.
+func (p pageData) Dir() string { return locale.Get(p.Lang).Dir() }
+
+// Home is the calendar's front page in the page's language.
+func (p pageData) Home() string { return langURL("/", p.Lang) }
+
+// Langs links the same page in every language, each named in itself.
+func (p pageData) Langs() []langLink {
 	u, err := url.Parse(p.Path)
 	if err != nil {
 		u = &url.URL{Path: "/"}
 	}
-	q := u.Query()
-	l := langLink{Code: "en", Label: "English"}
-	if p.Lang == "en" {
-		l = langLink{Code: "de", Label: "Deutsch"}
+	var out []langLink
+	for _, l := range locale.All() {
+		q := u.Query()
+		q.Set("lang", l.Code)
+		u.RawQuery = q.Encode()
+		out = append(out, langLink{URL: u.String(), Code: l.Code, Label: l.Name, Dir: l.Dir(), Current: l.Code == p.Lang})
 	}
-	q.Set("lang", l.Code)
-	u.RawQuery = q.Encode()
-	l.URL = u.String()
-	return l
+	return out
 }
 
-type langLink struct{ URL, Code, Label string }
+type langLink struct {
+	URL, Code, Label, Dir string
+	Current               bool
+}
+
+// langURL adds lang to a local path unless it is the default language.
+func langURL(path, lang string) string {
+	if lang == locale.Default {
+		return path
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "lang=" + lang
+}
 
 // Link is where an event's title leads: its page on Treffpunkt, or in the
 // embedded list the announcement itself.
@@ -96,24 +145,27 @@ type eventView struct {
 	Topics     []string
 	Status     string
 	Online     string
+	// LanguageCodes are the languages the event is held in, as codes.
+	LanguageCodes []string
 }
 
 // newEventView prepares an event for the lists.
 func newEventView(e store.Event, src sourceLink, lang, base string) eventView {
 	d := e.Draft
-	v := eventView{ID: e.ID, URL: base + "/events/" + strconv.FormatInt(e.ID, 10), SourceURL: src.URL,
-		SourceName: src.Name, Title: d.Title, When: when(d, lang), Place: location(d, lang),
-		Status: string(d.Status), Online: string(d.Online)}
+	l := locale.Get(lang)
+	v := eventView{ID: e.ID, URL: base + langURL("/events/"+strconv.FormatInt(e.ID, 10), lang), SourceURL: src.URL,
+		SourceName: src.Name, Title: d.Title, When: pageWhen(d, l), Place: location(d, lang),
+		Status: string(d.Status), Online: string(d.Online), LanguageCodes: d.Languages}
 	start := d.Start.In(event.Berlin)
 	if d.AllDay {
-		v.Time, v.Datetime = uiText(lang, "allday"), start.Format(time.DateOnly)
+		v.Time, v.Datetime = l.T("allday"), start.Format(time.DateOnly)
 		if !d.End.IsZero() && !sameDay(start, d.End.In(event.Berlin)) {
-			v.Time = uiText(lang, "until") + " " + day(d.End.In(event.Berlin), lang, false)
+			v.Time = l.T("until") + " " + l.Date(d.End.In(event.Berlin))
 		}
 	} else {
-		v.Time, v.Datetime = start.Format("15:04"), start.Format(time.RFC3339)
+		v.Time, v.Datetime = l.Time(start), start.Format(time.RFC3339)
 		if !d.End.IsZero() && d.End.After(d.Start) && sameDay(start, d.End.In(event.Berlin)) {
-			v.Time += "–" + d.End.In(event.Berlin).Format("15:04")
+			v.Time += "–" + l.Time(d.End.In(event.Berlin))
 		}
 	}
 	for _, l := range d.Languages {
@@ -137,20 +189,12 @@ func groupByDay(evs []store.Event, srcs map[int64]sourceLink, from time.Time, la
 		}
 		if n := len(into); n == 0 || into[n-1].Date != key {
 			t, _ := time.ParseInLocation(time.DateOnly, key, event.Berlin)
-			label := day(t, lang, false)
-			if lang == "de" {
-				label = longWeekdaysDE[t.Weekday()] + ", " + t.Format("2") + ". " + monthsDE[t.Month()-1] + " " + t.Format("2006")
-			} else {
-				label = t.Format("Monday, 2 January 2006")
-			}
-			into = append(into, dayView{Date: key, Label: label})
+			into = append(into, dayView{Date: key, Label: locale.Get(lang).Day(t)})
 		}
 		into[len(into)-1].Items = append(into[len(into)-1].Items, newEventView(e, srcs[e.ID], lang, base))
 	}
 	return into
 }
-
-var longWeekdaysDE = [...]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"}
 
 // indexView is the filter form and the subscription links of /.
 type indexView struct {
@@ -165,15 +209,10 @@ type indexView struct {
 	Filtered            bool
 }
 
+// pageLang is the language of a page: ?lang=, else Accept-Language, else
+// German.
 func (h *Handler) pageLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l != "" {
-		return lang(l)
-	}
-	al := strings.ToLower(r.Header.Get("Accept-Language"))
-	if strings.HasPrefix(al, "en") {
-		return "en"
-	}
-	return "de"
+	return locale.Choose(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
 }
 
 func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
@@ -182,13 +221,13 @@ func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	q, err := parseQuery(v, h.opts.Now(), search.MaxPageSize)
 	if err != nil {
-		h.renderError(w, r, lang, http.StatusBadRequest, err.Error())
+		h.renderError(w, r, lang, http.StatusBadRequest, uiText(lang, "badrequest"))
 		return
 	}
 	q.Lang = lang
 	res, err := h.search.Search(ctx, q.Filter, search.Page{First: 20, After: q.After}, search.StartAsc)
 	if search.IsInvalid(err) {
-		h.renderError(w, r, lang, http.StatusBadRequest, err.Error())
+		h.renderError(w, r, lang, http.StatusBadRequest, uiText(lang, "badrequest"))
 		return
 	}
 	if err != nil {
@@ -234,7 +273,20 @@ func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	iv.Snippet = widgetSnippet(base, q)
 	title := fi.name
-	h.render(w, r, "index", pageData{Lang: lang, Title: title, Base: base, Path: r.URL.RequestURI(), Events: list, Index: iv}, http.StatusOK)
+	ft, err := h.footer(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// The listed events as schema.org Events, as the partner page asks
+	// partners to publish theirs.
+	lds := make([]map[string]any, 0, len(evs))
+	for _, e := range evs {
+		lds = append(lds, eventLD(e.Draft, base+"/events/"+strconv.FormatInt(e.ID, 10), ""))
+	}
+	meta := pageMeta{Description: uiText(lang, "tagline"), URL: base + r.URL.RequestURI(), Type: "website", JSONLD: jsonScript(lds)}
+	h.render(w, r, "index", pageData{Lang: lang, Title: title, Base: base, Path: r.URL.RequestURI(), Events: list, Index: iv,
+		Meta: meta, Footer: ft}, http.StatusOK)
 }
 
 // facetOptions merges facet counts into the options of a select: all of
@@ -294,10 +346,23 @@ type eventPage struct {
 	Cost         string
 	Recurrence   string
 	MapURL       string
+	MapTile      string // a tile image when MAP_TILES is set
 	Sources      []eventSource
 	ICS          string
+	Google       string
+	Outlook      string
+	PageURL      string // the page's own absolute URL, to share
+	MailShare    string
+	Contact      string // a public contact address (mailto:), when the source publishes one
+	Passed       bool
+	Series       []eventView
+	HeldIn       []heldIn
 	Updated      string
 }
+
+// heldIn is a language the event is held in, named in the UI's language,
+// with its code for the lang attribute.
+type heldIn struct{ Code, Name string }
 
 // publicEvent loads an event as the public may see it: published and not
 // merged away (a merged event redirects to the one it became).
@@ -333,7 +398,7 @@ func (h *Handler) serveEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	srcs, err := eventSources(r.Context(), h.db, e.ID)
+	srcs, contact, err := eventSources(r.Context(), h.db, e.ID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -342,32 +407,89 @@ func (h *Handler) serveEvent(w http.ResponseWriter, r *http.Request) {
 	if len(srcs) > 0 {
 		first = srcs[0].sourceLink
 	}
+	base := h.base(r)
 	d := e.Draft
+	l := locale.Get(lang)
 	p := &eventPage{eventView: newEventView(e, first, lang, ""), Description: strings.TrimSpace(d.Description),
 		Organizer: d.Organizer, Sources: srcs, ICS: "/events/" + strconv.FormatInt(e.ID, 10) + "/calendar.ics",
-		Updated: day(e.UpdatedAt.In(event.Berlin), lang, true)}
+		Updated: l.Date(e.UpdatedAt.In(event.Berlin)), Contact: contact,
+		PageURL: base + "/events/" + strconv.FormatInt(e.ID, 10)}
+	p.Google, p.Outlook = calendarLinks(d, p.PageURL)
+	p.MailShare = mailShare(d.Title, p.PageURL)
+	p.Passed = eventEnd(d).Before(h.opts.Now()) && !(d.AllDay && sameDay(eventEnd(d), h.opts.Now().In(event.Berlin)))
 	pl := d.Place
 	for _, s := range []string{pl.Venue, pl.Street, strings.TrimSpace(pl.PostalCode + " " + pl.City)} {
 		if s = strings.TrimSpace(s); s != "" {
 			p.Address = append(p.Address, s)
 		}
 	}
-	if pl.Region != "" {
-		p.Address = append(p.Address, regionName(pl.Region, lang))
+	// The region only when it says more than the city ("Leipzig" once).
+	if rn := regionName(pl.Region, lang); pl.Region != "" && !strings.EqualFold(rn, strings.TrimSpace(pl.City)) {
+		p.Address = append(p.Address, rn)
 	}
 	if pl.Lat != nil && pl.Lon != nil {
 		p.MapURL = "https://www.openstreetmap.org/?mlat=" + strconv.FormatFloat(*pl.Lat, 'f', 5, 64) + "&mlon=" +
 			strconv.FormatFloat(*pl.Lon, 'f', 5, 64) + "#map=17/" + strconv.FormatFloat(*pl.Lat, 'f', 5, 64) + "/" +
 			strconv.FormatFloat(*pl.Lon, 'f', 5, 64)
+		if h.opts.MapTiles != "" && tileOrigin(h.opts.MapTiles) != "" {
+			p.MapTile = mapTile(h.opts.MapTiles, *pl.Lat, *pl.Lon)
+		}
 	}
 	if d.RegistrationRequired != nil {
-		p.Registration = uiText(lang, map[bool]string{true: "reg-yes", false: "reg-no"}[*d.RegistrationRequired])
+		p.Registration = l.T(map[bool]string{true: "reg-yes", false: "reg-no"}[*d.RegistrationRequired])
 	}
 	if d.CostFree != nil && *d.CostFree {
-		p.Cost = uiText(lang, "free")
+		p.Cost = l.T("free")
+	}
+	for _, c := range d.Languages {
+		p.HeldIn = append(p.HeldIn, heldIn{Code: c, Name: languageName(c, lang)})
 	}
 	p.Recurrence = recurrenceText(d.Recurrence, lang)
-	h.render(w, r, "event", pageData{Lang: lang, Title: d.Title, Base: h.base(r), Path: r.URL.RequestURI(), Event: p}, http.StatusOK)
+	series, err := store.SeriesDates(r.Context(), h.db, e.SeriesID, e.ID, 12)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, s := range series {
+		p.Series = append(p.Series, newEventView(s, sourceLink{}, lang, ""))
+	}
+	ft, err := h.footer(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	meta := pageMeta{Description: truncate(firstNonEmpty(p.When+" · "+strings.Join(p.Address, ", "), p.When), 300),
+		URL: p.PageURL, Type: "article", JSONLD: eventJSONLD(d, p.PageURL, "")}
+	pd := pageData{Lang: lang, Title: d.Title, Base: base, Path: r.URL.RequestURI(), Event: p, Meta: meta, Footer: ft}
+	if p.MapTile != "" {
+		pd.imgSrc = tileOrigin(h.opts.MapTiles)
+	}
+	h.render(w, r, "event", pd, http.StatusOK)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if strings.TrimSpace(strings.Trim(x, " ·")) != "" {
+			return strings.Trim(x, " ·")
+		}
+	}
+	return ""
+}
+
+// footer is the footer of the public pages: the legal links and the
+// partners whose events the calendar shows, each linked to its status page.
+func (h *Handler) footer(r *http.Request) (*footer, error) {
+	srcs, err := store.ListSources(r.Context(), h.db)
+	if err != nil {
+		return nil, err
+	}
+	f := &footer{Impressum: h.opts.ImpressumURL, Privacy: h.opts.PrivacyURL}
+	for _, s := range srcs {
+		if s.Enabled {
+			f.Partners = append(f.Partners, sourceLink{SourceID: s.ID, Name: s.Name, URL: "/partners/" + url.PathEscape(s.ID)})
+		}
+	}
+	return f, nil
 }
 
 // serveEventICS is one event as an iCalendar file ("add to calendar").
@@ -386,7 +508,7 @@ func (h *Handler) serveEventICS(w http.ResponseWriter, r *http.Request) {
 	sum := formatVersion + "|" + strconv.FormatInt(e.ID, 10) + "|" + strconv.Itoa(e.Sequence) + "|" +
 		e.UpdatedAt.UTC().Format(time.RFC3339Nano) + "|" + lang + "|" + base + "|" + srcs[e.ID].URL
 	v := validators{ETag: `"` + shortHash(sum) + `"`, LastModified: e.UpdatedAt.UTC().Truncate(time.Second)}
-	w.Header().Set("Cache-Control", "public, max-age=600")
+	w.Header().Set("Cache-Control", feedCacheControl(h.opts.FeedMaxAge))
 	if notModified(w, r, v) {
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -413,7 +535,7 @@ func (h *Handler) serveEmbedPage(w http.ResponseWriter, r *http.Request) {
 	lang := h.pageLang(r)
 	q, err := parseQuery(r.URL.Query(), h.opts.Now(), search.MaxPageSize)
 	if err != nil {
-		h.renderError(w, r, lang, http.StatusBadRequest, err.Error())
+		h.renderError(w, r, lang, http.StatusBadRequest, uiText(lang, "badrequest"))
 		return
 	}
 	q.Lang = lang
@@ -443,7 +565,7 @@ func (h *Handler) serveEmbedPage(w http.ResponseWriter, r *http.Request) {
 	fi := h.feedInfo(r, q)
 	list := &listView{Days: groupByDay(evs, srcs, *q.Filter.From, lang, base, nil)}
 	iv := &indexView{ICS: fi.url("/calendar.ics"), Webcal: template.URL(fi.webcal()), Embed: fi.url("/")}
-	w.Header().Set("Cache-Control", "public, max-age=600")
+	w.Header().Set("Cache-Control", feedCacheControl(h.opts.FeedMaxAge))
 	h.render(w, r, "embed", pageData{Embed: true, Lang: lang, Title: fi.name, Base: base, Path: r.URL.RequestURI(), Events: list, Index: iv}, http.StatusOK)
 }
 
@@ -461,10 +583,14 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, page string, da
 		return
 	}
 	hd := w.Header()
-	csp := cspPage + "; frame-ancestors 'none'"
+	base := cspPage
+	if data.imgSrc != "" {
+		base = strings.Replace(base, "img-src 'self' data:", "img-src 'self' data: "+data.imgSrc, 1)
+	}
+	csp := base + "; frame-ancestors 'none'"
 	if page == "embed" {
 		// Any partner site may frame the embed page.
-		csp = cspPage + "; frame-ancestors *"
+		csp = base + "; frame-ancestors *"
 	} else {
 		hd.Set("X-Frame-Options", "DENY")
 	}
@@ -491,18 +617,43 @@ func recurrenceText(rule, lang string) string {
 		k, v, _ := strings.Cut(p, "=")
 		parts[strings.ToUpper(k)] = v
 	}
+	l := locale.Get(lang)
 	switch parts["FREQ"] {
 	case "DAILY":
-		return pick(lang, "täglich", "daily")
+		return l.T("rec-daily")
 	case "WEEKLY":
 		if parts["INTERVAL"] == "2" {
-			return pick(lang, "alle zwei Wochen", "every other week")
+			return l.T("rec-biweekly")
 		}
-		return pick(lang, "wöchentlich", "weekly")
+		return l.T("rec-weekly")
 	case "MONTHLY":
-		return pick(lang, "monatlich", "monthly")
+		return l.T("rec-monthly")
 	case "YEARLY":
-		return pick(lang, "jährlich", "yearly")
+		return l.T("rec-yearly")
 	}
-	return rule
+	return ""
+}
+
+// pageWhen is an event's date and time in the page's language: the full
+// date from CLDR, the times in the language's short form.
+func pageWhen(d event.Draft, l *locale.Locale) string {
+	start := d.Start.In(event.Berlin)
+	s := l.Day(start)
+	hasEnd := !d.End.IsZero() && d.End.After(d.Start)
+	end := d.End.In(event.Berlin)
+	if d.AllDay {
+		if hasEnd && !sameDay(start, end) {
+			s += " – " + l.Day(end)
+		}
+		return s
+	}
+	s += ", " + l.Time(start)
+	if hasEnd {
+		if sameDay(start, end) {
+			s += "–" + l.Time(end)
+		} else {
+			s += " – " + l.Day(end) + ", " + l.Time(end)
+		}
+	}
+	return s
 }

@@ -1,10 +1,15 @@
 package calendar
 
 import (
+	"encoding/json"
+	"html"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/locale"
 )
 
 // titles lists the event titles of a rendered list, in order.
@@ -39,18 +44,18 @@ func TestIndexPage(t *testing.T) {
 		`<time datetime="2026-03-01">Sonntag, 1. März 2026</time>`,                // the running exhibition is listed under today
 		`<span class="lbl">Sprachen:</span> Deutsch, Arabisch, Persisch (Farsi/Dari)`,
 		`href="https://saqsen.example/veranstaltungen/tp-mo-treffen"`,
-		`<html lang="de">`,
+		`<html lang="de" dir="ltr">`,
 	} {
 		if !strings.Contains(page, s) {
 			t.Errorf("page lacks %s", s)
 		}
 	}
-	if strings.Contains(page, "<script") {
-		t.Error("the page has a script")
+	if n, ld := strings.Count(page, "<script"), strings.Count(page, `<script type="application/ld+json">`); n != ld || ld != 1 {
+		t.Errorf("the page has %d scripts, %d of them JSON-LD; want only the JSON-LD", n, ld)
 	}
 	// In English, and paged: two per page would need a cursor link.
 	en := string(mustStatus(t, e.get(t, "/?lang=en&q=Sprachcaf%C3%A9"), http.StatusOK))
-	for _, s := range []string{`<html lang="en">`, `2 events`, `Languages:`, `value="Sprachcafé"`} {
+	for _, s := range []string{`<html lang="en" dir="ltr">`, `2 events`, `Languages:`, `value="Sprachcafé"`} {
 		if !strings.Contains(en, s) {
 			t.Errorf("English page lacks %s", s)
 		}
@@ -87,9 +92,9 @@ func TestEventPage(t *testing.T) {
 	r := e.get(t, "/events/"+id)
 	page := string(mustStatus(t, r, http.StatusOK))
 	for _, s := range []string{
-		`<h1 id="ev-title" dir="auto">Vernetzungs- und Austauschtreffen der Leipziger Migrant*innen-Organisationen</h1>`,
-		`Di., 10. März 2026, 17:00–19:30`,
-		`Werk 2<br>Kochstraße 132<br>04277 Leipzig<br>Leipzig<br>`,
+		`<h1 id="ev-title" dir="auto"><span lang="de">Vernetzungs- und Austauschtreffen der Leipziger Migrant*innen-Organisationen</span></h1>`,
+		`Dienstag, 10. März 2026, 17:00–19:30`,
+		`<bdi>Werk 2</bdi><br><bdi>Kochstraße 132</bdi><br><bdi>04277 Leipzig</bdi></span>`, // the city once
 		`<a href="https://saqsen.example/veranstaltungen/tp-mo-treffen" rel="nofollow">SAQsen! Werkstatt der Migrant*innenorganisationen</a>`,
 		`Anmeldung erforderlich · Kostenfrei`,
 		`href="/events/` + id + `/calendar.ics"`,
@@ -167,5 +172,184 @@ func TestStaticAssets(t *testing.T) {
 	mustStatus(t, js, http.StatusOK)
 	if js.Header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(js.Header.Get("Content-Type"), "text/javascript") {
 		t.Errorf("embed.js headers %v", js.Header)
+	}
+}
+
+// TestPagesInEveryLanguage: ?lang= and Accept-Language choose among the
+// eight languages; Arabic and Farsi pages are right to left; counts take
+// the language's plural form; the switcher names every language in itself.
+func TestPagesInEveryLanguage(t *testing.T) {
+	e := setup(t, Options{})
+	id := itoa(e.ids["tp-mo-treffen"])
+	cases := []struct {
+		lang, accept, dir string
+		want              []string
+	}{
+		{"ar", "", "rtl", []string{"3 فعاليات", "الثلاثاء، 10 مارس 2026", `lang="uk" hreflang="uk" dir="ltr">Українська</a>`}},
+		{"fa", "", "rtl", []string{"3 رویداد", "سه‌شنبه 10 مارس 2026"}},
+		{"uk", "", "ltr", []string{"3 заходи", "вівторок, 10 березня 2026 р.", `dir="rtl">العربية</a>`}},
+		{"ru", "", "ltr", []string{"3 мероприятия"}},
+		{"tr", "", "ltr", []string{"3 etkinlik"}},
+		{"vi", "", "ltr", []string{"3 sự kiện"}},
+		{"", "ar-SY,ar;q=0.9", "rtl", []string{"3 فعاليات"}},
+		{"xx", "", "ltr", []string{"3 Termine"}},
+	}
+	for _, c := range cases {
+		path := "/?region=leipzig"
+		if c.lang != "" {
+			path += "&lang=" + c.lang
+		}
+		page := string(mustStatus(t, e.get(t, path, "Accept-Language", c.accept), http.StatusOK))
+		want := c.lang
+		if want == "" {
+			want = "ar"
+		} else if want == "xx" {
+			want = "de"
+		}
+		if !strings.Contains(page, `<html lang="`+want+`" dir="`+c.dir+`">`) {
+			t.Errorf("%s: no <html lang=%q dir=%q>", path, want, c.dir)
+		}
+		for _, s := range c.want {
+			if !strings.Contains(page, s) {
+				t.Errorf("%s lacks %s", path, s)
+			}
+		}
+		if want != "de" && !strings.Contains(page, `<input type="hidden" name="lang" value="`+want+`">`) {
+			t.Errorf("%s: the filter form loses the language", path)
+		}
+		ev := string(mustStatus(t, e.get(t, "/events/"+id+"?lang="+want), http.StatusOK))
+		if !strings.Contains(ev, `<html lang="`+want+`" dir="`+c.dir+`">`) {
+			t.Errorf("event page in %s: wrong lang or dir", want)
+		}
+	}
+}
+
+// TestNoEnglishInGerman: no English UI text on the German pages (every
+// English message that differs from its German one is looked for).
+func TestNoEnglishInGerman(t *testing.T) {
+	e := setup(t, Options{})
+	keys, err := locale.Keys("de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, de := locale.Get("en"), locale.Get("de")
+	var english []string
+	for _, k := range keys {
+		if s := en.T(k); s != de.T(k) && len(s) >= 5 && s != k {
+			english = append(english, s)
+		}
+	}
+	for _, path := range []string{"/", "/?region=leipzig", "/events/" + itoa(e.ids["tp-mo-treffen"]), "/embed?region=goerlitz", "/nothing/here"} {
+		r := e.get(t, path)
+		page := visibleText(string(body(t, r)))
+		// The switcher names English in English, as it must.
+		page = strings.ReplaceAll(page, ">English<", "")
+		for _, s := range english {
+			if strings.Contains(page, s) {
+				t.Errorf("German page %s contains the English %q", path, s)
+			}
+		}
+	}
+}
+
+var (
+	scriptRe = regexp.MustCompile(`(?s)<script.*?</script>`)
+	attrRe   = regexp.MustCompile(`\s(?:aria-label|alt|title|placeholder|content)="([^"]*)"`)
+	tagRe    = regexp.MustCompile(`<[^>]*>`)
+)
+
+// visibleText is what a page says to people: its text and the attributes
+// read out or shown (labels, alt texts), without markup and scripts.
+func visibleText(page string) string {
+	page = scriptRe.ReplaceAllString(page, " ")
+	var attrs []string
+	for _, m := range attrRe.FindAllStringSubmatch(page, -1) {
+		attrs = append(attrs, m[1])
+	}
+	return html.UnescapeString(tagRe.ReplaceAllString(page, " ") + " " + strings.Join(attrs, " "))
+}
+
+// TestEventActions: the event page's actions and what machines read: the
+// original announcement, add-to-calendar links with the right times, share
+// link, schema.org Event JSON-LD (parsed), OpenGraph, footer; past and
+// cancelled states; a map tile only with MAP_TILES.
+func TestEventActions(t *testing.T) {
+	e := setup(t, Options{BaseURL: "https://treffpunkt.example", MapTiles: "https://tiles.example/{z}/{x}/{y}.png",
+		ImpressumURL: "https://verein.example/impressum", PrivacyURL: "https://verein.example/datenschutz"})
+	id := itoa(e.ids["tp-mo-treffen"])
+	r := e.get(t, "/events/"+id)
+	page := string(mustStatus(t, r, http.StatusOK))
+	for _, s := range []string{
+		`<a class="button" href="https://saqsen.example/veranstaltungen/tp-mo-treffen" rel="nofollow">Originale Ankündigung</a>`,
+		`https://calendar.google.com/calendar/render?action=TEMPLATE&amp;dates=20260310T160000Z%2F20260310T183000Z`,
+		`https://outlook.live.com/calendar/0/deeplink/compose?`,
+		`enddt=2026-03-10T18%3A30%3A00Z`,
+		`value="https://treffpunkt.example/events/` + id + `"`,
+		`<meta property="og:title" content="Vernetzungs- und Austauschtreffen der Leipziger Migrant*innen-Organisationen">`,
+		`<meta property="og:url" content="https://treffpunkt.example/events/` + id + `">`,
+		`<a href="https://verein.example/impressum">Impressum</a>`,
+		`<a href="https://verein.example/datenschutz">Datenschutz</a>`,
+		`<a href="/partners/saqsen" dir="auto">`,
+		`<img class="map" src="https://tiles.example/16/`,
+	} {
+		if !strings.Contains(page, s) {
+			t.Errorf("event page lacks %s", s)
+		}
+	}
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data: https://tiles.example") {
+		t.Errorf("CSP does not allow the tile server: %q", csp)
+	}
+	if strings.Contains(page, "Dieser Termin hat bereits stattgefunden") {
+		t.Error("an upcoming event is marked as past")
+	}
+	m := regexp.MustCompile(`<script type="application/ld\+json">(.*?)</script>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no JSON-LD")
+	}
+	var ld struct {
+		Context    string `json:"@context"`
+		Type       string `json:"@type"`
+		Name       string `json:"name"`
+		StartDate  string `json:"startDate"`
+		EndDate    string `json:"endDate"`
+		Status     string `json:"eventStatus"`
+		Attendance string `json:"eventAttendanceMode"`
+		Location   struct {
+			Type    string `json:"@type"`
+			Name    string `json:"name"`
+			Address struct {
+				Locality string `json:"addressLocality"`
+			} `json:"address"`
+		} `json:"location"`
+	}
+	if err := json.Unmarshal([]byte(m[1]), &ld); err != nil {
+		t.Fatalf("JSON-LD: %v\n%s", err, m[1])
+	}
+	if ld.Context != "https://schema.org" || ld.Type != "Event" || ld.StartDate != "2026-03-10T17:00:00+01:00" ||
+		ld.EndDate != "2026-03-10T19:30:00+01:00" || ld.Location.Name != "Werk 2" || ld.Location.Address.Locality != "Leipzig" ||
+		ld.Status != "https://schema.org/EventScheduled" || ld.Attendance != "https://schema.org/OfflineEventAttendanceMode" {
+		t.Errorf("JSON-LD %+v", ld)
+	}
+
+	// Cancelled, and passed (a later clock).
+	cancelled := string(mustStatus(t, e.get(t, "/events/"+itoa(e.ids["tp-anerkennung"])), http.StatusOK))
+	if !strings.Contains(cancelled, "Dieser Termin wurde abgesagt.") || !strings.Contains(cancelled, "EventCancelled") {
+		t.Error("cancelled event not marked")
+	}
+	later := setup(t, Options{Now: func() time.Time { return now.AddDate(0, 1, 0) }})
+	past := string(mustStatus(t, later.get(t, "/events/"+itoa(later.ids["tp-mo-treffen"])), http.StatusOK))
+	if !strings.Contains(past, "Dieser Termin hat bereits stattgefunden.") {
+		t.Error("past event not marked")
+	}
+	// Without MAP_TILES: the OpenStreetMap link, no image.
+	if strings.Contains(past, `class="map"`) || !strings.Contains(past, "openstreetmap.org") {
+		t.Error("without MAP_TILES the page should only link to OpenStreetMap")
+	}
+	// The calendar page carries its events as JSON-LD too.
+	index := string(mustStatus(t, e.get(t, "/?region=leipzig"), http.StatusOK))
+	m = regexp.MustCompile(`<script type="application/ld\+json">(.*?)</script>`).FindStringSubmatch(index)
+	var list []map[string]any
+	if m == nil || json.Unmarshal([]byte(m[1]), &list) != nil || len(list) != 3 || list[0]["@type"] != "Event" {
+		t.Errorf("index JSON-LD: %v", m)
 	}
 }

@@ -3,6 +3,7 @@ package calendar
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -69,29 +70,38 @@ type eventSource struct {
 }
 
 // eventSources lists every announcement of an event, oldest first, one
-// per page URL.
-func eventSources(ctx context.Context, db store.DB, id int64) ([]eventSource, error) {
+// per page URL, and a contact address to register with: the first one an
+// announcement gives, from a source that marks its contacts as public.
+func eventSources(ctx context.Context, db store.DB, id int64) ([]eventSource, string, error) {
 	linked, err := store.LinkedDrafts(ctx, db, id)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	names := map[string]string{}
+	srcs := map[string]store.SourceRow{}
 	seen := map[string]bool{}
 	var out []eventSource
+	var contact string
 	for _, l := range linked {
+		src, ok := srcs[l.SourceID]
+		if !ok {
+			if src, err = store.GetSource(ctx, db, l.SourceID); err != nil {
+				return nil, "", err
+			}
+			srcs[l.SourceID] = src
+		}
+		if contact == "" && src.PublicContacts && !l.Vanished {
+			for _, m := range l.Draft.Contact.Emails {
+				if strings.Contains(m, "@") && !strings.ContainsAny(m, " <>\"?") {
+					contact = "mailto:" + m
+					break
+				}
+			}
+		}
 		if seen[l.URL] {
 			continue
 		}
 		seen[l.URL] = true
-		name, ok := names[l.SourceID]
-		if !ok {
-			src, err := store.GetSource(ctx, db, l.SourceID)
-			if err != nil {
-				return nil, err
-			}
-			name, names[l.SourceID] = src.Name, src.Name
-		}
-		out = append(out, eventSource{sourceLink{SourceID: l.SourceID, Name: name, URL: l.URL}, l.Vanished})
+		out = append(out, eventSource{sourceLink{SourceID: l.SourceID, Name: src.Name, URL: l.URL}, l.Vanished})
 	}
-	return out, nil
+	return out, contact, nil
 }

@@ -45,7 +45,7 @@ const hostPage = `<!doctype html>
 <p id="host-text">Unsere Termine und die unserer Partner in Sachsen.</p>
 <div class="cols">
   <treffpunkt-calendar id="w1" region="leipzig" limit="10"></treffpunkt-calendar>
-  <section dir="rtl" lang="ar"><treffpunkt-calendar id="w2" region="goerlitz" language="ar" lang="en"></treffpunkt-calendar></section>
+  <section dir="rtl" lang="ar"><treffpunkt-calendar id="w2" region="goerlitz" language="ar"></treffpunkt-calendar></section>
   <treffpunkt-calendar id="w3" topic="antidiscrimination" heading="Gegen Rassismus"></treffpunkt-calendar>
 </div>
 <p><a id="host-link" href="#top">Nach oben</a></p>
@@ -82,6 +82,9 @@ const widgetState = `(() => {
       dateBorderRight: r.querySelector('.date') ? getComputedStyle(r.querySelector('.date')).borderRightWidth : '',
       dateBorderLeft: r.querySelector('.date') ? getComputedStyle(r.querySelector('.date')).borderLeftWidth : '',
       lang: r.querySelector('.tp') ? r.querySelector('.tp').lang : '',
+      dir: r.querySelector('.tp') ? getComputedStyle(r.querySelector('.tp')).direction : '',
+      subText: (r.querySelector('.sub') || {}).textContent || '',
+      langs: (r.querySelector('.langs') || {}).textContent || '',
     };
   }
   return JSON.stringify(out);
@@ -107,6 +110,9 @@ type widgetView struct {
 	DateBorderRight string
 	DateBorderLeft  string
 	Lang            string
+	Dir             string
+	SubText         string
+	Langs           string
 }
 
 // TestWidgetOnForeignPage embeds the widget three times, with three
@@ -181,8 +187,17 @@ func TestWidgetOnForeignPage(t *testing.T) {
 	if views["w3"].Bg != "rgb(243, 247, 255)" || !strings.HasPrefix(views["w3"].Font, "Georgia") || views["w3"].Heading != "Gegen Rassismus" {
 		t.Errorf("w3: background %s, font %s, heading %q", views["w3"].Bg, views["w3"].Font, views["w3"].Heading)
 	}
-	if views["w1"].Lang != "de" || views["w2"].Lang != "en" || views["w1"].Heading != "Treffpunkt – Leipzig" {
+	if views["w1"].Lang != "de" || views["w2"].Lang != "ar" || views["w1"].Heading != "Treffpunkt – Leipzig" {
 		t.Errorf("languages %q/%q, heading %q", views["w1"].Lang, views["w2"].Lang, views["w1"].Heading)
+	}
+	// The Arabic widget (from the section's lang) speaks Arabic, right to
+	// left, and names the event's languages in Arabic; the German one stays
+	// left to right.
+	if v := views["w2"]; v.Dir != "rtl" || v.SubText != "اشتراك" || !strings.Contains(v.Langs, "العربية") {
+		t.Errorf("Arabic widget: dir %q, subscribe %q, languages %q", v.Dir, v.SubText, v.Langs)
+	}
+	if views["w1"].Dir != "ltr" {
+		t.Errorf("German widget: dir %q", views["w1"].Dir)
 	}
 	// In the right-to-left section the day's accent border is on the right.
 	if views["w2"].DateBorderRight != "4px" || views["w2"].DateBorderLeft != "0px" || views["w1"].DateBorderLeft != "4px" {
@@ -304,11 +319,16 @@ func TestPagesInBrowser(t *testing.T) {
 	pages := [][2]string{
 		{"index", "/?language=ar"},
 		{"event", "/events/" + itoa(e.ids["tp-lang"])},
+		{"index-ar", "/?lang=ar"},
+		{"event-ar", "/events/" + itoa(e.ids["tp-lang"]) + "?lang=ar"},
+		{"index-uk", "/?lang=uk"},
+		{"event-uk", "/events/" + itoa(e.ids["tp-lang"]) + "?lang=uk"},
+		{"notfound-fa", "/nothing?lang=fa"},
 		{"embed-frame", "/embed?region=leipzig&limit=5"},
 	}
 	for _, pg := range pages {
 		name, path := pg[0], pg[1]
-		for _, width := range []int{320, 1280} {
+		for _, width := range []int{320, 390, 1280} {
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900), chromedp.Navigate(srv.URL+path)); err != nil {
 				t.Fatal(err)
 			}
@@ -324,6 +344,16 @@ func TestPagesInBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("screenshot %s", p)
+			if width == 390 {
+				// WCAG 2.1 A and AA, as axe-core checks them.
+				vs, err := browsertest.Axe(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range vs {
+					t.Errorf("%s: axe: %s", name, v)
+				}
+			}
 		}
 	}
 	// The stylesheet loaded (a blocked or missing one leaves default fonts).
@@ -331,7 +361,13 @@ func TestPagesInBrowser(t *testing.T) {
 	if err != nil || bg != "solid" {
 		t.Errorf("embed page unstyled: border %q %v", bg, err)
 	}
-	if msgs := errs(); len(msgs) > 0 {
+	var msgs []string
+	for _, m := range errs() {
+		if !strings.Contains(m, "/nothing?lang=fa") { // the 404 page's own status
+			msgs = append(msgs, m)
+		}
+	}
+	if len(msgs) > 0 {
 		t.Errorf("console errors: %q", msgs)
 	}
 }

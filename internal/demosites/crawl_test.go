@@ -285,7 +285,7 @@ func TestDemoSourcesAllChecked(t *testing.T) {
 	}
 	want := map[string]string{"kulturbuero-sachsen": "html", "pokubi": "html", "saqsen": "html",
 		"kulturbuero-dresden": "html", "dsm-sachsen": "jsonld", "ntsachsen": "ical", "adb-sachsen": "html",
-		"buendnis-leipzig": "html", "synthetic": "html"}
+		"buendnis-leipzig": "html", "demo-aktuell": "jsonld", "synthetic": "html"}
 	if len(kinds) != len(want) {
 		t.Errorf("sources: %v, want %v", kinds, want)
 	}

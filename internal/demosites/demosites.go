@@ -167,7 +167,7 @@ func (m *mirror) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if special(w, r) {
+	if special(w, r) || serveUpcoming(w, r) {
 		return
 	}
 	if pg := m.alias(r); pg != nil {

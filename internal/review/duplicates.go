@@ -35,6 +35,24 @@ const SuggestMin = 0.45
 // horizon bounds how far ahead suggestions look.
 const horizon = 180 * 24 * time.Hour
 
+// DuplicatesSince answers the duplicates page when staff chose no date:
+// the pairs from yesterday on, and when there are none, the pairs from the
+// earliest event still awaiting review (a fixed "yesterday" hid every pair
+// among events announced for past dates). It returns where it started.
+func (s *Service) DuplicatesSince(ctx context.Context, now time.Time, limit int) (time.Time, []Pair, error) {
+	from := now.AddDate(0, 0, -1)
+	pairs, err := s.Duplicates(ctx, from, limit)
+	if err != nil || len(pairs) > 0 {
+		return from, pairs, err
+	}
+	first, ok, err := store.FirstPendingStart(ctx, s.pool)
+	if err != nil || !ok || !first.Before(from) {
+		return from, nil, err
+	}
+	pairs, err = s.Duplicates(ctx, first, limit)
+	return first, pairs, err
+}
+
 // Duplicates returns suggested pairs among the events from from on,
 // best first, leaving out pairs staff said are different and series
 // siblings (other dates of one series).

@@ -32,7 +32,7 @@ type Event struct {
 // Fingerprint hashes a draft's content; an unchanged re-crawl yields the same
 // fingerprint and writes nothing.
 func Fingerprint(d event.Draft) (string, []byte, error) {
-	b, err := json.Marshal(d)
+	b, err := json.Marshal(validDraft(d))
 	if err != nil {
 		return "", nil, fmt.Errorf("encode draft: %w", err)
 	}
@@ -54,7 +54,7 @@ func InsertEvent(ctx context.Context, db DB, n NewEvent) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	d := n.Draft
+	d := validDraft(n.Draft)
 	var id int64
 	err = db.QueryRow(ctx, `
 		INSERT INTO events (uid, title, description, description_html, start_at, end_at, all_day, online,
@@ -77,6 +77,7 @@ func InsertEvent(ctx context.Context, db DB, n NewEvent) (int64, error) {
 // returns false when the content is unchanged; otherwise it bumps the
 // sequence (calendar clients rely on it) and clears a vanished mark.
 func WriteEvent(ctx context.Context, db DB, id int64, d event.Draft) (bool, error) {
+	d = validDraft(d)
 	fp, raw, err := Fingerprint(d)
 	if err != nil {
 		return false, err
@@ -119,7 +120,7 @@ func Links(ctx context.Context, db DB, itemID int64) (map[int]int64, error) {
 
 // Link points one occurrence of an item at an event, keeping its draft.
 func Link(ctx context.Context, db DB, itemID int64, occurrence int, eventID int64, d event.Draft) error {
-	raw, err := json.Marshal(d)
+	raw, err := json.Marshal(validDraft(d))
 	if err != nil {
 		return fmt.Errorf("encode draft: %w", err)
 	}

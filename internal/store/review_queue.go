@@ -264,3 +264,17 @@ func LiveEventsBetween(ctx context.Context, db DB, from, to time.Time, limit int
 	}
 	return pgx.CollectRows(rows, ScanEvent)
 }
+
+// FirstPendingStart returns the start of the earliest live event awaiting
+// review (ok false when none): where the duplicates page starts by default,
+// so pairs staff still have to decide on are shown even when they are past.
+func FirstPendingStart(ctx context.Context, db DB) (t time.Time, ok bool, err error) {
+	var start *time.Time
+	if err := db.QueryRow(ctx, `SELECT min(start_at) FROM events WHERE review = 'pending' AND merged_into IS NULL`).Scan(&start); err != nil {
+		return time.Time{}, false, fmt.Errorf("first pending start: %w", err)
+	}
+	if start == nil {
+		return time.Time{}, false, nil
+	}
+	return *start, true, nil
+}

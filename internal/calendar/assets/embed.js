@@ -5,7 +5,8 @@
  *
  * Attributes (all optional): region, language, topic, source (comma-separated
  * lists), q, online (yes|no|hybrid), from, to, limit (1–50, default 10),
- * lang (de|en; default: the page's language), heading (the title text).
+ * lang (de, en, ar, uk, ru, fa, tr, vi; default: the page's language, else
+ * the browser's, else German), heading (the title text).
  * Styling: the custom properties --tp-font, --tp-font-size, --tp-color,
  * --tp-muted, --tp-bg, --tp-accent, --tp-accent-contrast, --tp-border,
  * --tp-day-bg, --tp-alert, --tp-focus, --tp-radius, --tp-padding.
@@ -27,22 +28,9 @@
   var FILTERS = ['region', 'language', 'topic', 'source', 'q', 'online', 'from', 'to'];
   var TZ = 'Europe/Berlin';
 
-  var TEXT = {
-    de: {
-      title: 'Termine', loading: 'Termine werden geladen …', empty: 'Keine kommenden Termine.',
-      error: 'Die Termine konnten gerade nicht geladen werden.', subscribe: 'Kalender abonnieren',
-      subscribeLabel: 'Diese Termine im eigenen Kalender abonnieren', ics: 'iCal-Datei', all: 'Alle Termine',
-      langs: 'Sprachen', allDay: 'ganztägig', until: 'bis', cancelled: 'Abgesagt', postponed: 'Verschoben',
-      online: 'online', newWindow: '(öffnet neues Fenster)', region: 'Veranstaltungskalender', count: ' Termine'
-    },
-    en: {
-      title: 'Events', loading: 'Loading events …', empty: 'No upcoming events.',
-      error: 'The events could not be loaded just now.', subscribe: 'Subscribe',
-      subscribeLabel: 'Subscribe to these events in your calendar app', ics: 'iCal file', all: 'All events',
-      langs: 'Languages', allDay: 'all day', until: 'until', cancelled: 'Cancelled', postponed: 'Postponed',
-      online: 'online', newWindow: '(opens new window)', region: 'Event calendar', count: ' events'
-    }
-  };
+  // The widget's words in every UI language, with the writing direction,
+  // filled in from the server's message files.
+  var TEXT = "__TREFFPUNKT_WIDGET_TEXT__";
 
   var sheet = null; // one constructed stylesheet shared by every widget
   function adoptStyles(root) {
@@ -97,8 +85,12 @@
     }
 
     lang2() {
-      var l = this.getAttribute('lang') || (this.closest('[lang]') || {}).lang || navigator.language || 'de';
-      return /^en/i.test(l) ? 'en' : 'de';
+      var tries = [this.getAttribute('lang'), (this.closest('[lang]') || {}).lang].concat(navigator.languages || [navigator.language]);
+      for (var i = 0; i < tries.length; i++) {
+        var base = String(tries[i] || '').toLowerCase().split('-')[0];
+        if (TEXT[base]) return base;
+      }
+      return 'de';
     }
 
     query() {
@@ -146,7 +138,9 @@
       if (data) {
         head.appendChild(el('a', { class: 'sub', href: data.webcal_url, 'aria-label': t.subscribeLabel }, [t.subscribe]));
       }
-      var box = el('div', { class: 'tp', role: 'region', 'aria-label': t.region + ': ' + heading, lang: lang, part: 'root' }, [head]);
+      // The widget's own language sets its direction, not the host page's:
+      // German text in a right-to-left page keeps its full stop at the end.
+      var box = el('div', { class: 'tp', role: 'region', 'aria-label': t.region + ': ' + heading, lang: lang, dir: t.dir, part: 'root' }, [head]);
       var status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, [data ? '' : t.loading]);
       box.appendChild(status);
       if (data) {
@@ -163,10 +157,15 @@
     }
 
     days(lang, t, data, events) {
-      var locale = lang === 'en' ? 'en-GB' : 'de-DE';
+      var locale = lang === 'en' ? 'en-GB' : lang;
       var dayFmt = fmt(locale, { weekday: 'long', day: 'numeric', month: 'long' });
+      // A day in another year than this one says its year.
+      var yearFmt = fmt(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+      var thisYear = dayKey(new Date()).slice(0, 4);
       var shortFmt = fmt(locale, { day: 'numeric', month: 'long' });
       var timeFmt = fmt(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      var names = null;
+      try { names = new Intl.DisplayNames([locale], { type: 'language' }); } catch (e) { names = null; }
       var labels = data.labels || {};
       // Events that began before the feed's lower bound (today, unless the
       // widget asks for from) are still on: they are listed under that day.
@@ -181,11 +180,11 @@
           current = key;
           ul = el('ul', { class: 'events' });
           list.appendChild(el('li', { class: 'day' }, [
-            el('h3', { class: 'date' }, [el('time', { datetime: key }, [dayFmt.format(keyDate(key))])]), ul]));
+            el('h3', { class: 'date' }, [el('time', { datetime: key }, [(key.slice(0, 4) === thisYear ? dayFmt : yearFmt).format(keyDate(key))])]), ul]));
         }
         var when;
         if (ev.all_day) {
-          when = ev.end && ev.end !== ev.start ? t.until + ' ' + shortFmt.format(keyDate(ev.end)) : t.allDay;
+          when = ev.end && ev.end !== ev.start ? t.until + ' ' + (ev.end.slice(0, 4) === thisYear ? shortFmt : yearFmt).format(keyDate(ev.end)) : t.allDay;
         } else {
           when = timeFmt.format(start);
           if (ev.end) {
@@ -204,8 +203,16 @@
         var place = ev.location || '';
         if (place) body.appendChild(el('p', { class: 'place', dir: 'auto' }, [place]));
         if (ev.languages && ev.languages.length) {
-          var names = ev.languages.map(function (c) { return (labels.languages || {})[c] || c; });
-          body.appendChild(el('p', { class: 'langs' }, [el('span', { class: 'lbl' }, [t.langs + ':']), ' ' + names.join(', ')]));
+          // Language names in the widget's language (CLDR in the browser),
+          // each isolated so a name in another script keeps its order.
+          var held = el('p', { class: 'langs' }, [el('span', { class: 'lbl' }, [t.langs + ':']), ' ']);
+          ev.languages.forEach(function (c, i) {
+            var name = null;
+            try { name = names && names.of(c); } catch (e) { name = null; }
+            if (i) held.appendChild(document.createTextNode(lang === 'ar' || lang === 'fa' ? '، ' : ', '));
+            held.appendChild(el('bdi', null, [name || (labels.languages || {})[c] || c]));
+          });
+          body.appendChild(held);
         }
         ul.appendChild(el('li', { class: 'ev' + (ev.status === 'cancelled' ? ' cancelled' : '') }, [
           el('p', { class: 'time' }, [el('time', { datetime: ev.start }, [when])]), body]));

@@ -54,8 +54,26 @@
   // Queue states that keep an entry in the queue.
   var queued = { "new": true, "changed": true, "vanished": true };
 
+  // bump changes a tab's counter by d.
+  function bump(state, d) {
+    var c = document.querySelector('.tabs a[data-state="' + state + '"] .count');
+    if (c) c.textContent = String(Math.max(0, (parseInt(c.textContent, 10) || 0) + d));
+  }
+
+  // moved updates the tab counters for an entry that went from one queue
+  // state to another ("" counts new, changed and vanished; "all" stays).
+  function moved(from, to) {
+    if (!from || !to || from === to) return;
+    bump(from, -1);
+    bump(to, 1);
+    if (queued[from] && !queued[to]) bump("", -1);
+    if (!queued[from] && queued[to]) bump("", 1);
+  }
+
   function submitPartial(form) {
     var data = new FormData(form);
+    var panel = form.closest(".detail");
+    var before = panel ? panel.dataset.state : "";
     return fetch(form.action, {
       method: "POST", body: new URLSearchParams(data), credentials: "same-origin",
       headers: { "X-Partial": "1", "X-CSRF-Token": csrf }
@@ -64,6 +82,7 @@
         if (!res.ok) { say(textOf(t), true); return; }
         var action = form.dataset.action;
         var state = res.headers.get("X-State") || "";
+        moved(before, state);
         var li = current();
         var inQueue = !new URL(window.location.href).searchParams.get("state");
         if (li && inQueue && (action === "approve" || action === "reject" || action === "cancel") && !queued[state]) {
