@@ -155,17 +155,15 @@ feed:
 
 // reapply normalises one stored item again in its own transaction.
 func (c *crawl) reapply(ctx context.Context, itemID int64, it event.Item) error {
+	r := c.read(it)
 	var n counts
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		err = pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
-			n = counts{}
-			return c.apply(ctx, tx, itemID, false, it, &n)
-		})
-		if !store.Retryable(err) {
-			break
+	err := c.retryTx(ctx, func(tx pgx.Tx) error {
+		n = counts{}
+		if err := store.LockDays(ctx, tx, r.days()); err != nil {
+			return err
 		}
-	}
+		return c.apply(ctx, tx, itemID, false, r, &n)
+	})
 	if err != nil {
 		return fmt.Errorf("renormalise item %d: %w", itemID, err)
 	}

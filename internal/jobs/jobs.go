@@ -189,6 +189,7 @@ func (observer) Page(sourceID string, pg scrapers.Page) { metrics.ObservePage(so
 
 func (observer) Finished(rep ingest.Report, took time.Duration) {
 	metrics.ObserveCrawl(rep.Source, rep.Status, rep.EventsNew, rep.EventsUpdated, took)
+	metrics.ObserveRetries(rep.Source, rep.Retries)
 }
 
 // countJob is worker middleware that counts every job's outcome and time.

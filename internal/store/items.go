@@ -53,17 +53,25 @@ func HashItem(it event.Item) (raw []byte, hash string, err error) {
 
 // SaveItem inserts or updates an item and clears any vanished mark.
 func SaveItem(ctx context.Context, db DB, sourceID, pageURL string, raw []byte, hash, key string) (int64, error) {
-	var id int64
-	err := db.QueryRow(ctx, `
+	id, _, err := UpsertItem(ctx, db, sourceID, pageURL, raw, hash, key)
+	return id, err
+}
+
+// UpsertItem is SaveItem that also reports whether the row is new. The
+// database says so, not the caller's memory: a transaction whose commit
+// was cut off may have committed, and a retry must then update the item's
+// links, never create its events a second time.
+func UpsertItem(ctx context.Context, db DB, sourceID, pageURL string, raw []byte, hash, key string) (id int64, inserted bool, err error) {
+	err = db.QueryRow(ctx, `
 		INSERT INTO items (source_id, key, page_url, raw, raw_hash)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (source_id, key) DO UPDATE SET page_url = EXCLUDED.page_url, raw = EXCLUDED.raw,
 			raw_hash = EXCLUDED.raw_hash, last_seen = now(), vanished_at = NULL, normalize_error = NULL
-		RETURNING id`, sourceID, key, pageURL, raw, hash).Scan(&id)
+		RETURNING id, xmax = 0`, sourceID, key, pageURL, raw, hash).Scan(&id, &inserted)
 	if err != nil {
-		return 0, fmt.Errorf("save item %s: %w", key, err)
+		return 0, false, fmt.Errorf("save item %s: %w", key, err)
 	}
-	return id, nil
+	return id, inserted, nil
 }
 
 // SetNormalizeError keeps why an item produced no event (shown to staff).

@@ -20,6 +20,7 @@ type Run struct {
 	EventsUpdated int
 	Vanished      int
 	Errors        int
+	Retries       int // transactions retried after a deadlock or serialisation failure
 	Error         string
 	Complete      bool
 }
@@ -39,9 +40,11 @@ func StartRun(ctx context.Context, db DB, sourceID string) (Run, error) {
 func FinishRun(ctx context.Context, db DB, r Run) error {
 	_, err := db.Exec(ctx, `
 		UPDATE crawl_runs SET finished_at = now(), status = $2, pages = $3, unchanged = $4, items = $5,
-			events_new = $6, events_updated = $7, vanished = $8, errors = $9, error = NULLIF($10, ''), complete = $11
+			events_new = $6, events_updated = $7, vanished = $8, errors = $9, error = NULLIF($10, ''), complete = $11,
+			retries = $12
 		WHERE id = $1`,
-		r.ID, r.Status, r.Pages, r.Unchanged, r.Items, r.EventsNew, r.EventsUpdated, r.Vanished, r.Errors, r.Error, r.Complete)
+		r.ID, r.Status, r.Pages, r.Unchanged, r.Items, r.EventsNew, r.EventsUpdated, r.Vanished, r.Errors, r.Error, r.Complete,
+		r.Retries)
 	if err != nil {
 		return fmt.Errorf("finish run %d: %w", r.ID, err)
 	}
@@ -87,7 +90,7 @@ func RunErrors(ctx context.Context, db DB, runID int64) ([]RunError, error) {
 func RecentRuns(ctx context.Context, db DB, sourceID string, n int) ([]Run, error) {
 	rows, err := db.Query(ctx, `
 		SELECT id, source_id, started_at, finished_at, status, pages, unchanged, items, events_new, events_updated,
-			vanished, errors, coalesce(error, ''), complete
+			vanished, errors, retries, coalesce(error, ''), complete
 		FROM crawl_runs WHERE source_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2`, sourceID, n)
 	if err != nil {
 		return nil, fmt.Errorf("recent runs of %s: %w", sourceID, err)
@@ -97,7 +100,7 @@ func RecentRuns(ctx context.Context, db DB, sourceID string, n int) ([]Run, erro
 	for rows.Next() {
 		var r Run
 		if err := rows.Scan(&r.ID, &r.SourceID, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Pages, &r.Unchanged, &r.Items,
-			&r.EventsNew, &r.EventsUpdated, &r.Vanished, &r.Errors, &r.Error, &r.Complete); err != nil {
+			&r.EventsNew, &r.EventsUpdated, &r.Vanished, &r.Errors, &r.Retries, &r.Error, &r.Complete); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
