@@ -58,6 +58,17 @@ var (
 		"Am Anger", "Dorfstraße", "Gartenstraße", "Rathausplatz"}
 )
 
+// genOrganizers run the generated feeds, one each (cycled past twenty).
+var genOrganizers = []string{"Bildungswerk Oberlausitz e. V.", "Forum Vielfalt Chemnitz", "Interkulturelles Netzwerk Vogtland",
+	"Bündnis Weltoffenes Meißen", "Migrationsbeirat Bautzen", "Brückenbau Leipzig e. V.", "Kulturbüro Mittelsachsen",
+	"Initiative Ankommen Pirna", "Treffpunkt Nordsachsen e. V.", "Freundeskreis Zwickau International",
+	"Ausländerrat Dresden e. V.", "Kontaktstelle Wohnen Görlitz", "Arbeitskreis Asyl Freiberg", "Villa Kunterbunt Torgau",
+	"Netzwerk für Demokratie Annaberg", "Sprachbrücke Plauen e. V.", "Haus der Begegnung Grimma",
+	"Elternnetzwerk Riesa", "Frauenzentrum Delitzsch", "Jugendmigrationsdienst Hoyerswerda"}
+
+// GenFeedOrganizer is the organiser of generated feed f.
+func GenFeedOrganizer(f int) string { return genOrganizers[f%len(genOrganizers)] }
+
 // GenFeedStart is the first day of every generated feed.
 var GenFeedStart = time.Date(2027, time.January, 4, 0, 0, 0, 0, event.Berlin)
 

@@ -41,11 +41,11 @@ func feedSources(t testing.TB, base string, n int) []config.Source {
     name: Generierter Kalender %d
     url: %s%s%d.ics
     kind: ical
-    organizer: Dachverband Feed %d
+    organizer: %s
     publish: auto
     max_bytes: 52428800
     allow_private: true
-`, f, f, base, demosites.FeedPrefix, f, f)
+`, f, f, base, demosites.FeedPrefix, f, demosites.GenFeedOrganizer(f))
 	}
 	srcs, err := config.Parse([]byte(b.String()))
 	if err != nil {
@@ -115,8 +115,11 @@ func TestConcurrentFeeds(t *testing.T) {
 	if got.Items != want || got.DistinctKeys != want || got.Links != want || got.UnlinkedItems != 0 {
 		t.Errorf("store holds %+v; want %d items, each linked once", got, want)
 	}
-	// A false merge hides an event: the dedup benchmark measures the rate.
-	t.Logf("falsely merged: %.1f %%", 100*float64(want-got.Events)/float64(want))
+	// A false merge hides an event: BenchmarkGenStyle100k (dedup)
+	// measures the rate on 100,000; here it stays under the same bound.
+	if got.Events < want-want/200 {
+		t.Errorf("%d events for %d distinct generated events: more than 0.5 %% falsely merged", got.Events, want)
+	}
 	for _, rep := range p.CrawlAll(context.Background(), srcs, feeds) {
 		if rep.Status != "ok" || rep.EventsNew != 0 || rep.EventsUpdated != 0 || rep.Unchanged != 1 {
 			t.Errorf("re-crawl of %s: %+v; want the feed unchanged", rep.Source, rep)

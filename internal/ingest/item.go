@@ -121,7 +121,7 @@ func (c *crawl) place(ctx context.Context, tx store.DB, itemID int64, it event.I
 	// Concurrent writers (other pages, other sources) must not both create
 	// the same event: matching and inserting for one day is serialised by
 	// the day lock the caller took (reading.days).
-	cands, err := candidates(ctx, tx, c.src.ID, d)
+	cands, block, err := candidatesAndBlock(ctx, tx, c.src.ID, d)
 	if err != nil {
 		return 0, false, err
 	}
@@ -131,7 +131,7 @@ func (c *crawl) place(ctx context.Context, tx store.DB, itemID int64, it event.I
 		return 0, false, err
 	}
 	cands = slices.DeleteFunc(cands, func(r dedup.Record) bool { return distinct[r.ID] })
-	if best, _, ok := dedup.BestMatch(rec, cands); ok {
+	if best, _, ok := dedup.BestMatchIn(rec, cands, block); ok {
 		return best.ID, false, nil
 	}
 	review := "pending"
