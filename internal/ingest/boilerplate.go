@@ -15,6 +15,7 @@ import (
 
 	"github.com/treffpunkt/treffpunkt/internal/dedup"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/normalize"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -160,6 +161,9 @@ func (c *crawl) reapply(ctx context.Context, itemID int64, it event.Item) error 
 	err := c.retryTx(ctx, func(tx pgx.Tx) error {
 		n = counts{}
 		if err := store.LockDays(ctx, tx, r.days()); err != nil {
+			return err
+		}
+		if err := store.StampItem(ctx, tx, itemID, normalize.Version); err != nil {
 			return err
 		}
 		return c.apply(ctx, tx, itemID, false, r, &n)

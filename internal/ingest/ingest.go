@@ -363,7 +363,7 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 		}
 		for i, p := range batch {
 			n.items++
-			id, fresh, err := store.UpsertItem(ctx, tx, c.src.ID, pageURL, p.raw, p.hash, p.it.Key)
+			id, fresh, err := store.UpsertItem(ctx, tx, c.src.ID, pageURL, p.raw, p.hash, p.it.Key, normalize.Version)
 			if err != nil {
 				return err
 			}

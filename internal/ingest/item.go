@@ -28,8 +28,16 @@ type reading struct {
 
 // read normalises an item with the source's learned boilerplate removed.
 func (c *crawl) read(it event.Item) reading {
+	return c.readAt(it, c.now)
+}
+
+// readAt reads an item as a crawl at ref would: ref is the reference for
+// dates without a year, so an item read again later keeps its year.
+func (c *crawl) readAt(it event.Item, ref time.Time) reading {
 	it = c.bp.strip(it)
-	drafts, nerr := normalize.Normalize(it, c.normalizeOptions())
+	opt := c.normalizeOptions()
+	opt.Ref = ref
+	drafts, nerr := normalize.Normalize(it, opt)
 	drafts = expandRecurrences(drafts)
 	if nerr != nil {
 		drafts = nil
