@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 )
@@ -86,6 +87,10 @@ const (
 	venueMentioned = 0.8
 )
 
+// placeOnlineVsSite is the place score of an online-only event against
+// one held at a known place.
+const placeOnlineVsSite = 0.1
+
 // parts are the numbers behind a comparison. They are computed without
 // allocating, so Index can score many candidates and build Evidence only
 // for the one it returns.
@@ -100,7 +105,10 @@ type parts struct {
 	timeConflict  bool
 	placeConflict placeConflict
 	sameOrg       bool
-	verdict       Verdict
+	// templateOnly: the descriptions look largely alike, and all they
+	// share is template text of the block (markTemplates).
+	templateOnly bool
+	verdict      Verdict
 }
 
 type placeConflict uint8
@@ -126,11 +134,39 @@ func Compare(a, b Record) Evidence {
 // Ties go to the lower ID, then source and URL, so the result does not
 // depend on the candidates' order.
 func BestMatch(r Record, candidates []Record) (best Record, ev Evidence, ok bool) {
+	return BestMatchIn(r, candidates, nil)
+}
+
+// BestMatchIn is BestMatch with the block that r's template text is
+// learned from (markTemplates) given apart: the store passes every event
+// of r's days, whatever its source or region, while only candidates of
+// other sources and r's region may match. A nil block is the candidates.
+// Only ID, Draft.Start, Draft.End, Draft.AllDay and Draft.Description of
+// block records are read.
+func BestMatchIn(r Record, candidates, block []Record) (best Record, ev Evidence, ok bool) {
 	fr := prepare(r)
+	fcs := make([]*features, len(candidates))
+	for i, c := range candidates {
+		fcs[i] = prepare(c)
+	}
+	if block == nil {
+		ids := make([]int64, len(candidates))
+		for i, c := range candidates {
+			ids[i] = c.ID
+		}
+		markTemplates(fr, fcs, ids)
+	} else {
+		fbs := make([]*features, len(block))
+		ids := make([]int64, len(block))
+		for i, b := range block {
+			fbs[i], ids[i] = prepareDesc(b), b.ID
+		}
+		markTemplates(fr, fbs, ids)
+	}
 	var bp parts
 	bi := -1
 	for i, c := range candidates {
-		fc := prepare(c)
+		fc := fcs[i]
 		p := score(fr, fc, false)
 		if bi < 0 || better(&p, c, &bp, candidates[bi]) {
 			bi, bp = i, p
@@ -141,6 +177,72 @@ func BestMatch(r Record, candidates []Record) (best Record, ev Evidence, ok bool
 		return Record{}, Evidence{}, false
 	}
 	return candidates[bi], ev, bp.verdict == Same
+}
+
+// templateMinEvents is how many other events of a block must share a
+// description shingle with a new record for it to be template text: an
+// umbrella organisation's programme repeats "Eingeladen sind
+// Ehrenamtliche, Hauptamtliche und Migrant*innenorganisationen aus der
+// Region …" in every announcement, and with 50 events a day such
+// sentences made thousands of distinct events look alike. The text two
+// cross-posts of one event share occurs in that one event only.
+const templateMinEvents = 2
+
+// templateOnlyDesc and templateOnlyTitle: descriptions that look alike
+// (DescRescue) but whose shared text is (almost) all template text are two
+// events of one programme unless the titles are all but the same.
+const (
+	templateOnlyDesc  = 0.1
+	templateOnlyTitle = 0.9
+)
+
+// markTemplates marks in f.tmpl the shingles of f's description that the
+// descriptions of at least templateMinEvents distinct other events of the
+// block on the record's own days share (document frequency over the
+// block): they no longer count for or against a match. Records with the same non-zero ID are versions
+// of one event and count once.
+func markTemplates(f *features, block []*features, ids []int64) {
+	f.tmpl = 0
+	if len(f.desc) == 0 || len(block) < templateMinEvents {
+		return
+	}
+	perEvent := make(map[int64]uint64, len(block))
+	var anon []uint64
+	for i, c := range block {
+		if c.noDate || c.day > f.lastDay || c.lastDay < f.day {
+			continue // only the record's own days: the block Index keeps
+		}
+		m := sharedMask(f.desc, c.desc)
+		if m == 0 {
+			continue
+		}
+		if ids[i] == 0 {
+			anon = append(anon, m)
+			continue
+		}
+		perEvent[ids[i]] |= m
+	}
+	var counts [sketchSize]uint8
+	add := func(m uint64) {
+		for m != 0 {
+			k := bits.TrailingZeros64(m)
+			if counts[k] < 255 {
+				counts[k]++
+			}
+			m &= m - 1
+		}
+	}
+	for _, m := range perEvent {
+		add(m)
+	}
+	for _, m := range anon {
+		add(m)
+	}
+	for k, n := range counts[:len(f.desc)] {
+		if n >= templateMinEvents {
+			f.tmpl |= 1 << k
+		}
+	}
 }
 
 // better orders matches: Same before anything else, then score, then a
@@ -178,8 +280,20 @@ func (th thresholds) decide(p *parts) Verdict {
 		return Different
 	}
 	if !p.hard() {
-		titleOK := p.title >= th.titleGate || (p.hasDesc && p.desc >= th.descRescue)
-		if titleOK && p.score >= th.same {
+		descOK := p.hasDesc && p.desc >= th.descRescue
+		titleOK := p.title >= th.titleGate || descOK
+		// Two organisers that are not each other, one online only, the
+		// other at a place: a programme's "Workshop: Social Media für
+		// Vereine" held by two associations online and in Pirna. A
+		// largely shared description (not template text) can still join
+		// them. (Two organisers alone are no evidence: a city's calendar
+		// names itself as organiser of what it re-posts.)
+		against := p.org == 0 && !descOK && p.place <= placeOnlineVsSite
+		// Two texts of one programme that share nothing but its template
+		// sentences describe two of its events, unless the titles are
+		// all but the same.
+		against = against || (p.templateOnly && p.title < templateOnlyTitle)
+		if titleOK && !against && p.score >= th.same {
 			return Same
 		}
 		return Different
@@ -222,7 +336,8 @@ func score(a, b *features, quick bool) parts {
 	}
 	if len(a.desc) > 0 && len(b.desc) > 0 {
 		p.hasDesc = true
-		p.desc = sketchJaccard(a.desc, b.desc)
+		p.desc = sketchJaccardMasked(a.desc, a.tmpl, b.desc)
+		p.templateOnly = a.tmpl != 0 && p.desc < templateOnlyDesc && sketchJaccard(a.desc, b.desc) >= DescRescue
 	}
 	p.org = organizerScore(a, b)
 	p.score = p.combined()
@@ -315,7 +430,7 @@ func placeScore(a, b *features) (float64, placeConflict) {
 		case other.hybrid:
 			return 0.7, placeOK
 		case other.hasPlace():
-			return 0.1, placeOK
+			return placeOnlineVsSite, placeOK
 		}
 		return 0.5, placeOK
 	}

@@ -44,9 +44,13 @@ type features struct {
 	tokWeight float32
 	tri       []uint32
 	desc      []uint32 // bottom-k sketch of description shingles
-	ctx       []uint32 // stems of the content words of title and description
-	ctxBloom  bloom
-	parts     bloom // title words and their long compound parts, for titlesLinked
+	// tmpl marks the shingles of desc that are template text in the
+	// block a new record is matched against (markTemplates; bit i is
+	// desc[i]). Zero outside a match: Compare has no block.
+	tmpl     uint64
+	ctx      []uint32 // stems of the content words of title and description
+	ctxBloom bloom
+	parts    bloom // title words and their long compound parts, for titlesLinked
 
 	org      string   // normOrganizer, or "" when unknown
 	orgWords []uint32 // its words hashed, sorted
@@ -97,6 +101,15 @@ func prepare(r Record) *features {
 	for _, h := range f.ctx {
 		f.ctxBloom.add(h)
 	}
+	return f
+}
+
+// prepareDesc is prepare for a record of a template block: its days and
+// its description sketch, nothing else.
+func prepareDesc(r Record) *features {
+	f := &features{}
+	f.setTime(r.Draft)
+	f.desc = shingleSketch(words(aliases.expandAcronyms(r.Draft.Description)))
 	return f
 }
 

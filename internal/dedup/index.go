@@ -24,6 +24,10 @@ type Index struct {
 	recs  chunked[Record]
 	feats chunked[features]
 	alive []bool
+	// event numbers the event each record joined (MatchAdd): the
+	// versions of one event count once when template text is learned,
+	// as they share an event ID in the store.
+	event []int32
 	byDay map[int32][]entry
 	byID  map[int64]int32
 	n     int // alive records
@@ -117,8 +121,15 @@ func (ix *Index) MatchAdd(r Record) (Record, Evidence, bool) {
 	f := prepare(r)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	m, ev, ok := ix.match(f)
+	at, ev, ok := ix.match(f)
+	var m Record
+	if ok {
+		m = *ix.recs.at(at)
+	}
 	ix.add(r, f)
+	if ok {
+		ix.event[len(ix.event)-1] = ix.event[at]
+	}
 	return m, ev, ok
 }
 
@@ -133,6 +144,7 @@ func (ix *Index) add(r Record, f *features) {
 	ix.recs.append(r)
 	ix.feats.append(*f)
 	ix.alive = append(ix.alive, true)
+	ix.event = append(ix.event, i)
 	ix.n++
 	if r.ID != 0 {
 		ix.byID[r.ID] = i
@@ -166,36 +178,51 @@ func (ix *Index) Match(r Record) (Record, Evidence, bool) {
 	f := prepare(r)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.match(f)
+	at, ev, ok := ix.match(f)
+	if !ok {
+		return Record{}, ev, false
+	}
+	return *ix.recs.at(at), ev, true
 }
 
-func (ix *Index) match(f *features) (Record, Evidence, bool) {
+// match returns the position of the best Same record.
+func (ix *Index) match(f *features) (int32, Evidence, bool) {
 	if f.noDate {
-		return Record{}, Evidence{}, false
+		return -1, Evidence{}, false
 	}
 	best := int32(-1)
 	var bp parts
 	fRegion := regionCode(f.region)
+	// The block: every live record of the record's days. Its template
+	// text is learned from all of it, before any pair is scored.
+	var block []int32
+	var feats []*features
+	var ids []int64
 	for d := f.day; d <= f.lastDay; d++ {
 		for _, e := range ix.byDay[d] {
-			if d != max(e.day, f.day) { // already seen under an earlier day of both spans
+			if d != max(e.day, f.day) || !ix.alive[e.i] { // already seen under an earlier day of both spans
 				continue
 			}
-			if blocked(e, f, fRegion) || !ix.alive[e.i] {
-				continue
-			}
-			i := e.i
-			p := score(f, ix.feats.at(i), true)
-			if p.verdict != Same {
-				continue
-			}
-			if best < 0 || better(&p, *ix.recs.at(i), &bp, *ix.recs.at(best)) {
-				best, bp = i, p
+			feats = append(feats, ix.feats.at(e.i))
+			ids = append(ids, int64(ix.event[e.i])+1)
+			if !blocked(e, f, fRegion) {
+				block = append(block, e.i)
 			}
 		}
 	}
-	if best < 0 {
-		return Record{}, Evidence{}, false
+	markTemplates(f, feats, ids)
+	defer func() { f.tmpl = 0 }() // f is filed after the match
+	for _, i := range block {
+		p := score(f, ix.feats.at(i), true)
+		if p.verdict != Same {
+			continue
+		}
+		if best < 0 || better(&p, *ix.recs.at(i), &bp, *ix.recs.at(best)) {
+			best, bp = i, p
+		}
 	}
-	return *ix.recs.at(best), evidence(f, ix.feats.at(best), &bp), true
+	if best < 0 {
+		return -1, Evidence{}, false
+	}
+	return best, evidence(f, ix.feats.at(best), &bp), true
 }

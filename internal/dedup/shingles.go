@@ -75,3 +75,58 @@ func sketchJaccard(a, b []uint32) float64 {
 	}
 	return float64(both) / float64(n)
 }
+
+// sketchJaccardMasked is sketchJaccard with the shingles of a marked in
+// mask (bit i: a[i]) left out of both sets: template text many events of
+// the block share (markTemplates) says nothing about which event it is.
+func sketchJaccardMasked(a []uint32, mask uint64, b []uint32) float64 {
+	if mask == 0 {
+		return sketchJaccard(a, b)
+	}
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	i, j, n, both := 0, 0, 0, 0
+	for n < sketchSize && (i < len(a) || j < len(b)) {
+		switch {
+		case i < len(a) && mask&(1<<i) != 0:
+			if j < len(b) && b[j] == a[i] {
+				j++
+			}
+			i++
+			continue
+		case j == len(b) || (i < len(a) && a[i] < b[j]):
+			i++
+		case i == len(a) || b[j] < a[i]:
+			j++
+		default:
+			both++
+			i++
+			j++
+		}
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(both) / float64(n)
+}
+
+// sharedMask marks the positions of a's sketch whose shingle b's has too.
+func sharedMask(a, b []uint32) uint64 {
+	var m uint64
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			m |= 1 << i
+			i++
+			j++
+		}
+	}
+	return m
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/treffpunkt/treffpunkt/internal/dedup"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/normalize"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -155,17 +156,18 @@ feed:
 
 // reapply normalises one stored item again in its own transaction.
 func (c *crawl) reapply(ctx context.Context, itemID int64, it event.Item) error {
+	r := c.read(it)
 	var n counts
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		err = pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
-			n = counts{caps: pageCaps{again: true}}
-			return c.apply(ctx, tx, itemID, false, it, &n)
-		})
-		if !store.Retryable(err) {
-			break
+	err := c.retryTx(ctx, func(tx pgx.Tx) error {
+		n = counts{caps: pageCaps{again: true}}
+		if err := store.LockDays(ctx, tx, r.days()); err != nil {
+			return err
 		}
-	}
+		if err := store.StampItem(ctx, tx, itemID, normalize.Version); err != nil {
+			return err
+		}
+		return c.apply(ctx, tx, itemID, false, r, &n)
+	})
 	if err != nil {
 		return fmt.Errorf("renormalise item %d: %w", itemID, err)
 	}
@@ -173,12 +175,47 @@ func (c *crawl) reapply(ctx context.Context, itemID int64, it event.Item) error 
 	return nil
 }
 
-// candidates returns the known events a new occurrence may duplicate, each
+// templateBlockLimit bounds the events read to learn template text: a
+// day of a big programme has a few hundred.
+const templateBlockLimit = 1000
+
+// candidatesAndBlock returns candidates and the block of every event of
+// the draft's days, of any source and region, in which dedup counts how
+// many events share a sentence (dedup.BestMatchIn): the events of the
+// draft's own organiser are the best witnesses that a sentence is its
+// template, and they are never candidates.
+func candidatesAndBlock(ctx context.Context, db store.DB, sourceID string, d event.Draft) ([]dedup.Record, []dedup.Record, error) {
+	recs, err := candidateRecords(ctx, db, sourceID, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	day := startOfDay(d.Start.In(event.Berlin))
+	to := day.AddDate(0, 0, 1)
+	if !d.End.IsZero() {
+		if last := startOfDay(d.End.In(event.Berlin)).AddDate(0, 0, 1); last.After(to) && !last.After(day.AddDate(0, 0, dedup.MaxSpanDays)) {
+			to = last
+		}
+	}
+	texts, err := store.EventTextsNear(ctx, db, day, to, templateBlockLimit)
+	if err != nil {
+		return nil, nil, err
+	}
+	block := make([]dedup.Record, len(texts))
+	for i, t := range texts {
+		block[i] = dedup.Record{ID: t.ID, Draft: event.Draft{Start: t.Start, AllDay: t.AllDay, Description: t.Description}}
+		if t.End != nil {
+			block[i].Draft.End = *t.End
+		}
+	}
+	return recs, block, nil
+}
+
+// candidateRecords returns the known events a new occurrence may duplicate, each
 // as its canonical draft and as every live source version linked to it (all
 // with the event's ID): the occurrence joins the event when it matches any
 // of them, so the outcome does not depend on which source's fields won the
 // merge, that is on the order in which sources were crawled.
-func candidates(ctx context.Context, db store.DB, sourceID string, d event.Draft) ([]dedup.Record, error) {
+func candidateRecords(ctx context.Context, db store.DB, sourceID string, d event.Draft) ([]dedup.Record, error) {
 	day := startOfDay(d.Start.In(event.Berlin))
 	from, to := day.AddDate(0, 0, -1), day.AddDate(0, 0, 2)
 	if !d.End.IsZero() {

@@ -61,11 +61,14 @@ type Report struct {
 	EventsNew     int    `json:"events_new"`
 	EventsUpdated int    `json:"events_updated"`
 	Errors        int    `json:"errors"`
-	Items         int    `json:"items"`
-	Vanished      int    `json:"vanished"`
-	Status        string `json:"status"`
-	RunID         int64  `json:"run_id,omitempty"`
-	Error         string `json:"error,omitempty"`
+	// Retries counts transactions run again after a deadlock or a
+	// serialisation failure (none was lost to it).
+	Retries  int    `json:"retries"`
+	Items    int    `json:"items"`
+	Vanished int    `json:"vanished"`
+	Status   string `json:"status"`
+	RunID    int64  `json:"run_id,omitempty"`
+	Error    string `json:"error,omitempty"`
 	// Strategy is how the source was read (for kind: auto, what discovery
 	// chose); Regression what got worse since the run before.
 	Strategy   string           `json:"strategy,omitempty"`
@@ -284,45 +287,171 @@ func (c *crawl) page(ctx context.Context, log *slog.Logger, pg scrapers.Page) bo
 	return true
 }
 
-// store writes one changed page in one transaction, so a crash or a
-// database outage never leaves half a page. A transaction that lost a race
-// with a concurrent writer (deadlock, unique key) is tried again.
+// itemBatch is how many changed items of a page are written in one
+// transaction. A feed of 5,000 events used to be one transaction: it held
+// hundreds of day locks for minutes, deadlocked with other feeds and was
+// lost whole when anything failed. Small batches keep each transaction
+// short and a failure local; the batch's day locks are taken at once in
+// one global order, so concurrent feeds wait instead of deadlocking.
+const itemBatch = 16
+
+// store writes one changed page, its changed items in small transactions
+// (itemBatch) and its fetch record last. A page cut off half way (a crash,
+// a database restart) keeps the batches that committed; its fetch is not
+// recorded, so the next run fetches it again, skips the items already
+// stored (their hash is known) and writes the rest: the page resumes.
 func (c *crawl) store(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
-	var n counts
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		err = pgx.BeginFunc(ctx, c.p.Pool, func(tx pgx.Tx) error {
-			n = counts{}
-			for _, it := range pg.Items {
-				if err := c.item(ctx, tx, pg.URL, it, &n); err != nil {
-					return err
-				}
-			}
-			v := pg.Validators
-			if n.caps.dropped > 0 {
-				v = scrapers.Validators{} // a cut page is read in full next time
-			}
+	var caps pageCaps
+	err := c.storeItems(ctx, pg, &caps)
+	if err == nil {
+		v := pg.Validators
+		if caps.dropped > 0 {
+			v = scrapers.Validators{} // a cut page is read in full next time
+		}
+		err = c.retryTx(ctx, func(tx pgx.Tx) error {
 			return store.SaveFetch(ctx, tx, c.src.ID, store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status,
 				ETag: v.ETag, LastModified: v.LastModified, ContentHash: v.Hash, FetchedAt: pg.FetchedAt})
 		})
-		if err != nil {
-			c.release(&n)
-		}
-		if !store.Retryable(err) {
-			break
-		}
 	}
+	// What the caps did to the batches that committed is reported even
+	// when a later batch failed.
+	c.reportCaps(ctx, log, pg.URL, caps)
 	if err != nil {
-		// The page's items keep their previous state; the fetch is not
-		// recorded, so the next run fetches the page in full again.
+		// The page's uncommitted items keep their previous state; the
+		// fetch is not recorded, so the next run fetches the page again.
 		c.mu.Lock()
 		c.failed[pg.URL] = true
 		c.mu.Unlock()
 		c.recordError(ctx, log, pg.URL, pg.Status, "store: "+err.Error())
-		return
 	}
+}
+
+// pendingItem is a changed item of a page, hashed, waiting for its batch.
+type pendingItem struct {
+	it   event.Item
+	raw  []byte
+	hash string
+}
+
+// storeItems writes the page's changed items batch by batch; caps
+// accumulates what the crawl limits did to the page's committed batches.
+func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps) error {
+	batch := make([]pendingItem, 0, itemBatch)
+	unchanged := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := c.storeBatch(ctx, pg.URL, batch, caps)
+		batch = batch[:0]
+		return err
+	}
+	for _, it := range pg.Items {
+		// Whatever the strategy extracted is cut to the domain's field
+		// limits and keeps only web URLs before it is stored or normalised.
+		it, notes := event.BoundItem(it, pg.URL)
+		caps.notes = addDistinct(caps.notes, notes...)
+		raw, hash, err := store.HashItem(it)
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		ref, ok := c.known[it.Key]
+		c.mu.Unlock()
+		if ok && ref.RawHash == hash && !ref.Vanished {
+			unchanged++
+			c.countUnchanged(ref.ID, caps)
+			continue
+		}
+		if batch = append(batch, pendingItem{it: it, raw: raw, hash: hash}); len(batch) == itemBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.run.Items += unchanged
+	c.mu.Unlock()
+	return nil
+}
+
+// storeBatch writes a few items in one transaction, retried when it lost a
+// race. Items are read before the transaction: its day locks are known
+// and taken first, all at once.
+func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem, caps *pageCaps) error {
+	reads := make([]reading, len(batch))
+	var days []time.Time
+	for i, p := range batch {
+		reads[i] = c.read(p.it)
+		days = append(days, reads[i].days()...)
+	}
+	var n counts
+	refs := make([]store.ItemRef, 0, len(batch))
+	err := c.retryTx(ctx, func(tx pgx.Tx) error {
+		// A retried attempt gives back what the failed one took from the
+		// source's account and starts from the page's committed count.
+		c.release(&n)
+		n, refs = counts{caps: pageCaps{events: caps.events}}, refs[:0]
+		if err := store.LockDays(ctx, tx, days); err != nil {
+			return err
+		}
+		for i, p := range batch {
+			n.items++
+			id, fresh, err := store.UpsertItem(ctx, tx, c.src.ID, pageURL, p.raw, p.hash, p.it.Key, normalize.Version)
+			if err != nil {
+				return err
+			}
+			n.caps.retry = false
+			if err := c.apply(ctx, tx, id, fresh, reads[i], &n); err != nil {
+				return err
+			}
+			hash := p.hash
+			if n.caps.retry {
+				// A cap cut this item's occurrences: the next crawl reads
+				// it again even if unchanged, and may have room for them.
+				if err := store.ForgetItemHash(ctx, tx, id); err != nil {
+					return err
+				}
+				hash = ""
+			}
+			refs = append(refs, store.ItemRef{ID: id, Key: p.it.Key, PageURL: pageURL, RawHash: hash})
+		}
+		return nil
+	})
+	if err != nil {
+		c.release(&n)
+		return err
+	}
+	// Only now, after the commit, are the items known as stored: a
+	// rolled-back attempt must not make its retry skip them.
 	n.commit(c)
-	c.reportCaps(ctx, log, pg.URL, n.caps)
+	caps.events = n.caps.events
+	caps.dropped += n.caps.dropped
+	caps.reasons = addDistinct(caps.reasons, n.caps.reasons...)
+	c.mu.Lock()
+	for _, r := range refs {
+		c.known[r.Key] = r
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// retryTx runs fn in a transaction, retried after deadlocks and
+// serialisation failures (store.RetryTx); the retries are counted in the
+// run record and the metrics.
+func (c *crawl) retryTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	retried, err := store.RetryTx(ctx, c.p.Pool, fn)
+	if len(retried) > 0 {
+		c.mu.Lock()
+		for _, k := range retried {
+			c.run.Retries += k
+		}
+		c.mu.Unlock()
+	}
+	return err
 }
 
 func (c *crawl) recordError(ctx context.Context, log *slog.Logger, url string, status int, msg string) {
@@ -376,12 +505,12 @@ func (c *crawl) finish(ctx context.Context, log *slog.Logger, rep Report, crawlE
 	}
 	rep.Pages, rep.Unchanged, rep.Items = r.Pages, r.Unchanged, r.Items
 	rep.EventsNew, rep.EventsUpdated, rep.Vanished = r.EventsNew, r.EventsUpdated, r.Vanished
-	rep.Errors, rep.Status, rep.Error = r.Errors, r.Status, r.Error
+	rep.Errors, rep.Status, rep.Error, rep.Retries = r.Errors, r.Status, r.Error, r.Retries
 	if c.p.Observe != nil {
 		c.p.Observe.Finished(rep, time.Since(r.StartedAt))
 	}
 	log.Info("crawl finished", "status", r.Status, "pages", r.Pages, "unchanged", r.Unchanged,
-		"new", r.EventsNew, "updated", r.EventsUpdated, "vanished", r.Vanished, "errors", r.Errors)
+		"new", r.EventsNew, "updated", r.EventsUpdated, "vanished", r.Vanished, "errors", r.Errors, "retries", r.Retries)
 	return rep
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/dedup"
 	"github.com/treffpunkt/treffpunkt/internal/event"
@@ -15,60 +16,62 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
-// item stores one extracted item unless it is byte-for-byte what we have.
-func (c *crawl) item(ctx context.Context, tx store.DB, pageURL string, it event.Item, n *counts) error {
-	n.items++
-	// Whatever the strategy extracted is cut to the domain's field limits
-	// and keeps only web URLs before it is stored or normalised.
-	it, notes := event.BoundItem(it, pageURL)
-	n.caps.notes = addDistinct(n.caps.notes, notes...)
-	raw, hash, err := store.HashItem(it)
-	if err != nil {
-		return err
-	}
-	c.mu.Lock()
-	ref, ok := c.known[it.Key]
-	c.mu.Unlock()
-	if ok && ref.RawHash == hash && !ref.Vanished {
-		c.countUnchanged(ref.ID, n)
-		return nil
-	}
-	id, err := store.SaveItem(ctx, tx, c.src.ID, pageURL, raw, hash, it.Key)
-	if err != nil {
-		return err
-	}
-	n.caps.retry = false
-	if err := c.apply(ctx, tx, id, !ok, it, n); err != nil {
-		return err
-	}
-	if n.caps.retry {
-		if err := store.ForgetItemHash(ctx, tx, id); err != nil {
-			return err
-		}
-		hash = ""
-	}
-	c.mu.Lock()
-	c.known[it.Key] = store.ItemRef{ID: id, Key: it.Key, PageURL: pageURL, RawHash: hash}
-	c.mu.Unlock()
-	return nil
+// reading is an item as the normaliser read it. It is computed before the
+// item's transaction, so the transaction can take every day lock it needs
+// at once, in one global order (store.LockDays), and a retried transaction
+// does not read the text again.
+type reading struct {
+	it     event.Item // boilerplate stripped
+	drafts []event.Draft
+	nerr   error
 }
 
-// apply normalises an item and brings its events up to date: each
-// occurrence keeps its event across re-crawls; a new occurrence is matched
-// against known events from other sources before a new event is created.
-// fresh says the item was never stored before, so it has no links yet.
-func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, fresh bool, it event.Item, n *counts) error {
+// read normalises an item with the source's learned boilerplate removed.
+func (c *crawl) read(it event.Item) reading {
+	return c.readAt(it, c.now)
+}
+
+// readAt reads an item as a crawl at ref would: ref is the reference for
+// dates without a year, so an item read again later keeps its year.
+func (c *crawl) readAt(it event.Item, ref time.Time) reading {
 	// Items stored before the field limits existed are cut here too (a
 	// no-op for the rest), so normalisation never reads a 2 MB text.
 	it, _ = event.BoundItem(c.bp.strip(it), it.URL)
-	drafts, nerr := normalize.Normalize(it, c.normalizeOptions())
+	opt := c.normalizeOptions()
+	opt.Ref = ref
+	drafts, nerr := normalize.Normalize(it, opt)
+	drafts = expandRecurrences(drafts)
 	if nerr != nil {
 		drafts = nil
-		if err := store.SetNormalizeError(ctx, tx, itemID, nerr.Error()); err != nil {
+	}
+	return reading{it: it, drafts: drafts, nerr: nerr}
+}
+
+// days are the calendar days whose lock writing the reading needs: place
+// matches and creates each occurrence under its start day's lock.
+func (r reading) days() []time.Time {
+	out := make([]time.Time, len(r.drafts))
+	for i, d := range r.drafts {
+		out[i] = d.Start
+	}
+	return out
+}
+
+// apply brings a read item's events up to date: each occurrence keeps its
+// event across re-crawls; a new occurrence is matched against known events
+// from other sources before a new event is created. fresh says the item
+// was never stored before, so it has no links yet. The caller holds the
+// day locks of r.days().
+func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, fresh bool, r reading, n *counts) error {
+	it, drafts := r.it, r.drafts
+	if r.nerr != nil {
+		if err := store.SetNormalizeError(ctx, tx, itemID, r.nerr.Error()); err != nil {
 			return err
 		}
 	}
-	drafts = c.limitDrafts(expandRecurrences(drafts), itemID, n)
+	// limitDrafts writes into the drafts; a retried transaction reuses the
+	// reading, so it works on a copy.
+	drafts = c.limitDrafts(slices.Clone(drafts), itemID, n)
 	links := map[int]int64{}
 	if !fresh {
 		var err error
@@ -129,11 +132,9 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, fresh bool
 func (c *crawl) place(ctx context.Context, tx store.DB, itemID int64, it event.Item, occ int, d event.Draft) (int64, bool, error) {
 	rec := dedup.Record{SourceID: c.src.ID, Organizer: d.Organizer, OwnSite: c.ownSite(c.src.ID, d), URL: it.URL, Draft: d}
 	// Concurrent writers (other pages, other sources) must not both create
-	// the same event: matching and inserting for one day is serialised.
-	if err := store.LockDay(ctx, tx, d.Start); err != nil {
-		return 0, false, err
-	}
-	cands, err := candidates(ctx, tx, c.src.ID, d)
+	// the same event: matching and inserting for one day is serialised by
+	// the day lock the caller took (reading.days).
+	cands, block, err := candidatesAndBlock(ctx, tx, c.src.ID, d)
 	if err != nil {
 		return 0, false, err
 	}
@@ -143,7 +144,7 @@ func (c *crawl) place(ctx context.Context, tx store.DB, itemID int64, it event.I
 		return 0, false, err
 	}
 	cands = slices.DeleteFunc(cands, func(r dedup.Record) bool { return distinct[r.ID] })
-	if best, _, ok := dedup.BestMatch(rec, cands); ok {
+	if best, _, ok := dedup.BestMatchIn(rec, cands, block); ok {
 		return best.ID, false, nil
 	}
 	review := "pending"

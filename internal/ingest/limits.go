@@ -204,9 +204,9 @@ func (c *crawl) limitDrafts(drafts []event.Draft, itemID int64, n *counts) []eve
 
 // countUnchanged counts an unchanged item's stored occurrences against its
 // page's cap; the source's account has them already.
-func (c *crawl) countUnchanged(itemID int64, n *counts) {
+func (c *crawl) countUnchanged(itemID int64, caps *pageCaps) {
 	c.mu.Lock()
-	n.caps.events += c.limits.linked[itemID]
+	caps.events += c.limits.linked[itemID]
 	c.mu.Unlock()
 }
 

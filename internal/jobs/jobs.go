@@ -116,6 +116,14 @@ func NewWorker(ctx context.Context, cfg Config) (*Worker, error) {
 	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ScheduleEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, scheduleOpts(cfg.ScheduleEvery) },
 		&river.PeriodicJobOpts{ID: "schedule_crawls", RunOnStart: true})}
+	// After an upgrade the normaliser reads better: items it has not read
+	// yet are read again (RenormalizeArgs), each source under its crawl lock.
+	rp := p
+	rp.Lock = CrawlLock(locks)
+	river.AddWorker(workers, &renormalizeWorker{pool: cfg.Pool, pipeline: rp, timeout: cfg.CrawlTimeout, log: cfg.Logger})
+	periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(renormalizeEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return RenormalizeArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "renormalize", RunOnStart: true}))
 	if cfg.RawRetention > 0 {
 		river.AddWorker(workers, &pruneRawWorker{pool: cfg.Pool, retention: cfg.RawRetention, now: cfg.Now, log: cfg.Logger})
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(pruneEvery),
@@ -190,6 +198,7 @@ func (observer) Page(sourceID string, pg scrapers.Page) { metrics.ObservePage(so
 func (observer) Finished(rep ingest.Report, took time.Duration) {
 	metrics.ObserveCrawl(rep.Source, rep.Status, rep.EventsNew, rep.EventsUpdated, took)
 	metrics.ObserveRegression(rep.Source, rep.Regression.StrategyChanged, rep.Regression.DroppedToZero)
+	metrics.ObserveRetries(rep.Source, rep.Retries)
 }
 
 // countJob is worker middleware that counts every job's outcome and time.

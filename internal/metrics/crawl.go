@@ -19,6 +19,10 @@ var (
 		"source")
 	EventsNew     = newCounterVec("events_new_total", "Events created by crawls.", "source")
 	EventsUpdated = newCounterVec("events_updated_total", "Events changed by crawls.", "source")
+	// StoreRetries counts page transactions run again after a deadlock or a
+	// serialisation failure: rising, it warns of contention before any
+	// page is lost to it.
+	StoreRetries  = newCounterVec("store_retries_total", "Crawl transactions retried after a deadlock or serialisation failure.", "source")
 	CrawlDuration = newHistogramVec("crawl_duration_seconds",
 		"Duration of one source's crawl, by final run status (ok, partial, failed).",
 		[]float64{0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600},
@@ -69,5 +73,12 @@ func ObserveRegression(sourceID string, strategyChanged, droppedToZero bool) {
 	}
 	if droppedToZero {
 		dz.Inc()
+	}
+}
+
+// ObserveRetries counts a finished crawl's retried transactions.
+func ObserveRetries(sourceID string, n int) {
+	if n > 0 {
+		StoreRetries.WithLabelValues(sourceID).Add(float64(n))
 	}
 }

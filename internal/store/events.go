@@ -305,3 +305,31 @@ func MarkEventsOrphaned(ctx context.Context, db DB, id int64) (bool, error) {
 	}
 	return tag.RowsAffected() > 0, nil
 }
+
+// EventText is an event's days and description: what dedup needs to tell
+// template text from the text of one event.
+type EventText struct {
+	ID          int64
+	Start       time.Time
+	End         *time.Time
+	AllDay      bool
+	Description string
+}
+
+// EventTextsNear returns the live canonical events of every source and
+// region that start within [from, to) or, spanning several days, started
+// up to three days before and still run at from (as EventsNear), at most
+// limit of them: the block in which dedup counts how many events share a
+// sentence.
+func EventTextsNear(ctx context.Context, db DB, from, to time.Time, limit int) ([]EventText, error) {
+	rows, err := db.Query(ctx, `
+		SELECT id, start_at, end_at, all_day, description FROM events e
+		WHERE e.start_at < $2 AND e.start_at >= $1::timestamptz - interval '3 days'
+		  AND (e.start_at >= $1 OR e.end_at >= $1)
+		  AND e.merged_into IS NULL AND e.review <> 'rejected'
+		ORDER BY e.start_at, e.id LIMIT $3`, from, to, limit)
+	if err != nil {
+		return nil, fmt.Errorf("event texts near %s: %w", from.Format(time.DateOnly), err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[EventText])
+}

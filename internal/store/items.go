@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -53,17 +54,27 @@ func HashItem(it event.Item) (raw []byte, hash string, err error) {
 
 // SaveItem inserts or updates an item and clears any vanished mark.
 func SaveItem(ctx context.Context, db DB, sourceID, pageURL string, raw []byte, hash, key string) (int64, error) {
-	var id int64
-	err := db.QueryRow(ctx, `
-		INSERT INTO items (source_id, key, page_url, raw, raw_hash)
-		VALUES ($1, $2, $3, $4, $5)
+	id, _, err := UpsertItem(ctx, db, sourceID, pageURL, raw, hash, key, 0)
+	return id, err
+}
+
+// UpsertItem is SaveItem that stamps the normaliser version that read the
+// item and also reports whether the row is new. The
+// database says so, not the caller's memory: a transaction whose commit
+// was cut off may have committed, and a retry must then update the item's
+// links, never create its events a second time.
+func UpsertItem(ctx context.Context, db DB, sourceID, pageURL string, raw []byte, hash, key string, version int) (id int64, inserted bool, err error) {
+	err = db.QueryRow(ctx, `
+		INSERT INTO items (source_id, key, page_url, raw, raw_hash, normalizer_version)
+		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (source_id, key) DO UPDATE SET page_url = EXCLUDED.page_url, raw = EXCLUDED.raw,
-			raw_hash = EXCLUDED.raw_hash, last_seen = now(), vanished_at = NULL, normalize_error = NULL
-		RETURNING id`, sourceID, key, pageURL, raw, hash).Scan(&id)
+			raw_hash = EXCLUDED.raw_hash, last_seen = now(), vanished_at = NULL, normalize_error = NULL,
+			normalizer_version = EXCLUDED.normalizer_version
+		RETURNING id, xmax = 0`, sourceID, key, pageURL, raw, hash, version).Scan(&id, &inserted)
 	if err != nil {
-		return 0, fmt.Errorf("save item %s: %w", key, err)
+		return 0, false, fmt.Errorf("save item %s: %w", key, err)
 	}
-	return id, nil
+	return id, inserted, nil
 }
 
 // SetNormalizeError keeps why an item produced no event (shown to staff).
@@ -113,6 +124,35 @@ func ForgetItemHash(ctx context.Context, db DB, itemID int64) error {
 	return nil
 }
 
+// StoredItem is a live item's raw extract, for reading it again.
+type StoredItem struct {
+	ID       int64
+	Raw      []byte
+	LastSeen time.Time // when it was last read: the reference for dates without a year
+}
+
+// ItemsToReread returns up to limit live items of a source with a raw
+// extract, stamped with a normaliser version below below, with ids above
+// after, in id order (pages of a long walk with bounded memory).
+func ItemsToReread(ctx context.Context, db DB, sourceID string, below int, after int64, limit int) ([]StoredItem, error) {
+	rows, err := db.Query(ctx, `SELECT id, raw, last_seen FROM items
+		WHERE source_id = $1 AND vanished_at IS NULL AND normalizer_version < $2 AND id > $3 AND NOT raw ? 'pruned'
+		ORDER BY id LIMIT $4`, sourceID, below, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("items of %s to read again: %w", sourceID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[StoredItem])
+}
+
+// StampItem records that an item was read by normaliser version and
+// clears its old reading's error (the new reading sets its own).
+func StampItem(ctx context.Context, db DB, id int64, version int) error {
+	if _, err := db.Exec(ctx, `UPDATE items SET normalizer_version = $2, normalize_error = NULL WHERE id = $1`, id, version); err != nil {
+		return fmt.Errorf("stamp item %d: %w", id, err)
+	}
+	return nil
+}
+
 // ItemLinkCounts returns how many event occurrences each of a source's
 // live items backs, by item id: what the source has in the store, which
 // the crawl limits bound.
@@ -134,4 +174,16 @@ func ItemLinkCounts(ctx context.Context, db DB, sourceID string) (map[int64]int,
 		out[id] = n
 	}
 	return out, rows.Err()
+}
+
+// StaleItems counts the live items read by a normaliser older than
+// version (the worker's check after an upgrade).
+func StaleItems(ctx context.Context, db DB, version int) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT count(*) FROM items WHERE vanished_at IS NULL AND normalizer_version < $1
+		AND NOT raw ? 'pruned'`, version).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count items to read again: %w", err)
+	}
+	return n, nil
 }

@@ -20,6 +20,7 @@ type Run struct {
 	EventsUpdated int
 	Vanished      int
 	Errors        int
+	Retries       int // transactions retried after a deadlock or serialisation failure
 	Error         string
 	Complete      bool
 	// Strategy is how the source was read (kind: auto: what discovery
@@ -83,11 +84,11 @@ func FinishRun(ctx context.Context, db DB, r Run) error {
 	_, err := db.Exec(ctx, `
 		UPDATE crawl_runs SET finished_at = now(), status = $2, pages = $3, unchanged = $4, items = $5,
 			events_new = $6, events_updated = $7, vanished = $8, errors = $9, error = NULLIF($10, ''), complete = $11,
-			strategy = $12, strategy_reason = $13,
+			strategy = $12, strategy_reason = $13, retries = $14,
 			live_items = (SELECT count(*) FROM items i WHERE i.source_id = crawl_runs.source_id AND i.vanished_at IS NULL)
 		WHERE id = $1`,
 		r.ID, r.Status, r.Pages, r.Unchanged, r.Items, r.EventsNew, r.EventsUpdated, r.Vanished, r.Errors, r.Error, r.Complete,
-		r.Strategy, r.StrategyReason)
+		r.Strategy, r.StrategyReason, r.Retries)
 	if err != nil {
 		return fmt.Errorf("finish run %d: %w", r.ID, err)
 	}
@@ -133,7 +134,7 @@ func RunErrors(ctx context.Context, db DB, runID int64) ([]RunError, error) {
 func RecentRuns(ctx context.Context, db DB, sourceID string, n int) ([]Run, error) {
 	rows, err := db.Query(ctx, `
 		SELECT id, source_id, started_at, finished_at, status, pages, unchanged, items, events_new, events_updated,
-			vanished, errors, coalesce(error, ''), complete, strategy, strategy_reason, live_items
+			vanished, errors, retries, coalesce(error, ''), complete, strategy, strategy_reason, live_items
 		FROM crawl_runs WHERE source_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2`, sourceID, n)
 	if err != nil {
 		return nil, fmt.Errorf("recent runs of %s: %w", sourceID, err)
@@ -143,7 +144,7 @@ func RecentRuns(ctx context.Context, db DB, sourceID string, n int) ([]Run, erro
 	for rows.Next() {
 		var r Run
 		if err := rows.Scan(&r.ID, &r.SourceID, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Pages, &r.Unchanged, &r.Items,
-			&r.EventsNew, &r.EventsUpdated, &r.Vanished, &r.Errors, &r.Error, &r.Complete,
+			&r.EventsNew, &r.EventsUpdated, &r.Vanished, &r.Errors, &r.Retries, &r.Error, &r.Complete,
 			&r.Strategy, &r.StrategyReason, &r.LiveItems); err != nil {
 			return nil, err
 		}
