@@ -56,8 +56,12 @@ var soakLoad = []endpoint{
 	{"calendar.ics", 3, "GET", "/calendar.ics", ""},
 	{"index page", 3, "GET", "/", ""},
 	{"calendar.json", 2, "GET", "/calendar.json", ""},
-	{"metrics", 0.2, "GET", "/metrics", ""},
+	{"metrics", 0.2, "GET", metricsPath, ""},
 }
+
+// metricsPath marks the one request that goes to the metrics listener:
+// /metrics is not served on the public port.
+const metricsPath = "/metrics"
 
 type loadStats struct {
 	mu       sync.Mutex
@@ -78,8 +82,9 @@ func (s *loadStats) record(name string, d time.Duration, failure string) {
 	}
 }
 
-// runLoad sends the load to base until ctx ends.
-func runLoad(ctx context.Context, base string, stats *loadStats) {
+// runLoad sends the load to base (and /metrics to metricsBase) until ctx
+// ends.
+func runLoad(ctx context.Context, base, metricsBase string, stats *loadStats) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	var wg sync.WaitGroup
 	for _, e := range soakLoad {
@@ -92,7 +97,11 @@ func runLoad(ctx context.Context, base string, stats *loadStats) {
 					return
 				case <-tick.C:
 				}
-				req, _ := http.NewRequest(e.method, base+e.path, strings.NewReader(e.body))
+				url := base + e.path
+				if e.path == metricsPath {
+					url = metricsBase + e.path
+				}
+				req, _ := http.NewRequest(e.method, url, strings.NewReader(e.body))
 				if e.body != "" {
 					req.Header.Set("Content-Type", "application/json")
 				}
@@ -179,8 +188,9 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	metricsAddr := freeAddr(t)
 	cmd := exec.Command(bin, "all", "--database-url", dbURL, "--sources", sources, "--addr", addr,
-		"--schedule-every", "5s", "--concurrency", "2")
+		"--metrics-addr", metricsAddr, "--schedule-every", "5s", "--concurrency", "2")
 	// The load comes from one address at well over the default per-client
 	// API limit; the soak measures the service, not the rate limiter.
 	cmd.Env = append(os.Environ(), "LOG_FORMAT=json", "MEILI_URL=", "API_RATE=0")
@@ -222,7 +232,7 @@ func TestSoak(t *testing.T) {
 	stats := &loadStats{took: map[string][]time.Duration{}, failures: map[string]int{}}
 	// Warm up (caches, pools, the heap's working size), then measure.
 	warm, cancelWarm := context.WithTimeout(ctx, 10*time.Second)
-	runLoad(warm, base, &loadStats{took: map[string][]time.Duration{}, failures: map[string]int{}})
+	runLoad(warm, base, "http://"+metricsAddr, &loadStats{took: map[string][]time.Duration{}, failures: map[string]int{}})
 	cancelWarm()
 	pid := cmd.Process.Pid
 	rssStart, err := rssKiB(pid)
@@ -249,7 +259,7 @@ func TestSoak(t *testing.T) {
 		}
 	}()
 	started := time.Now()
-	runLoad(loadCtx, base, stats)
+	runLoad(loadCtx, base, "http://"+metricsAddr, stats)
 	elapsed := time.Since(started)
 	<-sampled
 	rssEnd, err := rssKiB(pid)

@@ -394,7 +394,7 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 		// A retried attempt gives back what the failed one took from the
 		// source's account and starts from the page's committed count.
 		c.release(&n)
-		n, refs = counts{caps: pageCaps{events: caps.events}}, refs[:0]
+		n, refs = counts{caps: pageCaps{repeats: caps.repeats}}, refs[:0]
 		if err := store.LockDays(ctx, tx, days); err != nil {
 			return err
 		}
@@ -428,7 +428,7 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 	// Only now, after the commit, are the items known as stored: a
 	// rolled-back attempt must not make its retry skip them.
 	n.commit(c)
-	caps.events = n.caps.events
+	caps.repeats = n.caps.repeats
 	caps.dropped += n.caps.dropped
 	caps.reasons = addDistinct(caps.reasons, n.caps.reasons...)
 	c.mu.Lock()

@@ -22,23 +22,29 @@ import (
 // cut, and the cut page and items are read again next time. Zero fields
 // take DefaultLimits.
 type Limits struct {
-	EventsPerItem   int // occurrences of one announcement: its dates and RRULE expansion
-	ItemsPerPage    int // announcements read from one page or feed
-	EventsPerPage   int // occurrences of one page's announcements
+	EventsPerItem int // occurrences of one announcement: its dates and RRULE expansion
+	ItemsPerPage  int // announcements read from one page or feed
+	// RepeatsPerPage bounds the occurrences of a page's announcements
+	// beyond each one's first: what dates lists and RRULE expansion add.
+	// Announcements written out one by one cost the partner bytes; repeats
+	// are the cheap amplification a flood uses.
+	RepeatsPerPage  int
 	ItemsPerSource  int // live announcements of a source
 	EventsPerSource int // live occurrences of a source's announcements
 }
 
-// DefaultLimits are far above what partners publish: a daily course over
+// DefaultLimits are far above what partners publish (a daily course over
 // the six-month expansion horizon is 184 occurrences, the largest partner
-// feed ~300 events.
-var DefaultLimits = Limits{EventsPerItem: 200, ItemsPerPage: 500, EventsPerPage: 1000,
-	ItemsPerSource: 5000, EventsPerSource: 5000}
+// feed ~300 events) and leave room for a regional calendar's feed of tens
+// of thousands of events written out one by one (issue 14's stress feeds
+// have 10,000), while a page's repeats stay few.
+var DefaultLimits = Limits{EventsPerItem: 200, ItemsPerPage: 20000, RepeatsPerPage: 1000,
+	ItemsPerSource: 50000, EventsPerSource: 60000}
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
 	for _, f := range []struct{ v, def *int }{{&l.EventsPerItem, &d.EventsPerItem}, {&l.ItemsPerPage, &d.ItemsPerPage},
-		{&l.EventsPerPage, &d.EventsPerPage}, {&l.ItemsPerSource, &d.ItemsPerSource}, {&l.EventsPerSource, &d.EventsPerSource}} {
+		{&l.RepeatsPerPage, &d.RepeatsPerPage}, {&l.ItemsPerSource, &d.ItemsPerSource}, {&l.EventsPerSource, &d.EventsPerSource}} {
 		if *f.v <= 0 {
 			*f.v = *f.def
 		}
@@ -75,7 +81,7 @@ func (b *budget) load(known map[string]store.ItemRef, linked map[int64]int) {
 
 // pageCaps is what the limits did to one page's transaction.
 type pageCaps struct {
-	events   int           // occurrences of this page's announcements
+	repeats  int           // occurrences of this page's announcements beyond each one's first
 	reserved int           // change to the source's count, undone if the transaction fails
 	undo     map[int64]int // budget.linked before this transaction, by item id
 	dropped  int           // occurrences cut
@@ -162,10 +168,10 @@ func (c *crawl) limitDrafts(drafts []event.Draft, itemID int64, n *counts) []eve
 	if keep < total {
 		why = fmt.Sprintf("%d occurrences; only the first %d are kept (limit per announcement)", total, keep)
 	}
-	if left := max(c.limits.EventsPerPage-n.caps.events, 0); keep > left {
+	if left := 1 + max(c.limits.RepeatsPerPage-n.caps.repeats, 0); keep > left {
 		keep, n.caps.retry = left, true
-		why = fmt.Sprintf("%d occurrences; the page reached %d, so only %d are kept (limit per page)",
-			total, c.limits.EventsPerPage, keep)
+		why = fmt.Sprintf("%d occurrences; the page's repeated dates reached %d, so only %d are kept (limit per page)",
+			total, c.limits.RepeatsPerPage, keep)
 	}
 	if !n.caps.again {
 		c.mu.Lock()
@@ -186,7 +192,7 @@ func (c *crawl) limitDrafts(drafts []event.Draft, itemID int64, n *counts) []eve
 		n.caps.reserved += keep - old
 		c.mu.Unlock()
 	}
-	n.caps.events += keep
+	n.caps.repeats += max(keep-1, 0)
 	if keep < total {
 		n.caps.dropped += total - keep
 		reason, _, _ := strings.Cut(why[strings.Index(why, "(")+1:], ")")
@@ -206,7 +212,7 @@ func (c *crawl) limitDrafts(drafts []event.Draft, itemID int64, n *counts) []eve
 // page's cap; the source's account has them already.
 func (c *crawl) countUnchanged(itemID int64, caps *pageCaps) {
 	c.mu.Lock()
-	caps.events += c.limits.linked[itemID]
+	caps.repeats += max(c.limits.linked[itemID]-1, 0)
 	c.mu.Unlock()
 }
 

@@ -110,7 +110,7 @@ func TestOccurrenceCaps(t *testing.T) {
 		wantLimit string // in the run's problems
 	}{
 		{"per announcement", ingest.Limits{EventsPerItem: 7}, 3, 3 * 7, "limit per announcement"},
-		{"per page", ingest.Limits{EventsPerItem: 7, EventsPerPage: 10}, 3, 10, "limit per page"},
+		{"per page", ingest.Limits{EventsPerItem: 7, RepeatsPerPage: 7}, 3, 10, "limit per page"},
 		{"per source", ingest.Limits{EventsPerItem: 7, EventsPerSource: 9}, 3, 9, "limit per source"},
 	}
 	for _, tt := range tests {
@@ -162,7 +162,7 @@ func TestFloodFeedDefaultLimits(t *testing.T) {
 	feed := floodFeed(5)
 	srv := feedSite(t, "text/calendar", feed)
 	rep := p.CrawlSource(context.Background(), kindSource(t, event.KindICal, srv.URL+"/feed.ics"))
-	want := min(5*ingest.DefaultLimits.EventsPerItem, ingest.DefaultLimits.EventsPerPage)
+	want := min(5*ingest.DefaultLimits.EventsPerItem, 5+ingest.DefaultLimits.RepeatsPerPage)
 	if got := count(t, p, `SELECT count(*) FROM events`); got != want || rep.Status != "partial" {
 		t.Errorf("%d-byte feed: %d events, status %s; want %d, partial", len(feed), got, rep.Status, want)
 	}
