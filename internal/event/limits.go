@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -146,6 +147,11 @@ func BoundDraft(d Draft) Draft {
 		d.DescriptionHTML = ""
 	}
 	d.Recurrence = Cut(d.Recurrence, MaxLine)
+	if strings.ContainsFunc(d.Recurrence, unicode.IsControl) {
+		// An RRULE never holds a control character; a line break would
+		// start a property of its own in a feed.
+		d.Recurrence = ""
+	}
 	d.Organizer = Cut(d.Organizer, MaxName)
 	d.Place.Venue = Cut(d.Place.Venue, MaxName)
 	d.Place.Street = Cut(d.Place.Street, MaxName)

@@ -106,6 +106,12 @@ func TestBoundDraft(t *testing.T) {
 		len(d.Warnings) != maxWarnings+1 {
 		t.Errorf("lists: %d topics, %d names, %d warnings", len(d.Topics), len(d.Contact.Names), len(d.Warnings))
 	}
+	if d := BoundDraft(Draft{Recurrence: "FREQ=WEEKLY\r\nBEGIN:VEVENT"}); d.Recurrence != "" {
+		t.Errorf("recurrence with a line break kept: %q", d.Recurrence)
+	}
+	if d := BoundDraft(Draft{Recurrence: "FREQ=MONTHLY;BYDAY=1WE"}); d.Recurrence != "FREQ=MONTHLY;BYDAY=1WE" {
+		t.Errorf("recurrence %q", d.Recurrence)
+	}
 	if names[0] != huge {
 		t.Error("the caller's slice was changed")
 	}
