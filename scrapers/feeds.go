@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -21,7 +22,7 @@ func (hp *htmlPage) calendarLinks() []string {
 			href = hp.base.Scheme + "://" + href[len(href)-len(rest):]
 		}
 		if u := hp.resolve(href); u != nil && siteOf(u.Host) == siteOf(hp.base.Host) {
-			if s := u.String(); !containsString(out, s) {
+			if s := u.String(); !slices.Contains(out, s) {
 				out = append(out, s)
 			}
 		}
@@ -42,15 +43,6 @@ func (hp *htmlPage) calendarLinks() []string {
 		}
 	})
 	return out
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // wordPressAPI is the REST root a WordPress page announces (<link

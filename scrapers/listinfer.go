@@ -1,6 +1,7 @@
 package scrapers
 
 import (
+	"fmt"
 	"net/url"
 	"path"
 	"regexp"
@@ -219,7 +220,7 @@ func (hp *htmlPage) inferList() listGuess {
 		g.Targets = best.targets
 		g.Why = plural(len(best.targets), "link") + " in repeated blocks (" + g.Follow + ")"
 		if best.dated > 0 {
-			g.Why += ", " + plural(best.dated, "with a date")
+			g.Why += fmt.Sprintf(", %d with a date", best.dated)
 		}
 	} else {
 		hp.inferItems(&g)
@@ -414,7 +415,7 @@ func words(s string) map[string]bool {
 
 func plural(n int, what string) string {
 	s := strconv.Itoa(n) + " " + what
-	if n != 1 && !strings.HasPrefix(what, "with") {
+	if n != 1 {
 		s += "s"
 	}
 	return s
