@@ -10,6 +10,10 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
+// maxCalendarAnchors is how many calendar links in the page's text may be
+// taken for the site's feed.
+const maxCalendarAnchors = 2
+
 // calendarLinks are the iCalendar feeds a page offers: <link
 // rel=alternate type=text/calendar>, webcal: links, .ics links and the
 // export links of WordPress event plugins (The Events Calendar's ?ical=1,
@@ -30,18 +34,27 @@ func (hp *htmlPage) calendarLinks() []string {
 	hp.doc.Find(`link[rel~="alternate"][type^="text/calendar"][href]`).Each(func(_ int, s *goquery.Selection) {
 		add(s.AttrOr("href", ""))
 	})
+	var anchors []string
 	hp.doc.Find("a[href]").Each(func(_ int, s *goquery.Selection) {
-		href := s.AttrOr("href", "")
+		href := strings.TrimSpace(s.AttrOr("href", ""))
 		l := strings.ToLower(href)
 		p := l
 		if i := strings.IndexAny(p, "?#"); i >= 0 {
 			p = p[:i]
 		}
-		if strings.HasPrefix(l, "webcal:") || strings.HasSuffix(p, ".ics") || strings.Contains(l, "ical=1") ||
-			strings.Contains(l, "mec-ical-feed") || strings.HasSuffix(strings.TrimSuffix(p, "/"), "/events.ics") {
-			add(href)
+		if (strings.HasPrefix(l, "webcal:") || strings.HasSuffix(p, ".ics") || strings.Contains(l, "ical=1") ||
+			strings.Contains(l, "mec-ical-feed")) && !slices.Contains(anchors, href) {
+			anchors = append(anchors, href)
 		}
 	})
+	// Many calendar links are the "add to calendar" exports of single
+	// events (one per list entry): a feed of one event is not the site's
+	// calendar. A page that links one or two is offering its feed.
+	if len(anchors) <= maxCalendarAnchors {
+		for _, a := range anchors {
+			add(a)
+		}
+	}
 	return out
 }
 
