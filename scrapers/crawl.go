@@ -103,6 +103,13 @@ func Crawl(ctx context.Context, src config.Source, opt Options, emit func(Page))
 			return Summary{Plan: &p}, fmt.Errorf("crawl %s: %w", src.ID, err)
 		}
 		plan, src = &p, p.Source
+		// The crawl's collector starts with a fresh per-host limit: wait
+		// the delay after discovery's last request, as between any two.
+		if !opt.NoPoliteness {
+			if err := sleepCtx(ctx, src.Delay.Duration); err != nil {
+				return Summary{Plan: plan}, fmt.Errorf("crawl %s: %w", src.ID, err)
+			}
+		}
 	}
 	cr, err := newCrawl(ctx, src, opt)
 	if err != nil {
@@ -534,4 +541,19 @@ func (cr *crawl) sameSite(p *Page, u *url.URL, what string) bool {
 	}
 	p.Warnings = append(p.Warnings, fmt.Sprintf("%s link to another site not followed: %s", what, u.Redacted()))
 	return false
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

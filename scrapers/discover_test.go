@@ -3,6 +3,7 @@ package scrapers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -93,6 +94,9 @@ func TestDiscoverStrategies(t *testing.T) {
 		{name: "webcal link", start: "/termine/", strategy: StrategyFeed, url: "/cal.ics",
 			files: map[string]string{"/termine/": `<html><body><a href="webcal://{{HOST}}/cal.ics">Abonnieren</a></body></html>`,
 				"/cal.ics": testICal}},
+		{name: "per-event exports are not the feed", start: "/t/", strategy: StrategyList, noAsk: "/e1.ics",
+			files: map[string]string{"/t/": strings.Replace(plainList, "</main>", `<a href="/e1.ics">ics</a><a href="/e2.ics">ics</a><a href="/e3.ics">ics</a></main>`, 1),
+				"/e1.ics": testICal, "/t/a/": `<html><body><h1>Workshop am 24.11.2021 in Leipzig</h1></body></html>`}},
 		{name: "events calendar export", start: "/events/", strategy: StrategyFeed, url: "/events/?ical=1",
 			files: map[string]string{"/events/": `<html><head><link rel="https://api.w.org/" href="/wp-json/"></head><body><p>Kalender</p></body></html>`,
 				"/events/?ical=1": testICal, "/wp-json/tribe/events/v1/events": `{"events":[{"id":1}],"total":1}`}},
@@ -272,5 +276,42 @@ func TestPostsFeed(t *testing.T) {
 	}
 	if _, err := postsFeed([]byte(`<html><body>no</body></html>`)); err == nil {
 		t.Error("HTML read as a feed")
+	}
+}
+
+// TestNumberedPager: a pager of page numbers alone, as WordPress and
+// Drupal render it without a "next" link, is followed page by page.
+func TestNumberedPager(t *testing.T) {
+	list := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`<html><body><main>`)
+		for i := 0; i < 2; i++ {
+			fmt.Fprintf(&b, `<div class="t"><h2><a href="/t/%d-%d/">Workshop %d am %d.11.2021 in Leipzig</a></h2></div>`, n, i, i, 10+n)
+		}
+		b.WriteString(`<nav class="pagination">`)
+		for p := 1; p <= 3; p++ {
+			if p == n {
+				fmt.Fprintf(&b, `<span aria-current="page" class="page-numbers current">%d</span>`, p)
+			} else {
+				fmt.Fprintf(&b, `<a class="page-numbers" href="/t/page/%d/">%d</a>`, p, p)
+			}
+		}
+		b.WriteString(`</nav></main></body></html>`)
+		return b.String()
+	}
+	files := map[string]string{"/t/": list(1), "/t/page/1/": list(1), "/t/page/2/": list(2), "/t/page/3/": list(3)}
+	for n := 1; n <= 3; n++ {
+		for i := 0; i < 2; i++ {
+			files[fmt.Sprintf("/t/%d-%d/", n, i)] = fmt.Sprintf(`<html><body><h1>Workshop %d am %d.11.2021 in Leipzig</h1></body></html>`, i, 10+n)
+		}
+	}
+	site := newDiscoverSite(t, files)
+	items := 0
+	sum, err := Crawl(context.Background(), autoSource(site.URL+"/t/"), Options{NoPoliteness: true}, func(p Page) { items += len(p.Items) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Plan.Source.Next != "span.current + a" || items != 6 {
+		t.Errorf("next %q, %d items (want span.current + a, 6 from three pages); %s", sum.Plan.Source.Next, items, sum.Plan.Reason)
 	}
 }

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 )
+
+// maxCalendarAnchors is how many calendar links in the page's text may be
+// taken for the site's feed.
+const maxCalendarAnchors = 2
 
 // calendarLinks are the iCalendar feeds a page offers: <link
 // rel=alternate type=text/calendar>, webcal: links, .ics links and the
@@ -21,7 +26,7 @@ func (hp *htmlPage) calendarLinks() []string {
 			href = hp.base.Scheme + "://" + href[len(href)-len(rest):]
 		}
 		if u := hp.resolve(href); u != nil && siteOf(u.Host) == siteOf(hp.base.Host) {
-			if s := u.String(); !containsString(out, s) {
+			if s := u.String(); !slices.Contains(out, s) {
 				out = append(out, s)
 			}
 		}
@@ -29,28 +34,28 @@ func (hp *htmlPage) calendarLinks() []string {
 	hp.doc.Find(`link[rel~="alternate"][type^="text/calendar"][href]`).Each(func(_ int, s *goquery.Selection) {
 		add(s.AttrOr("href", ""))
 	})
+	var anchors []string
 	hp.doc.Find("a[href]").Each(func(_ int, s *goquery.Selection) {
-		href := s.AttrOr("href", "")
+		href := strings.TrimSpace(s.AttrOr("href", ""))
 		l := strings.ToLower(href)
 		p := l
 		if i := strings.IndexAny(p, "?#"); i >= 0 {
 			p = p[:i]
 		}
-		if strings.HasPrefix(l, "webcal:") || strings.HasSuffix(p, ".ics") || strings.Contains(l, "ical=1") ||
-			strings.Contains(l, "mec-ical-feed") || strings.HasSuffix(strings.TrimSuffix(p, "/"), "/events.ics") {
-			add(href)
+		if (strings.HasPrefix(l, "webcal:") || strings.HasSuffix(p, ".ics") || strings.Contains(l, "ical=1") ||
+			strings.Contains(l, "mec-ical-feed")) && !slices.Contains(anchors, href) {
+			anchors = append(anchors, href)
 		}
 	})
-	return out
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
+	// Many calendar links are the "add to calendar" exports of single
+	// events (one per list entry): a feed of one event is not the site's
+	// calendar. A page that links one or two is offering its feed.
+	if len(anchors) <= maxCalendarAnchors {
+		for _, a := range anchors {
+			add(a)
 		}
 	}
-	return false
+	return out
 }
 
 // wordPressAPI is the REST root a WordPress page announces (<link

@@ -1,6 +1,7 @@
 package scrapers
 
 import (
+	"fmt"
 	"net/url"
 	"path"
 	"regexp"
@@ -219,7 +220,7 @@ func (hp *htmlPage) inferList() listGuess {
 		g.Targets = best.targets
 		g.Why = plural(len(best.targets), "link") + " in repeated blocks (" + g.Follow + ")"
 		if best.dated > 0 {
-			g.Why += ", " + plural(best.dated, "with a date")
+			g.Why += fmt.Sprintf(", %d with a date", best.dated)
 		}
 	} else {
 		hp.inferItems(&g)
@@ -330,9 +331,61 @@ func (hp *htmlPage) inferNext(details []string) string {
 		return true
 	})
 	if found == nil {
-		return ""
+		return hp.numberedNext()
 	}
 	return selectorFor(hp.doc, []*nethtml.Node{found})
+}
+
+var pageNumber = regexp.MustCompile(`^\D{0,12}\d{1,4}$`) // "2", "Seite 2"
+
+// numberedNext handles a pager of page numbers alone (1 2 3 …, /page/2/):
+// the next page is the link right after the current one, which the pager
+// marks (aria-current, .current, .active, .is-active). The selector says
+// so in CSS ("span.current + a"), so it works on every page of the list.
+func (hp *htmlPage) numberedNext() string {
+	var sel string
+	hp.doc.Find(`body [aria-current="page"], body .current, body .active, body .is-active`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		cur := s.Nodes[0]
+		if !pageNumber.MatchString(lineText(s)) {
+			return true
+		}
+		sib := cur.NextSibling
+		for sib != nil && sib.Type != nethtml.ElementNode {
+			sib = sib.NextSibling
+		}
+		if sib == nil {
+			return true
+		}
+		link := sib
+		if sib.DataAtom != atom.A {
+			a := goquery.NewDocumentFromNode(sib).Find("a[href]").First()
+			if a.Length() == 0 {
+				return true
+			}
+			link = a.Nodes[0]
+		}
+		if u := hp.resolve(attr(link, "href")); u == nil || siteOf(u.Host) != siteOf(hp.base.Host) ||
+			!pageNumber.MatchString(lineText(goquery.NewDocumentFromNode(link).Selection)) {
+			return true
+		}
+		marker := `[aria-current="page"]`
+		for _, c := range []string{"current", "active", "is-active"} {
+			if hasClass(cur, c) {
+				marker = "." + c
+				break
+			}
+		}
+		candidate := cur.Data + marker + " + " + sib.Data
+		if sib != link {
+			candidate += " a"
+		}
+		if got := hp.doc.Find(candidate); got.Length() == 1 && got.Nodes[0] == link {
+			sel = candidate
+			return false
+		}
+		return true
+	})
+	return sel
 }
 
 // commonDir is the longest directory shared by the URLs' paths.
@@ -414,7 +467,7 @@ func words(s string) map[string]bool {
 
 func plural(n int, what string) string {
 	s := strconv.Itoa(n) + " " + what
-	if n != 1 && !strings.HasPrefix(what, "with") {
+	if n != 1 {
 		s += "s"
 	}
 	return s

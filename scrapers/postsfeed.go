@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -20,7 +21,7 @@ func (hp *htmlPage) postsFeedLinks() []string {
 		if t != "application/rss+xml" && t != "application/atom+xml" {
 			return
 		}
-		if u := hp.resolve(s.AttrOr("href", "")); u != nil && siteOf(u.Host) == siteOf(hp.base.Host) && !containsString(out, u.String()) {
+		if u := hp.resolve(s.AttrOr("href", "")); u != nil && siteOf(u.Host) == siteOf(hp.base.Host) && !slices.Contains(out, u.String()) {
 			out = append(out, u.String())
 		}
 	})

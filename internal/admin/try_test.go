@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -97,6 +98,9 @@ func TestRegressionNote(t *testing.T) {
 	b.login("admin@example.org", f.user(t, "admin@example.org", auth.RoleAdmin))
 	if _, body := b.get("/admin/sources/saqsen"); !strings.Contains(body, `id="regression"`) {
 		t.Error("source page shows no strategy change")
+	}
+	if _, body := b.get(fmt.Sprintf("/admin/runs/%d", r.ID)); !strings.Contains(body, "sitemap.xml lists 53 pages") {
+		t.Error("run page shows no strategy and reason")
 	}
 }
 

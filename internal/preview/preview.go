@@ -33,6 +33,8 @@ const (
 	// maxEvents bounds the events a preview lists (a feed may hold
 	// thousands).
 	maxEvents = 200
+	// maxWarnings bounds the warnings a preview lists.
+	maxWarnings = 50
 	// maxURL bounds the URL a person may type.
 	maxURL = 2048
 )
@@ -130,6 +132,9 @@ func Run(ctx context.Context, rawURL string, opt Options) (Result, error) {
 		return res, userError(err, ctx)
 	}
 	res.Truncated = sum.Truncated
+	if len(res.Warnings) > maxWarnings {
+		res.Warnings = append(res.Warnings[:maxWarnings], fmt.Sprintf("and %d more warnings", len(res.Warnings)-maxWarnings))
+	}
 	sort.SliceStable(res.Events, func(i, j int) bool { return res.Events[i].Start.Before(res.Events[j].Start) })
 	if len(res.Events) > maxEvents {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("showing the first %d of %d events", maxEvents, len(res.Events)))
