@@ -379,7 +379,14 @@ func mentionsInSentence(sent []token, interp bool, m *Mentions, add func(code st
 		if i+1 < len(sent) && sent[i+1].punct == 0 {
 			next = strings.ToLower(sent[i+1].text)
 		}
-		if code, always := languageWord(t.text, low, prev, next); code != "" && (always || armed > 0 || t.pair && interp) {
+		code, always := languageWord(t.text, low, prev, next)
+		if code != "" && prev == "than" && prev2 == "other" {
+			code = "" // "a language other than German"
+		}
+		// in a sentence about interpreting, a language noun needs no trigger
+		// ("Sprachmittler für Arabisch, Farsi und Urdu übersetzen die Vorträge")
+		noun := interp && names[t.text] != ""
+		if code != "" && (always || armed > 0 || t.pair && interp || noun) {
 			add(code, translation)
 			armed, list = 2, true
 			prev2, prev = prev, low
