@@ -424,3 +424,18 @@ func TestSameStartKeepsEnd(t *testing.T) {
 		t.Errorf("got %d events, want one ending 21:00", len(ds))
 	}
 }
+
+// With no place in the text, a town in the site's host names the region.
+func TestHostRegion(t *testing.T) {
+	tests := []struct{ url, want string }{
+		{"https://if-leipzig.de/veranstaltungen/mai", "leipzig"},
+		{"https://crimmitschau.de/crm/content/9/1.asp", "zwickau"},
+		{"https://www.example.org/leipzig/termine", ""}, // the path does not count
+	}
+	for _, tt := range tests {
+		d := mustNormalize(t, event.Item{URL: tt.url, Text: "Kochgruppe am 2.5.2012 um 16 Uhr."}, Options{Ref: time.Date(2012, 4, 1, 0, 0, 0, 0, event.Berlin)})[0]
+		if d.Place.Region != tt.want {
+			t.Errorf("%s: region %q, want %q", tt.url, d.Place.Region, tt.want)
+		}
+	}
+}

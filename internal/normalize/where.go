@@ -1,9 +1,11 @@
 package normalize
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/gazetteer"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/places"
 )
 
@@ -244,8 +246,34 @@ func (j *job) decideRegion(w *placeInfo, texts []*places.Text, nearDate func() p
 		w.warnings = append(w.warnings, "region: guessed from a passing mention of a place")
 		return
 	}
+	if r := hostRegion(j.it.URL); r != "" {
+		p.Region, w.regionConf = r, 0.4
+		w.warnings = append(w.warnings, "region: taken from the town in the site's address")
+		return
+	}
 	w.regionConf = 0.4
 	w.warnings = append(w.warnings, "region: unknown")
+}
+
+// hostRegion reads a Saxon town named in the host of the page's address
+// ("if-leipzig.de", "crimmitschau.de", "ndk-wurzen.de"): local
+// organisations name their sites after their town. Only the host counts;
+// a path names whatever the page is about.
+func hostRegion(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	for part := range strings.FieldsFuncSeq(strings.ToLower(u.Hostname()), func(r rune) bool {
+		return r == '.' || r == '-' || r == '_'
+	}) {
+		if len(part) >= 4 {
+			if r := gazetteer.TownRegion(part); r != "" {
+				return r
+			}
+		}
+	}
+	return ""
 }
 
 // textRegion is places.RegionIn of the whole text, computed once per item.

@@ -122,6 +122,8 @@ func TestExtract(t *testing.T) {
 		{"Fr., 28. 09. 18\n19:00 Uhr\nFilmnacht", []want{ev("2018-09-28T19:00+02:00", "").spanned("Fr., 28. 09. 18\n19:00 Uhr")}},
 		{"Stadtrundgang\n06\nSo 10.2013\n15:00 Uhr\nTreffpunkt", []want{ev("2013-10-06T15:00+02:00", "").spanned("So 10.2013\n15:00 Uhr")}},
 		{"am 28. 09. kommen 18 Leute", nil},
+		{"Das Fest am 22. September 2019 beginnt um zehn Uhr.", []want{ev("2019-09-22T10:00+02:00", "").spanned("22. September 2019 beginnt um zehn Uhr")}},
+		{"Am 22. September 2019 ab Elf Uhr", []want{ev("2019-09-22T11:00+02:00", "").spanned("22. September 2019 ab Elf Uhr")}},
 		// English dates and 12-hour clocks.
 		{"from November 4 to 6, 2022 - Conference", []want{days("2022-11-04", "2022-11-06").spanned("November 4 to 6, 2022")}},
 		{"Odbędzie się ono 5 czerwca 2023 r. w godzinach 17:00-19:30 w Domu", []want{ev("2023-06-05T17:00+02:00", "2023-06-05T19:30+02:00").spanned("5 czerwca 2023")}},

@@ -27,6 +27,9 @@ type timeSpec struct {
 // tight "h" ("14:30h", "20h"). dot reports the 14.30 form, which is only a
 // time when "Uhr"/"h" is written (else it may be a decimal or a date).
 func (p *parser) clockAt(i int) (c clock, next int, colon, dot, suffix, ok bool) {
+	if h, ok := p.hourWord(i); ok {
+		return clock{h: h}, i + 2, false, false, true, true // "um zehn Uhr"
+	}
 	h, ok := p.num(i, 2)
 	if !ok || p.glued(i) {
 		return clock{}, i, false, false, false, false
@@ -69,6 +72,32 @@ func (p *parser) clockAt(i int) (c clock, next int, colon, dot, suffix, ok bool)
 		}
 	}
 	return c, j, colon, dot, suffix, true
+}
+
+// hourWords are the hours written as words before "Uhr".
+var hourWords = map[string]int{"ein": 1, "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
+	"sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
+	"fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20}
+
+// hourWord matches "zehn Uhr", "elf Uhr": an hour as a word, "Uhr" required.
+func (p *parser) hourWord(i int) (int, bool) {
+	if i >= len(p.t) || p.t[i].kind != tWord || p.kw(i+1) != kwUhr || p.newline(i+1) {
+		return 0, false
+	}
+	w := p.text(i)
+	if len(w) > 9 {
+		return 0, false
+	}
+	var buf [9]byte
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[k] = c
+	}
+	h, ok := hourWords[string(buf[:len(w)])]
+	return h, ok
 }
 
 // meridiem matches the English 12-hour marks after a clock: "p.m.", "a.m.",

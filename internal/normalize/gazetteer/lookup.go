@@ -145,6 +145,30 @@ func ByName(name string) []*Municipality {
 	return nil
 }
 
+// Weak reports a municipality name that is also a common word, a surname
+// or a place elsewhere (weak_names.txt).
+func Weak(name string) bool {
+	return data().weak[Fold(strings.TrimSpace(name))]
+}
+
+// TownRegion returns the district of the Saxon municipality called name
+// when the name is not weak and all municipalities of that name lie in one
+// district; "" otherwise. It does not allocate for names up to 48 bytes:
+// callers try it on many words.
+func TownRegion(name string) string {
+	t := data()
+	var buf [48]byte
+	k := foldAppend(buf[:0], name)
+	if t.weak[string(k)] {
+		return ""
+	}
+	ms := t.byName[string(k)]
+	if len(ms) == 0 || !SameRegion(ms) {
+		return ""
+	}
+	return ms[0].Region
+}
+
 // Resolve picks the municipality for a postcode and a city name as written
 // next to it. The postcode decides; the name settles the 83 postcodes shared
 // by several municipalities. With no postcode the name alone is used. ok is

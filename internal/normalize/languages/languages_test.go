@@ -36,6 +36,9 @@ func TestFindMentions(t *testing.T) {
 		{"Deshalb wird die Veranstaltung auch auf Vietnamesisch übersetzt.", []string{"vi*"}, 0},
 		{"Eine Flüsterübersetzung ins Ukrainische kann angeboten werden.", []string{"uk*"}, 0},
 		{"Die Veranstaltung wird persisch-deutsch gedolmetscht.", []string{"fa*", "de*"}, 0},
+		{"Sprachmittlerinnen für Arabisch, Farsi und Urdu übersetzen die Vorträge.", []string{"ar*", "fa*", "ur*"}, 0},
+		{"Many children speak a language other than German in their family.", nil, 0},
+		{"The workshop will be held in English, the participants are invited to speak Arabic, Frensh, Spanish, and German.", []string{"en", "ar", "fr", "es", "de"}, 0},
 		// Material and adjectives of things name no language of the event.
 		{"Das Programm steht in den Sprachen Deutsch, Englisch und Arabisch zum Download zur Verfügung.", nil, 0},
 		{"Man kann sich in chinesischer Kalligraphie üben.", nil, 0},

@@ -67,7 +67,7 @@ func trigger(low string) (ok, translation bool) {
 	}
 	switch low {
 	case "zweisprachig", "zweisprachige", "zweisprachigen", "mehrsprachig", "mehrsprachige", "mehrsprachigen",
-		"bilingual", "dwurěčny", "dwurěčna", "sprechen", "spricht", "gesprochen":
+		"bilingual", "dwurěčny", "dwurěčna", "sprechen", "spricht", "gesprochen", "speak", "spoken", "speaking":
 		return true, false
 	}
 	for _, p := range []string{"übersetz", "dolmetsch", "verdolmetsch", "gedolmetscht", "translat", "interpret",
@@ -379,7 +379,17 @@ func mentionsInSentence(sent []token, interp bool, m *Mentions, add func(code st
 		if i+1 < len(sent) && sent[i+1].punct == 0 {
 			next = strings.ToLower(sent[i+1].text)
 		}
-		if code, always := languageWord(t.text, low, prev, next); code != "" && (always || armed > 0 || t.pair && interp) {
+		code, always := languageWord(t.text, low, prev, next)
+		if code == "" && list && armed > 0 {
+			code = misspelt(t.text) // "Arabic, Frensh, Spanish"
+		}
+		if code != "" && prev == "than" && prev2 == "other" {
+			code = "" // "a language other than German"
+		}
+		// in a sentence about interpreting, a language noun needs no trigger
+		// ("Sprachmittler für Arabisch, Farsi und Urdu übersetzen die Vorträge")
+		noun := interp && names[t.text] != ""
+		if code != "" && (always || armed > 0 || t.pair && interp || noun) {
 			add(code, translation)
 			armed, list = 2, true
 			prev2, prev = prev, low
@@ -504,6 +514,49 @@ func sprachNoun(w string) bool {
 		}
 	}
 	return false
+}
+
+// misspelt returns the language a capitalised word of at least five letters
+// names with one letter wrong, added or missing ("Frensh", "Spansh"); only
+// asked inside a list of languages.
+func misspelt(word string) string {
+	if len(word) < 5 || word[0] < 'A' || word[0] > 'Z' {
+		return ""
+	}
+	for _, name := range sortedNames() { // in order: the first close name wins, every time
+		if d := len(name) - len(word); d >= -1 && d <= 1 && name[0] == word[0] && editOne(name, word) {
+			return names[name]
+		}
+	}
+	return ""
+}
+
+var sortedNames = sync.OnceValue(func() []string {
+	out := make([]string, 0, len(names))
+	for n := range names {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+})
+
+// editOne reports that a and b differ by at most one substitution,
+// insertion or deletion (bytes).
+func editOne(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if i == len(b) {
+		return len(a)-len(b) <= 1
+	}
+	if len(a) == len(b) {
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i+1:] == b[i:]
 }
 
 // adjective maps a lower-case German adjective stem ("arabisch") to a code.

@@ -103,6 +103,10 @@ func TestRegionIn(t *testing.T) {
 		{"Die Konferenz findet in Berlin statt. Veranstalter: Kulturbüro Dresden", "", true},
 		{"Kurs in Wojerecy", "bautzen", false},
 		{"Keine Ortsangabe.", "", false},
+		// the adjective of any town
+		{"Treffpunkt ist der Wurzener Markt.", "landkreis-leipzig", false},
+		{"Die Ausstellung ist in der Bornaer Innenstadt aufgebaut.", "landkreis-leipzig", false},
+		{"Die Lehrer und Teilnehmer", "", false},
 	}
 	for _, tt := range tests {
 		g := RegionIn(tt.in)

@@ -80,7 +80,10 @@ func guessRegion(text string, hits []gazetteer.Hit) Guess {
 	}
 	eachCapitalised(text, func(word string) {
 		if len(word) >= 6 && strings.Contains(word, "er") {
-			if slug := adjectives[adjectiveStem(word)]; slug != "" {
+			stem := adjectiveStem(word)
+			if slug := adjectives[stem]; slug != "" {
+				scores[slug] += weightAdjective
+			} else if slug := townAdjective(stem); slug != "" {
 				scores[slug] += weightAdjective
 			}
 		}
@@ -110,6 +113,17 @@ func guessRegion(text string, hits []gazetteer.Hit) Guess {
 type scored struct {
 	k string
 	v float64
+}
+
+// townAdjective reads the adjective of any Saxon town ("Wurzener Markt",
+// "Bornaer Innenstadt", "Kamenzer Rathaus"): the name plus "er". Names that
+// are also common words do not count.
+func townAdjective(stem string) string {
+	base, ok := strings.CutSuffix(stem, "er")
+	if !ok || len(base) < 4 || strings.ContainsAny(base, "-/*:") {
+		return ""
+	}
+	return gazetteer.TownRegion(base)
 }
 
 // adjectiveStem strips quotes, punctuation and gender endings:
