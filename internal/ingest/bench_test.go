@@ -2,15 +2,23 @@ package ingest_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
+	"os"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
+	"github.com/treffpunkt/treffpunkt/internal/normalize"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+	"github.com/treffpunkt/treffpunkt/scrapers"
 )
 
 // BenchmarkPipelineCrawl2000 crawls 2,000 synthetic detail pages on loopback
@@ -77,4 +85,101 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkRenormalize stores n gen-style items (TREFFPUNKT_RENORM_ITEMS,
+// default 100,000) with their events as a crawl leaves them, stamped as read
+// by an older normaliser, and reads them all again with Renormalize. It
+// reports items/s; the set-up is not timed.
+//
+//	go test ./internal/ingest -run '^$' -bench Renormalize -benchtime 1x
+func BenchmarkRenormalize(b *testing.B) {
+	n := 100_000
+	if v := os.Getenv("TREFFPUNKT_RENORM_ITEMS"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	ctx := context.Background()
+	var items int
+	var took time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		pool := pgtest.New(b)
+		loadStored(b, pool, n)
+		p := &ingest.Pipeline{Pool: pool, Logger: quietLogger()}
+		b.StartTimer()
+		t0 := time.Now()
+		reps, err := p.Renormalize(ctx, "", false)
+		took += time.Since(t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		items = 0
+		for _, r := range reps {
+			if r.Status != "ok" || r.EventsNew != 0 {
+				b.Fatalf("renormalize: %+v", r)
+			}
+			items += r.Items
+		}
+		if items != n {
+			b.Fatalf("read %d items again, want %d", items, n)
+		}
+		b.StopTimer()
+		pool.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(items)*float64(b.N)/took.Seconds(), "items/s")
+}
+
+// loadStored writes n generated feed items (20 sources) with one event each
+// as a crawl stores them, in bulk, stamped with version 0.
+func loadStored(b *testing.B, pool *pgxpool.Pool, n int) {
+	b.Helper()
+	ctx := context.Background()
+	const feeds = 20
+	ref := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for f := range feeds {
+		src := config.Source{ID: fmt.Sprintf("feed-%d", f), Name: "Generierter Kalender", URL: "http://feeds.test/",
+			Kind: "ical", Publish: "auto", Organizer: demosites.GenFeedOrganizer(f)}
+		if err := store.UpsertSource(ctx, pool, src); err != nil {
+			b.Fatal(err)
+		}
+		size := n / feeds
+		if f < n%feeds {
+			size++
+		}
+		its, err := scrapers.ParseICal(demosites.ICal("x", demosites.GenFeed(f, size)), "http://feeds.test/")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for start := 0; start < len(its); start += 1000 {
+			err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+				for k, it := range its[start:min(start+1000, len(its))] {
+					raw, hash, err := store.HashItem(it)
+					if err != nil {
+						return err
+					}
+					id, _, err := store.UpsertItem(ctx, tx, src.ID, "http://feeds.test/", raw, hash, it.Key, 0)
+					if err != nil {
+						return err
+					}
+					ds, err := normalize.Normalize(it, normalize.Options{Ref: ref, Organizer: src.Organizer})
+					if err != nil {
+						return err
+					}
+					ev, err := store.InsertEvent(ctx, tx, store.NewEvent{UID: fmt.Sprintf("bench-%d-%d", f, start+k),
+						Draft: ds[0], Review: "published"})
+					if err != nil {
+						return err
+					}
+					if err := store.Link(ctx, tx, id, 0, ev, ds[0]); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }

@@ -160,13 +160,17 @@ func (c *crawl) reapply(ctx context.Context, itemID int64, it event.Item) error 
 	var n counts
 	err := c.retryTx(ctx, func(tx pgx.Tx) error {
 		n = counts{caps: pageCaps{again: true}}
-		if err := store.LockDays(ctx, tx, r.days()); err != nil {
+		links, err := itemLinks(ctx, tx, itemID, false)
+		if err != nil {
+			return err
+		}
+		if err := store.LockDays(ctx, tx, r.days(links)); err != nil {
 			return err
 		}
 		if err := store.StampItem(ctx, tx, itemID, normalize.Version); err != nil {
 			return err
 		}
-		return c.apply(ctx, tx, itemID, false, r, &n)
+		return c.apply(ctx, tx, itemID, links, r, &n)
 	})
 	if err != nil {
 		return fmt.Errorf("renormalise item %d: %w", itemID, err)

@@ -383,41 +383,47 @@ func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps
 // and taken first, all at once.
 func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem, caps *pageCaps) error {
 	reads := make([]reading, len(batch))
-	var days []time.Time
 	for i, p := range batch {
 		reads[i] = c.read(p.it)
-		days = append(days, reads[i].days()...)
 	}
 	var n counts
 	refs := make([]store.ItemRef, 0, len(batch))
+	links := make([]map[int]int64, len(batch))
 	err := c.retryTx(ctx, func(tx pgx.Tx) error {
 		// A retried attempt gives back what the failed one took from the
 		// source's account and starts from the page's committed count.
 		c.release(&n)
 		n, refs = counts{caps: pageCaps{repeats: caps.repeats}}, refs[:0]
-		if err := store.LockDays(ctx, tx, days); err != nil {
-			return err
-		}
+		var days []time.Time
 		for i, p := range batch {
-			n.items++
 			id, fresh, err := store.UpsertItem(ctx, tx, c.src.ID, pageURL, p.raw, p.hash, p.it.Key, normalize.Version)
 			if err != nil {
 				return err
 			}
-			n.caps.retry = false
-			if err := c.apply(ctx, tx, id, fresh, reads[i], &n); err != nil {
+			if links[i], err = itemLinks(ctx, tx, id, fresh); err != nil {
 				return err
 			}
-			hash := p.hash
+			days = append(days, reads[i].days(links[i])...)
+			refs = append(refs, store.ItemRef{ID: id, Key: p.it.Key, PageURL: pageURL, RawHash: p.hash})
+		}
+		// Every day lock the batch needs, at once and in one order.
+		if err := store.LockDays(ctx, tx, days); err != nil {
+			return err
+		}
+		for i := range batch {
+			n.items++
+			n.caps.retry = false
+			if err := c.apply(ctx, tx, refs[i].ID, links[i], reads[i], &n); err != nil {
+				return err
+			}
 			if n.caps.retry {
 				// A cap cut this item's occurrences: the next crawl reads
 				// it again even if unchanged, and may have room for them.
-				if err := store.ForgetItemHash(ctx, tx, id); err != nil {
+				if err := store.ForgetItemHash(ctx, tx, refs[i].ID); err != nil {
 					return err
 				}
-				hash = ""
+				refs[i].RawHash = ""
 			}
-			refs = append(refs, store.ItemRef{ID: id, Key: p.it.Key, PageURL: pageURL, RawHash: hash})
 		}
 		return nil
 	})

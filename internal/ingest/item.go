@@ -48,21 +48,35 @@ func (c *crawl) readAt(it event.Item, ref time.Time) reading {
 }
 
 // days are the calendar days whose lock writing the reading needs: place
-// matches and creates each occurrence under its start day's lock.
-func (r reading) days() []time.Time {
-	out := make([]time.Time, len(r.drafts))
+// matches and creates each occurrence without an event yet (not in links)
+// under its start day's lock. An item read again whose occurrences all
+// keep their events needs none, so re-reads of a big feed do not queue
+// behind each other's day locks.
+func (r reading) days(links map[int]int64) []time.Time {
+	out := make([]time.Time, 0, len(r.drafts))
 	for i, d := range r.drafts {
-		out[i] = d.Start
+		if _, ok := links[i]; !ok {
+			out = append(out, d.Start)
+		}
 	}
 	return out
 }
 
+// itemLinks returns the events of a stored item's occurrences (none for an
+// item just inserted).
+func itemLinks(ctx context.Context, tx store.DB, itemID int64, fresh bool) (map[int]int64, error) {
+	if fresh {
+		return map[int]int64{}, nil
+	}
+	return store.Links(ctx, tx, itemID)
+}
+
 // apply brings a read item's events up to date: each occurrence keeps its
 // event across re-crawls; a new occurrence is matched against known events
-// from other sources before a new event is created. fresh says the item
-// was never stored before, so it has no links yet. The caller holds the
-// day locks of r.days().
-func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, fresh bool, r reading, n *counts) error {
+// from other sources before a new event is created. links are the item's
+// occurrences' events (itemLinks); the caller holds the day locks of
+// r.days(links).
+func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, links map[int]int64, r reading, n *counts) error {
 	it, drafts := r.it, r.drafts
 	if r.nerr != nil {
 		if err := store.SetNormalizeError(ctx, tx, itemID, r.nerr.Error()); err != nil {
@@ -72,13 +86,6 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, fresh bool
 	// limitDrafts writes into the drafts; a retried transaction reuses the
 	// reading, so it works on a copy.
 	drafts = c.limitDrafts(slices.Clone(drafts), itemID, n)
-	links := map[int]int64{}
-	if !fresh {
-		var err error
-		if links, err = store.Links(ctx, tx, itemID); err != nil {
-			return err
-		}
-	}
 	touched := map[int64]bool{}
 	for i, d := range drafts {
 		if evID, ok := links[i]; ok {

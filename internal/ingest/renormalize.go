@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -121,17 +122,18 @@ func (p *Pipeline) renormalizeSource(ctx context.Context, src config.Source, org
 	return rep
 }
 
-// rereadAll stores a page of items with pageWriters writers.
+// rereadAll stores a page of items in batches of itemBatch, each in one
+// retried transaction, written by pageWriters writers.
 func (c *crawl) rereadAll(ctx context.Context, items []store.StoredItem) error {
-	work := make(chan store.StoredItem)
+	work := make(chan []store.StoredItem)
 	errs := make(chan error, pageWriters)
 	var wg sync.WaitGroup
 	for range pageWriters {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for si := range work {
-				if err := c.reread(ctx, si); err != nil {
+			for batch := range work {
+				if err := c.reread(ctx, batch); err != nil {
 					errs <- err
 					return
 				}
@@ -140,9 +142,9 @@ func (c *crawl) rereadAll(ctx context.Context, items []store.StoredItem) error {
 	}
 	var err error
 feed:
-	for _, si := range items {
+	for start := 0; start < len(items); start += itemBatch {
 		select {
-		case work <- si:
+		case work <- items[start:min(start+itemBatch, len(items))]:
 		case err = <-errs:
 			break feed
 		}
@@ -158,31 +160,49 @@ feed:
 	return err
 }
 
-// reread reads one stored item again as of when it was last read and
-// stores the reading in one transaction, stamped with the version.
-func (c *crawl) reread(ctx context.Context, si store.StoredItem) error {
-	var it event.Item
-	if err := json.Unmarshal(si.Raw, &it); err != nil {
-		return fmt.Errorf("decode item %d: %w", si.ID, err)
+// reread reads stored items again as of when each was last read and
+// stores the readings in one transaction, stamped with the version; as in
+// a crawl, all their day locks are taken first, in one order.
+func (c *crawl) reread(ctx context.Context, batch []store.StoredItem) error {
+	reads := make([]reading, len(batch))
+	for i, si := range batch {
+		var it event.Item
+		if err := json.Unmarshal(si.Raw, &it); err != nil {
+			return fmt.Errorf("decode item %d: %w", si.ID, err)
+		}
+		reads[i] = c.readAt(it, si.LastSeen.In(event.Berlin))
 	}
-	r := c.readAt(it, si.LastSeen.In(event.Berlin))
 	var n counts
+	links := make([]map[int]int64, len(batch))
 	err := c.retryTx(ctx, func(tx pgx.Tx) error {
 		// The caps per announcement apply; the source's account belongs to
 		// its crawls, which count what is stored.
 		n = counts{caps: pageCaps{again: true}}
-		if err := store.LockDays(ctx, tx, r.days()); err != nil {
+		var days []time.Time
+		for i, si := range batch {
+			var err error
+			if links[i], err = itemLinks(ctx, tx, si.ID, false); err != nil {
+				return err
+			}
+			days = append(days, reads[i].days(links[i])...)
+		}
+		if err := store.LockDays(ctx, tx, days); err != nil {
 			return err
 		}
-		if err := store.StampItem(ctx, tx, si.ID, normalize.Version); err != nil {
-			return err
+		for i, si := range batch {
+			if err := store.StampItem(ctx, tx, si.ID, normalize.Version); err != nil {
+				return err
+			}
+			if err := c.apply(ctx, tx, si.ID, links[i], reads[i], &n); err != nil {
+				return err
+			}
 		}
-		return c.apply(ctx, tx, si.ID, false, r, &n)
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("read item %d again: %w", si.ID, err)
+		return fmt.Errorf("read items %d… again: %w", batch[0].ID, err)
 	}
-	n.items = 1
+	n.items = len(batch)
 	n.commit(c)
 	return nil
 }
