@@ -1,6 +1,6 @@
 // Package admin is the staff UI: the review queue, event review with
 // per-field edits, duplicates, sources and their health, the audit log,
-// login, and each source's public partner page. Pages are server-rendered
+// login. (Partner pages are public: internal/calendar.) Pages are server-rendered
 // Go templates; a small embedded script (no CDN) adds partial updates and
 // keyboard shortcuts. Every route is declared in one table with the role
 // it needs, so none can be mounted unguarded.
@@ -34,7 +34,7 @@ type Options struct {
 	Now     func() time.Time
 }
 
-// Handler serves the staff UI and the partner pages.
+// Handler serves the staff UI.
 type Handler struct {
 	pool  *pgxpool.Pool
 	svc   *review.Service
@@ -45,7 +45,7 @@ type Handler struct {
 }
 
 // Patterns are the paths to mount the handler on (with Go's ServeMux).
-var Patterns = []string{"/admin/", "/login", "/logout", "/lang", "/partners/"}
+var Patterns = []string{"/admin/", "/login", "/logout", "/lang"}
 
 // Route is one entry of the route table.
 type Route struct {
@@ -58,8 +58,7 @@ type Route struct {
 }
 
 // NewHandler returns the staff UI. It serves /admin/ (queue, events,
-// duplicates, sources, runs, audit), /login, /logout, /lang and the public
-// /partners/{source} pages.
+// duplicates, sources, runs, audit), /login, /logout and /lang.
 func NewHandler(pool *pgxpool.Pool, o Options) (*Handler, error) {
 	if o.Review == nil {
 		return nil, errors.New("admin: Options.Review is required")

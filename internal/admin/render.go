@@ -35,7 +35,7 @@ type pages struct {
 	byLang map[string]map[string]*template.Template
 }
 
-var pageNames = []string{"login", "queue", "event", "duplicates", "sources", "source", "sourceform", "run", "audit", "partner", "error"}
+var pageNames = []string{"login", "queue", "event", "duplicates", "sources", "source", "sourceform", "run", "audit", "error"}
 
 func loadPages() (*pages, error) {
 	p := &pages{byLang: map[string]map[string]*template.Template{}}

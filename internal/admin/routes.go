@@ -17,7 +17,6 @@ func Routes() []Route {
 		{"POST", "/login", "", "/login", (*Handler).login},
 		{"POST", "/logout", "", "/logout", (*Handler).logout},
 		{"GET", "/lang", "", "/lang?l=en", (*Handler).setLang},
-		{"GET", "/partners/{source}", "", "/partners/example", (*Handler).partner},
 
 		{"GET", "/admin/{$}", rv, "/admin/", (*Handler).queue},
 		{"POST", "/admin/bulk", rv, "/admin/bulk", (*Handler).bulk},
