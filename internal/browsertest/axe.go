@@ -34,7 +34,7 @@ func (v Violation) String() string {
 // the pages' Content-Security-Policy does not govern, so the pages are
 // checked with their real CSP.
 func Axe(ctx context.Context) ([]Violation, error) {
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`window.axe ? undefined : (function(){` + axeSource + `}).call(window)`)); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`window.axe ? undefined : (function(){`+axeSource+`}).call(window)`)); err != nil {
 		return nil, fmt.Errorf("axe: load: %w", err)
 	}
 	const run = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})
