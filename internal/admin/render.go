@@ -175,6 +175,8 @@ func funcs(lang string) template.FuncMap {
 		"lang":     func() string { return lang },
 		"agot":     func(t time.Time) string { return ago(lang, &t) },
 		"list":     func(s ...string) []string { return s },
+		"rname":    func(slug string) string { return regionLabel(lang, slug) },
+		"aname":    func(action string) string { return actionLabel(lang, action) },
 		"ovr": func(os []store.Override, name string) bool {
 			for _, o := range os {
 				if o.Field == name {
@@ -336,6 +338,8 @@ func rawText(lang, name string, raw json.RawMessage) string {
 		return tr(lang, "online-"+fmt.Sprint(v))
 	case "status":
 		return tr(lang, "status-"+fmt.Sprint(v))
+	case "region":
+		return regionLabel(lang, fmt.Sprint(v))
 	}
 	switch x := v.(type) {
 	case bool:
@@ -346,7 +350,7 @@ func rawText(lang, name string, raw json.RawMessage) string {
 	case []any:
 		parts := make([]string, len(x))
 		for i, p := range x {
-			parts[i] = fmt.Sprint(p)
+			parts[i] = codeLabel(lang, name, fmt.Sprint(p))
 		}
 		if len(parts) == 0 {
 			return "–"
