@@ -120,6 +120,23 @@ func (h *Handler) guard(rt Route) http.Handler {
 			h.fail(w, r, err)
 			return
 		}
+		// A one-time password must be replaced before anything else: its
+		// account may only open the password page (auth.Require refuses it
+		// everywhere else).
+		if p, ok := auth.FromContext(r.Context()); ok && rt.Role != "" && p.MustChangePassword && p.KeyID == 0 {
+			if rt.Pattern == "/admin/password" {
+				if err := rt.handle(h, w, r); err != nil {
+					h.fail(w, r, err)
+				}
+				return
+			}
+			if r.Method == http.MethodGet && r.Header.Get("X-Partial") == "" {
+				http.Redirect(w, r, "/admin/password", http.StatusSeeOther)
+				return
+			}
+			h.fail(w, r, errMustChangePassword)
+			return
+		}
 		if rt.Role != "" {
 			if _, err := auth.Require(r.Context(), rt.Role); err != nil {
 				h.fail(w, r, err)

@@ -35,7 +35,7 @@ type pages struct {
 	byLang map[string]map[string]*template.Template
 }
 
-var pageNames = []string{"login", "queue", "event", "duplicates", "sources", "source", "sourceform", "run", "audit", "error"}
+var pageNames = []string{"login", "queue", "event", "duplicates", "sources", "source", "sourceform", "run", "audit", "password", "error"}
 
 func loadPages() (*pages, error) {
 	p := &pages{byLang: map[string]map[string]*template.Template{}}
@@ -123,6 +123,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusUnauthorized, tr(lang, "login")
 	case errors.Is(err, auth.ErrForbidden):
 		status, msg = http.StatusForbidden, tr(lang, "forbidden")
+	case errors.Is(err, errMustChangePassword):
+		status, msg = http.StatusForbidden, tr(lang, "mustchange")
 	case errors.Is(err, auth.ErrCSRF):
 		status, msg = http.StatusForbidden, tr(lang, "csrf")
 	case errors.Is(err, event.ErrNotFound):

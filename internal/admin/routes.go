@@ -18,6 +18,8 @@ func Routes() []Route {
 		{"POST", "/logout", "", "/logout", (*Handler).logout},
 		{"GET", "/lang", "", "/lang?l=en", (*Handler).setLang},
 
+		{"GET", "/admin/password", rv, "/admin/password", (*Handler).passwordPage},
+		{"POST", "/admin/password", rv, "/admin/password", (*Handler).changePassword},
 		{"GET", "/admin/{$}", rv, "/admin/", (*Handler).queue},
 		{"POST", "/admin/bulk", rv, "/admin/bulk", (*Handler).bulk},
 		{"GET", "/admin/events/{id}", rv, "/admin/events/1", (*Handler).eventPage},
