@@ -69,9 +69,16 @@ func runUsers(ctx context.Context, args []string, io stdio) error {
 		if err != nil {
 			return err
 		}
+		if !*fromStdin {
+			// A generated password was printed: it must be replaced at the
+			// first login.
+			if err := store.RequirePasswordChange(ctx, pool, u.ID); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintf(io.out, "added %s (%s)\n", u.Email, u.Role)
 		if !*fromStdin {
-			fmt.Fprintf(io.out, "one-time password: %s\n", pw)
+			fmt.Fprintf(io.out, "one-time password: %s (to be changed at the first login)\n", pw)
 		}
 		return nil
 	case "list":

@@ -1,6 +1,6 @@
 // Package admin is the staff UI: the review queue, event review with
 // per-field edits, duplicates, sources and their health, the audit log,
-// login, and each source's public partner page. Pages are server-rendered
+// login. (Partner pages are public: internal/calendar.) Pages are server-rendered
 // Go templates; a small embedded script (no CDN) adds partial updates and
 // keyboard shortcuts. Every route is declared in one table with the role
 // it needs, so none can be mounted unguarded.
@@ -37,7 +37,7 @@ type Options struct {
 	Now     func() time.Time
 }
 
-// Handler serves the staff UI and the partner pages.
+// Handler serves the staff UI.
 type Handler struct {
 	pool  *pgxpool.Pool
 	svc   *review.Service
@@ -48,7 +48,7 @@ type Handler struct {
 }
 
 // Patterns are the paths to mount the handler on (with Go's ServeMux).
-var Patterns = []string{"/admin/", "/login", "/logout", "/lang", "/partners/"}
+var Patterns = []string{"/admin/", "/login", "/logout", "/lang"}
 
 // Route is one entry of the route table.
 type Route struct {
@@ -61,8 +61,7 @@ type Route struct {
 }
 
 // NewHandler returns the staff UI. It serves /admin/ (queue, events,
-// duplicates, sources, runs, audit), /login, /logout, /lang and the public
-// /partners/{source} pages.
+// duplicates, sources, runs, audit), /login, /logout and /lang.
 func NewHandler(pool *pgxpool.Pool, o Options) (*Handler, error) {
 	if o.Review == nil {
 		return nil, errors.New("admin: Options.Review is required")
@@ -122,6 +121,23 @@ func (h *Handler) guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h.gate.CheckCSRF(r); err != nil {
 			h.fail(w, r, err)
+			return
+		}
+		// A one-time password must be replaced before anything else: its
+		// account may only open the password page (auth.Require refuses it
+		// everywhere else).
+		if p, ok := auth.FromContext(r.Context()); ok && rt.Role != "" && p.MustChangePassword && p.KeyID == 0 {
+			if rt.Pattern == "/admin/password" {
+				if err := rt.handle(h, w, r); err != nil {
+					h.fail(w, r, err)
+				}
+				return
+			}
+			if r.Method == http.MethodGet && r.Header.Get("X-Partial") == "" {
+				http.Redirect(w, r, "/admin/password", http.StatusSeeOther)
+				return
+			}
+			h.fail(w, r, errMustChangePassword)
 			return
 		}
 		if rt.Role != "" {

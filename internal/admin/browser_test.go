@@ -74,6 +74,17 @@ func TestBrowserReview(t *testing.T) {
 	// The staff speak German; the last screenshot shows the English UI.
 	run("German", chromedp.Navigate(f.srv.URL+"/lang?l=de&next=/admin/"), chromedp.WaitVisible(`#entries li.entry`))
 	shot("queue")
+	axe := func(what string) {
+		t.Helper()
+		vs, err := browsertest.Axe(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			t.Errorf("%s: axe: %s", what, v)
+		}
+	}
+	axe("queue (de)")
 
 	// Approve the selected entry with the keyboard.
 	count := func(state string) int {
@@ -181,10 +192,22 @@ func TestBrowserReview(t *testing.T) {
 	shot("sources")
 	run("audit", chromedp.Navigate(f.srv.URL+"/admin/audit"), chromedp.WaitVisible(`table.audit`))
 	shot("audit")
-	run("partner page", chromedp.Navigate(f.srv.URL+"/partners/saqsen"), chromedp.WaitVisible(`#jsonld`))
-	shot("partner")
 	run("english queue", chromedp.Navigate(f.srv.URL+"/lang?l=en&next=/admin/?state=all"), chromedp.WaitVisible(`#entries`))
 	shot("queue-en")
+	axe("queue (en)")
+	// At phone width the queue and the sources list fit without sideways
+	// scrolling.
+	for _, path := range []string{"/admin/", "/admin/sources"} {
+		run("phone "+path, chromedp.EmulateViewport(390, 844), chromedp.Navigate(f.srv.URL+path), chromedp.WaitVisible(`main`))
+		sw, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sw > 390 {
+			shot("phone-overflow")
+			t.Errorf("%s at 390 px is %d px wide", path, sw)
+		}
+	}
 
 	// Every step is in the audit log.
 	for _, action := range []string{"event.approve", "event.edit", "event.reject", "event.merge", "source.create", "source.crawl"} {

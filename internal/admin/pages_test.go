@@ -35,7 +35,6 @@ func TestPagesRender(t *testing.T) {
 		{"/admin/sources/new", "Quelle hinzufügen"},
 		{"/admin/runs/" + runID, "Abruf #" + runID},
 		{"/admin/audit", "Protokoll"},
-		{"/partners/saqsen", "https://schema.org"},
 	} {
 		res, body := b.get(tc.path)
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, tc.want) {

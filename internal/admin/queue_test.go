@@ -33,3 +33,22 @@ func TestTabCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestDisplayNames: the German UI names regions, languages, topics and
+// audit actions instead of showing their codes.
+func TestDisplayNames(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{rawText("de", "region", []byte(`"leipzig"`)), "Leipzig"},
+		{rawText("de", "languages", []byte(`["de","ar"]`)), "Deutsch, Arabisch"},
+		{rawText("de", "topics", []byte(`["antidiscrimination"]`)), "Antidiskriminierung & Antirassismus"},
+		{rawText("en", "topics", []byte(`["antidiscrimination"]`)), "Anti-discrimination & anti-racism"},
+		{actionLabel("de", "event.approve"), "Termin freigegeben"},
+		{actionLabel("de", "something.new"), "something.new"},
+		{regionLabel("de", "saechsische-schweiz-osterzgebirge"), "Landkreis Sächsische Schweiz-Osterzgebirge"},
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -35,7 +35,7 @@ type pages struct {
 	byLang map[string]map[string]*template.Template
 }
 
-var pageNames = []string{"login", "queue", "event", "duplicates", "sources", "source", "sourceform", "run", "audit", "partner", "error", "try"}
+var pageNames = []string{"login", "queue", "event", "duplicates", "sources", "source", "sourceform", "run", "audit", "password", "error", "try"}
 
 func loadPages() (*pages, error) {
 	p := &pages{byLang: map[string]map[string]*template.Template{}}
@@ -123,6 +123,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusUnauthorized, tr(lang, "login")
 	case errors.Is(err, auth.ErrForbidden):
 		status, msg = http.StatusForbidden, tr(lang, "forbidden")
+	case errors.Is(err, errMustChangePassword):
+		status, msg = http.StatusForbidden, tr(lang, "mustchange")
 	case errors.Is(err, auth.ErrCSRF):
 		status, msg = http.StatusForbidden, tr(lang, "csrf")
 	case errors.Is(err, event.ErrNotFound):
@@ -176,6 +178,8 @@ func funcs(lang string) template.FuncMap {
 		"lang":     func() string { return lang },
 		"agot":     func(t time.Time) string { return ago(lang, &t) },
 		"list":     func(s ...string) []string { return s },
+		"rname":    func(slug string) string { return regionLabel(lang, slug) },
+		"aname":    func(action string) string { return actionLabel(lang, action) },
 		"ovr": func(os []store.Override, name string) bool {
 			for _, o := range os {
 				if o.Field == name {
@@ -337,6 +341,8 @@ func rawText(lang, name string, raw json.RawMessage) string {
 		return tr(lang, "online-"+fmt.Sprint(v))
 	case "status":
 		return tr(lang, "status-"+fmt.Sprint(v))
+	case "region":
+		return regionLabel(lang, fmt.Sprint(v))
 	}
 	switch x := v.(type) {
 	case bool:
@@ -347,7 +353,7 @@ func rawText(lang, name string, raw json.RawMessage) string {
 	case []any:
 		parts := make([]string, len(x))
 		for i, p := range x {
-			parts[i] = fmt.Sprint(p)
+			parts[i] = codeLabel(lang, name, fmt.Sprint(p))
 		}
 		if len(parts) == 0 {
 			return "–"

@@ -17,8 +17,9 @@ func Routes() []Route {
 		{"POST", "/login", "", "/login", (*Handler).login},
 		{"POST", "/logout", "", "/logout", (*Handler).logout},
 		{"GET", "/lang", "", "/lang?l=en", (*Handler).setLang},
-		{"GET", "/partners/{source}", "", "/partners/example", (*Handler).partner},
 
+		{"GET", "/admin/password", rv, "/admin/password", (*Handler).passwordPage},
+		{"POST", "/admin/password", rv, "/admin/password", (*Handler).changePassword},
 		{"GET", "/admin/{$}", rv, "/admin/", (*Handler).queue},
 		{"POST", "/admin/bulk", rv, "/admin/bulk", (*Handler).bulk},
 		{"GET", "/admin/events/{id}", rv, "/admin/events/1", (*Handler).eventPage},

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -190,4 +191,9 @@ func (h *Handler) crawl(w http.ResponseWriter, r *http.Request) error {
 	}
 	redirectBack(w, r, "/admin/sources/"+r.PathValue("id"), "crawling")
 	return nil
+}
+
+// isInputError reports errors a form shows to the person who typed.
+func isInputError(err error) bool {
+	return errors.Is(err, event.ErrInvalid) || errors.Is(err, store.ErrExists)
 }

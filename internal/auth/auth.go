@@ -58,6 +58,9 @@ type Principal struct {
 	KeyID  int64  // set when the request used an API key
 	Key    string // the key's name
 	Role   Role
+	// MustChangePassword: the account logged in with a one-time password
+	// and may do nothing but replace it.
+	MustChangePassword bool
 }
 
 // Actor names the principal in the audit log.
@@ -94,11 +97,15 @@ func FromContext(ctx context.Context) (Principal, bool) {
 }
 
 // Require returns the principal if it has the role: ErrUnauthenticated
-// without one, ErrForbidden with too small a role.
+// without one, ErrForbidden with too small a role or while the account's
+// one-time password is unchanged (so no path, GraphQL included, acts on it).
 func Require(ctx context.Context, need Role) (Principal, error) {
 	p, ok := FromContext(ctx)
 	if !ok {
 		return p, ErrUnauthenticated
+	}
+	if p.MustChangePassword && p.KeyID == 0 {
+		return p, fmt.Errorf("%w (the one-time password must be changed first)", ErrForbidden)
 	}
 	if !p.Role.Allows(need) {
 		return p, fmt.Errorf("%w (%s needs %s)", ErrForbidden, p.Role, need)

@@ -78,7 +78,32 @@ func Authenticate(ctx context.Context, db store.DB, email, password string, now 
 	if err := store.RecordLoginSuccess(ctx, db, u.ID); err != nil {
 		return Principal{}, err
 	}
-	return Principal{UserID: u.ID, Email: u.Email, Role: Role(u.Role)}, nil
+	return Principal{UserID: u.ID, Email: u.Email, Role: Role(u.Role), MustChangePassword: u.MustChangePassword}, nil
+}
+
+// ChangePassword replaces an account's password after checking the
+// current one (a one-time password stops being one). A wrong current
+// password is ErrBadCredentials; a short new one is invalid.
+func ChangePassword(ctx context.Context, db store.DB, id int64, current, next string) error {
+	u, err := store.StaffUserByID(ctx, db, id)
+	if err != nil {
+		return err
+	}
+	ok, err := CheckPassword(u.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrBadCredentials
+	}
+	if next == current {
+		return fmt.Errorf("the new password must differ from the old one: %w", event.ErrInvalid)
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return fmt.Errorf("%w: %w", event.ErrInvalid, err)
+	}
+	return store.SetStaffPassword(ctx, db, id, hash)
 }
 
 // UserPrincipal loads the principal of a logged-in account; a disabled or
@@ -94,5 +119,5 @@ func UserPrincipal(ctx context.Context, db store.DB, id int64) (Principal, error
 	if u.DisabledAt != nil {
 		return Principal{}, ErrUnauthenticated
 	}
-	return Principal{UserID: u.ID, Email: u.Email, Role: Role(u.Role)}, nil
+	return Principal{UserID: u.ID, Email: u.Email, Role: Role(u.Role), MustChangePassword: u.MustChangePassword}, nil
 }

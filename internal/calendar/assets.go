@@ -108,7 +108,7 @@ func loadAssets() (*assets, error) {
 	a.static["widget.css"] = newAsset(css, "text/css; charset=utf-8")
 
 	funcs := template.FuncMap{"static": a.staticURL}
-	for _, page := range []string{"index", "event", "embed", "error"} {
+	for _, page := range []string{"index", "event", "embed", "error", "partner"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(assetFS, "assets/templates/layout.html",
 			"assets/templates/list.html", "assets/templates/"+page+".html")
 		if err != nil {

@@ -88,7 +88,7 @@ func (o *Options) defaults() {
 var Patterns = []string{
 	"/calendar.ics", "/calendar.json", "/calendar.atom",
 	"/embed.js", "/embed",
-	"/{$}", "/events/{id}", "/events/{id}/calendar.ics",
+	"/{$}", "/events/{id}", "/events/{id}/calendar.ics", "/partners/{source}",
 	"/static/",
 }
 
@@ -140,6 +140,7 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET /{$}", h.serveIndex)
 	h.mux.HandleFunc("GET /events/{id}", h.serveEvent)
 	h.mux.HandleFunc("GET /events/{id}/calendar.ics", h.serveEventICS)
+	h.mux.HandleFunc("GET /partners/{source}", h.servePartner)
 	h.mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(h.serveStatic)))
 	// Every other path: the public layout's 404 in the visitor's language
 	// (the calendar is mounted at "/", so this is the site's 404).

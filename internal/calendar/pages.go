@@ -34,9 +34,11 @@ type pageData struct {
 	Events *listView
 	Event  *eventPage
 	Index  *indexView
-	Status int
-	Error  string
-	Embed  bool // the iframe page: links open the announcements
+	// Partner is a partner's status page.
+	Partner *partnerPage
+	Status  int
+	Error   string
+	Embed   bool // the iframe page: links open the announcements
 	// Meta is what link previews and search engines read.
 	Meta pageMeta
 	// Footer holds the legal links and the partner list.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/locale"
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // titles lists the event titles of a rendered list, in order.
@@ -351,5 +352,56 @@ func TestEventActions(t *testing.T) {
 	var list []map[string]any
 	if m == nil || json.Unmarshal([]byte(m[1]), &list) != nil || len(list) != 3 || list[0]["@type"] != "Event" {
 		t.Errorf("index JSON-LD: %v", m)
+	}
+}
+
+// TestPartnerPage: the public layout, in the visitor's language; each page
+// the last visit failed on with its URL and a reason a webmaster can act
+// on; no English words on the German page.
+func TestPartnerPage(t *testing.T) {
+	e := setup(t, Options{})
+	ctx := t.Context()
+	run, err := store.StartRun(ctx, e.pool, "saqsen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		url    string
+		status int
+		msg    string
+	}{
+		{"https://saqsen.example/alt/", 404, "HTTP 404 Not Found"},
+		{"https://saqsen.example/intern/", 0, "disallowed by robots.txt"},
+		{"https://saqsen.example/gross/", 0, "response too large: 3145976 bytes announced, cap is 1048576"},
+	} {
+		if err := store.AddRunError(ctx, e.pool, run.ID, f.url, f.status, f.msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run.Status, run.Errors = "partial", 3
+	if err := store.FinishRun(ctx, e.pool, run); err != nil {
+		t.Fatal(err)
+	}
+	page := string(mustStatus(t, e.get(t, "/partners/saqsen"), http.StatusOK))
+	for _, s := range []string{`<html lang="de" dir="ltr">`, `class="masthead"`, `class="sitefoot"`,
+		`href="https://saqsen.example/alt/"`, "Diese Seite gibt es nicht (HTTP 404)",
+		"Ihre robots.txt verbietet uns diese Seite", "Die Seite ist zu groß für uns", "teilweise gelesen",
+		`<textarea id="jsonld" readonly`} {
+		if !strings.Contains(page, s) {
+			t.Errorf("partner page lacks %s", s)
+		}
+	}
+	text := visibleText(page)
+	for _, english := range []string{"robots.txt forbids", "HTTP 404 Not Found", "disallowed", "partial", "Pages we could not read"} {
+		if strings.Contains(text, english) {
+			t.Errorf("German partner page says %q", english)
+		}
+	}
+	ar := string(mustStatus(t, e.get(t, "/partners/saqsen?lang=ar"), http.StatusOK))
+	if !strings.Contains(ar, `dir="rtl"`) || !strings.Contains(ar, "هذه الصفحة غير موجودة (HTTP 404)") {
+		t.Error("Arabic partner page")
+	}
+	if r := e.get(t, "/partners/nope"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown partner: %d", r.StatusCode)
 	}
 }

@@ -324,6 +324,8 @@ func TestPagesInBrowser(t *testing.T) {
 		{"index-uk", "/?lang=uk"},
 		{"event-uk", "/events/" + itoa(e.ids["tp-lang"]) + "?lang=uk"},
 		{"notfound-fa", "/nothing?lang=fa"},
+		{"partner-de", "/partners/saqsen"},
+		{"partner-ar", "/partners/saqsen?lang=ar"},
 		{"embed-frame", "/embed?region=leipzig&limit=5"},
 	}
 	for _, pg := range pages {

@@ -26,22 +26,25 @@ type StaffUser struct {
 	LockedUntil  *time.Time
 	LastLoginAt  *time.Time
 	CreatedAt    time.Time
+	// MustChangePassword: the password is a one-time password.
+	MustChangePassword bool
 }
 
-const staffSelect = `SELECT id, email, role, password_hash, disabled_at, failed_logins, locked_until, last_login_at, created_at
-	FROM staff_users`
+const staffSelect = `SELECT id, email, role, password_hash, disabled_at, failed_logins, locked_until, last_login_at, created_at,
+	must_change_password FROM staff_users`
 
 func scanStaff(row pgx.CollectableRow) (StaffUser, error) {
 	var u StaffUser
 	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &u.DisabledAt, &u.FailedLogins, &u.LockedUntil,
-		&u.LastLoginAt, &u.CreatedAt)
+		&u.LastLoginAt, &u.CreatedAt, &u.MustChangePassword)
 	return u, err
 }
 
 // InsertStaffUser creates an account; a taken e-mail is ErrExists.
 func InsertStaffUser(ctx context.Context, db DB, email, role, hash string) (StaffUser, error) {
 	rows, err := db.Query(ctx, `INSERT INTO staff_users (email, role, password_hash) VALUES ($1, $2, $3)
-		RETURNING id, email, role, password_hash, disabled_at, failed_logins, locked_until, last_login_at, created_at`,
+		RETURNING id, email, role, password_hash, disabled_at, failed_logins, locked_until, last_login_at, created_at,
+			must_change_password`,
 		email, role, hash)
 	if err != nil {
 		return StaffUser{}, fmt.Errorf("add user %s: %w", email, err)
@@ -55,6 +58,15 @@ func InsertStaffUser(ctx context.Context, db DB, email, role, hash string) (Staf
 		return u, fmt.Errorf("add user %s: %w", email, err)
 	}
 	return u, nil
+}
+
+// RequirePasswordChange marks an account's password as a one-time
+// password, to be replaced at the next login.
+func RequirePasswordChange(ctx context.Context, db DB, id int64) error {
+	if _, err := db.Exec(ctx, `UPDATE staff_users SET must_change_password = true WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("require password change of user %d: %w", id, err)
+	}
+	return nil
 }
 
 // StaffUserByEmail loads an account by its (lower-case) e-mail.
@@ -101,9 +113,11 @@ func SetStaffDisabled(ctx context.Context, db DB, id int64, disabled bool) error
 	return nil
 }
 
-// SetStaffPassword replaces a password hash and lifts any lockout.
+// SetStaffPassword replaces a password hash and lifts any lockout; the
+// account's own new password is no one-time password any more.
 func SetStaffPassword(ctx context.Context, db DB, id int64, hash string) error {
-	_, err := db.Exec(ctx, `UPDATE staff_users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1`, id, hash)
+	_, err := db.Exec(ctx, `UPDATE staff_users SET password_hash = $2, failed_logins = 0, locked_until = NULL,
+		must_change_password = false WHERE id = $1`, id, hash)
 	if err != nil {
 		return fmt.Errorf("set password of user %d: %w", id, err)
 	}

@@ -1,38 +1,16 @@
-package admin
+package calendar
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
-	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
-// partner serves a source's public status page for its partner
-// organisation. It shows what their own site published and how Treffpunkt
-// read it: no staff data, no contacts.
-func (h *Handler) partner(w http.ResponseWriter, r *http.Request) error {
-	now := h.o.Now()
-	p, err := h.svc.Partner(r.Context(), r.PathValue("source"), now)
-	if err != nil {
-		return err
-	}
-	var sample event.Draft
-	if len(p.Upcoming) > 0 {
-		sample = p.Upcoming[0].Draft
-	}
-	jsonld, err := jsonLDSnippet(p.Source.Organizer, p.Source.URL, sample, now)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	return h.render(w, r, "partner", page{Title: p.Source.Name, Data: map[string]any{
-		"P": p, "JSONLD": jsonld, "ICal": icalSnippet(p.Source.Organizer, p.Source.URL, sample, now)}})
-}
+// The snippets a partner page offers to copy: the partner's next event
+// (or a template) as schema.org JSON-LD and as iCalendar.
 
 // jsonLDSnippet is a schema.org Event for the partner to copy: their next
 // event as Treffpunkt understood it, or a template.
@@ -140,9 +118,4 @@ func hostOf(u string) string {
 	h := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
 	h, _, _ = strings.Cut(h, "/")
 	return h
-}
-
-// isInputError reports errors a form shows to the person who typed.
-func isInputError(err error) bool {
-	return errors.Is(err, event.ErrInvalid) || errors.Is(err, store.ErrExists)
 }

@@ -1,4 +1,4 @@
-package admin
+package calendar
 
 import (
 	"encoding/json"

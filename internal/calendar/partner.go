@@ -1,0 +1,157 @@
+package calendar
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/locale"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// partnerPage is a source's public status page for the partner
+// organisation behind it, in the public layout and the visitor's language:
+// how Treffpunkt reads their site, which pages failed and why in words a
+// webmaster can act on, their upcoming events, and the markup to publish.
+// Nothing on it is staff data or personal data.
+type partnerPage struct {
+	Name, URL string
+	LastRun   *runView
+	Events    int
+	Failed    []failedPage
+	Upcoming  []eventView
+	Runs      []runView
+	JSONLD    string
+	ICal      string
+}
+
+type runView struct {
+	When, Status  string
+	OK            bool
+	Pages, Errors int
+	Datetime      string
+}
+
+// failedPage is a page of the last visit that could not be read.
+type failedPage struct {
+	URL, Reason, Status string
+}
+
+func (h *Handler) servePartner(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	lang := h.pageLang(r)
+	l := locale.Get(lang)
+	src, err := store.GetSource(ctx, h.db, r.PathValue("source"))
+	if errors.Is(err, event.ErrNotFound) || (err == nil && !src.Enabled) {
+		h.renderError(w, r, lang, http.StatusNotFound, l.T("pagenotfound"))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	now := h.opts.Now()
+	p := &partnerPage{Name: src.Name, URL: src.URL}
+	stats, err := store.SourcesStats(ctx, h.db)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p.Events = stats[src.ID].Events
+	runs, err := store.RecentRuns(ctx, h.db, src.ID, 10)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, run := range runs {
+		t := run.StartedAt.In(event.Berlin)
+		p.Runs = append(p.Runs, runView{When: l.Date(t) + ", " + l.Time(t), Datetime: t.Format(time.RFC3339),
+			Status: l.T("run-" + run.Status), OK: run.Status == "ok", Pages: run.Pages, Errors: run.Errors})
+	}
+	if len(runs) > 0 {
+		p.LastRun = &p.Runs[0]
+		errs, err := store.RunErrors(ctx, h.db, runs[0].ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, e := range errs {
+			fp := failedPage{URL: e.URL, Reason: l.T(failReason(e))}
+			if e.Status != 0 {
+				fp.Status = "HTTP " + strconv.Itoa(e.Status)
+			}
+			p.Failed = append(p.Failed, fp)
+		}
+	}
+	// Pages read but yielding no event (normalisation found no date).
+	problems, err := store.ItemProblems(ctx, h.db, src.ID, 50)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, pr := range problems {
+		if pr.NormalizeError == "" {
+			continue
+		}
+		key := "reason-other"
+		if strings.Contains(strings.ToLower(pr.NormalizeError), "date") {
+			key = "reason-nodate"
+		}
+		p.Failed = append(p.Failed, failedPage{URL: pr.URL, Reason: l.T(key)})
+	}
+	upcoming, err := store.SourcePublishedEvents(ctx, h.db, src.ID, now.Add(-24*time.Hour), 20)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var sample event.Draft
+	for i, e := range upcoming {
+		if i == 0 {
+			sample = e.Draft
+		}
+		p.Upcoming = append(p.Upcoming, newEventView(e, sourceLink{}, lang, ""))
+	}
+	if p.JSONLD, err = jsonLDSnippet(src.Organizer, src.URL, sample, now); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p.ICal = icalSnippet(src.Organizer, src.URL, sample, now)
+	ft, err := h.footer(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	h.render(w, r, "partner", pageData{Lang: lang, Title: src.Name, Base: h.base(r), Path: r.URL.RequestURI(),
+		Partner: p, Footer: ft, Meta: pageMeta{Description: l.T("p-intro")}}, http.StatusOK)
+}
+
+// failReason is the message key saying in plain words why a page failed,
+// from what the crawler recorded (its status and error).
+func failReason(e store.RunError) string {
+	msg := strings.ToLower(e.Message)
+	switch {
+	case e.Status == http.StatusNotFound || e.Status == http.StatusGone:
+		return "reason-404"
+	case e.Status >= 500:
+		return "reason-5xx"
+	case e.Status >= 400:
+		return "reason-4xx"
+	case strings.Contains(msg, "robots.txt"):
+		return "reason-robots"
+	case strings.Contains(msg, "redirect"):
+		return "reason-redirects"
+	case strings.Contains(msg, "timeout") || strings.Contains(msg, "deadline"):
+		return "reason-timeout"
+	case strings.Contains(msg, "too large") || strings.Contains(msg, "max_bytes") || strings.Contains(msg, "body size") || strings.Contains(msg, "response body"):
+		return "reason-toolarge"
+	case strings.Contains(msg, "no title"):
+		return "reason-notitle"
+	case strings.Contains(msg, "no date"):
+		return "reason-nodate"
+	}
+	return "reason-other"
+}
