@@ -18,7 +18,7 @@ func PublicEvent(ctx context.Context, db store.DB, id int64) (store.Event, error
 	if err != nil {
 		return store.Event{}, err
 	}
-	if e.Review != "published" || e.MergedInto != nil {
+	if !e.Public() {
 		return store.Event{}, fmt.Errorf("event %d: %w", id, event.ErrNotFound)
 	}
 	return e, nil
@@ -27,7 +27,7 @@ func PublicEvent(ctx context.Context, db store.DB, id int64) (store.Event, error
 // Languages lists the languages public events are offered in, by code.
 func Languages(ctx context.Context, db store.DB) ([]string, error) {
 	rows, err := db.Query(ctx, `SELECT DISTINCT l FROM events e, unnest(e.languages) l
-		WHERE e.review = 'published' AND e.merged_into IS NULL ORDER BY l`)
+		WHERE `+store.PublicSQL+` ORDER BY l`)
 	if err != nil {
 		return nil, fmt.Errorf("languages: %w", err)
 	}
@@ -42,7 +42,7 @@ func SeriesEvents(ctx context.Context, db store.DB, seriesIDs []string) (map[str
 		return out, nil
 	}
 	rows, err := db.Query(ctx, store.EventSelect+` WHERE e.series_id = ANY($1)
-		AND e.review = 'published' AND e.merged_into IS NULL ORDER BY e.start_at, e.id`, seriesIDs)
+		AND `+store.PublicSQL+` ORDER BY e.start_at, e.id`, seriesIDs)
 	if err != nil {
 		return nil, fmt.Errorf("events of %d series: %w", len(seriesIDs), err)
 	}
