@@ -41,8 +41,8 @@ type validators struct {
 // defaulted to today changes at midnight even when no data does.
 func feedValidators(st dataState, kind string, q query, canonical, base string, limit int, now time.Time) validators {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%d\x00%d\x00%s",
-		formatVersion, kind, canonical, q.Lang, limit, base, st.Events.UTC().Format(time.RFC3339Nano), st.Outbox, st.Writes,
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%d\x00%s",
+		formatVersion, kind, canonical, q.Lang, limit, base, st.Events.UTC().Format(time.RFC3339Nano), st.Writes,
 		st.Sources.UTC().Format(time.RFC3339Nano))
 	lm := st.Events
 	if st.Sources.After(lm) {

@@ -200,7 +200,7 @@ func (m *Meili) Each(ctx context.Context, f Filter, limit int, fn func([]store.E
 		// what is public.
 		kept := evs[:0]
 		for _, e := range evs {
-			if e.MergedInto == nil && (f.IncludeUnpublished || e.Review == "published") {
+			if e.MergedInto == nil && (f.IncludeUnpublished || e.Public()) {
 				kept = append(kept, e)
 			}
 		}

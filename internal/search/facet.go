@@ -90,9 +90,14 @@ var defaultFacets = FacetSet{
 		out: func(f *Facets) *[]FacetCount { return &f.Access }},
 }
 
-// With returns the set with more facets (tests add one through it).
+// With returns the set with more facets (tests add one through it). A set
+// holds at most maxFacets: more is a programming error.
 func (fs FacetSet) With(more ...*Facet) FacetSet {
-	return append(slices.Clip(fs), more...)
+	out := append(slices.Clip(fs), more...)
+	if len(out) > maxFacets {
+		panic(fmt.Sprintf("search: %d facets, at most %d", len(out), maxFacets))
+	}
+	return out
 }
 
 // Get returns the facet's wanted values in f (nil: it does not filter).
@@ -142,15 +147,6 @@ func (fc *Facet) whereSQL(p string) string {
 		return fc.Column + " = ANY(" + p + "::text[])"
 	}
 	return fc.Values + " && " + p + "::text[]"
-}
-
-// emptyFacets is Facets with every facet of fs an empty list.
-func (fs FacetSet) emptyFacets() Facets {
-	var out Facets
-	for _, fc := range fs {
-		fc.setCounts(&out, []FacetCount{})
-	}
-	return out
 }
 
 // validate checks the facet values of f: only facets of the set, and for a

@@ -18,7 +18,7 @@ func PublicEvent(ctx context.Context, db store.DB, id int64) (store.Event, error
 	if err != nil {
 		return store.Event{}, err
 	}
-	if e.Review != "published" || e.MergedInto != nil {
+	if !e.Public() {
 		return store.Event{}, fmt.Errorf("event %d: %w", id, event.ErrNotFound)
 	}
 	return e, nil
@@ -27,7 +27,7 @@ func PublicEvent(ctx context.Context, db store.DB, id int64) (store.Event, error
 // Languages lists the languages public events are offered in, by code.
 func Languages(ctx context.Context, db store.DB) ([]string, error) {
 	rows, err := db.Query(ctx, `SELECT DISTINCT l FROM events e, unnest(e.languages) l
-		WHERE e.review = 'published' AND e.merged_into IS NULL ORDER BY l`)
+		WHERE `+store.PublicSQL+` ORDER BY l`)
 	if err != nil {
 		return nil, fmt.Errorf("languages: %w", err)
 	}
@@ -43,8 +43,8 @@ func SeriesEvents(ctx context.Context, db store.DB, seriesIDs []string, limit in
 		return out, nil
 	}
 	rows, err := db.Query(ctx, store.EventSelect+` WHERE e.id IN (
-			SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY series_id ORDER BY start_at, id) AS n
-				FROM events WHERE series_id = ANY($1) AND review = 'published' AND merged_into IS NULL) s
+			SELECT id FROM (SELECT e.id, row_number() OVER (PARTITION BY e.series_id ORDER BY e.start_at, e.id) AS n
+				FROM events e WHERE e.series_id = ANY($1) AND `+store.PublicSQL+`) s
 			WHERE n <= $2)
 		ORDER BY e.start_at, e.id`, seriesIDs, limit)
 	if err != nil {

@@ -74,7 +74,7 @@ func newMeiliDoc(e store.Event, sources []store.EventSource) meiliDoc {
 	doc := meiliDoc{
 		ID: e.ID, Title: d.Title, Description: desc, Venue: d.Place.Venue, City: d.Place.City,
 		TopicNames: strings.Join(names, " · "), Start: d.Start.Unix(), End: endUnix,
-		Online: string(d.Online), Status: string(d.Status), Public: e.Review == "published",
+		Online: string(d.Online), Status: string(d.Status), Public: e.Public(),
 		Sources: []string{},
 	}
 	for _, s := range sources {

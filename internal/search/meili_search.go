@@ -186,7 +186,7 @@ func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, 
 		h := hits[j]
 		// The index may lag the database by a moment: Postgres decides
 		// what is public.
-		if e.MergedInto != nil || (!f.IncludeUnpublished && e.Review != "published") {
+		if e.MergedInto != nil || (!f.IncludeUnpublished && !e.Public()) {
 			continue
 		}
 		k := cursor{Order: o, Start: e.Draft.Start, ID: e.ID}

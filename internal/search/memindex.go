@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // memIndex answers the common searches of public events in memory, from a
@@ -219,7 +220,7 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool, fs FacetSet) (*memSnap, e
 		// event instead of one per lexeme.
 		rows, err := tx.Query(ctx, `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day), e.online,
 				array_to_string(tsvector_to_array(e.search_doc), E'\x1f')`+fs.selectList()+`
-			FROM events e WHERE e.review = 'published' AND e.merged_into IS NULL ORDER BY e.start_at, e.id`)
+			FROM events e WHERE `+store.PublicSQL+` ORDER BY e.start_at, e.id`)
 		if err != nil {
 			return err
 		}
@@ -275,7 +276,7 @@ func (s *memSnap) loadSources(ctx context.Context, tx pgx.Tx) error {
 	}
 	rows, err := tx.Query(ctx, `SELECT DISTINCT ei.event_id, i.source_id
 		FROM event_items ei JOIN items i ON i.id = ei.item_id JOIN events e ON e.id = ei.event_id
-		WHERE e.review = 'published' AND e.merged_into IS NULL`)
+		WHERE `+store.PublicSQL)
 	if err != nil {
 		return err
 	}

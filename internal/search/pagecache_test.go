@@ -10,7 +10,7 @@ import (
 func TestPageCacheBound(t *testing.T) {
 	pc := newPageCache()
 	pc.max = 8
-	v := dbVersion{Outbox: 1}
+	v := dbVersion{Writes: 1}
 	for i := range 20 {
 		pc.put(strconv.Itoa(i), &pageEntry{version: v, at: time.Now()})
 		if len(pc.entries) > pc.max {
@@ -20,7 +20,7 @@ func TestPageCacheBound(t *testing.T) {
 	if pc.get("19", v) == nil {
 		t.Error("the newest entry was evicted")
 	}
-	if pc.get("19", dbVersion{Outbox: 2}) != nil {
+	if pc.get("19", dbVersion{Writes: 2}) != nil {
 		t.Error("an entry of another database version was used")
 	}
 	pc.put("old", &pageEntry{version: v, at: time.Now().Add(-time.Minute)})

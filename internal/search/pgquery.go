@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // pgQuery builds the SQL of one search: the conditions every part shares
@@ -40,10 +42,11 @@ func (q *pgQuery) execArgs() []any {
 // matches to the full-text ones.
 func newPGQuery(fs FacetSet, f Filter, fuzzy bool) *pgQuery {
 	q := &pgQuery{fs: fs, facet: make([]string, len(fs)), rank: "0::real"}
-	if !f.IncludeUnpublished {
-		q.base = append(q.base, "e.review = 'published'")
+	if f.IncludeUnpublished {
+		q.base = append(q.base, "e.merged_into IS NULL")
+	} else {
+		q.base = append(q.base, store.PublicSQL)
 	}
-	q.base = append(q.base, "e.merged_into IS NULL")
 	if f.From != nil {
 		q.base = append(q.base, "tp_event_end(e.start_at, e.end_at, e.all_day) >= "+q.arg(*f.From))
 	}

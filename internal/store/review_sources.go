@@ -121,7 +121,7 @@ func SetSourceEnabled(ctx context.Context, db DB, id string, enabled bool) error
 // from on, by start (the partner page shows what Treffpunkt made of them).
 func SourcePublishedEvents(ctx context.Context, db DB, sourceID string, from time.Time, limit int) ([]Event, error) {
 	rows, err := db.Query(ctx, EventSelect+`
-		WHERE e.merged_into IS NULL AND e.review = 'published' AND e.start_at >= $2
+		WHERE `+PublicSQL+` AND e.start_at >= $2
 		  AND EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
 		              WHERE ei.event_id = e.id AND i.source_id = $1 AND i.vanished_at IS NULL)
 		ORDER BY e.start_at, e.id LIMIT $3`, sourceID, from, limit)

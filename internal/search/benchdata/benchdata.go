@@ -151,9 +151,32 @@ func Generate(n int, seed uint64, ref time.Time) []Event {
 		case x < 10:
 			review = "rejected"
 		}
+		facetsOf(&d, i)
 		out[i] = Event{UID: fmt.Sprintf("tp-bench-%d-%d", seed, i), Source: fmt.Sprintf("partner-%02d", r.IntN(40)), Review: review, Draft: d}
 	}
 	return out
+}
+
+// facetsOf sets the facets of issue 15 (cost, registration, audience,
+// access) from the event's number, not the random source, so every other
+// field stays as it was generated before they existed.
+func facetsOf(d *event.Draft, i int) {
+	yes, no := true, false
+	switch i % 4 {
+	case 0, 1:
+		d.CostFree = &yes
+	case 2:
+		d.CostFree = &no
+	}
+	switch i % 3 {
+	case 0:
+		d.RegistrationRequired = &yes
+	case 1:
+		d.RegistrationRequired = &no
+	}
+	audiences := [][]string{nil, {"volunteers"}, {"refugees", "women"}, {"young_people"}, nil, {"multipliers", "professionals"}, {"parents"}}
+	access := [][]string{nil, nil, {"barrier_free"}, {"interpreting"}, nil, {"wheelchair", "childcare"}, {"sign_language"}, {"easy_language"}, nil}
+	d.Audience, d.Accessibility = audiences[i%len(audiences)], access[(i/7)%len(access)]
 }
 
 // Load writes events through the store (event, item, link), in

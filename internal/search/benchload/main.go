@@ -2,7 +2,12 @@
 //
 //	benchload load  -db URL [-n 100000]          migrate and load synthetic events
 //	benchload serve -db URL [-addr 127.0.0.1:8090] [-no-cache]  serve /graphql alone
-//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N] [-no-cache] [-cold]
+//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N] [-no-cache] [-cold] [-one] [-warmup 5s]
+//
+// load -keep-outbox leaves the outbox rows the insert trigger wrote, as a
+// real ingest leaves them for the server's drainer. run -one repeats one
+// filtered text search with facets (text, region, topic, free, dates) from
+// every client, after -warmup of the same load that is not measured.
 //
 // `treffpunkt serve` can stand in for `benchload serve` (it mounts the same
 // handler, with the count and page caches).
@@ -63,15 +68,18 @@ func main() {
 	noCache := fs.Bool("no-cache", false, "search without the count and page caches: every search reads its page and counts in SQL (serve, and the direct searches of run)")
 	cold := fs.Bool("cold", false, "make every request a different search (its date range ends a few seconds later), so no cache can answer it (run)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of serve to this file")
+	keepOutbox := fs.Bool("keep-outbox", false, "leave the outbox rows for the server to drain, as after a real ingest (load)")
+	one := fs.Bool("one", false, "every client repeats one filtered text search with facets (run)")
+	warmup := fs.Duration("warmup", 0, "concurrent load before measuring, not counted (run)")
 	_ = fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
 	case "load":
-		err = load(ctx, *db, *n)
+		err = load(ctx, *db, *n, *keepOutbox)
 	case "serve":
 		err = serve(ctx, *db, *addr, *noCache, *cpuProfile)
 	case "run":
-		err = run(ctx, *db, *url, *conc, *dur, *pid, *noCache, *cold)
+		err = run(ctx, *db, *url, *conc, *dur, *pid, *noCache, *cold, *one, *warmup)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -81,7 +89,7 @@ func main() {
 	}
 }
 
-func load(ctx context.Context, dbURL string, n int) error {
+func load(ctx context.Context, dbURL string, n int, keepOutbox bool) error {
 	pool, err := store.Open(ctx, dbURL)
 	if err != nil {
 		return err
@@ -94,9 +102,12 @@ func load(ctx context.Context, dbURL string, n int) error {
 	if err := benchdata.Load(ctx, pool, benchdata.Generate(n, 1, ref)); err != nil {
 		return err
 	}
-	// The outbox rows the trigger wrote are not needed without Meilisearch.
-	if _, err := pool.Exec(ctx, `DELETE FROM search_outbox`); err != nil {
-		return err
+	// The outbox rows the trigger wrote are not needed without Meilisearch;
+	// a real ingest leaves them to the server's drainer.
+	if !keepOutbox {
+		if _, err := pool.Exec(ctx, `DELETE FROM search_outbox`); err != nil {
+			return err
+		}
 	}
 	if _, err := pool.Exec(ctx, `VACUUM ANALYZE events`); err != nil {
 		return err
@@ -161,18 +172,33 @@ const query = `query Search($f: EventFilter) { events(filter: $f, first: 20) {
   totalCount
   edges { cursor node { id title start end online place { city region { name } } languages topics } }
   pageInfo { hasNextPage endCursor }
-  facets { regions { value count } languages { value count } topics { value count } }
+  facets { regions { value count } languages { value count } topics { value count }
+           free { value count } registration { value count } audience { value count } access { value count } }
 } }`
 
 func body(f search.Filter) []byte {
-	b, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"f": map[string]any{
-		"query": f.Query, "regions": f.Regions, "topics": f.Topics,
-		"from": f.From.Format(time.RFC3339), "to": f.To.Format(time.RFC3339)}}})
+	vars := map[string]any{"query": f.Query, "regions": f.Regions, "topics": f.Topics,
+		"from": f.From.Format(time.RFC3339), "to": f.To.Format(time.RFC3339)}
+	if f.Free != nil {
+		vars["free"] = *f.Free
+	}
+	b, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"f": vars}})
 	return b
 }
 
-func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int, noCache, cold bool) error {
+// oneSearch is the search of run -one: a filtered text search with facets.
+func oneSearch() []search.Filter {
+	f := typical()[0]
+	free := true
+	f.Free = &free
+	return []search.Filter{f}
+}
+
+func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int, noCache, cold, one bool, warmup time.Duration) error {
 	filters := typical()
+	if one {
+		filters = oneSearch()
+	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}, Timeout: 10 * time.Second}
 	post := func(f search.Filter) (time.Duration, error) {
 		start := time.Now()
@@ -199,7 +225,8 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 	var errs int
 	var rss rssSampler
 	stopRSS := rss.start(pid)
-	deadline := time.Now().Add(dur)
+	measureFrom := time.Now().Add(warmup)
+	deadline := measureFrom.Add(dur)
 	var wg sync.WaitGroup
 	for w := range conc {
 		wg.Add(1)
@@ -207,6 +234,7 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 			defer wg.Done()
 			var mine []time.Duration
 			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i += conc {
+				measured := time.Now().After(measureFrom)
 				f := filters[i%len(filters)]
 				if cold {
 					// A To seconds apart is another search for every cache
@@ -216,6 +244,9 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 					f.To = &to
 				}
 				d, err := post(f)
+				if !measured {
+					continue
+				}
 				if err != nil {
 					mu.Lock()
 					errs++
@@ -232,8 +263,11 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 	wg.Wait()
 	stopRSS()
 	mode := "repeating the typical searches"
-	if cold {
+	switch {
+	case cold:
 		mode = "every request a new search"
+	case one:
+		mode = "repeating one filtered text search"
 	}
 	fmt.Printf("concurrent (%s): c=%d for %s: %d requests, %d errors, %.0f req/s, p50 %s, p99 %s\n",
 		mode, conc, dur, len(lat), errs, float64(len(lat))/dur.Seconds(), pct(lat, 50), pct(lat, 99))
