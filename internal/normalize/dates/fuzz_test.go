@@ -101,16 +101,22 @@ func linear(t *testing.T, unit string) {
 	if strings.HasPrefix(unit, "Einlass") {
 		short, long = "3.5.2021 "+short, "3.5.2021 "+long
 	}
+	// Cost per byte, the fastest of several interleaved samples: the
+	// minimum is what the code costs, the rest is other load on a shared
+	// machine, which would otherwise make this check flaky.
 	per := func(s string) float64 {
 		start := time.Now()
 		n := 0
-		for time.Since(start) < 50*time.Millisecond {
+		for time.Since(start) < 10*time.Millisecond {
 			Extract(s, ref)
 			n++
 		}
 		return float64(time.Since(start)) / float64(n) / float64(len(s))
 	}
 	ps, pl := per(short), per(long)
+	for range 6 {
+		ps, pl = min(ps, per(short)), min(pl, per(long))
+	}
 	if pl > 5*ps {
 		t.Errorf("cost per byte grows with length: %.1f ns/B on %d B, %.1f ns/B on %d B", ps, len(short), pl, len(long))
 	}
