@@ -189,12 +189,9 @@ func TestICalBigFeed(t *testing.T) {
 	if err != nil || len(items) != 10000 || len(warn) != 0 {
 		t.Fatalf("err %v, %d items, warnings %q", err, len(items), warn)
 	}
+	// About 0.1 s of CPU; its speed is BenchmarkICal10000's to watch, not
+	// a unit test's (a timed bound fails on a loaded machine).
 	t.Logf("%d bytes, 10,000 events in %s", len(feed), took)
-	// About 0.1 s of CPU (see BenchmarkICal10000); the bound only catches a
-	// quadratic slip on a loaded machine.
-	if took > 10*time.Second {
-		t.Errorf("parsing took %s", took)
-	}
 }
 
 // BenchmarkICal10000: go test -run - -bench ICal ./scrapers
