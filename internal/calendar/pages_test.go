@@ -404,4 +404,22 @@ func TestPartnerPage(t *testing.T) {
 	if r := e.get(t, "/partners/nope"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown partner: %d", r.StatusCode)
 	}
+	if strings.Contains(page, `id="regression"`) {
+		t.Error("partner page warns of a regression after one run")
+	}
+	// Discovery reads the site another way now: the partner sees it.
+	for _, strategy := range []string{"html", "sitemap"} {
+		r, err := store.StartRun(ctx, e.pool, "saqsen")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Status, r.Strategy = "ok", strategy
+		if err := store.FinishRun(ctx, e.pool, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page = string(mustStatus(t, e.get(t, "/partners/saqsen"), http.StatusOK))
+	if !strings.Contains(page, `id="regression"`) || !strings.Contains(page, `<strong dir="ltr">html</strong> → <strong dir="ltr">sitemap</strong>`) {
+		t.Errorf("partner page shows no strategy change:\n%s", page)
+	}
 }

@@ -24,12 +24,16 @@ type partnerPage struct {
 	Failed    []failedPage
 	Upcoming  []eventView
 	Runs      []runView
-	JSONLD    string
+	// Regression is what got worse since the run before (the source now
+	// yields nothing, or discovery reads it another way).
+	Regression store.Regression
+	JSONLD     string
 	ICal      string
 }
 
 type runView struct {
 	When, Status  string
+	Strategy      string
 	OK            bool
 	Pages, Errors int
 	Datetime      string
@@ -69,8 +73,10 @@ func (h *Handler) servePartner(w http.ResponseWriter, r *http.Request) {
 	for _, run := range runs {
 		t := run.StartedAt.In(event.Berlin)
 		p.Runs = append(p.Runs, runView{When: l.Date(t) + ", " + l.Time(t), Datetime: t.Format(time.RFC3339),
-			Status: l.T("run-" + run.Status), OK: run.Status == "ok", Pages: run.Pages, Errors: run.Errors})
+			Status: l.T("run-" + run.Status), OK: run.Status == "ok", Pages: run.Pages, Errors: run.Errors,
+			Strategy: run.Strategy})
 	}
+	p.Regression = store.LatestRegression(runs)
 	if len(runs) > 0 {
 		p.LastRun = &p.Runs[0]
 		errs, err := store.RunErrors(ctx, h.db, runs[0].ID)
