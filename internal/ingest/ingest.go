@@ -281,13 +281,6 @@ const itemBatch = 16
 // stored (their hash is known) and writes the rest: the page resumes.
 func (c *crawl) store(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
 	err := c.storeItems(ctx, pg)
-	if err == nil {
-		err = c.retryTx(ctx, func(tx pgx.Tx) error {
-			return store.SaveFetch(ctx, tx, c.src.ID, store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status,
-				ETag: pg.Validators.ETag, LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash,
-				FetchedAt: pg.FetchedAt})
-		})
-	}
 	if err != nil {
 		// The page's uncommitted items keep their previous state; the
 		// fetch is not recorded, so the next run fetches the page again.
@@ -305,15 +298,23 @@ type pendingItem struct {
 	hash string
 }
 
-// storeItems writes the page's changed items batch by batch.
+// storeItems writes the page's changed items batch by batch, and the
+// page's fetch record in the last batch's transaction (a page of one
+// announcement is one transaction, as before).
 func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page) error {
 	batch := make([]pendingItem, 0, itemBatch)
 	unchanged := 0
-	flush := func() error {
-		if len(batch) == 0 {
+	fetch := store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status, ETag: pg.Validators.ETag,
+		LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash, FetchedAt: pg.FetchedAt}
+	flush := func(last bool) error {
+		var f *store.Fetch
+		if last {
+			f = &fetch
+		}
+		if len(batch) == 0 && !last {
 			return nil
 		}
-		err := c.storeBatch(ctx, pg.URL, batch)
+		err := c.storeBatch(ctx, pg.URL, batch, f)
 		batch = batch[:0]
 		return err
 	}
@@ -330,12 +331,12 @@ func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page) error {
 			continue
 		}
 		if batch = append(batch, pendingItem{it: it, raw: raw, hash: hash}); len(batch) == itemBatch {
-			if err := flush(); err != nil {
+			if err := flush(false); err != nil {
 				return err
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	if err := flush(true); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -345,9 +346,10 @@ func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page) error {
 }
 
 // storeBatch writes a few items in one transaction, retried when it lost a
-// race. Items are read before the transaction: its day locks are known
-// and taken first, all at once.
-func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem) error {
+// race, and the page's fetch record when fetch is set (the last batch).
+// Items are read before the transaction; their day locks are taken in it
+// all at once, before any matching.
+func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem, fetch *store.Fetch) error {
 	reads := make([]reading, len(batch))
 	for i, p := range batch {
 		reads[i] = c.read(p.it)
@@ -378,6 +380,9 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 			if err := c.apply(ctx, tx, refs[i].ID, links[i], reads[i], &n); err != nil {
 				return err
 			}
+		}
+		if fetch != nil {
+			return store.SaveFetch(ctx, tx, c.src.ID, *fetch)
 		}
 		return nil
 	})
