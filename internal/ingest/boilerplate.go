@@ -190,8 +190,10 @@ const templateBlockLimit = 1000
 // template, and they are never candidates.
 func candidatesAndBlock(ctx context.Context, db store.DB, sourceID string, d event.Draft) ([]dedup.Record, []dedup.Record, error) {
 	recs, err := candidateRecords(ctx, db, sourceID, d)
-	if err != nil {
-		return nil, nil, err
+	if err != nil || len(recs) == 0 || d.Description == "" {
+		// Nothing to match, or no text whose template parts would need
+		// telling apart: no block to read.
+		return recs, nil, err
 	}
 	day := startOfDay(d.Start.In(event.Berlin))
 	to := day.AddDate(0, 0, 1)

@@ -303,16 +303,6 @@ const itemBatch = 16
 func (c *crawl) store(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
 	var caps pageCaps
 	err := c.storeItems(ctx, pg, &caps)
-	if err == nil {
-		v := pg.Validators
-		if caps.dropped > 0 {
-			v = scrapers.Validators{} // a cut page is read in full next time
-		}
-		err = c.retryTx(ctx, func(tx pgx.Tx) error {
-			return store.SaveFetch(ctx, tx, c.src.ID, store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status,
-				ETag: v.ETag, LastModified: v.LastModified, ContentHash: v.Hash, FetchedAt: pg.FetchedAt})
-		})
-	}
 	// What the caps did to the batches that committed is reported even
 	// when a later batch failed.
 	c.reportCaps(ctx, log, pg.URL, caps)
@@ -333,16 +323,24 @@ type pendingItem struct {
 	hash string
 }
 
-// storeItems writes the page's changed items batch by batch; caps
-// accumulates what the crawl limits did to the page's committed batches.
+// storeItems writes the page's changed items batch by batch, and the
+// page's fetch record in the last batch's transaction (a page of one
+// announcement is one transaction, as before); caps accumulates what the
+// crawl limits did to the page's committed batches.
 func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps) error {
 	batch := make([]pendingItem, 0, itemBatch)
 	unchanged := 0
-	flush := func() error {
-		if len(batch) == 0 {
+	fetch := store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status, ETag: pg.Validators.ETag,
+		LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash, FetchedAt: pg.FetchedAt}
+	flush := func(last bool) error {
+		var f *store.Fetch
+		if last {
+			f = &fetch
+		}
+		if len(batch) == 0 && !last {
 			return nil
 		}
-		err := c.storeBatch(ctx, pg.URL, batch, caps)
+		err := c.storeBatch(ctx, pg.URL, batch, f, caps)
 		batch = batch[:0]
 		return err
 	}
@@ -364,12 +362,12 @@ func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps
 			continue
 		}
 		if batch = append(batch, pendingItem{it: it, raw: raw, hash: hash}); len(batch) == itemBatch {
-			if err := flush(); err != nil {
+			if err := flush(false); err != nil {
 				return err
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	if err := flush(true); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -379,9 +377,10 @@ func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps
 }
 
 // storeBatch writes a few items in one transaction, retried when it lost a
-// race. Items are read before the transaction: its day locks are known
-// and taken first, all at once.
-func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem, caps *pageCaps) error {
+// race, and the page's fetch record when fetch is set (the last batch).
+// Items are read before the transaction; their day locks are taken in it
+// all at once, before any matching.
+func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem, fetch *store.Fetch, caps *pageCaps) error {
 	reads := make([]reading, len(batch))
 	for i, p := range batch {
 		reads[i] = c.read(p.it)
@@ -424,6 +423,14 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 				}
 				refs[i].RawHash = ""
 			}
+		}
+		if fetch != nil {
+			f := *fetch
+			if caps.dropped > 0 || n.caps.dropped > 0 {
+				// A page the caps cut is read in full next time.
+				f.ETag, f.LastModified, f.ContentHash = "", "", ""
+			}
+			return store.SaveFetch(ctx, tx, c.src.ID, f)
 		}
 		return nil
 	})
