@@ -83,3 +83,19 @@ func TestFormValuesPickers(t *testing.T) {
 		}
 	}
 }
+
+func TestRecurrenceText(t *testing.T) {
+	cases := []struct{ lang, rule, want string }{
+		{"de", "FREQ=MONTHLY;BYDAY=1WE;COUNT=12", "monatlich, am 1. Mittwoch, 12-mal"},
+		{"en", "FREQ=MONTHLY;BYDAY=1WE;COUNT=12", "monthly, on 1st Wednesday, 12 times"},
+		{"de", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;UNTIL=20260629", "alle 2 Wochen, am Montag, Donnerstag, bis 29.06.2026"},
+		{"de", "FREQ=MONTHLY;BYDAY=-1FR", "monatlich, am letzten Freitag"},
+		{"de", "FREQ=SECONDLY", "FREQ=SECONDLY"},
+		{"de", "", ""},
+	}
+	for _, c := range cases {
+		if got := recurrenceText(c.lang, c.rule); got != c.want {
+			t.Errorf("recurrenceText(%q, %q) = %q, want %q", c.lang, c.rule, got, c.want)
+		}
+	}
+}

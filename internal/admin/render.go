@@ -178,6 +178,7 @@ func funcs(lang string) template.FuncMap {
 		"agot":       func(t time.Time) string { return ago(lang, &t) },
 		"list":       func(s ...string) []string { return s },
 		"rname":      func(slug string) string { return regionLabel(lang, slug) },
+		"rrtext":     func(rule string) string { return recurrenceText(lang, rule) },
 		"topicsof":   func(d event.Draft) []choice { return topicChoices(lang, d) },
 		"langsof":    func(d event.Draft) []choice { return languageChoices(lang, d) },
 		"otherlangs": func(d event.Draft) string { return strings.Join(otherLanguages(d), ", ") },
