@@ -198,6 +198,8 @@ var texts = map[string][2]string{
 	"status-cancelled":        {"abgesagt", "cancelled"},
 	"status-postponed":        {"verschoben", "postponed"},
 	"commasep":                {"mit Komma getrennt", "comma separated"},
+	"repeats":                 {"Wiederholt sich", "Repeats"},
+	"otherlangs":              {"Weitere Sprachcodes", "Other language codes"},
 	"s-id":                    {"Kennung (Slug)", "Id (slug)"},
 	"s-name":                  {"Name", "Name"},
 	"s-url":                   {"Start-URL", "Start URL"},

@@ -1,7 +1,11 @@
 package admin
 
 import (
+	"slices"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/gazetteer"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 )
 
@@ -48,4 +52,46 @@ func codeLabel(lang, field, code string) string {
 		return topicLabel(lang, code)
 	}
 	return code
+}
+
+// choice is one checkbox of a picker.
+type choice struct {
+	Value, Label string
+	Checked      bool
+}
+
+// topicChoices is the topic picker of the edit form: every topic of the
+// taxonomy by name, the event's checked.
+func topicChoices(lang string, d event.Draft) []choice {
+	var out []choice
+	for _, t := range search.Topics() {
+		out = append(out, choice{Value: t.Slug, Label: t.Name(lang), Checked: slices.Contains(d.Topics, t.Slug)})
+	}
+	return out
+}
+
+// languageChoices is the language picker: every language the normaliser
+// knows by name, the event's checked.
+func languageChoices(lang string, d event.Draft) []choice {
+	var out []choice
+	for _, l := range languages.All() {
+		label := l.NameDE
+		if lang == "en" {
+			label = l.NameEN
+		}
+		out = append(out, choice{Value: l.Code, Label: label, Checked: slices.Contains(d.Languages, l.Code)})
+	}
+	return out
+}
+
+// otherLanguages are the event's language codes the picker lacks, kept in
+// a text field so an edit does not drop them.
+func otherLanguages(d event.Draft) []string {
+	var out []string
+	for _, c := range d.Languages {
+		if _, _, ok := languages.Name(c); !ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -248,10 +249,14 @@ func formValues(r *http.Request) (map[string]json.RawMessage, error) {
 		case "all_day":
 			val = v != ""
 		case "languages", "topics":
+			// Checkboxes of the pickers (one value each) and free text
+			// (comma-separated codes), together.
 			list := []string{}
-			for _, p := range strings.Split(v, ",") {
-				if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
-					list = append(list, p)
+			for _, one := range vals {
+				for _, p := range strings.Split(one, ",") {
+					if p = strings.ToLower(strings.TrimSpace(p)); p != "" && !slices.Contains(list, p) {
+						list = append(list, p)
+					}
 				}
 			}
 			val = list

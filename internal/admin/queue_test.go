@@ -2,6 +2,10 @@ package admin
 
 import (
 	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -49,6 +53,49 @@ func TestDisplayNames(t *testing.T) {
 	for _, c := range cases {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+// TestFormValuesPickers: the pickers send one value per checkbox, the
+// free-text field comma-separated codes; together they are the list, and
+// unchecking everything clears it.
+func TestFormValuesPickers(t *testing.T) {
+	cases := []struct {
+		form       url.Values
+		langs, top string
+	}{
+		{url.Values{"f.languages": {"de", "ar", "xx, YY"}, "f.topics": {"", "health", "youth"}}, `["de","ar","xx","yy"]`, `["health","youth"]`},
+		{url.Values{"f.languages": {""}, "f.topics": {""}}, `[]`, `[]`},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(c.form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if err := r.ParseForm(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := formValues(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got["languages"]) != c.langs || string(got["topics"]) != c.top {
+			t.Errorf("%v: languages %s, topics %s; want %s, %s", c.form, got["languages"], got["topics"], c.langs, c.top)
+		}
+	}
+}
+
+func TestRecurrenceText(t *testing.T) {
+	cases := []struct{ lang, rule, want string }{
+		{"de", "FREQ=MONTHLY;BYDAY=1WE;COUNT=12", "monatlich, am 1. Mittwoch, 12-mal"},
+		{"en", "FREQ=MONTHLY;BYDAY=1WE;COUNT=12", "monthly, on 1st Wednesday, 12 times"},
+		{"de", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;UNTIL=20260629", "alle 2 Wochen, am Montag, Donnerstag, bis 29.06.2026"},
+		{"de", "FREQ=MONTHLY;BYDAY=-1FR", "monatlich, am letzten Freitag"},
+		{"de", "FREQ=SECONDLY", "FREQ=SECONDLY"},
+		{"de", "", ""},
+	}
+	for _, c := range cases {
+		if got := recurrenceText(c.lang, c.rule); got != c.want {
+			t.Errorf("recurrenceText(%q, %q) = %q, want %q", c.lang, c.rule, got, c.want)
 		}
 	}
 }
