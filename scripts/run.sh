@@ -31,6 +31,8 @@ export RAW_RETENTION="${RAW_RETENTION:-0}"
 echo "crawling sources.demo.yaml …"
 $BIN crawl --sources sources.demo.yaml
 PORT="${ADDR##*:}"
+METRICS_ADDR="${METRICS_ADDR:-:9090}"
+export METRICS_ADDR
 cat <<'EOM'
 
 The WARN lines above are the mirror's deliberate faults (partner sites fail like this too), so
@@ -39,7 +41,8 @@ these four sources report "partial" — nothing is broken:
   kulturbuero-dresden  a page answering HTTP 500; a page larger than the source's max_bytes (1 MB)
   saqsen               a members-only page that robots.txt forbids
   buendnis-leipzig     a redirect loop; a page slower than the source's 3 s timeout
-The page with invalid bytes (kulturbuero-dresden) still yields its event. demo-aktuell serves
+The page with broken HTML and invalid bytes (kulturbuero-dresden) still yields its event; its
+unclosed <h1> swallows the page, so the "fields cut" WARN says its title was cut to 300 characters. demo-aktuell serves
 invented events dated from today on (titles start with "Demo:"), so / shows upcoming events.
 See internal/demosites/README.md.
 EOM
@@ -50,7 +53,7 @@ Treffpunkt is starting on http://localhost:$PORT/
   Calendar:   http://localhost:$PORT/calendar.ics
   Staff UI:   http://localhost:$PORT/admin/
               create an account: DATABASE_URL='$DATABASE_URL' $BIN users add --email you@example.org --role admin
-  Metrics:    http://localhost:$PORT/metrics
+  Metrics:    http://localhost:${METRICS_ADDR##*:}/metrics   (own listener, never the public port)
   Health:     http://localhost:$PORT/healthz   http://localhost:$PORT/readyz
 Crawl again: DATABASE_URL='$DATABASE_URL' $BIN crawl --sources sources.demo.yaml
 EOM
