@@ -193,7 +193,9 @@ func (w *Worker) Client() *river.Client[pgx.Tx] { return w.client }
 // observer feeds crawl outcomes to the metrics.
 type observer struct{}
 
-func (observer) Page(sourceID string, pg scrapers.Page) { metrics.ObservePage(sourceID, pg) }
+func (observer) Page(sourceID string, pg scrapers.Page) {
+	metrics.ObservePage(sourceID, pg.Status, pg.Outcome(), pg.ExtractionFailed())
+}
 
 func (observer) Finished(rep ingest.Report, took time.Duration) {
 	metrics.ObserveCrawl(rep.Source, rep.Status, rep.EventsNew, rep.EventsUpdated, took)

@@ -1,11 +1,8 @@
 package metrics
 
 import (
-	"errors"
 	"strconv"
 	"time"
-
-	"github.com/treffpunkt/treffpunkt/scrapers"
 )
 
 // Crawl series. The source label is bounded by the sources file (dozens,
@@ -34,25 +31,14 @@ var (
 		"Crawls after which a source that had live items has none left.", "source")
 )
 
-// ObservePage counts one fetched page of a crawl.
-func ObservePage(sourceID string, pg scrapers.Page) {
-	result := "changed"
-	switch {
-	case pg.Err != nil:
-		result = "failed"
-	case pg.Unchanged:
-		result = "unchanged"
-	}
-	PagesFetched.WithLabelValues(sourceID, strconv.Itoa(pg.Status), result).Inc()
-	if extractionFailed(pg) {
+// ObservePage counts one fetched page of a crawl: its HTTP status (0 when
+// none came), its outcome ("changed", "unchanged", "failed") and whether
+// the site answered with content that could not be read.
+func ObservePage(sourceID string, status int, outcome string, extractionFailed bool) {
+	PagesFetched.WithLabelValues(sourceID, strconv.Itoa(status), outcome).Inc()
+	if extractionFailed {
 		ExtractionFailures.WithLabelValues(sourceID).Inc()
 	}
-}
-
-// extractionFailed: the site answered with content, and reading it failed.
-// A size cap hit also arrives with a 2xx status but is a fetch limit.
-func extractionFailed(pg scrapers.Page) bool {
-	return pg.Err != nil && pg.Status >= 200 && pg.Status <= 299 && !errors.Is(pg.Err, scrapers.ErrTooLarge)
 }
 
 // ObserveCrawl records a finished crawl of one source.
