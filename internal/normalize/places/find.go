@@ -361,6 +361,9 @@ func venueInFront(before string) string {
 	if r, _ := utf8.DecodeRuneInString(v); unicode.IsDigit(r) {
 		return "" // "im 2. Stock"
 	}
+	if strings.Count(v, "(") != strings.Count(v, ")") {
+		return "" // "im Wahlkreis 3 (Leipzig …)": the town is a remark inside brackets, not the venue's town
+	}
 	if isRegionWord(strings.ToLower(words[0])) || strings.EqualFold(words[0], "Rahmen") {
 		return ""
 	}
