@@ -220,7 +220,13 @@ func fromAddressLine(text string) (Result, bool) {
 		}
 		line := text[start:end]
 		start = end + 1
-		if len(line) > 160 || !strings.Contains(line, ",") || !strings.ContainsAny(line, "0123456789") || contactLine(line) {
+		if len(line) > 160 || !strings.Contains(line, ",") || contactLine(line) {
+			continue
+		}
+		if !strings.ContainsAny(line, "0123456789") {
+			if r, ok := townFirstLine(line); ok {
+				return r, true
+			}
 			continue
 		}
 		if r := Parse(line); r.Street != "" && r.City != "" {
@@ -228,6 +234,28 @@ func fromAddressLine(text string) (Result, bool) {
 		}
 	}
 	return Result{}, false
+}
+
+// townFirstLine reads a short line that names the town first and then the
+// spot, as programme pages list the stations of an event: "Borna, Markt /
+// Ecke Bahnhofstraße", "Wurzen, Kulturhaus, Saal". Only a line of its own
+// counts, starting with a Saxon town and a comma; the rest must be a name
+// (capitalised, no sentence), not a date ("Dresden, den 3. Mai").
+func townFirstLine(line string) (Result, bool) {
+	line = strings.TrimSpace(line)
+	town, rest, ok := strings.Cut(line, ",")
+	rest = strings.TrimSpace(rest)
+	if !ok || len(line) > 80 || rest == "" || len(strings.Fields(town)) > 3 || gazetteer.Weak(town) ||
+		len(gazetteer.ByName(town)) == 0 || strings.ContainsAny(rest, ".!?:;") {
+		return Result{}, false
+	}
+	if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsUpper(r) || proseVenue(rest) {
+		return Result{}, false
+	}
+	var r Result
+	r.City, r.Venue = town, rest
+	r.resolve()
+	return r, r.Region != ""
 }
 
 // clause cuts the part of a line around an address: from the last sentence
