@@ -353,6 +353,8 @@ func fromPreposition(text string, hits []gazetteer.Hit) (Result, bool) {
 			r = Result{Place: r.Place}
 			r.City = name
 			r.Venue = venueInFront(strings.TrimSuffix(strings.TrimSuffix(before, "in "), "In "))
+		case notVenueTown[lastWord(before)]:
+			continue // "die Band aus Berlin", "die Fahrt nach Prag": where someone comes from or goes
 		default:
 			v := venueInFront(before)
 			if v == "" {
@@ -372,6 +374,10 @@ func fromPreposition(text string, hits []gazetteer.Hit) (Result, bool) {
 	}
 	return r, true
 }
+
+// notVenueTown are the words before a town that name where someone or
+// something comes from or goes, not where the event is.
+var notVenueTown = map[string]bool{"aus": true, "von": true, "nach": true, "über": true, "gegen": true, "bis": true}
 
 // venueInFront returns "Werk 2" from "Das Treffen findet im Werk 2 ": up to
 // five words after "im", "in der", "ins" … that end right before the city.

@@ -87,6 +87,8 @@ func TestFind(t *testing.T) {
 			want{venue: "Markt / Ecke Bahnhofstraße", city: "Wurzen", region: "landkreis-leipzig"}},
 		{"Lesung\nGrimma, Stadtbibliothek\n", want{venue: "Stadtbibliothek", city: "Grimma", region: "landkreis-leipzig"}},
 		{"Dresden, den 3. Mai 2024\nLiebe Mitglieder, wir laden ein.", want{}},
+		// where a band comes from is not where it plays
+		{"In der Fußgängerzone spielt die Gruppe „Trommelwirbel“ aus Berlin für Kinder.", want{}},
 		// a town in brackets after a district name is a remark, not the venue's town
 		{"Podium mit den Kandidaten im Wahlkreis 12 (Dresden 4) am Abend.", want{}},
 	}
@@ -106,6 +108,7 @@ func TestRegionIn(t *testing.T) {
 		{"Beratung im Landkreis Leipzig, Büro in Leipzig", "landkreis-leipzig", false},
 		{"Liebe Aktive in den Leipziger Migrant:innenorganisationen", "leipzig", false},
 		{"Wanderung im Vogtland", "vogtlandkreis", false},
+		{"Alle Zwickauer/innen sind eingeladen.", "zwickau", false},
 		{"Forum im Wahlkreis 24 (Leipzig Land 4)", "landkreis-leipzig", false},
 		{"in den Landkreisen Meißen, Mittelsachsen und Sächsische Schweiz/Osterzgebirge", "", false},
 		{"Die Konferenz findet in Berlin statt. Veranstalter: Kulturbüro Dresden", "", true},
