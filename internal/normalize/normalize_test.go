@@ -66,6 +66,9 @@ func TestOnlineDetection(t *testing.T) {
 		{"Unter digitalen Lebens- und Arbeitsbedingungen verändert sich vieles. Seminar am 4.11.2021 in Leipzig.", event.OnlineNo},
 		{"Informationen finden Sie auch online unter untenstehendem Link. Treffen am 4.11.2021 in Dresden.", event.OnlineNo},
 		{"Online-Anmeldung bis 1.11.2021. Fachtag am 4.11.2021 im Rathaus Chemnitz, Markt 1, 09111 Chemnitz.", event.OnlineNo},
+		// "vor Ort" as "in one's own town" does not make an online event hybrid
+		{"Zoom-Infoabend am 4.11.2021, 18 Uhr: Eltern erfahren, wo sie Beratung vor Ort erhalten.", event.OnlineYes},
+		{"Zoom-Infoabend am 4.11.2021, 18 Uhr, auch vor Ort im Rathaus.", event.OnlineHybrid},
 	}
 	for _, tt := range tests {
 		ds := mustNormalize(t, event.Item{Text: tt.text}, Options{})
