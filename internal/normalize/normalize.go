@@ -156,6 +156,7 @@ func newJob(it event.Item, opt Options, ref time.Time, published bool) *job {
 	if j.text == "" && strings.TrimSpace(it.HTML) != "" {
 		j.text = htmlText(policy().Sanitize(it.HTML))
 	}
+	j.text = cutRelated(j.text)
 
 	rawTitle := strings.TrimSpace(it.Title)
 	if rawTitle == "" {

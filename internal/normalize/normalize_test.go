@@ -66,6 +66,9 @@ func TestOnlineDetection(t *testing.T) {
 		{"Unter digitalen Lebens- und Arbeitsbedingungen verändert sich vieles. Seminar am 4.11.2021 in Leipzig.", event.OnlineNo},
 		{"Informationen finden Sie auch online unter untenstehendem Link. Treffen am 4.11.2021 in Dresden.", event.OnlineNo},
 		{"Online-Anmeldung bis 1.11.2021. Fachtag am 4.11.2021 im Rathaus Chemnitz, Markt 1, 09111 Chemnitz.", event.OnlineNo},
+		// "vor Ort" as "in one's own town" does not make an online event hybrid
+		{"Zoom-Infoabend am 4.11.2021, 18 Uhr: Eltern erfahren, wo sie Beratung vor Ort erhalten.", event.OnlineYes},
+		{"Zoom-Infoabend am 4.11.2021, 18 Uhr, auch vor Ort im Rathaus.", event.OnlineHybrid},
 	}
 	for _, tt := range tests {
 		ds := mustNormalize(t, event.Item{Text: tt.text}, Options{})
@@ -437,5 +440,33 @@ func TestHostRegion(t *testing.T) {
 		if d.Place.Region != tt.want {
 			t.Errorf("%s: region %q, want %q", tt.url, d.Place.Region, tt.want)
 		}
+	}
+}
+
+// A news page's block of other articles is not part of the announcement:
+// its places and words must not reach the event.
+func TestCutRelated(t *testing.T) {
+	body := "Sommerfest im Stadtpark\nAm 3. Juli feiern wir im Stadtpark in Zwickau. Alle sind eingeladen, " +
+		"es gibt Musik, Essen und Spiele für Kinder und Erwachsene aus der ganzen Nachbarschaft. Der Eintritt ist frei, Spenden sind willkommen.\n"
+	tests := []struct{ in, want string }{
+		{body + "\nDas könnte Sie auch interessieren\nKonzert in München am Freitag", strings.TrimSpace(body)},
+		{body + "\n## Ähnliche Beiträge\nLesung in Berlin", strings.TrimSpace(body)},
+		// a heading in the first lines: a list page, left alone
+		{"Weitere Artikel\nLesung in Berlin", "Weitere Artikel\nLesung in Berlin"},
+		// the words inside a sentence are no heading
+		{body + "Lesen Sie auch unser Programmheft, es liegt im Rathaus aus und nennt alle Termine.", body + "Lesen Sie auch unser Programmheft, es liegt im Rathaus aus und nennt alle Termine."},
+	}
+	for _, tt := range tests {
+		if got := cutRelated(tt.in); got != tt.want {
+			t.Errorf("cutRelated(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	ds, err := Normalize(event.Item{URL: "https://example.org/a", Text: body + "\nDas könnte dich auch interessieren\nKonzert in München am Freitag"},
+		Options{Ref: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("Normalize: %v, %d drafts", err, len(ds))
+	}
+	if ds[0].Place.Region != "zwickau" {
+		t.Errorf("region %q, want zwickau", ds[0].Place.Region)
 	}
 }

@@ -214,5 +214,18 @@ func digitalFormat(low string, i int) bool {
 // part, not "findet nicht vor Ort statt".
 func onSiteToo(low string, i int) bool {
 	before := low[max(0, i-12):i]
-	return !strings.Contains(before, "nicht ") && !strings.Contains(before, "kein")
+	if strings.Contains(before, "nicht ") || strings.Contains(before, "kein") {
+		return false
+	}
+	// "Hilfe vor Ort erhalten", "Ansprechpartner vor Ort finden": help in
+	// one's own town, not a way to take part in this event
+	after := low[min(len(low), i+len("vor ort")):min(len(low), i+len("vor ort")+24)]
+	for _, w := range localVerbs {
+		if strings.HasPrefix(strings.TrimLeft(after, " "), w) {
+			return false
+		}
+	}
+	return true
 }
+
+var localVerbs = []string{"erhalten", "bekommen", "finden", "zu finden", "suchen", "kennen"}

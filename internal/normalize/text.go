@@ -170,3 +170,37 @@ func clip(s string, n int) string {
 	}
 	return strings.TrimRight(s[:cut], " ,;:-–") + "…"
 }
+
+// relatedHeadings open the block of other articles a news or blog page puts
+// under its own ("Das könnte Sie auch interessieren", "Ähnliche Beiträge"):
+// what follows is about other events and other places.
+var relatedHeadings = []string{"das könnte dich auch interessieren", "das könnte sie auch interessieren",
+	"das könnte euch auch interessieren", "ähnliche beiträge", "ähnliche artikel", "ähnliche veranstaltungen",
+	"weitere artikel", "weitere beiträge", "weitere nachrichten", "verwandte artikel", "verwandte beiträge",
+	"lesen sie auch", "mehr zum thema", "related posts", "related articles", "you might also like",
+	"auch interessant"}
+
+// cutRelated returns text up to the first line that opens a block of
+// related articles. A heading in the first few lines is left alone: the
+// page then is a list, not an article with a tail.
+func cutRelated(text string) string {
+	const minKeep = 200
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		if start >= minKeep {
+			line := strings.TrimLeft(text[start:end], " \t#*•-")
+			for _, h := range relatedHeadings {
+				if len(line) >= len(h) && len(line) <= len(h)+20 && strings.EqualFold(line[:len(h)], h) {
+					return strings.TrimSpace(text[:start])
+				}
+			}
+		}
+		start = end + 1
+	}
+	return text
+}

@@ -220,7 +220,13 @@ func fromAddressLine(text string) (Result, bool) {
 		}
 		line := text[start:end]
 		start = end + 1
-		if len(line) > 160 || !strings.Contains(line, ",") || !strings.ContainsAny(line, "0123456789") || contactLine(line) {
+		if len(line) > 160 || !strings.Contains(line, ",") || contactLine(line) {
+			continue
+		}
+		if !strings.ContainsAny(line, "0123456789") {
+			if r, ok := townFirstLine(line); ok {
+				return r, true
+			}
 			continue
 		}
 		if r := Parse(line); r.Street != "" && r.City != "" {
@@ -228,6 +234,28 @@ func fromAddressLine(text string) (Result, bool) {
 		}
 	}
 	return Result{}, false
+}
+
+// townFirstLine reads a short line that names the town first and then the
+// spot, as programme pages list the stations of an event: "Borna, Markt /
+// Ecke Bahnhofstraße", "Wurzen, Kulturhaus, Saal". Only a line of its own
+// counts, starting with a Saxon town and a comma; the rest must be a name
+// (capitalised, no sentence), not a date ("Dresden, den 3. Mai").
+func townFirstLine(line string) (Result, bool) {
+	line = strings.TrimSpace(line)
+	town, rest, ok := strings.Cut(line, ",")
+	rest = strings.TrimSpace(rest)
+	if !ok || len(line) > 80 || rest == "" || len(strings.Fields(town)) > 3 || gazetteer.Weak(town) ||
+		len(gazetteer.ByName(town)) == 0 || strings.ContainsAny(rest, ".!?:;") {
+		return Result{}, false
+	}
+	if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsUpper(r) || proseVenue(rest) {
+		return Result{}, false
+	}
+	var r Result
+	r.City, r.Venue = town, rest
+	r.resolve()
+	return r, r.Region != ""
 }
 
 // clause cuts the part of a line around an address: from the last sentence
@@ -325,6 +353,8 @@ func fromPreposition(text string, hits []gazetteer.Hit) (Result, bool) {
 			r = Result{Place: r.Place}
 			r.City = name
 			r.Venue = venueInFront(strings.TrimSuffix(strings.TrimSuffix(before, "in "), "In "))
+		case notVenueTown[lastWord(before)]:
+			continue // "die Band aus Berlin", "die Fahrt nach Prag": where someone comes from or goes
 		default:
 			v := venueInFront(before)
 			if v == "" {
@@ -345,6 +375,10 @@ func fromPreposition(text string, hits []gazetteer.Hit) (Result, bool) {
 	return r, true
 }
 
+// notVenueTown are the words before a town that name where someone or
+// something comes from or goes, not where the event is.
+var notVenueTown = map[string]bool{"aus": true, "von": true, "nach": true, "über": true, "gegen": true, "bis": true}
+
 // venueInFront returns "Werk 2" from "Das Treffen findet im Werk 2 ": up to
 // five words after "im", "in der", "ins" … that end right before the city.
 func venueInFront(before string) string {
@@ -360,6 +394,9 @@ func venueInFront(before string) string {
 	}
 	if r, _ := utf8.DecodeRuneInString(v); unicode.IsDigit(r) {
 		return "" // "im 2. Stock"
+	}
+	if strings.Count(v, "(") != strings.Count(v, ")") {
+		return "" // "im Wahlkreis 3 (Leipzig …)": the town is a remark inside brackets, not the venue's town
 	}
 	if isRegionWord(strings.ToLower(words[0])) || strings.EqualFold(words[0], "Rahmen") {
 		return ""

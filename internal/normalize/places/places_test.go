@@ -82,6 +82,15 @@ func TestFind(t *testing.T) {
 		{"Die Konferenz findet in Chemnitz statt.\nInfo: Förderverein Tolerantes Sachsen e. V., Domplatz 5, 04808 Wurzen",
 			want{city: "Chemnitz", region: "chemnitz"}},
 		{"Kontakt: Verein e. V., Hauptstraße 3, 01067 Dresden", want{}},
+		// a line of its own naming the town first, then the spot
+		{"Kundgebung\n7. Mai, 15 Uhr\nWurzen, Markt / Ecke Bahnhofstraße\nGrußwort: Anna Beispiel, Mitarbeiterin im Team Dresden",
+			want{venue: "Markt / Ecke Bahnhofstraße", city: "Wurzen", region: "landkreis-leipzig"}},
+		{"Lesung\nGrimma, Stadtbibliothek\n", want{venue: "Stadtbibliothek", city: "Grimma", region: "landkreis-leipzig"}},
+		{"Dresden, den 3. Mai 2024\nLiebe Mitglieder, wir laden ein.", want{}},
+		// where a band comes from is not where it plays
+		{"In der Fußgängerzone spielt die Gruppe „Trommelwirbel“ aus Berlin für Kinder.", want{}},
+		// a town in brackets after a district name is a remark, not the venue's town
+		{"Podium mit den Kandidaten im Wahlkreis 12 (Dresden 4) am Abend.", want{}},
 	}
 	for _, tt := range tests {
 		check(t, tt.in, Find(tt.in), tt.want)
@@ -99,6 +108,8 @@ func TestRegionIn(t *testing.T) {
 		{"Beratung im Landkreis Leipzig, Büro in Leipzig", "landkreis-leipzig", false},
 		{"Liebe Aktive in den Leipziger Migrant:innenorganisationen", "leipzig", false},
 		{"Wanderung im Vogtland", "vogtlandkreis", false},
+		{"Alle Zwickauer/innen sind eingeladen.", "zwickau", false},
+		{"Forum im Wahlkreis 24 (Leipzig Land 4)", "landkreis-leipzig", false},
 		{"in den Landkreisen Meißen, Mittelsachsen und Sächsische Schweiz/Osterzgebirge", "", false},
 		{"Die Konferenz findet in Berlin statt. Veranstalter: Kulturbüro Dresden", "", true},
 		{"Kurs in Wojerecy", "bautzen", false},

@@ -130,7 +130,7 @@ func townAdjective(stem string) string {
 // "Leipziger*innen," → "Leipziger", "Dresdnerinnen" → "Dresdner".
 func adjectiveStem(w string) string {
 	w = strings.Trim(w, "„“\"'(),.;:!?")
-	for _, suf := range []string{"*innen", ":innen", "_innen", "Innen", "innen", "in"} {
+	for _, suf := range []string{"*innen", ":innen", "_innen", "/innen", "Innen", "innen", "in"} {
 		if s, ok := strings.CutSuffix(w, suf); ok && len(s) > 4 && strings.HasSuffix(s, "er") {
 			return s
 		}

@@ -49,6 +49,9 @@ func TestClassify(t *testing.T) {
 			[]string{"law_association", "training"}},
 		{"", "Zwischenraum ist eine Radiosendung, die versucht migrantische Lebenswelten sichtbarer zu machen. In jeder Sendung spielen wir handverlesene Musik.",
 			[]string{"culture_media"}},
+		// a public theme day with things to join in
+		{"Thementag Partnerstädte", "Auf dem Marktplatz gibt es Mitmachangebote für Groß und Klein.",
+			[]string{"culture_media"}},
 		{"", "Das Wetter ist schön.", nil},
 	}
 	for _, tt := range tests {
