@@ -184,6 +184,14 @@ func funcs(lang string) template.FuncMap {
 		"langsof":    func(d event.Draft) []choice { return languageChoices(lang, d) },
 		"otherlangs": func(d event.Draft) string { return strings.Join(otherLanguages(d), ", ") },
 		"aname":      func(action string) string { return actionLabel(lang, action) },
+		"warns":      func(ws []string) string { return warningsText(lang, ws) },
+		"normerr":    func(msg string) string { return normErrorText(lang, msg) },
+		"rerr": func(status int, msg string) string {
+			if k := runErrorKey(status, msg); k != "" {
+				return tr(lang, k)
+			}
+			return ""
+		},
 		"ovr": func(os []store.Override, name string) bool {
 			for _, o := range os {
 				if o.Field == name {
