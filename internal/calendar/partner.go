@@ -28,7 +28,7 @@ type partnerPage struct {
 	// yields nothing, or discovery reads it another way).
 	Regression store.Regression
 	JSONLD     string
-	ICal      string
+	ICal       string
 }
 
 type runView struct {
