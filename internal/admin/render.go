@@ -130,7 +130,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, event.ErrNotFound):
 		status, msg = http.StatusNotFound, tr(lang, "notfound")
 	case errors.Is(err, event.ErrInvalid), errors.Is(err, store.ErrExists):
-		status, msg = http.StatusUnprocessableEntity, tr(lang, "invalid")+": "+strings.TrimSuffix(err.Error(), ": "+event.ErrInvalid.Error())
+		status, msg = http.StatusUnprocessableEntity, tr(lang, "invalid")+": "+invalidText(lang, strings.TrimSuffix(err.Error(), ": "+event.ErrInvalid.Error()))
 	default:
 		h.o.Logger.Error("admin", "path", r.URL.Path, "err", err)
 	}

@@ -147,3 +147,30 @@ func init() {
 		texts[k] = v
 	}
 }
+
+// invalidKinds are the problems review's validation and the edit form
+// report (in English) for an edit staff must correct; $1 is the value.
+var invalidKinds = []warningKind{
+	{regexp.MustCompile(`title is empty`), "der Titel ist leer"},
+	{regexp.MustCompile(`start is missing`), "der Beginn fehlt"},
+	{regexp.MustCompile(`end is before start`), "das Ende liegt vor dem Beginn"},
+	{regexp.MustCompile(`online ("[^"]*"): want no, yes or hybrid`), "Online $1: erwartet nein, ja oder hybrid"},
+	{regexp.MustCompile(`status ("[^"]*"): want scheduled, cancelled or postponed`), "Status $1: erwartet geplant, abgesagt oder verschoben"},
+	{regexp.MustCompile(`region ("[^"]*") is not a Saxon district slug`), "Region $1 ist kein sächsischer Landkreis"},
+	{regexp.MustCompile(`language ("[^"]*"): want an ISO 639-1 code`), "Sprache $1: erwartet ein Kürzel nach ISO 639-1 (z. B. de, ar)"},
+	{regexp.MustCompile(`recurrence: want an RFC 5545 RRULE value such as (\S+)`), "Wiederholung: erwartet eine RRULE nach RFC 5545 wie $1"},
+	{regexp.MustCompile(`start ("[^"]*"): want a date and time`), "Beginn $1: erwartet Datum und Uhrzeit"},
+	{regexp.MustCompile(`end ("[^"]*"): want a date and time`), "Ende $1: erwartet Datum und Uhrzeit"},
+}
+
+// invalidText is the message of a refused edit in the UI's language: the
+// known problems in German, anything else as written.
+func invalidText(lang, msg string) string {
+	if lang == "en" {
+		return msg
+	}
+	for _, k := range invalidKinds {
+		msg = k.re.ReplaceAllString(msg, k.de)
+	}
+	return msg
+}

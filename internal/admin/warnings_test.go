@@ -2,6 +2,8 @@ package admin
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -114,4 +116,37 @@ func TestGermanPagesNoEnglishWarnings(t *testing.T) {
 		t.Errorf("no German warning on %d pages: the demo data should carry some", len(paths))
 	}
 	t.Log(fmt.Sprintf("%d pages, %d German warnings", len(paths), german))
+}
+
+// TestInvalidEditGerman: a refused edit says what is wrong in German.
+func TestInvalidEditGerman(t *testing.T) {
+	f := setup(t)
+	f.crawl(t, "kulturbuero-sachsen")
+	b := f.browser(t)
+	b.login("admin@example.org", f.user(t, "admin@example.org", auth.RoleAdmin))
+	var ev string
+	if err := f.pool.QueryRow(t.Context(), `SELECT id::text FROM events ORDER BY id LIMIT 1`).Scan(&ev); err != nil {
+		t.Fatal(err)
+	}
+	b.get("/admin/events/" + ev)
+	res, body := b.post("/admin/events/"+ev+"/edit", url.Values{"f.recurrence": {"nonsense"}, "f.title": {" "}}, nil)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("edit: %d, want 422", res.StatusCode)
+	}
+	for _, want := range []string{"Ungültige Eingabe", "der Titel ist leer", "Wiederholung: erwartet eine RRULE nach RFC 5545 wie FREQ=WEEKLY;BYDAY=TH"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("error page lacks %q", want)
+		}
+	}
+	for _, english := range []string{"title is empty", "want an RFC"} {
+		if strings.Contains(body, english) {
+			t.Errorf("error page says %q in English", english)
+		}
+	}
+	if got := invalidText("de", `start "x": want a date and time`); got != `Beginn "x": erwartet Datum und Uhrzeit` {
+		t.Errorf("invalidText = %q", got)
+	}
+	if got := invalidText("de", "something unknown"); got != "something unknown" {
+		t.Errorf("invalidText(unknown) = %q", got)
+	}
 }
