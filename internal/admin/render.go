@@ -189,6 +189,13 @@ func funcs(lang string) template.FuncMap {
 		"aname":      func(action string) string { return actionLabel(lang, action) },
 		"warns":      func(ws []string) string { return warningsText(lang, ws) },
 		"normerr":    func(msg string) string { return normErrorText(lang, msg) },
+		"sreason":    func(why string) template.HTML { return strategyReason(lang, why) },
+		"rstatus": func(st string) string { // a crawl run's status; unknown ones as stored
+			if _, ok := texts["run-"+st]; ok {
+				return tr(lang, "run-"+st)
+			}
+			return st
+		},
 		"rerr": func(status int, msg string) string {
 			if k := runErrorKey(status, msg); k != "" {
 				return tr(lang, k)

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"html/template"
 	"regexp"
 	"strings"
 
@@ -126,20 +127,21 @@ func runErrorKey(status int, msg string) string {
 
 // errorTexts are the words for warnings' and errors' kinds.
 var errorTexts = map[string][2]string{
-	"err-nodate":    {"Kein Veranstaltungsdatum gefunden", "No event date found"},
-	"err-noref":     {"Kein Bezugsdatum (weder Veröffentlichungsdatum noch Vorgabe)", "No reference date (neither a published date nor a default)"},
-	"err-404":       {"Seite nicht gefunden (HTTP 404/410)", "Page not found (HTTP 404/410)"},
-	"err-5xx":       {"Fehler des Servers der Quelle", "The source's server failed"},
-	"err-4xx":       {"Der Server der Quelle hat die Anfrage abgelehnt", "The source's server refused the request"},
-	"err-cut":       {"Felder gekürzt (zu lang)", "Fields cut (too long)"},
-	"err-limit":     {"Grenze erreicht: nicht alle Termine gespeichert", "Limit reached: not all dates stored"},
-	"err-robots":    {"robots.txt verbietet den Abruf", "robots.txt forbids fetching"},
-	"err-redirects": {"Zu viele oder unzulässige Weiterleitungen", "Too many or forbidden redirects"},
-	"err-timeout":   {"Zeitüberschreitung", "Timed out"},
-	"err-toolarge":  {"Seite zu groß", "Page too large"},
-	"err-notitle":   {"Kein Titel gefunden", "No title found"},
-	"err-store":     {"Speichern fehlgeschlagen", "Could not be stored"},
-	"err-details":   {"Technische Details", "Technical details"},
+	"err-nodate":        {"Kein Veranstaltungsdatum gefunden", "No event date found"},
+	"err-noref":         {"Kein Bezugsdatum (weder Veröffentlichungsdatum noch Vorgabe)", "No reference date (neither a published date nor a default)"},
+	"err-404":           {"Seite nicht gefunden (HTTP 404/410)", "Page not found (HTTP 404/410)"},
+	"err-5xx":           {"Fehler des Servers der Quelle", "The source's server failed"},
+	"err-4xx":           {"Der Server der Quelle hat die Anfrage abgelehnt", "The source's server refused the request"},
+	"err-cut":           {"Felder gekürzt (zu lang)", "Fields cut (too long)"},
+	"err-limit":         {"Grenze erreicht: nicht alle Termine gespeichert", "Limit reached: not all dates stored"},
+	"err-robots":        {"robots.txt verbietet den Abruf", "robots.txt forbids fetching"},
+	"err-redirects":     {"Zu viele oder unzulässige Weiterleitungen", "Too many or forbidden redirects"},
+	"err-timeout":       {"Zeitüberschreitung", "Timed out"},
+	"err-toolarge":      {"Seite zu groß", "Page too large"},
+	"err-notitle":       {"Kein Titel gefunden", "No title found"},
+	"err-store":         {"Speichern fehlgeschlagen", "Could not be stored"},
+	"err-details":       {"Technische Details", "Technical details"},
+	"reason-configured": {"so in der Quellendatei eingestellt", "configured in the sources file"},
 }
 
 func init() {
@@ -173,4 +175,18 @@ func invalidText(lang, msg string) string {
 		msg = k.re.ReplaceAllString(msg, k.de)
 	}
 	return msg
+}
+
+// strategyReason says why a crawl read a site the way it did. The one
+// reason the crawler writes itself is translated; the discovery's own
+// findings (scrapers.Discover, with URLs and counts) are shown as written,
+// marked English so that screen readers pronounce them right.
+func strategyReason(lang, why string) template.HTML {
+	if why == "configured in the sources file" {
+		return template.HTML(template.HTMLEscapeString(tr(lang, "reason-configured")))
+	}
+	if lang == "en" {
+		return template.HTML(template.HTMLEscapeString(why))
+	}
+	return template.HTML(`<span lang="en">` + template.HTMLEscapeString(why) + `</span>`)
 }

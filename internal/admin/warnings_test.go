@@ -150,3 +150,27 @@ func TestInvalidEditGerman(t *testing.T) {
 		t.Errorf("invalidText(unknown) = %q", got)
 	}
 }
+
+// TestRunPagesGerman: a crawl run's page and its source's page name the
+// run's status and the configured strategy in German.
+func TestRunPagesGerman(t *testing.T) {
+	f := setup(t)
+	f.crawl(t, "kulturbuero-sachsen")
+	b := f.browser(t)
+	b.login("admin@example.org", f.user(t, "admin@example.org", auth.RoleAdmin))
+	var run, status string
+	if err := f.pool.QueryRow(t.Context(), `SELECT id::text, status FROM crawl_runs ORDER BY id LIMIT 1`).Scan(&run, &status); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/admin/runs/" + run, "/admin/sources/kulturbuero-sachsen"} {
+		_, body := b.get(p)
+		if want := tr("de", "run-"+status); !strings.Contains(body, want) {
+			t.Errorf("GET %s: lacks the status %q", p, want)
+		}
+		for _, english := range []string{">" + status + "<", "> " + status + "<", "configured in the sources file", "HTTP 404 Not Found</td>"} {
+			if strings.Contains(body, english) {
+				t.Errorf("GET %s: English %q", p, english)
+			}
+		}
+	}
+}
