@@ -170,6 +170,21 @@ func TestBrowserRecurrenceEditor(t *testing.T) {
 	if !strings.Contains(preview, "monatlich, am 1. Mittwoch, 12-mal") {
 		t.Errorf("preview %q", preview)
 	}
+	// The switch to the plain field and back, by keyboard.
+	hidden := func() string {
+		return eval(`[document.getElementById('rrule-` + ev + `').closest('label').hidden, document.querySelector('` + fs + `').hidden].join(',')`)
+	}
+	run("focus the switch", chromedp.Focus(`[data-rr-switch="`+ev+`"]`), chromedp.KeyEvent("\r"))
+	if got := hidden(); got != "false,true" {
+		t.Errorf("after Enter on the switch: plain field, editor hidden = %s, want false,true", got)
+	}
+	run("switch back", chromedp.KeyEvent("\r"))
+	if got := hidden(); got != "true,false" {
+		t.Errorf("after a second Enter: plain field, editor hidden = %s, want true,false", got)
+	}
+	if got := eval(`document.getElementById('rrule-` + ev + `').value`); got != want {
+		t.Errorf("RRULE after switching %q, want %q", got, want)
+	}
 	vs, err := browsertest.Axe(ctx)
 	if err != nil {
 		t.Fatal(err)

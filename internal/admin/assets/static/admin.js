@@ -191,7 +191,6 @@
     fs.hidden = !editor;
     raw.closest("label").hidden = editor;
     sw.textContent = editor ? sw.dataset.raw : sw.dataset.editor;
-    sw.setAttribute("aria-pressed", editor ? "false" : "true");
     if (editor) rrShow(fs);
   }
 
