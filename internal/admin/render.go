@@ -188,6 +188,7 @@ func funcs(lang string) template.FuncMap {
 		"otherlangs": func(d event.Draft) string { return strings.Join(otherLanguages(d), ", ") },
 		"aname":      func(action string) string { return actionLabel(lang, action) },
 		"warns":      func(ws []string) string { return warningsText(lang, ws) },
+		"warn":       func(w string) string { return warningText(lang, w) },
 		"normerr":    func(msg string) string { return normErrorText(lang, msg) },
 		"sreason":    func(why string) template.HTML { return strategyReason(lang, why) },
 		"rstatus": func(st string) string { // a crawl run's status; unknown ones as stored

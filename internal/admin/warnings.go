@@ -41,6 +41,15 @@ var warningKinds = []warningKind{
 	{regexp.MustCompile(`^(\d+) occurrences; the page's repeated dates reached (\d+), so only (\d+) are kept \(limit per page\)$`), "$1 Termine; die wiederholten Termine der Seite erreichten $2, daher werden nur $3 behalten (Grenze je Seite)"},
 	{regexp.MustCompile(`^(\d+) occurrences; the source reached (\d+), so only (\d+) are kept \(limit per source\)$`), "$1 Termine; die Quelle erreichte $2, daher werden nur $3 behalten (Grenze je Quelle)"},
 	{regexp.MustCompile(`^… and (\d+) more warnings$`), "… und $1 weitere Hinweise"},
+	// The source preview's own (internal/preview) and the crawler's
+	// (scrapers) notes about a site.
+	{regexp.MustCompile(`^and (\d+) more warnings$`), "und $1 weitere Hinweise"},
+	{regexp.MustCompile(`^showing the first (\d+) of (\d+) events$`), "gezeigt werden die ersten $1 von $2 Veranstaltungen"},
+	{regexp.MustCompile(`^auto found no events here: selectors \(follow, next, fields\) are the fallback for this site$`), "Auto hat hier keine Veranstaltungen gefunden: Für diese Website sind Selektoren (follow, next, fields) der Ausweg"},
+	{regexp.MustCompile(`^the preview stopped at its time limit; the site may hold more$`), "Die Vorschau hat ihr Zeitlimit erreicht; die Website kann mehr enthalten"},
+	{regexp.MustCompile(`^sitemap not used: it lists only (\d+) of the (\d+) announcements linked on the start page$`), "Sitemap nicht genutzt: Sie nennt nur $1 der $2 Ankündigungen, die die Startseite verlinkt"},
+	{regexp.MustCompile(`^redirects to (\S+), which this crawl fetches itself$`), "leitet weiter auf $1, das dieser Abruf selbst liest"},
+	{regexp.MustCompile(`^(\w+) link to another site not followed: (\S+)$`), "Link ($1) auf eine andere Website nicht verfolgt: $2"},
 }
 
 // warningText is a stored warning in the UI's language. The warnings are

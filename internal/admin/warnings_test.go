@@ -25,6 +25,9 @@ func TestWarningText(t *testing.T) {
 		{"start: 40 dates in one text; only the first 30 were kept", "Beginn: 40 Termine in einem Text; nur die ersten 30 wurden übernommen"},
 		{"12 occurrences; the source reached 500, so only 3 are kept (limit per source)", "12 Termine; die Quelle erreichte 500, daher werden nur 3 behalten (Grenze je Quelle)"},
 		{"… and 4 more warnings", "… und 4 weitere Hinweise"},
+		{"showing the first 50 of 80 events", "gezeigt werden die ersten 50 von 80 Veranstaltungen"},
+		{"sitemap not used: it lists only 3 of the 9 announcements linked on the start page", "Sitemap nicht genutzt: Sie nennt nur 3 der 9 Ankündigungen, die die Startseite verlinkt"},
+		{"follow link to another site not followed: https://other.example/x", "Link (follow) auf eine andere Website nicht verfolgt: https://other.example/x"},
 		{"something new the UI does not know", "something new the UI does not know"},
 	} {
 		if got := warningText("de", tc.in); got != tc.de {
@@ -47,6 +50,10 @@ func TestWarningText(t *testing.T) {
 		"recurrence not expanded: no occurrence",
 		"5 occurrences; only the first 2 are kept (limit per announcement)",
 		"5 occurrences; the page's repeated dates reached 9, so only 1 are kept (limit per page)",
+		"auto found no events here: selectors (follow, next, fields) are the fallback for this site",
+		"the preview stopped at its time limit; the site may hold more",
+		"redirects to https://x.example/b, which this crawl fetches itself",
+		"and 3 more warnings",
 	} {
 		if got := warningText("de", w); got == w || englishWarning.MatchString(got) {
 			t.Errorf("warningText(de, %q) = %q: not translated", w, got)
