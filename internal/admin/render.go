@@ -130,7 +130,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, event.ErrNotFound):
 		status, msg = http.StatusNotFound, tr(lang, "notfound")
 	case errors.Is(err, event.ErrInvalid), errors.Is(err, store.ErrExists):
-		status, msg = http.StatusUnprocessableEntity, tr(lang, "invalid")+": "+strings.TrimSuffix(err.Error(), ": "+event.ErrInvalid.Error())
+		status, msg = http.StatusUnprocessableEntity, tr(lang, "invalid")+": "+invalidText(lang, strings.TrimSuffix(err.Error(), ": "+event.ErrInvalid.Error()))
 	default:
 		h.o.Logger.Error("admin", "path", r.URL.Path, "err", err)
 	}
@@ -180,10 +180,29 @@ func funcs(lang string) template.FuncMap {
 		"list":       func(s ...string) []string { return s },
 		"rname":      func(slug string) string { return regionLabel(lang, slug) },
 		"rrtext":     func(rule string) string { return recurrenceText(lang, rule) },
+		"rred":       readEditor,
+		"rrdays":     func() []string { return rruleDays },
+		"wday":       func(d string) string { return weekdayText(lang, d) },
 		"topicsof":   func(d event.Draft) []choice { return topicChoices(lang, d) },
 		"langsof":    func(d event.Draft) []choice { return languageChoices(lang, d) },
 		"otherlangs": func(d event.Draft) string { return strings.Join(otherLanguages(d), ", ") },
 		"aname":      func(action string) string { return actionLabel(lang, action) },
+		"warns":      func(ws []string) string { return warningsText(lang, ws) },
+		"warn":       func(w string) string { return warningText(lang, w) },
+		"normerr":    func(msg string) string { return normErrorText(lang, msg) },
+		"sreason":    func(why string) template.HTML { return strategyReason(lang, why) },
+		"rstatus": func(st string) string { // a crawl run's status; unknown ones as stored
+			if _, ok := texts["run-"+st]; ok {
+				return tr(lang, "run-"+st)
+			}
+			return st
+		},
+		"rerr": func(status int, msg string) string {
+			if k := runErrorKey(status, msg); k != "" {
+				return tr(lang, k)
+			}
+			return ""
+		},
 		"ovr": func(os []store.Override, name string) bool {
 			for _, o := range os {
 				if o.Field == name {

@@ -23,6 +23,7 @@ func Routes() []Route {
 		{"GET", "/admin/{$}", rv, "/admin/", (*Handler).queue},
 		{"POST", "/admin/bulk", rv, "/admin/bulk", (*Handler).bulk},
 		{"GET", "/admin/events/{id}", rv, "/admin/events/1", (*Handler).eventPage},
+		{"GET", "/admin/recurrence", rv, "/admin/recurrence?rule=FREQ%3DWEEKLY", (*Handler).recurrencePreview},
 		{"POST", "/admin/events/{id}/approve", rv, "/admin/events/1/approve", (*Handler).approve},
 		{"POST", "/admin/events/{id}/reject", rv, "/admin/events/1/reject", (*Handler).reject},
 		{"POST", "/admin/events/{id}/edit", rv, "/admin/events/1/edit", (*Handler).edit},

@@ -20,10 +20,12 @@ import (
 
 // The public pages are server-rendered and need no script: a filter form
 // whose GET URL is the shareable link, events grouped by day, an event
-// page with its sources, and the iframe page for partners.
+// page with its sources, and the iframe page for partners. The one script,
+// share.js, only adds the native share button to event pages.
 
-// cspPage allows only the calendar's own stylesheet: no scripts at all.
-const cspPage = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
+// cspPage allows only the calendar's own stylesheet and scripts from its
+// own /static/ (share.js): no inline script, no other origin.
+const cspPage = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
 
 // pageData is what every page template gets.
 type pageData struct {

@@ -32,7 +32,7 @@
     history.replaceState(null, "", url);
     fetch(a.dataset.detail + "?next=" + encodeURIComponent(url.pathname + url.search), { headers: { "X-Partial": "1" }, credentials: "same-origin" })
       .then(function (res) { return res.text().then(function (t) { return { ok: res.ok, text: t }; }); })
-      .then(function (r) { if (r.ok) { detail.innerHTML = r.text; } else { say(textOf(r.text), true); } })
+      .then(function (r) { if (r.ok) { detail.innerHTML = r.text; rrInit(detail); } else { say(textOf(r.text), true); } })
       .catch(function () { say("Netzwerkfehler / network error", true); });
   }
 
@@ -91,10 +91,11 @@
           var next = rs[i + 1] || rs[i - 1];
           li.remove();
           say(form.querySelector("button").textContent.replace(/\s+[a-z]$/, "") + " ✓");
-          if (next) { load(next); } else { detail.innerHTML = t; }
+          if (next) { load(next); } else { detail.innerHTML = t; rrInit(detail); }
           return;
         }
         detail.innerHTML = t;
+        rrInit(detail);
         say("✓");
       });
     }).catch(function () { say("Netzwerkfehler / network error", true); });
@@ -130,6 +131,94 @@
         navigator.clipboard.writeText(pre.textContent).then(function () { copy.textContent = copy.dataset.copied; });
       }
     }
+  });
+
+  // Recurrence editor: the form's choices write an RRULE into the plain
+  // field (the only value posted), and the server words it for the
+  // preview. Without this script the plain field is all there is. A rule
+  // the choices cannot express (data-custom) stays in the plain field.
+  function rrRule(fs) {
+    function q(s) { return fs.querySelector(s); }
+    var freq = q("[data-rr-freq]").value;
+    if (!freq) return "";
+    var parts = ["FREQ=" + freq];
+    var n = parseInt(q("[data-rr-interval]").value, 10);
+    if (n > 1 && n < 100) parts.push("INTERVAL=" + n);
+    if (freq === "WEEKLY") {
+      var days = Array.prototype.filter.call(fs.querySelectorAll("[data-rr-day]"), function (c) { return c.checked; })
+        .map(function (c) { return c.value; });
+      if (days.length) parts.push("BYDAY=" + days.join(","));
+    } else {
+      parts.push("BYDAY=" + q("[data-rr-ord]").value + q("[data-rr-ordday]").value);
+    }
+    var until = q("[data-rr-until]").value, count = parseInt(q("[data-rr-count]").value, 10);
+    // UNTIL is a UTC time (RFC 5545, with a zoned start): the end of the
+    // day in Berlin, at the latest.
+    if (/^\d{4}-\d{2}-\d{2}$/.test(until)) parts.push("UNTIL=" + until.replace(/-/g, "") + "T215959Z");
+    else if (count > 0 && count < 1000) parts.push("COUNT=" + count);
+    return parts.join(";");
+  }
+
+  function rrShow(fs) {
+    var f = fs.querySelector("[data-rr-freq]").value;
+    fs.querySelectorAll("[data-rr-weekly]").forEach(function (el) { el.hidden = f !== "WEEKLY"; });
+    fs.querySelectorAll("[data-rr-monthly]").forEach(function (el) { el.hidden = f !== "MONTHLY"; });
+  }
+
+  var rrTimer;
+  function rrSync(fs) {
+    var id = fs.dataset.rr;
+    var raw = document.getElementById("rrule-" + id);
+    var out = document.getElementById("rr-" + id);
+    var rule = rrRule(fs);
+    raw.value = rule;
+    rrShow(fs);
+    clearTimeout(rrTimer);
+    if (!rule) { out.textContent = ""; return; }
+    rrTimer = setTimeout(function () {
+      fetch("/admin/recurrence?rule=" + encodeURIComponent(rule), { credentials: "same-origin" })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (j) { if (j && raw.value === rule) out.textContent = (out.dataset.label || "") + j.text + " (" + rule + ")"; })
+        .catch(function () {});
+    }, 150);
+  }
+
+  function rrMode(id, editor) {
+    var fs = document.querySelector('[data-rr="' + id + '"]');
+    var raw = document.getElementById("rrule-" + id);
+    var sw = document.querySelector('[data-rr-switch="' + id + '"]');
+    if (!fs || !raw || !sw) return;
+    fs.hidden = !editor;
+    raw.closest("label").hidden = editor;
+    sw.textContent = editor ? sw.dataset.raw : sw.dataset.editor;
+    if (editor) rrShow(fs);
+  }
+
+  function rrInit(root) {
+    root.querySelectorAll("[data-rr]").forEach(function (fs) {
+      if (fs.dataset.rrReady) return;
+      fs.dataset.rrReady = "1";
+      if (fs.dataset.custom) return; // more than the choices can say: plain field
+      var toggle = document.querySelector('[data-rr-toggle="' + fs.dataset.rr + '"]');
+      if (toggle) toggle.hidden = false;
+      // The stored rule is not rewritten until a choice changes, so an
+      // unchanged rule saves as it was.
+      rrMode(fs.dataset.rr, true);
+    });
+  }
+  rrInit(document);
+
+  function rrChanged(ev) {
+    var fs = ev.target.closest && ev.target.closest("[data-rr]");
+    if (fs && fs.dataset.rrReady && !fs.hidden) rrSync(fs);
+  }
+  document.addEventListener("change", rrChanged);
+  document.addEventListener("input", rrChanged);
+  document.addEventListener("click", function (ev) {
+    var sw = ev.target.closest("[data-rr-switch]");
+    if (!sw) return;
+    var fs = document.querySelector('[data-rr="' + sw.dataset.rrSwitch + '"]');
+    if (fs) rrMode(sw.dataset.rrSwitch, fs.hidden);
   });
 
   var all = document.querySelector("[data-selectall]");
