@@ -11,9 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/locale"
+	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -151,6 +153,9 @@ type eventView struct {
 	Online     string
 	// LanguageCodes are the languages the event is held in, as codes.
 	LanguageCodes []string
+	// ContentLang is the language the announcement is written in (its
+	// title and text keep it, whatever the page's language); "" unknown.
+	ContentLang string
 }
 
 // newEventView prepares an event for the lists.
@@ -159,7 +164,8 @@ func newEventView(e store.Event, src sourceLink, lang, base string) eventView {
 	l := locale.Get(lang)
 	v := eventView{ID: e.ID, URL: base + langURL("/events/"+strconv.FormatInt(e.ID, 10), lang), SourceURL: src.URL,
 		SourceName: src.Name, Title: d.Title, When: pageWhen(d, l), Place: location(d, lang),
-		Status: string(d.Status), Online: string(d.Online), LanguageCodes: d.Languages}
+		Status: string(d.Status), Online: string(d.Online), LanguageCodes: d.Languages,
+		ContentLang: contentLang(d.Title + "\n" + d.Description)}
 	start := d.Start.In(event.Berlin)
 	if d.AllDay {
 		v.Time, v.Datetime = l.T("allday"), start.Format(time.DateOnly)
@@ -179,6 +185,26 @@ func newEventView(e store.Event, src sourceLink, lang, base string) eventView {
 		v.Topics = append(v.Topics, topicName(t, lang))
 	}
 	return v
+}
+
+// contentLang tells the language an announcement is written in, for its
+// lang attribute: what the normaliser's detector reads from the text;
+// a short Latin-script text it cannot decide is taken as German (nearly
+// every partner writes German), any other undecided text stays unknown
+// ("") rather than wrongly labelled.
+func contentLang(text string) string {
+	if det := languages.Detect(text); len(det.Codes) > 0 {
+		return det.Codes[0]
+	}
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			if unicode.In(r, unicode.Latin) {
+				return "de"
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // groupByDay groups events (in start order) by their day in Berlin. An

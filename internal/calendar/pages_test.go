@@ -15,7 +15,7 @@ import (
 
 // titles lists the event titles of a rendered list, in order.
 func titles(page string) []string {
-	re := regexp.MustCompile(`<h4 class="name" dir="auto"><a href="[^"]*">([^<]*)</a>`)
+	re := regexp.MustCompile(`<h4 class="name" dir="auto"><a href="[^"]*"[^>]*>([^<]*)</a>`)
 	var out []string
 	for _, m := range re.FindAllStringSubmatch(page, -1) {
 		out = append(out, m[1])
@@ -221,6 +221,10 @@ func TestPagesInEveryLanguage(t *testing.T) {
 		ev := string(mustStatus(t, e.get(t, "/events/"+id+"?lang="+want), http.StatusOK))
 		if !strings.Contains(ev, `<html lang="`+want+`" dir="`+c.dir+`">`) {
 			t.Errorf("event page in %s: wrong lang or dir", want)
+		}
+		// The announcement keeps the language it is written in.
+		if !strings.Contains(ev, `<span lang="de">`) || !strings.Contains(page, `" lang="de">`) {
+			t.Errorf("%s: the German announcement is not marked lang=\"de\"", want)
 		}
 	}
 }
