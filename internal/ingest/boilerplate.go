@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5"
@@ -117,41 +116,16 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 	c.bp = boilerplate{paragraphs: ps, b: learned}
 	// Only items the new boilerplate reads differently need their events
 	// recomputed; they are written by several writers, as pages are.
-	work := make(chan int)
-	errs := make(chan error, pageWriters)
-	var wg sync.WaitGroup
-	for range pageWriters {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				if err := c.reapply(ctx, items[i].ID, decoded[i]); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-feed:
+	var changed []int
 	for i := range items {
-		if a, b := before.strip(decoded[i]), c.bp.strip(decoded[i]); a.Text == b.Text && a.HTML == b.HTML {
-			continue
-		}
-		select {
-		case work <- i:
-		case err = <-errs:
-			break feed
+		if a, b := before.strip(decoded[i]), c.bp.strip(decoded[i]); a.Text != b.Text || a.HTML != b.HTML {
+			changed = append(changed, i)
 		}
 	}
-	close(work)
-	wg.Wait()
-	if err == nil {
-		select {
-		case err = <-errs:
-		default:
-		}
-	}
-	return err
+	return writeAll(ctx, len(changed), func(ctx context.Context, k int) error {
+		i := changed[k]
+		return c.reapply(ctx, items[i].ID, decoded[i])
+	})
 }
 
 // reapply normalises one stored item again in its own transaction.

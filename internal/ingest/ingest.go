@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
@@ -257,6 +258,19 @@ func (p *Pipeline) begin(ctx context.Context, src config.Source) (*crawl, error)
 
 // pageWriters is how many changed pages are written at once.
 const pageWriters = 8
+
+// writeAll runs write for units 0..n-1 on pageWriters writers and returns
+// the first error; the units not yet started are skipped after it, and
+// those under way are cancelled (their transactions roll back, to be
+// written again by the next run).
+func writeAll(ctx context.Context, n int, write func(ctx context.Context, unit int) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(pageWriters)
+	for k := 0; k < n && gctx.Err() == nil; k++ {
+		g.Go(func() error { return write(gctx, k) })
+	}
+	return g.Wait()
+}
 
 // page books one fetched URL and reports whether it changed and must be
 // stored.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -125,39 +124,10 @@ func (p *Pipeline) renormalizeSource(ctx context.Context, src config.Source, org
 // rereadAll stores a page of items in batches of itemBatch, each in one
 // retried transaction, written by pageWriters writers.
 func (c *crawl) rereadAll(ctx context.Context, items []store.StoredItem) error {
-	work := make(chan []store.StoredItem)
-	errs := make(chan error, pageWriters)
-	var wg sync.WaitGroup
-	for range pageWriters {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for batch := range work {
-				if err := c.reread(ctx, batch); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	var err error
-feed:
-	for start := 0; start < len(items); start += itemBatch {
-		select {
-		case work <- items[start:min(start+itemBatch, len(items))]:
-		case err = <-errs:
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if err == nil {
-		select {
-		case err = <-errs:
-		default:
-		}
-	}
-	return err
+	batches := (len(items) + itemBatch - 1) / itemBatch
+	return writeAll(ctx, batches, func(ctx context.Context, k int) error {
+		return c.reread(ctx, items[k*itemBatch:min((k+1)*itemBatch, len(items))])
+	})
 }
 
 // reread reads stored items again as of when each was last read and
