@@ -25,6 +25,7 @@ func TestReadEditor(t *testing.T) {
 		{"", rrEditor{Interval: 1}},
 		{"FREQ=WEEKLY;BYDAY=TU,TH", rrEditor{Freq: "WEEKLY", Interval: 1, Days: []string{"TU", "TH"}}},
 		{"RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=20261231T215959Z", rrEditor{Freq: "WEEKLY", Interval: 2, Until: "2026-12-31"}},
+		{"RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=20261231T225959Z", rrEditor{Freq: "WEEKLY", Interval: 2, Until: "2026-12-31"}},
 		{"FREQ=MONTHLY;BYDAY=1WE;COUNT=12", rrEditor{Freq: "MONTHLY", Interval: 1, Ord: "1", OrdDay: "WE", Count: "12"}},
 		{"FREQ=MONTHLY;BYDAY=-1FR", rrEditor{Freq: "MONTHLY", Interval: 1, Ord: "-1", OrdDay: "FR"}},
 		{"FREQ=MONTHLY;BYDAY=+2MO;WKST=MO", rrEditor{Freq: "MONTHLY", Interval: 1, Ord: "2", OrdDay: "MO"}},
@@ -157,6 +158,18 @@ func TestBrowserRecurrenceEditor(t *testing.T) {
 	want := "FREQ=MONTHLY;BYDAY=1WE;COUNT=12"
 	if got := eval(`document.getElementById('rrule-` + ev + `').value`); got != want {
 		t.Errorf("RRULE %q, want %q", got, want)
+	}
+	// An end date is the end of that day in Berlin, in UTC: +1 in winter,
+	// +2 in summer.
+	for _, u := range []struct{ date, until string }{{"2026-12-31", "20261231T225959Z"}, {"2026-07-15", "20260715T215959Z"}} {
+		eval(`(() => { const el = document.querySelector('` + fs + ` [data-rr-until]'); el.value = '` + u.date + `'; el.dispatchEvent(new Event('input', {bubbles: true})); return ''; })()`)
+		if got, want := eval(`document.getElementById('rrule-`+ev+`').value`), "FREQ=MONTHLY;BYDAY=1WE;UNTIL="+u.until; got != want {
+			t.Errorf("until %s: RRULE %q, want %q", u.date, got, want)
+		}
+	}
+	eval(`(() => { const el = document.querySelector('` + fs + ` [data-rr-until]'); el.value = ''; el.dispatchEvent(new Event('input', {bubbles: true})); return ''; })()`)
+	if got := eval(`document.getElementById('rrule-` + ev + `').value`); got != want {
+		t.Errorf("RRULE after clearing the end date %q, want %q", got, want)
 	}
 	if got := eval(`[...document.querySelectorAll('` + fs + ` [data-rr-weekly], ` + fs + ` [data-rr-monthly]')].map(e => e.hidden).join(',')`); got != "true,false,false" {
 		t.Errorf("weekly/monthly parts hidden: %s, want true,false,false", got)

@@ -137,6 +137,15 @@
   // field (the only value posted), and the server words it for the
   // preview. Without this script the plain field is all there is. A rule
   // the choices cannot express (data-custom) stays in the plain field.
+  // berlinEndOfDay is 23:59:59 in Berlin on the day ymd (yyyy-mm-dd), as
+  // an RFC 5545 UTC time: 22:59:59Z in winter, 21:59:59Z in summer.
+  function berlinEndOfDay(ymd) {
+    var t = new Date(Date.UTC(+ymd.slice(0, 4), +ymd.slice(5, 7) - 1, +ymd.slice(8, 10), 22, 59, 59));
+    var hour = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", hour: "2-digit", hourCycle: "h23" }).format(t);
+    if (+hour !== 23) t = new Date(t.getTime() - 3600 * 1000);
+    return t.toISOString().replace(/\.\d{3}/, "").replace(/[-:]/g, "");
+  }
+
   function rrRule(fs) {
     function q(s) { return fs.querySelector(s); }
     var freq = q("[data-rr-freq]").value;
@@ -153,8 +162,8 @@
     }
     var until = q("[data-rr-until]").value, count = parseInt(q("[data-rr-count]").value, 10);
     // UNTIL is a UTC time (RFC 5545, with a zoned start): the end of the
-    // day in Berlin, at the latest.
-    if (/^\d{4}-\d{2}-\d{2}$/.test(until)) parts.push("UNTIL=" + until.replace(/-/g, "") + "T215959Z");
+    // day in Berlin, whose offset is +1 in winter and +2 in summer.
+    if (/^\d{4}-\d{2}-\d{2}$/.test(until)) parts.push("UNTIL=" + berlinEndOfDay(until));
     else if (count > 0 && count < 1000) parts.push("COUNT=" + count);
     return parts.join(";");
   }
