@@ -59,7 +59,7 @@ func jsonLDSnippet(organizer, siteURL string, d event.Draft, now time.Time) (str
 func icalSnippet(organizer, siteURL string, d event.Draft, now time.Time) string {
 	d = sampleDraft(d, organizer, now)
 	esc := strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`)
-	loc := strings.Join(nonEmpty(d.Place.Venue, d.Place.Street, strings.TrimSpace(d.Place.PostalCode+" "+d.Place.City)), ", ")
+	loc := d.Place.Line()
 	lines := []string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//" + esc.Replace(organizer) + "//Termine//DE", "BEGIN:VEVENT",
 		"UID:termin-1@" + hostOf(siteURL), "DTSTAMP:" + now.UTC().Format("20060102T150405Z"),
 		"DTSTART;TZID=Europe/Berlin:" + d.Start.In(event.Berlin).Format("20060102T150405")}
@@ -102,16 +102,6 @@ func firstLine(s string) string {
 		s = string([]rune(s)[:300]) + "…"
 	}
 	return s
-}
-
-func nonEmpty(ss ...string) []string {
-	var out []string
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func hostOf(u string) string {

@@ -212,22 +212,12 @@ func (r *Result) add(pg scrapers.Page, src config.Source, ref time.Time) {
 func eventOf(d event.Draft, pageURL string) Event {
 	e := Event{Title: d.Title, Start: d.Start, End: d.End, AllDay: d.AllDay, Online: string(d.Online), URL: pageURL,
 		Low: d.LowConfidence, Warnings: d.Warnings}
-	e.Place = strings.Join(nonEmpty(d.Place.Venue, d.Place.Street, strings.TrimSpace(d.Place.PostalCode+" "+d.Place.City)), ", ")
+	e.Place = d.Place.Line()
 	for f, v := range d.Confidence {
 		e.Confidence = append(e.Confidence, Confidence{Field: f, Value: v})
 	}
 	sort.Slice(e.Confidence, func(i, j int) bool { return e.Confidence[i].Field < e.Confidence[j].Field })
 	return e
-}
-
-func nonEmpty(ss ...string) []string {
-	var out []string
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // pageError says what went wrong with a page without passing on what a
