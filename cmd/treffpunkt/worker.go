@@ -13,11 +13,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/jobs"
 	"github.com/treffpunkt/treffpunkt/internal/metrics"
 	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -157,7 +157,7 @@ func loadSources(ctx context.Context, pool *pgxpool.Pool, file string) error {
 	if file == "" {
 		return nil
 	}
-	srcs, err := config.Load(file)
+	srcs, err := source.Load(file)
 	if err != nil {
 		return err
 	}
