@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -46,7 +47,7 @@ func runDemoSites(ctx context.Context, args []string, io stdio) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	log := newLogger(io.err)
+	log := slog.Default() // runMain made it, on io.err
 	url := "http://" + ln.Addr().String() + "/"
 	log.Info("serving the partner-site mirror", "url", url, "synthetic_pages", *synthetic)
 	if *synthetic > 0 {

@@ -51,17 +51,7 @@ func newSecServiceSeeded(t *testing.T, env map[string]string, seed func(*pgxpool
 	if seed != nil {
 		seed(pool)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	svc, err := newServices(ctx, pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := handler(ctx, pool, svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &secService{t: t, pool: pool, h: h}
+	return &secService{t: t, pool: pool, h: serveHandler(t, pool)}
 }
 
 // do serves one request in process from the client address ip.
