@@ -437,3 +437,36 @@ func checkDatabaseURL(v string) error {
 	}
 	return nil
 }
+
+// configurationTable is the README's table of the settings (Markdown).
+func configurationTable() string {
+	var b strings.Builder
+	b.WriteString("| flag | environment | default | meaning |\n|---|---|---|---|\n")
+	for _, s := range settings {
+		var flag, env, def string
+		if s.flag != "" {
+			flag = "`--" + s.flag + "`"
+			if s.flagRoles != All {
+				var roles []string
+				for _, r := range []Role{Serve, Worker, All} {
+					if s.flagRoles&r != 0 {
+						roles = append(roles, r.String())
+					}
+				}
+				flag += " (" + strings.Join(roles, ", ") + ")"
+			}
+		}
+		for i, e := range s.env {
+			if i > 0 {
+				env += ", "
+			}
+			env += "`" + e + "`"
+		}
+		def = "—"
+		if s.def != "" {
+			def = "`" + s.def + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", flag, env, def, s.help)
+	}
+	return b.String()
+}
