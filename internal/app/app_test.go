@@ -116,7 +116,11 @@ func TestNewFailsCleanly(t *testing.T) {
 	}{
 		{"metrics address in use", cfg, "metrics listener"},
 		{"job queue not migrated", func() Config { c := cfg; c.DatabaseURL = url; return c }(), "treffpunkt migrate"},
-		{"no database", func() Config { c := cfg; c.DatabaseURL = "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"; return c }(), "127.0.0.1"},
+		{"no database", func() Config {
+			c := cfg
+			c.DatabaseURL = "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"
+			return c
+		}(), "127.0.0.1"},
 	} {
 		a, err := New(context.Background(), tt.cfg)
 		if err == nil {
