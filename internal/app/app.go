@@ -39,6 +39,7 @@ type App struct {
 	handler   http.Handler // nil unless Role has Serve
 
 	listeners []listener
+	now       func() time.Time // the handlers' clock; nil for time.Now
 	ran       bool
 	closeOnce sync.Once
 }
@@ -56,12 +57,15 @@ type listener struct {
 // builds the job worker and the HTTP handler, and binds the listeners.
 // Nothing is served before Run. ctx bounds the building and the life of
 // background parts; Close releases everything, whether Run ran or not.
-func New(ctx context.Context, cfg Config) (_ *App, err error) {
+func New(ctx context.Context, cfg Config, opts ...Option) (_ *App, err error) {
 	if cfg.Role&All == 0 {
 		return nil, errors.New("app: no role")
 	}
 	life, cancel := context.WithCancel(ctx)
 	a := &App{cfg: cfg, log: slog.Default(), cancel: cancel}
+	for _, o := range opts {
+		o(a)
+	}
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -91,7 +95,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	if cfg.Role&Serve != 0 {
 		warmUp(life, a.backend)
-		if a.handler, a.staff, err = newHandler(a.pool, a.backend.Searcher, cfg); err != nil {
+		if a.handler, a.staff, err = newHandler(a.pool, a.backend.Searcher, cfg, a.now); err != nil {
 			return nil, err
 		}
 		if err := a.listen("http", cfg.Addr, a.handler); err != nil {
@@ -110,6 +114,13 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	return a, nil
 }
+
+// Option changes what New builds in ways the environment cannot: tests'.
+type Option func(*App)
+
+// WithClock gives the HTTP handlers a fixed clock (end-to-end tests against
+// seeded events with fixed dates).
+func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
 
 func (a *App) listen(name, addr string, h http.Handler) error {
 	ln, err := net.Listen("tcp", addr)

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -20,10 +21,10 @@ import (
 
 // newHandler assembles the service's HTTP surface from the feature
 // packages; it returns the staff handler too, whose session sweeper Run runs.
-func newHandler(pool *pgxpool.Pool, searcher search.Searcher, cfg Config) (http.Handler, *admin.Handler, error) {
+func newHandler(pool *pgxpool.Pool, searcher search.Searcher, cfg Config, now func() time.Time) (http.Handler, *admin.Handler, error) {
 	log := slog.Default()
 	cal, err := calendar.NewHandler(pool, searcher, calendar.Options{BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy,
-		MapTiles: cfg.MapTiles, ImpressumURL: cfg.ImpressumURL, PrivacyURL: cfg.PrivacyURL})
+		MapTiles: cfg.MapTiles, ImpressumURL: cfg.ImpressumURL, PrivacyURL: cfg.PrivacyURL, Now: now})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -41,6 +42,7 @@ func newHandler(pool *pgxpool.Pool, searcher search.Searcher, cfg Config) (http.
 		InsecureCookies: cfg.InsecureCookies,
 		TrustedOrigins:  cfg.TrustedOrigins,
 		Logger:          log,
+		Now:             now,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -53,6 +55,7 @@ func newHandler(pool *pgxpool.Pool, searcher search.Searcher, cfg Config) (http.
 		Review:         rv,
 		MaxBodyBytes:   cfg.APIMaxBody,
 		Timeout:        cfg.APITimeout,
+		Now:            now,
 	})
 	// Mutations need the caller's staff session or API key. The rate limit
 	// comes first, so floods are turned away before any key is looked up.
