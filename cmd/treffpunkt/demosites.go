@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
+	"github.com/treffpunkt/treffpunkt/internal/app"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
 )
 
@@ -47,7 +48,10 @@ func runDemoSites(ctx context.Context, args []string, io stdio) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	log := slog.Default() // runMain made it, on io.err
+	log, err := app.NewLogger(io.err, os.Getenv)
+	if err != nil {
+		return err
+	}
 	url := "http://" + ln.Addr().String() + "/"
 	log.Info("serving the partner-site mirror", "url", url, "synthetic_pages", *synthetic)
 	if *synthetic > 0 {
