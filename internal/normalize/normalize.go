@@ -266,6 +266,9 @@ func (j *job) classify() {
 		return
 	}
 	j.topicConf = sel[0].Confidence() // the main topic; side topics rest on one stem by nature
+	if sel[0].Score < topics.MinScore {
+		j.warnings = append(j.warnings, "topics: only weak evidence; the strongest topic was kept")
+	}
 }
 
 func boost(ms []topics.Match, slug string, by float64) []topics.Match {

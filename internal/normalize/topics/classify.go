@@ -6,9 +6,13 @@ import (
 
 // Selection of topics from scores. A topic needs MinScore; it must also
 // reach RelScore of the best topic so a side remark does not become a
-// topic; at most MaxTopics are kept.
+// topic; at most MaxTopics are kept. When no topic reaches MinScore, the
+// strongest one with at least WeakScore is kept alone: every event is about
+// something, a weak topic (its Confidence shows it) is more use to a reader
+// filtering by topic than none, and staff see the rule that gave it.
 const (
 	MinScore   = 3.0
+	WeakScore  = 1.0
 	RelScore   = 0.25
 	MaxTopics  = 3
 	titleBoost = 1.0 // a rule matching the title counts this much extra
@@ -118,6 +122,9 @@ func Select(scores []Match) []Match {
 			break
 		}
 		out = append(out, m)
+	}
+	if len(out) == 0 && len(scores) > 0 && scores[0].Score >= WeakScore {
+		out = scores[:1:1]
 	}
 	return out
 }
