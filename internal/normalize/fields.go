@@ -26,7 +26,8 @@ var (
 		"formularz", "zapisy",
 		// booking is registering: sold out, advance sale, reservations, booking platforms, "for our planning"
 		"ausgebucht", "vorverkauf", "reservier", "eventbrite", "pretix", "eveeno", "erleichtert uns die planung",
-		"für unsere planung", "zur besseren planung", "für die planung"}
+		"für unsere planung", "zur besseren planung", "für die planung",
+		"buchung", "buchen$", "buchbar", "booking", "book your", "book a"}
 
 	costYes = []string{"kostenfrei", "kostenlos", "gebührenfrei", "entgeltfrei", "unentgeltlich", "eintritt frei",
 		"eintritt ist frei", "freier eintritt", "eintritt: frei", "teilnahme ist frei", "teilnahme frei",
@@ -51,7 +52,51 @@ func registration(h hits) (req *bool, conf float64) {
 		}
 		return ptr(true), 0.85
 	}
+	if need, ok := ticketsToCollect(h.low); ok {
+		return ptr(need), 0.7
+	}
 	return nil, 0.6
+}
+
+// Tickets handed out beforehand, free or not, are a registration: "Die
+// Eintrittskarten werden im Bürgerbüro ausgegeben", "Freikarten können ab
+// Montag abgeholt werden". A sentence that says they are no longer needed
+// ("Es ist nicht mehr notwendig, Eintrittskarten abzuholen") says the
+// opposite. A box-office sale on the day ("Karten an der Abendkasse") has
+// no collection word and says nothing.
+var (
+	ticketWords  = []string{"eintrittskarte", "freikarte", "karten", "tickets", "ticket "}
+	collectWords = []string{"ausgegeben", "abgegeben", "abholen", "abzuholen", "abgeholt", "abholung", "vorab erhält",
+		"vorher erhält"}
+	ticketWaivers = []string{"nicht mehr", "nicht notwendig", "nicht nötig", "nicht erforderlich", "keine"}
+)
+
+// ticketsToCollect reads a sentence naming tickets with a word for
+// collecting them; the sentence after it counts when it goes on about
+// them ("Es gibt Eintrittskarten. Diese werden … ausgegeben").
+func ticketsToCollect(low string) (need, found bool) {
+	if !strings.Contains(low, "karte") && !strings.Contains(low, "ticket") {
+		return false, false
+	}
+	for _, key := range ticketWords {
+		for off := 0; ; {
+			k := strings.Index(low[off:], key)
+			if k < 0 {
+				break
+			}
+			at := off + k
+			off = at + len(key)
+			from, to := sentenceAround(low, at)
+			if next := strings.TrimLeft(low[min(len(low), to+1):], " "); to < len(low) && low[to] == '.' &&
+				(strings.HasPrefix(next, "diese ") || strings.HasPrefix(next, "sie ")) {
+				_, to = sentenceAround(low, len(low)-len(next))
+			}
+			if sent := low[from:to]; containsAny(sent, collectWords) {
+				return !containsAny(sent, ticketWaivers), true
+			}
+		}
+	}
+	return false, false
 }
 
 // costFree reads whether taking part is free. A text that says "kostenfrei"
@@ -151,20 +196,27 @@ func inSentenceOf(low string, keys, words []string) bool {
 			}
 			at := off + k
 			off = at + len(key)
-			from := max(0, at-120)
-			if i := strings.LastIndexAny(low[from:at], ".!?\n"); i >= 0 {
-				from += i + 1
-			}
-			to := min(len(low), at+160)
-			if i := strings.IndexAny(low[at:to], ".!?\n"); i >= 0 {
-				to = at + i
-			}
-			if containsAny(low[from:to], words) {
+			if from, to := sentenceAround(low, at); containsAny(low[from:to], words) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// sentenceAround returns the bounds of the sentence (or line) around
+// offset at, at most 120 bytes before it and 160 after: the end is the
+// offset of the closing punctuation or line break.
+func sentenceAround(low string, at int) (from, to int) {
+	from = max(0, at-120)
+	if i := strings.LastIndexAny(low[from:at], ".!?\n"); i >= 0 {
+		from += i + 1
+	}
+	to = min(len(low), at+160)
+	if i := strings.IndexAny(low[at:to], ".!?\n"); i >= 0 {
+		to = at + i
+	}
+	return from, to
 }
 
 func digitNear(s string, i, d int) bool {
