@@ -332,6 +332,16 @@ func TestRegionRules(t *testing.T) {
 		{"Kulturabend am 23.10.2021, 19 Uhr\nSerbski dom, Póstowe naměsto 2, Budyšin", "bautzen", Options{}},
 		{"Treffen am 13.9.2021 im Werk 2 in Leipzig-Connewitz.", "leipzig", Options{}},
 		{"Treffen am 13.9.2021 im Landkreis Leipzig.", "landkreis-leipzig", Options{}},
+		// a session at a clock time with no place, whose text speaks of a
+		// whole district: the district is the subject, not the place
+		{"Podiumsdiskussion: Integration im Landkreis Meißen\nDonnerstag, 12. März 2020, 19 Uhr\nWie gelingt das Ankommen im Landkreis Meißen?", "", Options{}},
+		{"Fachtag Migrationsarbeit Mittelsachsen\n4. Mai 2022 | 9:00 - 15:00", "", Options{}},
+		// … but a festival over days across the district keeps it
+		{"Vom 12. bis 30. September finden im Landkreis Bautzen wieder die Interkulturellen Wochen statt.", "bautzen", Options{}},
+		// … and so does a text that names a town as where it happens
+		{"Am 5. Mai 2022 um 15 Uhr lädt das Fest der Kulturen nach Görlitz ein, eines der großen Feste im Landkreis Görlitz.", "goerlitz", Options{}},
+		// … and a place of its own wins anyway
+		{"Integration im Landkreis Leipzig: Gespräch am 12.3.2020, 19 Uhr, im Rathaus Borna.", "landkreis-leipzig", Options{}},
 		// a town written beside the date beats the cities the rest of the page names
 		{"Wahlforum\nDo. 01.08.2021 19:00 / Grimma\nEine Reihe der Leipziger Volkszeitung, der VHS Leipzig und des Dresdner Instituts.", "landkreis-leipzig", Options{}},
 	}
