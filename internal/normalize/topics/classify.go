@@ -85,8 +85,36 @@ func Count(hits []uint8, r int, title bool) {
 // ScoreHits scores the topics from per-rule hits filled by Count, best first.
 func ScoreHits(hit []uint8) []Match {
 	t := data()
-	var pos [32]int // topic index → position in out + 1 (0: not yet); the taxonomy has 15
-	var out []Match
+	// Two passes: count the rules that matched per topic, then fill one
+	// backing array for all Evidence lists (this runs once per
+	// announcement; growing 15 lists one append at a time was most of the
+	// normaliser's garbage).
+	var pos [32]int   // topic index → position in out + 1 (0: not yet); the taxonomy has 15
+	var nEv [32]int   // topic index → rules that matched
+	var order [32]int // position in out → topic index
+	n, total := 0, 0
+	for i, h := range hit[:len(t.rules)] {
+		if h == 0 {
+			continue
+		}
+		k := t.ruleTopic[i]
+		if pos[k] == 0 {
+			order[n] = k
+			n++
+			pos[k] = n
+		}
+		nEv[k]++
+		total++
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Match, n)
+	ev := make([]string, total)
+	for p, k := range order[:n] {
+		out[p].Slug = t.topics[k].Slug
+		out[p].Evidence, ev = ev[:0:nEv[k]], ev[nEv[k]:]
+	}
 	for i, r := range t.rules {
 		h := hit[i]
 		if h == 0 {
@@ -96,12 +124,7 @@ func ScoreHits(hit []uint8) []Match {
 		if h&inTitle != 0 {
 			w += titleBoost * r.Weight
 		}
-		k := t.ruleTopic[i]
-		if pos[k] == 0 {
-			out = append(out, Match{Slug: r.Topic})
-			pos[k] = len(out)
-		}
-		m := &out[pos[k]-1]
+		m := &out[pos[t.ruleTopic[i]]-1]
 		m.Score += w
 		m.Evidence = append(m.Evidence, r.Pattern)
 	}
