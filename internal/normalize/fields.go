@@ -52,7 +52,7 @@ func registration(h hits) (req *bool, conf float64) {
 		}
 		return ptr(true), 0.85
 	}
-	if need, ok := ticketsToCollect(h.low); ok {
+	if need, ok := ticketsToCollect(h); ok {
 		return ptr(need), 0.7
 	}
 	return nil, 0.6
@@ -65,7 +65,7 @@ func registration(h hits) (req *bool, conf float64) {
 // opposite. A box-office sale on the day ("Karten an der Abendkasse") has
 // no collection word and says nothing.
 var (
-	ticketWords  = []string{"eintrittskarte", "freikarte", "karten", "tickets", "ticket "}
+	ticketWords  = []string{"*eintrittskarte", "*freikarte", "karten", "tickets", "ticket$"}
 	collectWords = []string{"ausgegeben", "abgegeben", "abholen", "abzuholen", "abgeholt", "abholung", "vorab erhält",
 		"vorher erhält"}
 	ticketWaivers = []string{"nicht mehr", "nicht notwendig", "nicht nötig", "nicht erforderlich", "keine"}
@@ -74,11 +74,13 @@ var (
 // ticketsToCollect reads a sentence naming tickets with a word for
 // collecting them; the sentence after it counts when it goes on about
 // them ("Es gibt Eintrittskarten. Diese werden … ausgegeben").
-func ticketsToCollect(low string) (need, found bool) {
-	if !strings.Contains(low, "karte") && !strings.Contains(low, "ticket") {
+func ticketsToCollect(h hits) (need, found bool) {
+	if !h.any(listTicket) {
 		return false, false
 	}
+	low := h.low
 	for _, key := range ticketWords {
+		key = strings.Trim(key, "*$")
 		for off := 0; ; {
 			k := strings.Index(low[off:], key)
 			if k < 0 {

@@ -24,6 +24,7 @@ const (
 	listAccess
 	listAudience
 	listFreeLabel
+	listTicket
 	nLists
 )
 
@@ -64,6 +65,7 @@ var lex = sync.OnceValue(func() *lexicon {
 	}
 	add(listAudience, aud)
 	add(listFreeLabel, freeLabels)
+	add(listTicket, ticketWords)
 	l.format = len(pats)
 	pats = append(pats, formatPatterns()...)
 	l.topics = len(pats)

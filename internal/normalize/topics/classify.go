@@ -92,11 +92,14 @@ func ScoreHits(hit []uint8) []Match {
 	var pos [32]int   // topic index → position in out + 1 (0: not yet); the taxonomy has 15
 	var nEv [32]int   // topic index → rules that matched
 	var order [32]int // position in out → topic index
+	var buf [64]int
+	matched := buf[:0] // the rules that matched, in rule order
 	n, total := 0, 0
 	for i, h := range hit[:len(t.rules)] {
 		if h == 0 {
 			continue
 		}
+		matched = append(matched, i)
 		k := t.ruleTopic[i]
 		if pos[k] == 0 {
 			order[n] = k
@@ -115,11 +118,8 @@ func ScoreHits(hit []uint8) []Match {
 		out[p].Slug = t.topics[k].Slug
 		out[p].Evidence, ev = ev[:0:nEv[k]], ev[nEv[k]:]
 	}
-	for i, r := range t.rules {
-		h := hit[i]
-		if h == 0 {
-			continue
-		}
+	for _, i := range matched {
+		r, h := &t.rules[i], hit[i]
 		w := r.Weight * float64(max(h&^inTitle, 1))
 		if h&inTitle != 0 {
 			w += titleBoost * r.Weight
