@@ -32,7 +32,7 @@ var (
 	costYes = []string{"kostenfrei", "kostenlos", "gebührenfrei", "entgeltfrei", "unentgeltlich", "eintritt frei",
 		"eintritt ist frei", "freier eintritt", "eintritt: frei", "teilnahme ist frei", "teilnahme frei",
 		"ohne kosten", "keine kosten", "keine teilnahmegebühr", "keine teilnahmegebühren", "teilnahmegebühr entfällt",
-		"teilnahme ist kostenfrei", "free of charge", "free admission", "admission free", "for free",
+		"teilnahme ist kostenfrei", "gratis", "free of charge", "free admission", "admission free", "for free",
 		"бесплатн", "безкоштовн", "вход свободный", "вхід вільний"}
 	costNo = []string{"teilnahmegebühr", "teilnahmebeitrag", "unkostenbeitrag", "kostenbeitrag", "eintrittspreis",
 		"tagungsgebühr", "kursgebühr", "seminargebühr", "selbstkostenbeitrag", "teilnahmekosten",
@@ -137,15 +137,16 @@ func registrationWaived(low string) bool {
 // freeLabels are the words a price follows ("Eintritt: frei", "Der Eintritt
 // zum Festival ist frei", "Online-Teilnahme: frei", "Kosten: 0 €",
 // "Admission is free").
-var freeLabels = []string{"eintritt", "teilnahme", "kosten", "gebühr", "admission", "entrance", "entry", "preis"}
+var freeLabels = []string{"eintritt", "teilnahme", "kosten", "gebühr", "admission", "entrance", "entry", "preis",
+	"cost", "price", "fee$", "fees$", "money$"}
 
 // labelledFree reads a label followed, within its clause, by "frei",
-// "free" or a price of 0.
+// "free" or a price of 0, or with "keine"/"none" as its value.
 func labelledFree(h hits) bool {
 	low := h.low
 	free := false
 	h.each(listFreeLabel, func(k, first int) {
-		l := freeLabels[k]
+		l := strings.TrimSuffix(freeLabels[k], "$")
 		for off := first; !free; {
 			k := strings.Index(low[off:], l)
 			if k < 0 {
@@ -165,6 +166,15 @@ func labelledFree(h hits) bool {
 
 // clauseSaysFree reports a word "frei"/"free" or a price of 0 in clause.
 func clauseSaysFree(clause string) bool {
+	// "Kosten: keine", "Fee: none", "Money: without": a label's value that
+	// says there is nothing to pay; only as the value right after the colon
+	// ("Teilnahme: keine Anmeldung nötig" names no price)
+	if v, ok := strings.CutPrefix(strings.TrimLeft(clause, " "), ":"); ok {
+		switch v = strings.Trim(v, " "); v {
+		case "keine", "keiner", "keins", "none", "nothing", "without", "nil", "0":
+			return true
+		}
+	}
 	sep := func(c byte) bool { return c == ' ' || c == ':' || c == ',' || c == '-' || c == '|' || c == '!' }
 	for i := 0; i < len(clause); {
 		for i < len(clause) && sep(clause[i]) {

@@ -214,6 +214,11 @@ func TestFields(t *testing.T) {
 		{text: "Es gibt kostenlose Eintrittskarten. Diese können im Rathaus abgeholt werden.", reg: yes, cost: yes},
 		{text: "Wegen des größeren Saals ist es nicht mehr nötig, Karten vorher abzuholen.", reg: no},
 		{text: "Karten gibt es an der Abendkasse für 8 €.", cost: no},
+		// a label whose value says there is nothing to pay; "keine" elsewhere is no price
+		{text: "Ort: Gemeindesaal\nKosten: keine", cost: yes},
+		{text: "Place: community hall\nFee: none\nRegistration: info@example.org", cost: yes, reg: yes},
+		{text: "Teilnahme: keine Anmeldung nötig", reg: no},
+		{text: "Der Eintritt ist gratis.", cost: yes},
 		{text: "Der Eintritt zum Festival ist frei.", cost: yes},
 		{text: "Online-Teilnahme: frei", cost: yes},
 		{text: "Kosten: 0 €", cost: yes},
