@@ -25,6 +25,7 @@ const (
 	listAudience
 	listFreeLabel
 	listTicket
+	listClosure
 	nLists
 )
 
@@ -66,6 +67,11 @@ var lex = sync.OnceValue(func() *lexicon {
 	add(listAudience, aud)
 	add(listFreeLabel, freeLabels)
 	add(listTicket, ticketWords)
+	closure := make([]string, len(closureCues))
+	for i, c := range closureCues {
+		closure[i] = "*" + c // anywhere, as strings.Contains finds them
+	}
+	add(listClosure, closure)
 	l.format = len(pats)
 	pats = append(pats, formatPatterns()...)
 	l.topics = len(pats)

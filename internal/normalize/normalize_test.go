@@ -493,3 +493,25 @@ func TestCutRelated(t *testing.T) {
 		t.Errorf("region %q, want zwickau", ds[0].Place.Region)
 	}
 }
+
+func TestPhones(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"0341 1234567", []string{"0341 1234567"}},
+		{"Tel. +49 341 123 45 67 oder 0176/12345678 (mobil)", []string{"+49 341 123 45 67", "0176/12345678"}},
+		{"Aktenzeichen 0176/12345678.", nil}, // a number before a full stop or colon is no phone
+		{"am 10.05.2024 um 10:00, Preis 10.000 Euro", nil},
+		{"Fax:0351-4076625", nil}, // glued to a colon: a time or a reference
+		{"Fax: 0351-4076625", []string{"0351-4076625"}},
+		{"Raum 0.12, Kennziffer 100200300400", nil},
+		{"+4935140766253", []string{"+4935140766253"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := phones(tt.text); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("phones(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
