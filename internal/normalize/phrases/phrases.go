@@ -207,6 +207,14 @@ func (s *Set) Scan(low string, fn func(id, start, end int)) {
 		return
 	}
 	for i := 0; i < len(low); i++ {
+		// eight ASCII bytes at a time: German text is mostly ASCII
+		for i+8 <= len(low) && (uint64(low[i])|uint64(low[i+1])<<8|uint64(low[i+2])<<16|uint64(low[i+3])<<24|
+			uint64(low[i+4])<<32|uint64(low[i+5])<<40|uint64(low[i+6])<<48|uint64(low[i+7])<<56)&0x8080808080808080 == 0 {
+			i += 8
+		}
+		if i == len(low) {
+			break
+		}
 		// lead bytes of U+0400–U+07FF (Cyrillic … Arabic) and of the Arabic
 		// presentation forms; typographic quotes and dashes (0xE2) do not count
 		if b := low[i]; b >= otherScript && b <= 0xDF || b == 0xEF {
