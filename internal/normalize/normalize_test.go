@@ -515,3 +515,25 @@ func TestPhones(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerASCIIWords checks the eight-bytes-at-a-time path of appendLower
+// against a byte-by-byte lower case, on every ASCII byte at every offset.
+func TestLowerASCIIWords(t *testing.T) {
+	var all []byte
+	for c := 0; c < 128; c++ {
+		all = append(all, byte(c))
+	}
+	for off := range 9 {
+		s := strings.Repeat("x", off) + string(all) + "Ä" + string(all)
+		want := []byte(s)
+		for i, c := range want {
+			if 'A' <= c && c <= 'Z' {
+				want[i] = c + 'a' - 'A'
+			}
+		}
+		want = []byte(strings.Replace(string(want), "Ä", "ä", 1))
+		if got := lower(s); got != string(want) {
+			t.Fatalf("offset %d: lower = %q, want %q", off, got, want)
+		}
+	}
+}
