@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
@@ -79,26 +80,47 @@ func ticketsToCollect(h hits) (need, found bool) {
 		return false, false
 	}
 	low := h.low
-	for _, key := range ticketWords {
-		key = strings.Trim(key, "*$")
-		for off := 0; ; {
-			k := strings.Index(low[off:], key)
-			if k < 0 {
-				break
-			}
-			at := off + k
-			off = at + len(key)
-			from, to := sentenceAround(low, at)
-			if next := strings.TrimLeft(low[min(len(low), to+1):], " "); to < len(low) && low[to] == '.' &&
-				(strings.HasPrefix(next, "diese ") || strings.HasPrefix(next, "sie ")) {
-				_, to = sentenceAround(low, len(low)-len(next))
-			}
-			if sent := low[from:to]; containsAny(sent, collectWords) {
-				return !containsAny(sent, ticketWaivers), true
-			}
+	for at := range occurrencesOf(low, ticketKeys) {
+		from, to := sentenceAround(low, at)
+		if next := strings.TrimLeft(low[min(len(low), to+1):], " "); to < len(low) && low[to] == '.' &&
+			(strings.HasPrefix(next, "diese ") || strings.HasPrefix(next, "sie ")) {
+			_, to = sentenceAround(low, len(low)-len(next))
+		}
+		if sent := low[from:to]; containsAny(sent, collectWords) {
+			return !containsAny(sent, ticketWaivers), true
 		}
 	}
 	return false, false
+}
+
+// ticketKeys are ticketWords without their lexicon markers, for a search
+// anywhere in the text.
+var ticketKeys = func() []string {
+	keys := make([]string, len(ticketWords))
+	for i, w := range ticketWords {
+		keys[i] = strings.Trim(w, "*$")
+	}
+	return keys
+}()
+
+// occurrencesOf yields the offset of every occurrence of each key in low,
+// key by key.
+func occurrencesOf(low string, keys []string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for _, key := range keys {
+			for off := 0; ; {
+				k := strings.Index(low[off:], key)
+				if k < 0 {
+					break
+				}
+				at := off + k
+				off = at + len(key)
+				if !yield(at) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // costFree reads whether taking part is free. A text that says "kostenfrei"
@@ -200,17 +222,9 @@ func clauseSaysFree(clause string) bool {
 // inSentenceOf reports whether a sentence that holds one of the keys also
 // holds one of the words.
 func inSentenceOf(low string, keys, words []string) bool {
-	for _, key := range keys {
-		for off := 0; ; {
-			k := strings.Index(low[off:], key)
-			if k < 0 {
-				break
-			}
-			at := off + k
-			off = at + len(key)
-			if from, to := sentenceAround(low, at); containsAny(low[from:to], words) {
-				return true
-			}
+	for at := range occurrencesOf(low, keys) {
+		if from, to := sentenceAround(low, at); containsAny(low[from:to], words) {
+			return true
 		}
 	}
 	return false
