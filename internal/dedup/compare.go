@@ -87,6 +87,22 @@ const (
 	venueMentioned = 0.8
 )
 
+// weakTitleConf: below this confidence a draft's title was not given by
+// the source (a title selector, JSON-LD name, iCalendar SUMMARY: 0.9) but
+// taken from the first line of the page text (0.6), and on real pages
+// that line is as often a menu or a dateline ("Direkt zum Inhalt
+// springen", "Lade Veranstaltungen", "Landkreis Leipzig/Borna") as the
+// event's name. Two such reports of one event share their content words
+// (the run at the "Breiter Teich", the "Bücherverbrennung"), so then the
+// whole texts stand in for the titles (textFull).
+const weakTitleConf = 0.75
+
+// textFull is the Jaccard similarity of the content words of two whole
+// texts (title and description) that counts as fully matching titles
+// when a title is weak; less counts proportionally. Chosen on the
+// corpus's half A (TestCorpusCrossPosts).
+const textFull = 0.25
+
 // placeOnlineVsSite is the place score of an online-only event against
 // one held at a known place.
 const placeOnlineVsSite = 0.1
@@ -96,6 +112,7 @@ const placeOnlineVsSite = 0.1
 // for the one it returns.
 type parts struct {
 	tokJ, tokO, tok, tri, ctx, title float64
+	text                             float64 // whole-text similarity, only with a weak title
 	time, place, org, desc           float64
 	hasDesc                          bool
 	score                            float64
@@ -333,6 +350,12 @@ func score(a, b *features, quick bool) parts {
 		// "Workshop", "Online-Infoveranstaltung": a title of generic words
 		// says nothing about which event it is.
 		p.title = min(p.title, genericTitleCap)
+	}
+	if a.weakTitle || b.weakTitle {
+		// A title read from the page text may be its menu: what the
+		// two texts say stands in for it (weakTitleConf).
+		p.text = jaccardU32(a.ctx, b.ctx)
+		p.title = max(p.title, min(1, p.text/textFull))
 	}
 	if len(a.desc) > 0 && len(b.desc) > 0 {
 		p.hasDesc = true
@@ -683,6 +706,9 @@ func evidence(a, b *features, p *parts) Evidence {
 	if p.hasDesc {
 		ev.Parts["description"] = p.desc
 	}
+	if a.weakTitle || b.weakTitle {
+		ev.Parts["text"] = p.text
+	}
 	add := func(format string, args ...any) { ev.Reasons = append(ev.Reasons, fmt.Sprintf(format, args...)) }
 	switch {
 	case p.noDate:
@@ -719,6 +745,9 @@ func evidence(a, b *features, p *parts) Evidence {
 		add("verschiedene Veranstalter (%s / %s)", a.org, b.org)
 	}
 	add("Titel: Wörter %.2f, Trigramme %.2f, im anderen Text %.2f", p.tok, p.tri, p.ctx)
+	if a.weakTitle || b.weakTitle {
+		add("Titel aus dem Seitentext geraten: Texte %.0f %% gemeinsame Inhaltswörter", 100*p.text)
+	}
 	if p.hasDesc {
 		add("Beschreibung: %.0f %% gemeinsame Wortfolgen", 100*p.desc)
 	}

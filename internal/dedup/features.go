@@ -39,7 +39,10 @@ type features struct {
 	venue      []uint32 // hashed venue words, sorted
 	venueStems []uint32 // stems of its distinctive words, to find the venue in another text
 
-	tokens    []token
+	tokens []token
+	// weakTitle: the title was not given by the source but guessed from
+	// the page text (see weakTitleConf), so the text speaks for it.
+	weakTitle bool
 	frags     []uint32 // compound fragments of the title words, see token
 	tokWeight float32
 	tri       []uint32
@@ -79,6 +82,9 @@ func prepare(r Record) *features {
 	}
 	slices.Sort(f.orgWords)
 	f.setTime(d)
+	if c, ok := d.Confidence["title"]; ok && c < weakTitleConf {
+		f.weakTitle = true
+	}
 	cw := words(d.Place.City)
 	f.venue = venueWords(d.Place.Venue, cw)
 	f.venueStems = venueStems(d.Place.Venue, cw)
