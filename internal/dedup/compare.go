@@ -101,7 +101,17 @@ const weakTitleConf = 0.75
 // texts (title and description) that counts as fully matching titles
 // when a title is weak; less counts proportionally. Chosen on the
 // corpus's half A (TestCorpusCrossPosts).
-const textFull = 0.25
+const textFull = 0.12
+
+// weakPlaceConf: below this confidence the normaliser guessed a place
+// from words that merely look like one ("Berlin" in a sentence about a
+// federal programme, a clause taken for a venue); such a place does not
+// contradict another record's, but then only strongTitle joins them.
+const weakPlaceConf = 0.6
+
+// strongTitle is the title similarity (or whole-text stand-in) that a pair
+// with a weakly read place conflict (placeWeak) needs to be Same.
+const strongTitle = 0.6
 
 // placeOnlineVsSite is the place score of an online-only event against
 // one held at a known place.
@@ -135,6 +145,10 @@ const (
 	placeCity
 	placePostal
 	placeRegion
+	// placeWeak: two cities or postal codes differ, but one side read
+	// its place with little confidence (weakPlaceConf). Not a hard rule:
+	// the pair may still be Same on strong title evidence (strongTitle).
+	placeWeak
 )
 
 // Compare scores two records and decides whether they are the same event,
@@ -288,7 +302,7 @@ type thresholds struct {
 var defaults = thresholds{SameThreshold, TitleGate, DescRescue, SeriesTitle, SeriesDesc, SeriesTitleWithDesc}
 
 func (p *parts) hard() bool {
-	return p.noDate || p.dayConflict || p.timeConflict || p.placeConflict != placeOK
+	return p.noDate || p.dayConflict || p.timeConflict || (p.placeConflict != placeOK && p.placeConflict != placeWeak)
 }
 
 // decide applies the hard rules and thresholds to computed parts.
@@ -310,6 +324,9 @@ func (th thresholds) decide(p *parts) Verdict {
 		// sentences describe two of its events, unless the titles are
 		// all but the same.
 		against = against || (p.templateOnly && p.title < templateOnlyTitle)
+		// A weakly read place that contradicts the other's is no hard
+		// rule, yet still needs titles that are clearly alike.
+		against = against || (p.placeConflict == placeWeak && p.title < strongTitle)
 		if titleOK && !against && p.score >= th.same {
 			return Same
 		}
@@ -461,9 +478,15 @@ func placeScore(a, b *features) (float64, placeConflict) {
 		return 0, placeRegion
 	}
 	if a.city != "" && b.city != "" && !sameCity(a.city, b.city) {
+		if a.weakPlace || b.weakPlace {
+			return 0, placeWeak
+		}
 		return 0, placeCity
 	}
 	if a.postal != "" && b.postal != "" && a.postal != b.postal {
+		if a.weakPlace || b.weakPlace {
+			return 0, placeWeak
+		}
 		return 0, placePostal
 	}
 	p := 0.5
@@ -735,6 +758,8 @@ func evidence(a, b *features, p *parts) Evidence {
 		add("verschiedene Postleitzahlen (%s / %s)", a.postal, b.postal)
 	case placeRegion:
 		add("verschiedene Regionen (%s / %s)", a.region, b.region)
+	case placeWeak:
+		add("verschiedene Orte, einer davon unsicher gelesen (%s / %s)", a.city, b.city)
 	default:
 		add("Ort: Übereinstimmung %.2f", p.place)
 	}
@@ -757,8 +782,10 @@ func evidence(a, b *features, p *parts) Evidence {
 	case SeriesSibling:
 		add("gleicher Veranstalter, fast gleicher Titel, anderer Termin: Reihe, nicht zusammengeführt")
 	default:
-		if !p.noDate && !p.dayConflict && !p.timeConflict && p.placeConflict == placeOK {
-			if p.title < TitleGate && !(p.hasDesc && p.desc >= DescRescue) {
+		if !p.hard() {
+			if p.placeConflict == placeWeak && p.title < strongTitle {
+				add("Titel zu verschieden für einen widersprechenden Ort (%.2f < %.2f)", p.title, strongTitle)
+			} else if p.title < TitleGate && !(p.hasDesc && p.desc >= DescRescue) {
 				add("Titel zu verschieden (%.2f < %.2f)", p.title, TitleGate)
 			} else {
 				add("Gesamtwert %.2f < %.2f", p.score, SameThreshold)

@@ -36,6 +36,7 @@ type features struct {
 	city       string   // folded
 	postal     string   // digits only
 	street     string   // folded
+	weakPlace  bool     // city, postal code and venue guessed (weakPlaceConf)
 	venue      []uint32 // hashed venue words, sorted
 	venueStems []uint32 // stems of its distinctive words, to find the venue in another text
 
@@ -85,6 +86,9 @@ func prepare(r Record) *features {
 	if c, ok := d.Confidence["title"]; ok && c < weakTitleConf {
 		f.weakTitle = true
 	}
+	if c, ok := d.Confidence["place"]; ok && c < weakPlaceConf {
+		f.weakPlace = true
+	}
 	cw := words(d.Place.City)
 	f.venue = venueWords(d.Place.Venue, cw)
 	f.venueStems = venueStems(d.Place.Venue, cw)
@@ -129,7 +133,10 @@ func (f *features) setTime(d event.Draft) {
 	f.day = civilDay(start)
 	f.lastDay = f.day
 	f.minute = -1
-	if !d.AllDay {
+	// A start at midnight that is not all-day is a date whose time was
+	// not read (a page's "10.12.2019" turned into 00:00) far more often
+	// than an event that begins at midnight: its time is unknown.
+	if !d.AllDay && (start.Hour() != 0 || start.Minute() != 0) {
 		f.minute = int16(start.Hour()*60 + start.Minute())
 	}
 	if !d.End.IsZero() {

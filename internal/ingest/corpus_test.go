@@ -64,10 +64,11 @@ func corpusRef(r corpusRecord) time.Time {
 }
 
 // labelled picks the draft that stands for the record's labelled event:
-// the first on the labelled day (at the labelled time when one is), else
-// the first event the announcement invites to, as the corpus labels it.
+// one on the labelled day, at the labelled time or all day as labelled
+// when there is one, else the first event the announcement invites to, as
+// the corpus labels it.
 func labelled(r corpusRecord, ds []event.Draft) int {
-	first, onDay := 0, -1
+	first, best, fit := 0, -1, 0
 	for i, d := range ds {
 		if d.Start.Before(ds[first].Start) {
 			first = i
@@ -76,12 +77,17 @@ func labelled(r corpusRecord, ds []event.Draft) int {
 		if len(r.Truth.Start) < 10 || st.Format(time.DateOnly) != r.Truth.Start[:10] {
 			continue
 		}
-		if onDay < 0 || (len(r.Truth.Start) > 10 && !d.AllDay && st.Format("15:04") == r.Truth.Start[11:16]) {
-			onDay = i
+		f := 1
+		if (len(r.Truth.Start) > 10 && !d.AllDay && st.Format("15:04") == r.Truth.Start[11:16]) ||
+			(len(r.Truth.Start) == 10 && d.AllDay) {
+			f = 2
+		}
+		if f > fit {
+			best, fit = i, f
 		}
 	}
-	if onDay >= 0 {
-		return onDay
+	if best >= 0 {
+		return best
 	}
 	return first
 }
