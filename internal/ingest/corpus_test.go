@@ -28,6 +28,7 @@ type corpusRecord struct {
 	Group     string `json:"group"`
 	Truth     struct {
 		Start     string `json:"start"`
+		End       string `json:"end"`
 		Online    any    `json:"online"`
 		Landkreis string `json:"landkreis"`
 	} `json:"truth"`
@@ -65,7 +66,7 @@ func corpusRef(r corpusRecord) time.Time {
 
 // labelled picks the draft that stands for the record's labelled event:
 // one on the labelled day, at the labelled time or all day as labelled
-// when there is one, else the first event the announcement invites to, as
+// (and ending on the labelled day) when there is one, else the first event the announcement invites to, as
 // the corpus labels it.
 func labelled(r corpusRecord, ds []event.Draft) int {
 	first, best, fit := 0, -1, 0
@@ -81,6 +82,9 @@ func labelled(r corpusRecord, ds []event.Draft) int {
 		if (len(r.Truth.Start) > 10 && !d.AllDay && st.Format("15:04") == r.Truth.Start[11:16]) ||
 			(len(r.Truth.Start) == 10 && d.AllDay) {
 			f = 2
+		}
+		if f == 2 && len(r.Truth.End) >= 10 && !d.End.IsZero() && d.End.In(event.Berlin).Format(time.DateOnly) == r.Truth.End[:10] {
+			f = 3 // and ends as labelled
 		}
 		if f > fit {
 			best, fit = i, f
