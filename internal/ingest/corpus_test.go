@@ -154,7 +154,7 @@ func (s pairScore) String() string {
 // every other pair is two events. Pairs whose two records were both read
 // right (readRight) are scored apart, so reading errors and matching
 // errors are told apart. Issue 14's targets: precision ≥ 0.98, recall ≥
-// 0.95.
+// 0.95 (only precision is asserted).
 func TestCorpusCrossPosts(t *testing.T) {
 	recs := loadCorpus(t)
 	// Every draft of an announcement goes through matching, as the
@@ -235,6 +235,11 @@ func TestCorpusCrossPosts(t *testing.T) {
 	for h, name := range []string{"half A (tuned on)", "half B (held out)", "all"} {
 		t.Logf("corpus cross-posts, %s, all pairs: %v", name, all[h])
 		t.Logf("corpus cross-posts, %s, pairs read right: %v", name, readOK[h])
+	}
+	// Recall is below issue 14's 0.95 (BENCHMARKS.md says why); a false
+	// merge hides an event, so precision is held to the target.
+	if fp, tp := all[2].fp, all[2].tp; float64(tp) < 0.98*float64(tp+fp) {
+		t.Errorf("corpus cross-posts: %d false merges for %d true, precision below 0.98", fp, tp)
 	}
 }
 
