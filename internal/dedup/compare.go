@@ -392,6 +392,14 @@ func score(a, b *features, quick bool) parts {
 			p.org, p.score = orgMentioned, up
 		}
 	}
+	if p.org == 0 && (a.weakTitle || b.weakTitle) && (a.weakOrg || b.weakOrg) {
+		// A page that gave no title gave no organiser either: the one
+		// found in its text ("Evangelischen Kirchgemeinde St" for the
+		// host of a city's discussion) is a guess, and two guesses that
+		// differ say nothing.
+		p.org = 0.5
+		p.score = p.combined()
+	}
 	p.sameOrg = sameOrganizer(a, b)
 	p.verdict = defaults.decide(&p)
 	return p

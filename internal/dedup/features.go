@@ -57,6 +57,7 @@ type features struct {
 	parts    bloom // title words and their long compound parts, for titlesLinked
 
 	org      string   // normOrganizer, or "" when unknown
+	weakOrg  bool     // the draft's organiser was not stated by the source
 	orgWords []uint32 // its words hashed, sorted
 	orgStems []uint32 // their stems hashed, to find the name in another text
 	source   string
@@ -85,6 +86,9 @@ func prepare(r Record) *features {
 	f.setTime(d)
 	if c, ok := d.Confidence["title"]; ok && c < weakTitleConf {
 		f.weakTitle = true
+	}
+	if c, ok := d.Confidence["organizer"]; ok && c < 1 {
+		f.weakOrg = true // read from the text or the source's fallback
 	}
 	if c, ok := d.Confidence["place"]; ok && c < weakPlaceConf {
 		f.weakPlace = true

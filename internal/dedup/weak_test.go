@@ -116,3 +116,32 @@ func TestWeakPlaceConflict(t *testing.T) {
 		})
 	}
 }
+
+// TestWeakOrganizers: with a guessed title, two organisers the
+// normaliser found in the texts (confidence < 1) that differ are no
+// evidence against (0.5, unknown); organisers the sources stated still
+// are (0). Regression: a city's discussion and the parish page hosting it.
+func TestWeakOrganizers(t *testing.T) {
+	org := func(name string, c float64) func(*Record) {
+		return func(r *Record) {
+			r.Organizer, r.Draft.Organizer = name, name
+			conf("organizer", c)(r)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		c    float64
+		want float64
+	}{
+		{"organisers read from the texts", 0.8, 0.5},
+		{"organisers the sources stated", 1, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := rec("stadt", "", "Direkt zum Inhalt springen", at(2, 8, 19, 0), desc(runNews), guessedTitle, org("Stadt Borna", tt.c))
+			b := rec("verein", "", "Lade Veranstaltungen", at(2, 8, 0, 0), allDay, desc(runBlog), guessedTitle, org("Kirchgemeinde St. Marien", tt.c))
+			if ev := Compare(a, b); ev.Parts["organizer"] != tt.want {
+				t.Errorf("organizer %v, want %v: %v", ev.Parts["organizer"], tt.want, ev.Reasons)
+			}
+		})
+	}
+}
