@@ -66,6 +66,14 @@ func TestWeakTitleText(t *testing.T) {
 			if back := Compare(tt.b, tt.a); back.Verdict != ev.Verdict {
 				t.Errorf("not symmetric: %v / %v", ev.Verdict, back.Verdict)
 			}
+			// Index's quick scoring and blocking come to the same verdict.
+			ix := NewIndex()
+			a := tt.a
+			a.ID = 1
+			ix.Add(a)
+			if _, _, ok := ix.Match(tt.b); ok != (tt.want == Same) {
+				t.Errorf("Index.Match ok = %v, want %v", ok, tt.want == Same)
+			}
 		})
 	}
 }
