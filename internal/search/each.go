@@ -222,11 +222,9 @@ func (m *Meili) Each(ctx context.Context, f Filter, limit int, fn func([]store.E
 // otherwise. The primary is abandoned only before it handed over events:
 // a feed half from each backend could repeat or miss events.
 func (f *Fallback) Each(ctx context.Context, fl Filter, limit int, fn func([]store.Event) error) error {
-	if p, ok := f.Primary.(interface {
-		Each(context.Context, Filter, int, func([]store.Event) error) error
-	}); ok && (f.Healthy == nil || f.Healthy()) {
+	if f.Healthy == nil || f.Healthy() {
 		started := false
-		err := p.Each(ctx, fl, limit, func(b []store.Event) error {
+		err := f.Primary.Each(ctx, fl, limit, func(b []store.Event) error {
 			started = true
 			return fn(b)
 		})
