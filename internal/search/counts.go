@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"sync"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -98,32 +95,24 @@ func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbV
 	}
 	c.mu.Unlock()
 	if e == nil && !repeated {
-		return p.countSQL(ctx, newPGQuery(p.fs, f, fuzzy))
+		return p.countSQL(ctx, f, fuzzy)
 	}
 	if e == nil {
 		base := f
 		base.From = from
-		for _, fc := range p.fs {
-			fc.Set(&base, nil)
-		}
-		q := newPGQuery(p.fs, base, fuzzy)
-		rows, err := p.db.Query(ctx, q.rowsSQL(), q.execArgs()...)
-		if err != nil {
-			return Result{}, fmt.Errorf("count events: %w", err)
-		}
 		e = &countEntry{version: version, at: time.Now(), from: from, dicts: newFacetDicts(p.fs)}
-		var end time.Time
 		scan := newFacetScan(p.fs)
-		_, err = pgx.ForEachRow(rows, append([]any{&end}, scan.dest...), func() error {
+		err := store.EachSearchRow(ctx, p.db, p.fs.spec(base, fuzzy), scan.dest, func(end time.Time) error {
+			var err error
 			e.ends = append(e.ends, end.UnixNano())
 			e.bits, err = e.dicts.appendRow(e.bits, scan)
 			return err
 		})
 		if errors.Is(err, errTooManyValues) {
-			return p.countSQL(ctx, newPGQuery(p.fs, f, fuzzy))
+			return p.countSQL(ctx, f, fuzzy)
 		}
 		if err != nil {
-			return Result{}, fmt.Errorf("count events: %w", err)
+			return Result{}, err
 		}
 		c.put(key, e)
 	}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
@@ -49,20 +47,11 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 	if err != nil {
 		return err
 	}
-	var c *cursor
+	spec := p.fs.spec(f, fuzzy)
+	var c *store.SearchKey
 	for n := 0; n < limit; {
 		size := min(eachKeys, limit-n)
-		q := newPGQuery(p.fs, f, fuzzy)
-		rows, err := p.db.Query(ctx, q.pageSQL(StartAsc, c, size), q.execArgs()...)
-		if err != nil {
-			return fmt.Errorf("stream events after %d: %w", n, err)
-		}
-		keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cursor, error) {
-			k := cursor{Order: StartAsc}
-			var end time.Time
-			err := r.Scan(&k.ID, &k.Start, &k.Rank, &end)
-			return k, err
-		})
+		keys, err := store.SearchKeys(ctx, p.db, spec, store.ByStart, c, size)
 		if err != nil {
 			return fmt.Errorf("stream events after %d: %w", n, err)
 		}
@@ -139,15 +128,9 @@ func (p *Postgres) fuzzy(ctx context.Context, f Filter) (bool, error) {
 	if f.Query == "" || p.FuzzyBelow <= 0 {
 		return false, nil
 	}
-	// Without the faceted filters, which only base-less args would carry.
-	for _, fc := range p.fs {
-		fc.Set(&f, nil)
-	}
-	q := newPGQuery(p.fs, f, false)
-	sql := `SELECT count(*) FROM (SELECT 1 FROM events e WHERE ` + strings.Join(q.base, " AND ") + ` LIMIT ` + strconv.Itoa(p.FuzzyBelow) + `) m`
-	var n int
-	if err := p.db.QueryRow(ctx, sql, q.execArgs()...).Scan(&n); err != nil {
-		return false, fmt.Errorf("count text matches: %w", err)
+	n, err := store.CountMatches(ctx, p.db, p.fs.spec(f, false), p.FuzzyBelow)
+	if err != nil {
+		return false, err
 	}
 	return n < p.FuzzyBelow, nil
 }

@@ -8,7 +8,7 @@ import (
 
 // Facet is one filterable and counted property of events, declared once.
 // Everything a backend does with a facet comes from this declaration: the
-// SQL condition and counts (pgQuery), the bits of the count cache and the
+// SQL condition and counts (store.SearchSpec), the bits of the count cache and the
 // in-memory index (facetbits.go), Meilisearch's filterable attribute, its
 // documents and facet distribution (meili*.go), and the calendar's URL
 // parameter. Adding a filter is one entry in DefaultFacets (plus a
@@ -138,15 +138,6 @@ func (fc *Facet) setCounts(fs *Facets, l []FacetCount) {
 		fs.Other = map[string][]FacetCount{}
 	}
 	fs.Other[fc.Name] = l
-}
-
-// whereSQL is the condition "has any of the values in the text[]
-// parameter p".
-func (fc *Facet) whereSQL(p string) string {
-	if fc.Column != "" {
-		return fc.Column + " = ANY(" + p + "::text[])"
-	}
-	return fc.Values + " && " + p + "::text[]"
 }
 
 // validate checks the facet values of f: only facets of the set, and for a
