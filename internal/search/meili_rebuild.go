@@ -6,8 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // rebuildMargin is how far before the rebuild's start changes are queued
@@ -59,13 +60,9 @@ func (m *Meili) fill(ctx context.Context, uid string) (int, error) {
 	var after int64
 	total := 0
 	for {
-		rows, err := m.db.Query(ctx, `SELECT id FROM events WHERE merged_into IS NULL AND id > $1 ORDER BY id LIMIT $2`, after, m.cfg.BatchSize)
+		ids, err := store.UnmergedEventIDs(ctx, m.db, after, m.cfg.BatchSize)
 		if err != nil {
-			return total, fmt.Errorf("read events to index: %w", err)
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return total, fmt.Errorf("read events to index: %w", err)
+			return total, err
 		}
 		if len(ids) == 0 {
 			return total, nil
