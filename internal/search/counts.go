@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,23 +55,28 @@ func newCountCache() *countCache {
 	return &countCache{ttl: 30 * time.Second, maxRows: 200_000, entries: map[string]*countEntry{}, seen: map[string]time.Time{}}
 }
 
-// baseKey names the shared part of a filter. From is floored to the minute
-// so "now" repeats; the rows then hold a minute more and counts filter
-// them on the exact From.
-func baseKey(f Filter, fuzzy bool) (string, *time.Time) {
+// baseKey names the shared part of a filter: the whole filter without
+// the facets of fs, so a field added to Filter is part of the key without
+// anyone listing it here. From is floored to the minute so "now" repeats;
+// the rows then hold a minute more and counts filter them on the exact
+// From.
+func baseKey(fs FacetSet, f Filter, fuzzy bool) (string, *time.Time) {
+	for _, fc := range fs {
+		fc.Set(&f, nil)
+	}
+	if len(f.Extra) == 0 {
+		f.Extra = nil
+	}
 	var from *time.Time
 	if f.From != nil {
 		t := f.From.Truncate(time.Minute)
 		from = &t
 	}
+	f.From, f.Query = from, strings.Join(Words(f.Query), " ")
 	k, _ := json.Marshal(struct {
-		Q        []string
-		From, To *time.Time
-		Online   string
-		Sources  []string
-		All      bool
-		Fuzzy    bool
-	}{Words(f.Query), from, f.To, f.Online, f.Sources, f.IncludeUnpublished, fuzzy})
+		F     Filter
+		Fuzzy bool
+	}{f, fuzzy})
 	return string(k), from
 }
 
@@ -78,7 +84,7 @@ func baseKey(f Filter, fuzzy bool) (string, *time.Time) {
 // the shared part's rows once; version is the database's now.
 func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbVersion) (Result, error) {
 	c := p.cache
-	key, from := baseKey(f, fuzzy)
+	key, from := baseKey(p.fs, f, fuzzy)
 	c.mu.Lock()
 	e := c.entries[key]
 	if e != nil && (e.version != version || time.Since(e.at) > c.ttl) {

@@ -75,17 +75,13 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 // current; done is false when it cannot (SQL streams then).
 func (p *Postgres) eachInMemory(ctx context.Context, f Filter, limit int, fn func([]store.Event) error) (done bool, err error) {
 	if !p.mem.covers(f, StartAsc, false) {
-		return false, nil
+		return false, nil // not even the version needs reading
 	}
 	v, err := p.version(ctx)
 	if err != nil {
 		return false, err
 	}
-	snap := p.mem.current(ctx, *v)
-	if snap == nil {
-		return false, nil
-	}
-	mq, err := p.mem.memSearch(ctx, snap, f)
+	mq, err := p.fromMemory(ctx, f, StartAsc, false, *v)
 	if mq == nil || err != nil {
 		return false, err
 	}

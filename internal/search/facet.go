@@ -140,13 +140,24 @@ func (fc *Facet) setCounts(fs *Facets, l []FacetCount) {
 	fs.Other[fc.Name] = l
 }
 
+// unknown returns a facet f filters by that the set does not hold (one
+// of Filter.Extra's names). Validation refuses such a filter, and so does
+// every cache or index of a set (a decorator answering with the condition
+// ignored would be wrong, not slow).
+func (fs FacetSet) unknown(f *Filter) (string, bool) {
+	for name := range f.Extra {
+		if !slices.ContainsFunc(fs, func(fc *Facet) bool { return fc.Name == name && fc.get == nil }) {
+			return name, true
+		}
+	}
+	return "", false
+}
+
 // validate checks the facet values of f: only facets of the set, and for a
 // strict facet only its terms.
 func (fs FacetSet) validate(f *Filter) error {
-	for name := range f.Extra {
-		if !slices.ContainsFunc(fs, func(fc *Facet) bool { return fc.Name == name && fc.get == nil }) {
-			return fmt.Errorf("%w: unknown filter %q", ErrInvalid, name)
-		}
+	if name, ok := fs.unknown(f); ok {
+		return fmt.Errorf("%w: unknown filter %q", ErrInvalid, name)
 	}
 	for _, fc := range fs {
 		vals := fc.Get(f)

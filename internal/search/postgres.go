@@ -115,27 +115,40 @@ func readVersion(ctx context.Context, db store.DB) (*dbVersion, error) {
 	return &v, nil
 }
 
+// fromMemory decides, for searches and streams alike, whether the
+// in-memory index answers: only a search it covers (it refuses relevance
+// order, typo matching, unpublished events and facets it does not hold)
+// and only from a snapshot of the database version v. nil: SQL answers.
+func (p *Postgres) fromMemory(ctx context.Context, f Filter, o Order, fuzzy bool, v dbVersion) (*memQuery, error) {
+	if !p.mem.covers(f, o, fuzzy) {
+		return nil, nil
+	}
+	snap := p.mem.current(ctx, v)
+	if snap == nil {
+		return nil, nil
+	}
+	return p.mem.memSearch(ctx, snap, f)
+}
+
 // run counts (total and facets) and reads the page: from the in-memory
 // snapshot when it covers the search and is current, else in SQL. In SQL
 // on a pool the two run at once on two connections, so a search takes as
 // long as the slower one. v is the database version the caches are
 // checked against (nil without caches).
 func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *cursor, fuzzy bool, v *dbVersion) (Result, []pageKey, error) {
-	if v != nil && p.mem.covers(f, o, fuzzy) {
-		if snap := p.mem.current(ctx, *v); snap != nil {
-			mq, err := p.mem.memSearch(ctx, snap, f)
-			if err != nil {
-				return Result{}, nil, err
+	if v != nil {
+		mq, err := p.fromMemory(ctx, f, o, fuzzy, *v)
+		if err != nil {
+			return Result{}, nil, err
+		}
+		if mq != nil {
+			p.mem.served.Add(1)
+			var res Result
+			if !pg.SkipCounts {
+				res = mq.counts()
 			}
-			if mq != nil {
-				p.mem.served.Add(1)
-				var res Result
-				if !pg.SkipCounts {
-					res = mq.counts()
-				}
-				keys, err := p.page(ctx, f, o, c, pg.First, fuzzy, v, mq)
-				return res, keys, err
-			}
+			keys, err := p.page(ctx, f, o, c, pg.First, fuzzy, v, mq)
+			return res, keys, err
 		}
 	}
 	var res Result
