@@ -47,12 +47,7 @@ func (m *Meili) Rebuild(ctx context.Context) (int, error) {
 	}
 	// tmp now holds the old documents.
 	m.dropQuietly(tmp)
-	_, err = m.db.Exec(ctx, `INSERT INTO search_outbox (event_id) SELECT id FROM events WHERE updated_at >= $1`,
-		started.Add(-rebuildMargin))
-	if err != nil {
-		return n, fmt.Errorf("queue events changed during the rebuild: %w", err)
-	}
-	return n, nil
+	return n, store.EnqueueChangedSince(ctx, m.db, started.Add(-rebuildMargin))
 }
 
 // fill writes every event that is not merged into index uid, in id order.
