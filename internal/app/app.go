@@ -219,13 +219,9 @@ func (a *App) Close() {
 // 286 ms while it was built in the background). It takes about 1.3 s for
 // 100,000 events; a failure is not fatal, SQL answers meanwhile.
 func warmUp(ctx context.Context, b *search.Backend) {
-	pg, ok := b.Searcher.(*search.Postgres)
-	if !ok {
-		return
-	}
 	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	if err := pg.WarmUp(wctx); err != nil && ctx.Err() == nil {
+	if err := b.WarmUp(wctx); err != nil && ctx.Err() == nil {
 		slog.Error("search: in-memory index not built at start; searching in SQL until it is", "err", err)
 	}
 }
