@@ -107,7 +107,7 @@ func loadAssets() (*assets, error) {
 	// The iframe page uses the widget's own stylesheet.
 	a.static["widget.css"] = newAsset(css, "text/css; charset=utf-8")
 
-	funcs := template.FuncMap{"static": a.staticURL}
+	funcs := template.FuncMap{"static": a.staticURL, "selected": anySelected}
 	for _, page := range []string{"index", "event", "embed", "error", "partner"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(assetFS, "assets/templates/layout.html",
 			"assets/templates/list.html", "assets/templates/"+page+".html")

@@ -227,7 +227,7 @@ func (h *Handler) stream(ctx context.Context, q query, limit int, fw feedWriter)
 			for _, e := range b {
 				ids = append(ids, e.ID)
 			}
-			srcs, err := firstSources(ctx, h.db, ids)
+			srcs, err := linkEvents(ctx, h.db, ids)
 			if err == nil {
 				select {
 				case linked <- feedBatch{b, srcs}:

@@ -3,6 +3,7 @@ package calendar
 import (
 	"bufio"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -40,6 +41,10 @@ import (
 //	    "languages": ["de", "ar"], "topics": ["training"],
 //	    "organizer": "…", "recurrence": "FREQ=WEEKLY;BYDAY=MO",
 //	    "registration_required": true, "cost_free": true,   // absent when unknown
+//	    "content_lang": "de",                   // the announcement's language; absent when unknown
+//	    "free": true, "registration": false,    // the yes/no facets; absent when unknown
+//	    "audience": ["youth"], "access": ["interpreting"], // the list facets' slugs
+//	    "interpreting": ["ar"],                 // with access interpreting: into which languages
 //	    "source": {"id": "…", "name": "…", "url": "…"},     // the announcement
 //	    "sequence": 2, "updated_at": "…"
 //	  }],
@@ -71,6 +76,59 @@ type jsonEvent struct {
 	Source               *jsonSource `json:"source,omitempty"`
 	Sequence             int         `json:"sequence"`
 	UpdatedAt            time.Time   `json:"updated_at"`
+	ContentLang          string      `json:"content_lang,omitempty"`
+	Interpreting         []string    `json:"interpreting,omitempty"`
+	// facets are the registry's facets but the native ones, written after
+	// the fixed fields under their names.
+	facets []jsonFacet
+}
+
+type jsonFacet struct {
+	name  string
+	value any
+}
+
+// MarshalJSON writes the fixed fields, then each facet: a yes/no facet as
+// a boolean and a one-value facet as a string (both absent when unknown),
+// a list facet as a list.
+func (j jsonEvent) MarshalJSON() ([]byte, error) {
+	type plain jsonEvent
+	b, err := json.Marshal(plain(j))
+	if err != nil || len(j.facets) == 0 {
+		return b, err
+	}
+	b = b[:len(b)-1]
+	for _, f := range j.facets {
+		v, err := json.Marshal(f.value)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(append(b, `,"`...), f.name...), `":`...), v...)
+	}
+	return append(b, '}'), nil
+}
+
+// jsonFacets are an event's non-native facet values for the JSON feed.
+func jsonFacets(fv eventFacets) []jsonFacet {
+	out := make([]jsonFacet, 0, len(facets))
+	for i, fc := range facets {
+		if nativeFacets[fc.Name] {
+			continue
+		}
+		var vals []string
+		if i < len(fv) {
+			vals = fv[i]
+		}
+		switch {
+		case fc.Bool && len(vals) == 1:
+			out = append(out, jsonFacet{fc.Name, vals[0] == "true"})
+		case fc.Column != "" && len(vals) == 1:
+			out = append(out, jsonFacet{fc.Name, vals[0]})
+		case fc.Column == "":
+			out = append(out, jsonFacet{fc.Name, nonNil(vals)})
+		}
+	}
+	return out
 }
 
 type jsonPlace struct {
@@ -121,6 +179,11 @@ func toJSONEvent(e store.Event, src sourceLink, lang, pageURL string) jsonEvent 
 	}
 	if src.URL != "" {
 		j.Source = &jsonSource{ID: src.SourceID, Name: src.Name, URL: src.URL}
+	}
+	j.ContentLang = contentLang(d.Title + "\n" + d.Description)
+	j.facets = jsonFacets(src.Facets)
+	if slices.Contains(src.Facets.of("access"), "interpreting") {
+		j.Interpreting = interpreted(d.Languages, j.ContentLang)
 	}
 	return j
 }

@@ -15,6 +15,29 @@ type sourceLink struct {
 	SourceID string
 	Name     string // the partner's name
 	URL      string // the announcement page
+	// Facets are the event's facet values, when loaded with linkEvents
+	// (badges, feeds).
+	Facets eventFacets
+}
+
+// linkEvents returns, for each of the events, its source link (see
+// firstSources) with its facet values: what a listing or feed shows of an
+// event beyond its columns. Two queries per batch.
+func linkEvents(ctx context.Context, db store.DB, ids []int64) (map[int64]sourceLink, error) {
+	srcs, err := firstSources(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
+	fvs, err := loadFacets(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, fv := range fvs {
+		l := srcs[id]
+		l.Facets = fv
+		srcs[id] = l
+	}
+	return srcs, nil
 }
 
 // firstSources returns, for each of the events, the announcement it was
