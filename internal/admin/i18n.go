@@ -187,6 +187,8 @@ var texts = map[string][2]string{
 	"f-organizer":             {"Veranstalter", "Organiser"},
 	"f-registration_required": {"Anmeldung nötig", "Registration required"},
 	"f-cost_free":             {"Kostenfrei", "Free of charge"},
+	"f-audience":              {"Zielgruppe", "Audience"},
+	"f-access":                {"Barrierefreiheit & Unterstützung", "Access & support"},
 	"f-recurrence":            {"Wiederholung (RRULE)", "Recurrence (RRULE)"},
 	"unknown":                 {"unbekannt", "unknown"},
 	"yes":                     {"ja", "yes"},

@@ -233,6 +233,16 @@ func formValues(r *http.Request) (map[string]json.RawMessage, error) {
 				continue
 			}
 		}
+		if fc := pickerFacet(name); fc != nil {
+			list, changed, err := pickerValue(fc, vals, r.PostFormValue("f."+name+".shown"))
+			if err != nil {
+				return nil, err
+			}
+			if changed {
+				out[name], _ = json.Marshal(list) // a list of strings always marshals
+			}
+			continue
+		}
 		v := strings.TrimSpace(strings.ReplaceAll(vals[len(vals)-1], "\r\n", "\n"))
 		var val any
 		switch name {

@@ -2,7 +2,6 @@ package calendar
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -47,51 +46,15 @@ func (fv eventFacets) of(name string) []string {
 	return nil
 }
 
-// facetSelect reads each facet's values as text[] from the same SQL
-// expressions the search filters with, so a badge never disagrees with
-// the filter that finds the event.
-var facetSelect = func() string {
-	var b strings.Builder
-	b.WriteString("SELECT e.id")
-	for _, fc := range facets {
-		if fc.Column != "" {
-			b.WriteString(", array_remove(ARRAY[(" + fc.Column + ")::text], NULL)")
-		} else {
-			b.WriteString(", coalesce((" + fc.Values + ")::text[], '{}')")
-		}
-	}
-	b.WriteString(" FROM events e WHERE e.id = ANY($1::bigint[])")
-	return b.String()
-}()
-
-// loadFacets returns the facet values of events (one query per batch; the
-// listings and feeds read no draft, where the normaliser keeps them in its
-// own words).
+// loadFacets returns the facet values of events (one query per batch).
 func loadFacets(ctx context.Context, db store.DB, ids []int64) (map[int64]eventFacets, error) {
-	out := make(map[int64]eventFacets, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	rows, err := db.Query(ctx, facetSelect, store.IDArray(ids))
+	vals, err := facets.EventValues(ctx, db, ids)
 	if err != nil {
-		return nil, fmt.Errorf("facets of %d events: %w", len(ids), err)
+		return nil, err
 	}
-	defer rows.Close()
-	var id int64
-	dest := make([]any, len(facets)+1)
-	dest[0] = &id
-	for rows.Next() {
-		fv := make(eventFacets, len(facets))
-		for i := range fv {
-			dest[i+1] = &fv[i]
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("facets of %d events: %w", len(ids), err)
-		}
-		out[id] = fv
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("facets of %d events: %w", len(ids), err)
+	out := make(map[int64]eventFacets, len(vals))
+	for id, v := range vals {
+		out[id] = v
 	}
 	return out, nil
 }
