@@ -2,6 +2,7 @@ package admin
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -49,10 +50,7 @@ func facetPickers(lang string, d review.EventDetail) []facetPicker {
 		if pickerFacet(fc.Name) == nil {
 			continue
 		}
-		var have []string
-		if i < len(d.Facets) {
-			have = d.Facets[i]
-		}
+		have := d.Facets.Of(i)
 		p := facetPicker{Name: fc.Name, Shown: strings.Join(sortedCopy(have), ",")}
 		for _, t := range fc.Terms() {
 			p.Choices = append(p.Choices, choice{Value: t.Slug, Label: t.Name(lang), Checked: slices.Contains(have, t.Slug)})
@@ -99,4 +97,50 @@ func sortedCopy(s []string) []string {
 	out := slices.Clone(s)
 	slices.Sort(out)
 	return out
+}
+
+// queueFacet is a facet filter of the review queue: one choice (or none)
+// from the facet's values.
+type queueFacet struct {
+	Name, Param string
+	Options     []choice // Checked: the current choice
+}
+
+// queueFacets reads the queue's facet filters from the URL: every facet of
+// the registry with a fixed list of values that the queue has no filter of
+// its own for (region). An unknown value is an input error.
+func queueFacets(lang string, q url.Values) ([]queueFacet, []store.FacetCond, error) {
+	var out []queueFacet
+	var conds []store.FacetCond
+	for _, fc := range search.DefaultFacets() {
+		if fc.Terms == nil || fc.Name == "region" {
+			continue
+		}
+		v := strings.TrimSpace(q.Get(fc.Param))
+		if fc.Bool { // the URL's 1 and 0, as the calendar's
+			v = map[string]string{"1": "true", "0": "false"}[v]
+		}
+		qf := queueFacet{Name: fc.Name, Param: fc.Param}
+		found := false
+		for _, t := range fc.Terms() {
+			val := t.Slug
+			if fc.Bool {
+				val = map[string]string{"true": "1", "false": "0"}[t.Slug]
+			}
+			qf.Options = append(qf.Options, choice{Value: val, Label: t.Name(lang), Checked: t.Slug == v})
+			found = found || t.Slug == v
+		}
+		if v != "" {
+			if !found {
+				return nil, nil, fmt.Errorf("%s %q: not one of the filter's values: %w", fc.Param, q.Get(fc.Param), event.ErrInvalid)
+			}
+			expr, many := fc.Column, false
+			if expr == "" {
+				expr, many = fc.Values, true
+			}
+			conds = append(conds, store.FacetCond{Expr: expr, Many: many, Values: []string{v}})
+		}
+		out = append(out, qf)
+	}
+	return out, conds, nil
 }

@@ -146,6 +146,34 @@ func TestFacetEditSurvivesRecrawl(t *testing.T) {
 	if !slices.Equal(fields, []string{"cost_free", "audience", "access"}) {
 		t.Errorf("overrides %v", fields)
 	}
+	// The queue's facet filters see staff's values.
+	for _, c := range []struct {
+		query  string
+		listed bool
+	}{
+		{"", true},
+		{"access=childcare", true},
+		{"access=easy_language", false},
+		{"free=0", true},
+		{"free=1", false},
+		{"audience=women&access=interpreting", true},
+		{"audience=youth", false},
+	} {
+		res, page := b.get("/admin/?state=all&" + c.query)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("queue %s: %d", c.query, res.StatusCode)
+		}
+		if got := strings.Contains(page, `data-id="`+ev+`"`); got != c.listed {
+			t.Errorf("queue %s lists the event: %v, want %v", c.query, got, c.listed)
+		}
+	}
+	if _, page := b.get("/admin/?state=all&free=0&access=childcare"); !strings.Contains(page, `<option value="0" selected>with a fee</option>`) &&
+		!strings.Contains(page, `<option value="0" selected>kostenpflichtig</option>`) {
+		t.Errorf("the queue's free filter does not show the choice")
+	}
+	if res, _ := b.get("/admin/?access=teleport"); res.StatusCode < 400 {
+		t.Errorf("queue access=teleport: %d, want an error", res.StatusCode)
+	}
 	// The form now shows staff's values.
 	_, page = b.get("/admin/events/" + ev)
 	if !strings.Contains(page, `<input type="checkbox" name="f.access" value="childcare" checked> Kinderbetreuung`) {

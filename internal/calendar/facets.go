@@ -21,10 +21,23 @@ import (
 // facets is the registry the calendar shows.
 var facets = search.DefaultFacets()
 
+// shownFacets are the facets whose values feeds and badges show beyond the
+// event's own fields: all but the native ones. eventFacets index it.
+var shownFacets = func() search.FacetSet {
+	var out search.FacetSet
+	for _, fc := range facets {
+		if nativeFacets[fc.Name] == nil {
+			out = append(out, fc)
+		}
+	}
+	return out
+}()
+
 // nativeFacets are the facets an event's own fields already carry in every
 // output (place.region, languages, topics), under the names they had before
-// the registry: feeds do not repeat them.
-var nativeFacets = map[string]bool{"region": true, "language": true, "topic": true}
+// the registry: feeds do not repeat them. Their values are named from their
+// own tables.
+var nativeFacets = map[string]func(value, lang string) string{"region": regionName, "language": languageName, "topic": topicName}
 
 // badgeFacets are the facets whose values are offers worth a badge on each
 // event (for a yes/no facet only "yes"): what it costs, whether to
@@ -32,44 +45,31 @@ var nativeFacets = map[string]bool{"region": true, "language": true, "topic": tr
 // filter, not a badge.
 var badgeFacets = map[string]bool{"free": true, "registration": true, "access": true}
 
-// eventFacets are an event's values of each facet of facets, in its order
-// (a yes/no facet: "true", "false" or none).
-type eventFacets [][]string
+// eventFacets are an event's values of shownFacets.
+type eventFacets = search.EventFacets
 
-// of returns the values of the facet named name.
-func (fv eventFacets) of(name string) []string {
-	for i, fc := range facets {
-		if fc.Name == name && i < len(fv) {
-			return fv[i]
+// facetOf returns an event's values of the shown facet named name.
+func facetOf(fv eventFacets, name string) []string {
+	for i, fc := range shownFacets {
+		if fc.Name == name {
+			return fv.Of(i)
 		}
 	}
 	return nil
 }
 
-// loadFacets returns the facet values of events (one query per batch).
+// loadFacets returns the shown facets' values of events (one query per
+// batch).
 func loadFacets(ctx context.Context, db store.DB, ids []int64) (map[int64]eventFacets, error) {
-	vals, err := facets.EventValues(ctx, db, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]eventFacets, len(vals))
-	for id, v := range vals {
-		out[id] = v
-	}
-	return out, nil
+	return shownFacets.EventValues(ctx, db, ids)
 }
 
 // facetLabel names a value of a facet in the UI's language: regions,
 // languages and topics from their tables, other facets from the message
 // files, else the registry's German or English name, else the slug.
 func facetLabel(fc *search.Facet, value, lang string) string {
-	switch fc.Name {
-	case "region":
-		return regionName(value, lang)
-	case "language":
-		return languageName(value, lang)
-	case "topic":
-		return topicName(value, lang)
+	if name := nativeFacets[fc.Name]; name != nil {
+		return name(value, lang)
 	}
 	key := "f." + fc.Name + "." + value
 	if s := locale.Get(lang).T(key); s != key {
@@ -93,26 +93,22 @@ type badge struct {
 // its languages ("Dolmetschung: Arabisch").
 func badges(fv eventFacets, d *event.Draft, lang string) []badge {
 	var out []badge
-	for i, fc := range facets {
-		if !badgeFacets[fc.Name] || i >= len(fv) {
+	for _, v := range fv {
+		fc := shownFacets[v.Facet]
+		if !badgeFacets[fc.Name] || (fc.Bool && v.Value != "true") {
 			continue
 		}
-		for _, v := range fv[i] {
-			if fc.Bool && v != "true" {
-				continue
+		b := badge{Facet: fc.Name, Value: v.Value, Label: facetLabel(fc, v.Value, lang)}
+		if v.Value == "interpreting" {
+			var names []string
+			for _, c := range interpreted(d.Languages, contentLang(d.Title+"\n"+d.Description)) {
+				names = append(names, languageName(c, lang))
 			}
-			b := badge{Facet: fc.Name, Value: v, Label: facetLabel(fc, v, lang)}
-			if v == "interpreting" {
-				var names []string
-				for _, c := range interpreted(d.Languages, contentLang(d.Title+"\n"+d.Description)) {
-					names = append(names, languageName(c, lang))
-				}
-				if len(names) > 0 {
-					b.Label += ": " + strings.Join(names, ", ")
-				}
+			if len(names) > 0 {
+				b.Label += ": " + strings.Join(names, ", ")
 			}
-			out = append(out, b)
 		}
+		out = append(out, b)
 	}
 	return out
 }
@@ -134,24 +130,18 @@ func interpreted(langs []string, contentLang string) []string {
 	return out
 }
 
-// facetProps are an event's non-native facet values as iCalendar
-// properties, X-TREFFPUNKT-<NAME>:<value>, one per value (the badges go
-// into CATEGORIES, for people).
+// appendFacetProps writes an event's facet values as iCalendar
+// properties, X-TREFFPUNKT-<NAME>:<value>, one per value.
 func appendFacetProps(pe *propEncoder, fv eventFacets) {
-	for i, fc := range facets {
-		if nativeFacets[fc.Name] || i >= len(fv) {
-			continue
-		}
-		for _, v := range fv[i] {
-			pe.text(facetProp[i], v)
-		}
+	for _, v := range fv {
+		pe.text(facetProp[v.Facet], v.Value)
 	}
 }
 
-// facetProp is each facet's iCalendar property name.
+// facetProp is each shown facet's iCalendar property name.
 var facetProp = func() []string {
-	out := make([]string, len(facets))
-	for i, fc := range facets {
+	out := make([]string, len(shownFacets))
+	for i, fc := range shownFacets {
 		out[i] = "X-TREFFPUNKT-" + strings.ToUpper(strings.ReplaceAll(fc.Name, "_", "-"))
 	}
 	return out
@@ -246,7 +236,7 @@ func anySelected(opts []option) bool {
 // accessBadges are the badges of the access facet: a feed's description
 // already says "Kostenfrei" and "Anmeldung erforderlich" in its own words.
 func accessBadges(fv eventFacets, d *event.Draft, lang string) []badge {
-	if len(fv.of("access")) == 0 {
+	if len(facetOf(fv, "access")) == 0 {
 		return nil
 	}
 	all := badges(fv, d, lang)

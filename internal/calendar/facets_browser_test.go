@@ -33,6 +33,18 @@ const widgetOffers = `(() => {
   return JSON.stringify(out);
 })()`
 
+// served starts the calendar on a database made by mk, on a loopback
+// server whose address is the calendar's base URL.
+func served(t *testing.T, mk func(testing.TB, Options) *env) (*httptest.Server, *env) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	e := mk(t, Options{BaseURL: "http://" + srv.Listener.Addr().String()})
+	srv.Config.Handler = e.h
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv, e
+}
+
 type widgetEvent struct {
 	Title, Lang, Label string
 	Badges             []string
@@ -44,11 +56,7 @@ type widgetEvent struct {
 // language.
 func TestWidgetFacets(t *testing.T) {
 	ctx := browsertest.New(t, browsertest.Options{Width: 1000, Height: 900})
-	cal := httptest.NewUnstartedServer(nil)
-	e := setupFacets(t, Options{BaseURL: "http://" + cal.Listener.Addr().String()})
-	cal.Config.Handler = e.h
-	cal.Start()
-	defer cal.Close()
+	cal, _ := served(t, setupFacets)
 	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, `<!doctype html><html lang="de"><head><title>Partner</title></head><body>
@@ -112,11 +120,7 @@ func TestWidgetFacets(t *testing.T) {
 // violations, and keep their labels beside their boxes right to left.
 func TestFilterFormByKeyboard(t *testing.T) {
 	ctx := browsertest.New(t, browsertest.Options{Width: 1280, Height: 900})
-	srv := httptest.NewUnstartedServer(nil)
-	e := setupFacets(t, Options{BaseURL: "http://" + srv.Listener.Addr().String()})
-	srv.Config.Handler = e.h
-	srv.Start()
-	defer srv.Close()
+	srv, _ := served(t, setupFacets)
 	errs := browsertest.Console(ctx)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatal(err)

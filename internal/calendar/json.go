@@ -78,57 +78,62 @@ type jsonEvent struct {
 	UpdatedAt            time.Time   `json:"updated_at"`
 	ContentLang          string      `json:"content_lang,omitempty"`
 	Interpreting         []string    `json:"interpreting,omitempty"`
-	// facets are the registry's facets but the native ones, written after
-	// the fixed fields under their names.
-	facets []jsonFacet
 }
 
-type jsonFacet struct {
-	name  string
-	value any
-}
-
-// MarshalJSON writes the fixed fields, then each facet: a yes/no facet as
-// a boolean and a one-value facet as a string (both absent when unknown),
-// a list facet as a list.
-func (j jsonEvent) MarshalJSON() ([]byte, error) {
-	type plain jsonEvent
-	b, err := json.Marshal(plain(j))
-	if err != nil || len(j.facets) == 0 {
-		return b, err
-	}
-	b = b[:len(b)-1]
-	for _, f := range j.facets {
-		v, err := json.Marshal(f.value)
-		if err != nil {
-			return nil, err
-		}
-		b = append(append(append(append(b, `,"`...), f.name...), `":`...), v...)
-	}
-	return append(b, '}'), nil
-}
-
-// jsonFacets are an event's non-native facet values for the JSON feed.
-func jsonFacets(fv eventFacets) []jsonFacet {
-	out := make([]jsonFacet, 0, len(facets))
-	for i, fc := range facets {
-		if nativeFacets[fc.Name] {
-			continue
-		}
-		var vals []string
-		if i < len(fv) {
-			vals = fv[i]
-		}
-		switch {
-		case fc.Bool && len(vals) == 1:
-			out = append(out, jsonFacet{fc.Name, vals[0] == "true"})
-		case fc.Column != "" && len(vals) == 1:
-			out = append(out, jsonFacet{fc.Name, vals[0]})
-		case fc.Column == "":
-			out = append(out, jsonFacet{fc.Name, nonNil(vals)})
-		}
+// jsonFacetKey is each shown facet's key, ready to append: ,"free":
+var jsonFacetKey = func() []string {
+	out := make([]string, len(shownFacets))
+	for i, fc := range shownFacets {
+		out[i] = `,"` + fc.Name + `":`
 	}
 	return out
+}()
+
+// appendJSONFacets appends an event's shown facets to its JSON object
+// (without its closing brace): a yes/no facet as a boolean and a one-value
+// facet as a string, both absent when unknown; a list facet as a list.
+// The values come grouped by facet, in the set's order.
+func appendJSONFacets(b []byte, fv eventFacets) []byte {
+	j := 0
+	for i, fc := range shownFacets {
+		k := j
+		for k < len(fv) && fv[k].Facet == i {
+			k++
+		}
+		vals := fv[j:k]
+		j = k
+		switch {
+		case fc.Column != "" && len(vals) == 1:
+			b = append(b, jsonFacetKey[i]...)
+			if fc.Bool {
+				b = strconv.AppendBool(b, vals[0].Value == "true")
+			} else {
+				b = appendJSONString(b, vals[0].Value)
+			}
+		case fc.Column == "":
+			b = append(append(b, jsonFacetKey[i]...), '[')
+			for n, v := range vals {
+				if n > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONString(b, v.Value)
+			}
+			b = append(b, ']')
+		}
+	}
+	return b
+}
+
+// appendJSONString appends s as a JSON string: slugs as they are, anything
+// else through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 type jsonPlace struct {
@@ -181,8 +186,7 @@ func toJSONEvent(e store.Event, src sourceLink, lang, pageURL string) jsonEvent 
 		j.Source = &jsonSource{ID: src.SourceID, Name: src.Name, URL: src.URL}
 	}
 	j.ContentLang = contentLang(d.Title + "\n" + d.Description)
-	j.facets = jsonFacets(src.Facets)
-	if slices.Contains(src.Facets.of("access"), "interpreting") {
+	if slices.Contains(facetOf(src.Facets, "access"), "interpreting") {
 		j.Interpreting = interpreted(d.Languages, j.ContentLang)
 	}
 	return j
@@ -236,6 +240,7 @@ func (jw *jsonWriter) event(e store.Event, src sourceLink) error {
 	if err != nil {
 		return err
 	}
+	b = append(appendJSONFacets(b[:len(b)-1], src.Facets), '}')
 	if jw.n > 0 {
 		jw.w.WriteByte(',')
 	}

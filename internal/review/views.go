@@ -36,9 +36,9 @@ type EventDetail struct {
 	// Changed lists the fields that differ from the approved version.
 	Changed []string
 	Audit   []store.AuditEntry
-	// Facets are the event's values of search.DefaultFacets(), in its
-	// order, as the filters see them (the staff form ticks them).
-	Facets [][]string
+	// Facets are the event's values of search.DefaultFacets() as the
+	// filters see them (the staff form ticks them).
+	Facets search.EventFacets
 }
 
 // Event loads one event for review.
