@@ -96,6 +96,22 @@ func TestICSFacets(t *testing.T) {
 	}
 }
 
+// TestAtomFacets: the badges as Atom categories, "facet:value" with the
+// label in the feed's language.
+func TestAtomFacets(t *testing.T) {
+	e := setupFacets(t, Options{})
+	b := string(mustStatus(t, e.get(t, "/calendar.atom?access=interpreting&lang=en"), http.StatusOK))
+	for _, want := range []string{
+		`<category term="free:true"`, // absent: tp-anerkennung is not free
+		`<category term="access:interpreting" label="interpreting: Arabic, Persian (Farsi/Dari)"></category>`,
+		`<category term="access:sign_language" label="sign language"></category>`,
+	} {
+		if got := strings.Contains(b, want); got != (want != `<category term="free:true"`) {
+			t.Errorf("atom has %s: %v", want, got)
+		}
+	}
+}
+
 // badgeRE finds the badges of a page.
 var badgeRE = regexp.MustCompile(`<li class="offer" data-facet="(\w+)" data-value="(\w+)">([^<]*)</li>`)
 

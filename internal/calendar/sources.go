@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -22,14 +23,16 @@ type sourceLink struct {
 
 // linkEvents returns, for each of the events, its source link (see
 // firstSources) with its facet values: what a listing or feed shows of an
-// event beyond its columns. Two queries per batch.
+// event beyond its columns. The two queries run at once, so a feed's
+// linking stage takes as long as the slower of them, not their sum (db is
+// the handler's pool).
 func linkEvents(ctx context.Context, db store.DB, ids []int64) (map[int64]sourceLink, error) {
-	srcs, err := firstSources(ctx, db, ids)
-	if err != nil {
-		return nil, err
-	}
-	fvs, err := loadFacets(ctx, db, ids)
-	if err != nil {
+	var srcs map[int64]sourceLink
+	var fvs map[int64]eventFacets
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { srcs, err = firstSources(gctx, db, ids); return err })
+	g.Go(func() (err error) { fvs, err = loadFacets(gctx, db, ids); return err })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	for id, fv := range fvs {
