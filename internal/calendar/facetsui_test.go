@@ -63,6 +63,14 @@ func TestJSONFacets(t *testing.T) {
 			t.Errorf("%s: %s = %s, want %s", c.uid, c.field, g, w)
 		}
 	}
+	// The feed is named after every facet chosen.
+	var named struct{ Title string }
+	if err := json.Unmarshal(mustStatus(t, e.get(t, "/calendar.json?region=chemnitz&free=1&access=childcare"), http.StatusOK), &named); err != nil {
+		t.Fatal(err)
+	}
+	if named.Title != "Treffpunkt – Chemnitz · kostenfrei · Kinderbetreuung" {
+		t.Errorf("feed title %q", named.Title)
+	}
 	for _, native := range []string{"region", "language", "topic"} {
 		if _, has := byUID["tp-sprachcafe"][native]; has {
 			t.Errorf("the feed repeats the native facet %s", native)
