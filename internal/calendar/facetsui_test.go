@@ -147,12 +147,16 @@ func TestPageBadges(t *testing.T) {
 		{"event interpreting uk", "/events/" + itoa(e.ids["tp-anerkennung"]) + "?lang=uk", []string{"усний переклад: арабська, перська", "жестова мова"}},
 		{"embed", "/embed?access=sign_language", []string{"Dolmetschung: Arabisch, Persisch (Farsi/Dari)", "Gebärdensprache"}},
 		{"no facets", "/events/" + itoa(e.ids["tp-aktionstag"]), nil},
+		{"partner page", "/partners/kulturbuero", []string{"Dolmetschung: Arabisch, Persisch (Farsi/Dari)", "Gebärdensprache"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			b := mustStatus(t, e.get(t, c.path), http.StatusOK)
 			if got := pageBadges(b); !slices.Equal(got, c.want) {
 				t.Errorf("badges %q, want %q", got, c.want)
+			}
+			if len(c.want) > 0 && !strings.Contains(c.path, "lang=") && !strings.Contains(string(b), `<ul class="badges" aria-label="Angebote">`) {
+				t.Errorf("the badges' list has no label")
 			}
 		})
 	}

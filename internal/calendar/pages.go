@@ -157,8 +157,9 @@ type eventView struct {
 	// title and text keep it, whatever the page's language); "" unknown.
 	ContentLang string
 	// Badges are its offers (kostenfrei, barrierefrei, …), when its facet
-	// values were loaded.
-	Badges []badge
+	// values were loaded; OffersLabel names their list.
+	Badges      []badge
+	OffersLabel string
 }
 
 // newEventView prepares an event for the lists.
@@ -168,7 +169,7 @@ func newEventView(e store.Event, src sourceLink, lang, base string) eventView {
 	v := eventView{ID: e.ID, URL: base + langURL("/events/"+strconv.FormatInt(e.ID, 10), lang), SourceURL: src.URL,
 		SourceName: src.Name, Title: d.Title, When: pageWhen(d, l), Place: location(d, lang),
 		Status: string(d.Status), Online: string(d.Online), LanguageCodes: d.Languages,
-		ContentLang: contentLang(d.Title + "\n" + d.Description), Badges: badges(src.Facets, &d, lang)}
+		ContentLang: contentLang(d.Title + "\n" + d.Description), Badges: badges(src.Facets, &d, lang), OffersLabel: l.T("offers")}
 	start := d.Start.In(event.Berlin)
 	if d.AllDay {
 		v.Time, v.Datetime = l.T("allday"), start.Format(time.DateOnly)
