@@ -51,6 +51,9 @@ func codeLabel(lang, field, code string) string {
 	case "topics":
 		return topicLabel(lang, code)
 	}
+	if s, ok := termLabel(lang, field, code); ok {
+		return s
+	}
 	return code
 }
 

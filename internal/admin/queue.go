@@ -21,6 +21,7 @@ type queueData struct {
 	Filter   store.QueueFilter
 	Sources  []string
 	States   []string
+	Facets   []queueFacet
 	Detail   *review.EventDetail
 	Selected int64
 	Prev     int
@@ -32,6 +33,11 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) error {
 	f := store.QueueFilter{State: q.Get("state"), Source: q.Get("source"), Region: q.Get("region"),
 		Query: q.Get("q"), Limit: 50}
 	f.Offset, _ = strconv.Atoi(q.Get("offset"))
+	facets, conds, err := queueFacets(h.langOf(r), q)
+	if err != nil {
+		return err
+	}
+	f.Facets = conds
 	entries, total, counts, err := h.svc.Queue(r.Context(), f)
 	if err != nil {
 		return err
@@ -40,7 +46,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := queueData{Entries: entries, Total: total, Counts: tabCounts(counts), Filter: f,
+	d := queueData{Entries: entries, Total: total, Counts: tabCounts(counts), Filter: f, Facets: facets,
 		States: []string{"", "new", "changed", "vanished", "published", "rejected", "all"}, Prev: -1, Next: -1}
 	for _, s := range srcs {
 		d.Sources = append(d.Sources, s.ID)
@@ -232,6 +238,16 @@ func formValues(r *http.Request) (map[string]json.RawMessage, error) {
 			} else {
 				continue
 			}
+		}
+		if fc := pickerFacet(name); fc != nil {
+			list, changed, err := pickerValue(fc, vals, r.PostFormValue("f."+name+".shown"))
+			if err != nil {
+				return nil, err
+			}
+			if changed {
+				out[name], _ = json.Marshal(list) // a list of strings always marshals
+			}
+			continue
 		}
 		v := strings.TrimSpace(strings.ReplaceAll(vals[len(vals)-1], "\r\n", "\n"))
 		var val any

@@ -30,19 +30,57 @@ const widgetCSSMarker = `"__TREFFPUNKT_WIDGET_CSS__"`
 // writing direction.
 const widgetTextMarker = `"__TREFFPUNKT_WIDGET_TEXT__"`
 
+// widgetFacetsMarker is replaced in embed.js by the registry's facets:
+// their attributes (the URL parameters) and which of them are badges.
+const widgetFacetsMarker = `"__TREFFPUNKT_WIDGET_FACETS__"`
+
+// widgetFacets is the facets as embed.js reads them.
+func widgetFacets() []byte {
+	type wf struct {
+		Name  string `json:"name"`
+		Param string `json:"param"`
+		Bool  bool   `json:"bool,omitempty"`
+		Badge bool   `json:"badge,omitempty"`
+	}
+	out := make([]wf, 0, len(facets))
+	for _, fc := range facets {
+		out = append(out, wf{fc.Name, fc.Param, fc.Bool, badgeFacets[fc.Name]})
+	}
+	b, _ := json.Marshal(out) // strings and booleans always marshal
+	return b
+}
+
+// widgetBadges are the words of the badges in one language, by
+// "<facet>.<value>".
+func widgetBadges(lang string) map[string]string {
+	out := map[string]string{}
+	for _, fc := range facets {
+		if !badgeFacets[fc.Name] || fc.Terms == nil {
+			continue
+		}
+		for _, t := range fc.Terms() {
+			if !fc.Bool || t.Slug == "true" {
+				out[fc.Name+"."+t.Slug] = facetLabel(fc, t.Slug, lang)
+			}
+		}
+	}
+	return out
+}
+
 // widgetKeys maps the widget script's names of its words to message keys.
 var widgetKeys = map[string]string{
 	"title": "w.title", "loading": "w.loading", "empty": "w.empty", "error": "w.error",
 	"subscribe": "w.subscribe", "subscribeLabel": "w.subscribeLabel", "ics": "icslink", "all": "back",
 	"langs": "languages", "allDay": "allday", "until": "until", "cancelled": "cancelled",
 	"postponed": "postponed", "online": "online", "newWindow": "newwin", "region": "calendar",
+	"offers": "offers",
 }
 
 // widgetText is the widget's words per language, as JSON for embed.js.
 func widgetText() []byte {
-	out := map[string]map[string]string{}
+	out := map[string]map[string]any{}
 	for _, l := range locale.All() {
-		m := map[string]string{"dir": l.Dir()}
+		m := map[string]any{"dir": l.Dir(), "badges": widgetBadges(l.Code)}
 		for js, key := range widgetKeys {
 			m[js] = l.T(key)
 		}
@@ -87,6 +125,10 @@ func loadAssets() (*assets, error) {
 	}
 	js = bytes.Replace(js, []byte(widgetCSSMarker), cssJSON, 1)
 	js = bytes.Replace(js, []byte(widgetTextMarker), widgetText(), 1)
+	if !bytes.Contains(js, []byte(widgetFacetsMarker)) {
+		return nil, fmt.Errorf("calendar: embed.js lacks the facets marker %s", widgetFacetsMarker)
+	}
+	js = bytes.Replace(js, []byte(widgetFacetsMarker), widgetFacets(), 1)
 	a.embedJS = newAsset(js, "text/javascript; charset=utf-8")
 
 	static, _ := fs.Sub(assetFS, "assets/static")
@@ -107,7 +149,7 @@ func loadAssets() (*assets, error) {
 	// The iframe page uses the widget's own stylesheet.
 	a.static["widget.css"] = newAsset(css, "text/css; charset=utf-8")
 
-	funcs := template.FuncMap{"static": a.staticURL}
+	funcs := template.FuncMap{"static": a.staticURL, "selected": anySelected}
 	for _, page := range []string{"index", "event", "embed", "error", "partner"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(assetFS, "assets/templates/layout.html",
 			"assets/templates/list.html", "assets/templates/"+page+".html")

@@ -122,6 +122,9 @@ func (aw *atomWriter) event(e store.Event, src sourceLink) error {
 	for _, t := range d.Topics {
 		en.Categories = append(en.Categories, atomCategory{Term: t, Label: topicName(t, lang)})
 	}
+	for _, b := range badges(src.Facets, &d, lang) {
+		en.Categories = append(en.Categories, atomCategory{Term: b.Facet + ":" + b.Value, Label: b.Label})
+	}
 	summary := []string{when(d, lang)}
 	if loc := location(d, lang); loc != "" {
 		summary = append(summary, loc)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime/metrics"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -241,4 +242,28 @@ func benchFeed(b *testing.B, h http.Handler, target string, gz bool) {
 	}
 	b.ReportMetric(float64(peak), "peak-heap-B")
 	b.ReportMetric(float64(size), "body-B")
+}
+
+// BenchmarkFacetFeeds10000 serves the iCal and JSON feeds of 10,000 events
+// from the in-memory index, a third of them with facet values (free,
+// access with interpreting): the facet values' query per batch, the
+// X-TREFFPUNKT properties, badges and the JSON's facet fields. Run with
+// go test ./internal/calendar -run '^$' -bench FacetFeeds10000 -benchtime 5x
+func BenchmarkFacetFeeds10000(b *testing.B) {
+	var mem *search.Postgres
+	e := setupWith(b, Options{}, func(pool *pgxpool.Pool) search.Searcher {
+		mem = search.NewPostgres(pool).WithMemoryIndex(b.Context(), pool, nil, time.Hour)
+		return mem
+	})
+	bulkInsert(b, e.pool, 10000, berlin(2026, 3, 2, 8, 0))
+	if _, err := e.pool.Exec(b.Context(), `UPDATE events SET cost_free = true,
+		draft = draft || '{"audience": ["women"], "accessibility": ["interpreting", "childcare"]}' WHERE id % 3 = 0`); err != nil {
+		b.Fatal(err)
+	}
+	if err := mem.WarmUp(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	for _, target := range []string{"/calendar.ics?region=goerlitz&topic=training", "/calendar.json?region=goerlitz&topic=training&limit=10000"} {
+		b.Run(target[1:strings.Index(target, "?")], func(b *testing.B) { benchFeed(b, e.h, target, false) })
+	}
 }

@@ -12,23 +12,29 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/search"
 )
 
+// setupFacets is setup with facet values on three events, as the
+// normaliser writes them into the draft (the generated columns map them to
+// the facet slugs).
+func setupFacets(t testing.TB, opts Options) *env {
+	t.Helper()
+	e := setup(t, opts)
+	for uid, set := range map[string]string{
+		"tp-sprachcafe":  `cost_free = true, registration_required = false, draft = draft || '{"audience": ["young_people"], "accessibility": ["childcare"]}'`,
+		"tp-mo-treffen":  `cost_free = true, registration_required = true, draft = draft || '{"audience": ["multipliers"], "accessibility": ["wheelchair"]}'`,
+		"tp-anerkennung": `cost_free = false, draft = draft || '{"accessibility": ["sign_language", "interpreting"]}'`,
+	} {
+		if _, err := e.pool.Exec(context.Background(), `UPDATE events SET `+set+` WHERE uid = $1`, uid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
 // TestFeedFacetParams: the facets of issue 15 as URL parameters (free=1,
 // registration=1|0, audience=…, access=…, repeatable) select the same
 // events as the search with the same filter.
 func TestFeedFacetParams(t *testing.T) {
-	e := setup(t, Options{})
-	ctx := context.Background()
-	// The values as the normaliser writes them into the draft; the
-	// generated columns map them to the facet slugs.
-	for uid, set := range map[string]string{
-		"tp-sprachcafe":  `cost_free = true, registration_required = false, draft = draft || '{"audience": ["young_people"], "accessibility": ["childcare"]}'`,
-		"tp-mo-treffen":  `cost_free = true, registration_required = true, draft = draft || '{"audience": ["multipliers"], "accessibility": ["wheelchair"]}'`,
-		"tp-anerkennung": `cost_free = false, draft = draft || '{"accessibility": ["sign_language"]}'`,
-	} {
-		if _, err := e.pool.Exec(ctx, `UPDATE events SET `+set+` WHERE uid = $1`, uid); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e := setupFacets(t, Options{})
 	today := berlin(2026, 3, 1, 0, 0)
 	cases := []struct {
 		query  string

@@ -61,17 +61,14 @@ func (h *Handler) feedInfo(r *http.Request, q query) feedInfo {
 	return fi
 }
 
-// feedName names a feed after its filter: "Treffpunkt – Leipzig · Arabisch".
+// feedName names a feed after its filter, every facet's chosen values:
+// "Treffpunkt – Leipzig · Arabisch · kostenfrei".
 func feedName(name string, q query) string {
 	var parts []string
-	for _, r := range q.Filter.Regions {
-		parts = append(parts, regionName(r, q.Lang))
-	}
-	for _, l := range q.Filter.Languages {
-		parts = append(parts, languageName(l, q.Lang))
-	}
-	for _, t := range q.Filter.Topics {
-		parts = append(parts, topicName(t, q.Lang))
+	for _, fc := range facets {
+		for _, v := range fc.Get(&q.Filter) {
+			parts = append(parts, facetLabel(fc, v, q.Lang))
+		}
 	}
 	if q.Filter.Query != "" {
 		parts = append(parts, "„"+q.Filter.Query+"“")
@@ -227,7 +224,7 @@ func (h *Handler) stream(ctx context.Context, q query, limit int, fw feedWriter)
 			for _, e := range b {
 				ids = append(ids, e.ID)
 			}
-			srcs, err := firstSources(ctx, h.db, ids)
+			srcs, err := linkEvents(ctx, h.db, ids)
 			if err == nil {
 				select {
 				case linked <- feedBatch{b, srcs}:

@@ -172,7 +172,7 @@ func filterValues(v url.Values) url.Values {
 	for _, name := range filterParams {
 		if fc := facetParam(name); fc != nil && fc.Bool {
 			if vals, err := facetValues(v, fc); err == nil && len(vals) == 1 {
-				out.Set(name, map[string]string{"true": "1", "false": "0"}[vals[0]])
+				out[name] = paramValues(fc, vals)
 			}
 			continue
 		}
@@ -188,4 +188,13 @@ func filterValues(v url.Values) url.Values {
 		}
 	}
 	return out
+}
+
+// paramValues are a facet's wanted values as its URL parameter (and the
+// widget's attribute) writes them: a yes/no facet as 1 or 0.
+func paramValues(fc *search.Facet, vals []string) []string {
+	if !fc.Bool || len(vals) != 1 {
+		return vals
+	}
+	return []string{map[string]string{"true": "1", "false": "0"}[vals[0]]}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/teambition/rrule-go"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/locale"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -31,7 +32,9 @@ import (
 //     would break the line structure, so icsText normalises line ends and
 //     drops controls first;
 //   - CATEGORIES is a list whose commas would be escaped as text, so each
-//     topic gets a CATEGORIES property of its own (allowed to repeat).
+//     topic gets a CATEGORIES property of its own (allowed to repeat); the
+//     facets' slugs go into X-TREFFPUNKT-FREE, -REGISTRATION, -AUDIENCE,
+//     -ACCESS (one per value), the access offers into the description.
 
 const tzid = "Europe/Berlin"
 
@@ -168,6 +171,7 @@ func encodeVEvent(pe *propEncoder, e *store.Event, src sourceLink, lang, eventBa
 	for _, t := range d.Topics {
 		pe.text("CATEGORIES", topicName(t, lang))
 	}
+	appendFacetProps(pe, src.Facets)
 	switch d.Status {
 	case event.StatusCancelled:
 		pe.raw("STATUS", string(ics.ObjectStatusCancelled))
@@ -242,6 +246,15 @@ func appendDescription(b []byte, e *store.Event, src sourceLink, lang string) []
 	}
 	if d.CostFree != nil && *d.CostFree {
 		b = append(fact(b), pick(lang, "Kostenfrei", "Free of charge")...)
+	}
+	if access := accessBadges(src.Facets, d, lang); len(access) > 0 {
+		b = append(append(fact(b), locale.Get(lang).T("f.access")...), ": "...)
+		for i, a := range access {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, a.Label...)
+		}
 	}
 	if src.URL != "" {
 		b = append(append(fact(b), pick(lang, "Quelle: ", "Source: ")...), src.URL...)

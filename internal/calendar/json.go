@@ -3,6 +3,7 @@ package calendar
 import (
 	"bufio"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -40,6 +41,10 @@ import (
 //	    "languages": ["de", "ar"], "topics": ["training"],
 //	    "organizer": "…", "recurrence": "FREQ=WEEKLY;BYDAY=MO",
 //	    "registration_required": true, "cost_free": true,   // absent when unknown
+//	    "content_lang": "de",                   // the announcement's language; absent when unknown
+//	    "free": true, "registration": false,    // the yes/no facets; absent when unknown
+//	    "audience": ["youth"], "access": ["interpreting"], // the list facets' slugs
+//	    "interpreting": ["ar"],                 // with access interpreting: into which languages
 //	    "source": {"id": "…", "name": "…", "url": "…"},     // the announcement
 //	    "sequence": 2, "updated_at": "…"
 //	  }],
@@ -71,6 +76,64 @@ type jsonEvent struct {
 	Source               *jsonSource `json:"source,omitempty"`
 	Sequence             int         `json:"sequence"`
 	UpdatedAt            time.Time   `json:"updated_at"`
+	ContentLang          string      `json:"content_lang,omitempty"`
+	Interpreting         []string    `json:"interpreting,omitempty"`
+}
+
+// jsonFacetKey is each shown facet's key, ready to append: ,"free":
+var jsonFacetKey = func() []string {
+	out := make([]string, len(shownFacets))
+	for i, fc := range shownFacets {
+		out[i] = `,"` + fc.Name + `":`
+	}
+	return out
+}()
+
+// appendJSONFacets appends an event's shown facets to its JSON object
+// (without its closing brace): a yes/no facet as a boolean and a one-value
+// facet as a string, both absent when unknown; a list facet as a list.
+// The values come grouped by facet, in the set's order.
+func appendJSONFacets(b []byte, fv eventFacets) []byte {
+	j := 0
+	for i, fc := range shownFacets {
+		k := j
+		for k < len(fv) && fv[k].Facet == i {
+			k++
+		}
+		vals := fv[j:k]
+		j = k
+		switch {
+		case fc.Column != "" && len(vals) == 1:
+			b = append(b, jsonFacetKey[i]...)
+			if fc.Bool {
+				b = strconv.AppendBool(b, vals[0].Value == "true")
+			} else {
+				b = appendJSONString(b, vals[0].Value)
+			}
+		case fc.Column == "":
+			b = append(append(b, jsonFacetKey[i]...), '[')
+			for n, v := range vals {
+				if n > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONString(b, v.Value)
+			}
+			b = append(b, ']')
+		}
+	}
+	return b
+}
+
+// appendJSONString appends s as a JSON string: slugs as they are, anything
+// else through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 type jsonPlace struct {
@@ -121,6 +184,10 @@ func toJSONEvent(e store.Event, src sourceLink, lang, pageURL string) jsonEvent 
 	}
 	if src.URL != "" {
 		j.Source = &jsonSource{ID: src.SourceID, Name: src.Name, URL: src.URL}
+	}
+	j.ContentLang = contentLang(d.Title + "\n" + d.Description)
+	if slices.Contains(facetOf(src.Facets, "access"), "interpreting") {
+		j.Interpreting = interpreted(d.Languages, j.ContentLang)
 	}
 	return j
 }
@@ -173,6 +240,7 @@ func (jw *jsonWriter) event(e store.Event, src sourceLink) error {
 	if err != nil {
 		return err
 	}
+	b = append(appendJSONFacets(b[:len(b)-1], src.Facets), '}')
 	if jw.n > 0 {
 		jw.w.WriteByte(',')
 	}

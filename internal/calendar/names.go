@@ -6,7 +6,6 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
-	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/locale"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/gazetteer"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
@@ -55,15 +54,6 @@ func topicName(slug, lang string) string {
 		return s
 	}
 	return t.Name("en")
-}
-
-// regionOptions lists all regions for a filter form, in the table's order.
-func regionOptions(lang string) []option {
-	var out []option
-	for _, slug := range event.Regions {
-		out = append(out, option{Value: slug, Label: regionName(slug, lang)})
-	}
-	return out
 }
 
 // option is one choice of a filter select.

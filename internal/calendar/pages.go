@@ -156,6 +156,10 @@ type eventView struct {
 	// ContentLang is the language the announcement is written in (its
 	// title and text keep it, whatever the page's language); "" unknown.
 	ContentLang string
+	// Badges are its offers (kostenfrei, barrierefrei, …), when its facet
+	// values were loaded; OffersLabel names their list.
+	Badges      []badge
+	OffersLabel string
 }
 
 // newEventView prepares an event for the lists.
@@ -165,7 +169,7 @@ func newEventView(e store.Event, src sourceLink, lang, base string) eventView {
 	v := eventView{ID: e.ID, URL: base + langURL("/events/"+strconv.FormatInt(e.ID, 10), lang), SourceURL: src.URL,
 		SourceName: src.Name, Title: d.Title, When: pageWhen(d, l), Place: location(d, lang),
 		Status: string(d.Status), Online: string(d.Online), LanguageCodes: d.Languages,
-		ContentLang: contentLang(d.Title + "\n" + d.Description)}
+		ContentLang: contentLang(d.Title + "\n" + d.Description), Badges: badges(src.Facets, &d, lang), OffersLabel: l.T("offers")}
 	start := d.Start.In(event.Berlin)
 	if d.AllDay {
 		v.Time, v.Datetime = l.T("allday"), start.Format(time.DateOnly)
@@ -229,9 +233,7 @@ func groupByDay(evs []store.Event, srcs map[int64]sourceLink, from time.Time, la
 // indexView is the filter form and the subscription links of /.
 type indexView struct {
 	Q, From, To, Online string
-	Regions             []option
-	Languages           []option
-	Topics              []option
+	Facets              []facetControl
 	ICS, JSON, Atom     string
 	Embed               string
 	Webcal              template.URL // webcal: is not among html/template's safe schemes
@@ -269,7 +271,7 @@ func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 	for i, hit := range res.Hits {
 		evs[i], ids[i] = hit.Event, hit.Event.ID
 	}
-	srcs, err := firstSources(ctx, h.db, ids)
+	srcs, err := linkEvents(ctx, h.db, ids)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -292,15 +294,7 @@ func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 		iv.From = v.Get("from")
 	}
 	iv.To = v.Get("to")
-	iv.Regions = facetOptions(regionOptions(lang), res.Facets.Regions, q.Filter.Regions)
-	iv.Languages = facetOptions(nil, res.Facets.Languages, q.Filter.Languages)
-	for i := range iv.Languages {
-		iv.Languages[i].Label = languageName(iv.Languages[i].Value, lang)
-	}
-	iv.Topics = facetOptions(nil, res.Facets.Topics, q.Filter.Topics)
-	for i := range iv.Topics {
-		iv.Topics[i].Label = topicName(iv.Topics[i].Value, lang)
-	}
+	iv.Facets = facetControls(q.Filter, res.Facets, lang)
 	iv.Snippet = widgetSnippet(base, q)
 	title := fi.name
 	ft, err := h.footer(r)
@@ -319,34 +313,6 @@ func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 		Meta: meta, Footer: ft}, http.StatusOK)
 }
 
-// facetOptions merges facet counts into the options of a select: all of
-// base (with their counts), then values only the facets know, and the
-// selected values even when nothing matches them any more.
-func facetOptions(base []option, counts []search.FacetCount, selected []string) []option {
-	out := append([]option(nil), base...)
-	idx := map[string]int{}
-	for i, o := range out {
-		idx[o.Value] = i
-	}
-	for _, c := range counts {
-		if i, ok := idx[c.Value]; ok {
-			out[i].Count = c.Count
-			continue
-		}
-		idx[c.Value] = len(out)
-		out = append(out, option{Value: c.Value, Label: c.Value, Count: c.Count})
-	}
-	for _, s := range selected {
-		if i, ok := idx[s]; ok {
-			out[i].Selected = true
-			continue
-		}
-		idx[s] = len(out)
-		out = append(out, option{Value: s, Label: s, Selected: true})
-	}
-	return out
-}
-
 // widgetSnippet is the code a partner pastes to show this selection.
 func widgetSnippet(base string, q query) string {
 	var attrs []string
@@ -355,9 +321,9 @@ func widgetSnippet(base string, q query) string {
 			attrs = append(attrs, name+`="`+template.HTMLEscapeString(strings.Join(vals, ","))+`"`)
 		}
 	}
-	add("region", q.Filter.Regions)
-	add("language", q.Filter.Languages)
-	add("topic", q.Filter.Topics)
+	for _, fc := range facets {
+		add(fc.Param, paramValues(fc, fc.Get(&q.Filter)))
+	}
 	if q.Filter.Query != "" {
 		add("q", []string{q.Filter.Query})
 	}
@@ -437,6 +403,12 @@ func (h *Handler) serveEvent(w http.ResponseWriter, r *http.Request) {
 	if len(srcs) > 0 {
 		first = srcs[0].sourceLink
 	}
+	fvs, err := loadFacets(r.Context(), h.db, []int64{e.ID})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	first.Facets = fvs[e.ID]
 	base := h.base(r)
 	d := e.Draft
 	l := locale.Get(lang)
@@ -529,7 +501,7 @@ func (h *Handler) serveEventICS(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	srcs, err := firstSources(r.Context(), h.db, []int64{e.ID})
+	srcs, err := linkEvents(r.Context(), h.db, []int64{e.ID})
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -586,7 +558,7 @@ func (h *Handler) serveEmbedPage(w http.ResponseWriter, r *http.Request) {
 	for i, e := range evs {
 		ids[i] = e.ID
 	}
-	srcs, err := firstSources(ctx, h.db, ids)
+	srcs, err := linkEvents(ctx, h.db, ids)
 	if err != nil {
 		h.fail(w, r, err)
 		return

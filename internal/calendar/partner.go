@@ -113,12 +113,22 @@ func (h *Handler) servePartner(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	ids := make([]int64, len(upcoming))
+	for i, e := range upcoming {
+		ids[i] = e.ID
+	}
+	// The badges show the partner what we read of costs and access.
+	fvs, err := loadFacets(ctx, h.db, ids)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	var sample event.Draft
 	for i, e := range upcoming {
 		if i == 0 {
 			sample = e.Draft
 		}
-		p.Upcoming = append(p.Upcoming, newEventView(e, sourceLink{}, lang, ""))
+		p.Upcoming = append(p.Upcoming, newEventView(e, sourceLink{Facets: fvs[e.ID]}, lang, ""))
 	}
 	if p.JSONLD, err = jsonLDSnippet(src.Organizer, src.URL, sample, now); err != nil {
 		h.fail(w, r, err)

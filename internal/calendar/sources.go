@@ -4,16 +4,55 @@ import (
 	"context"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // sourceLink is the announcement an event is published from.
-type sourceLink = store.SourceLink
+type sourceLink struct {
+	SourceID string
+	Name     string // the partner's name
+	URL      string // the announcement page
+	// Facets are the event's facet values, when loaded with linkEvents
+	// (badges, feeds).
+	Facets eventFacets
+}
+
+// linkEvents returns, for each of the events, its source link (see
+// firstSources) with its facet values: what a listing or feed shows of an
+// event beyond its columns. The two queries run at once, so a feed's
+// linking stage takes as long as the slower of them, not their sum (db is
+// the handler's pool).
+func linkEvents(ctx context.Context, db store.DB, ids []int64) (map[int64]sourceLink, error) {
+	var srcs map[int64]sourceLink
+	var fvs map[int64]eventFacets
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { srcs, err = firstSources(gctx, db, ids); return err })
+	g.Go(func() (err error) { fvs, err = loadFacets(gctx, db, ids); return err })
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for id, fv := range fvs {
+		l := srcs[id]
+		l.Facets = fv
+		srcs[id] = l
+	}
+	return srcs, nil
+}
 
 // firstSources is store.FirstSources: the "link to the source" of feeds
 // and widget.
 func firstSources(ctx context.Context, db store.DB, ids []int64) (map[int64]sourceLink, error) {
-	return store.FirstSources(ctx, db, ids)
+	links, err := store.FirstSources(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]sourceLink, len(links))
+	for id, l := range links {
+		out[id] = sourceLink{SourceID: l.SourceID, Name: l.Name, URL: l.URL}
+	}
+	return out, nil
 }
 
 // eventSource is one announcement of an event on its page.

@@ -122,11 +122,7 @@ type widgetView struct {
 // 320 and 1280 px go to artifacts/screenshots/.
 func TestWidgetOnForeignPage(t *testing.T) {
 	ctx := browsertest.New(t, browsertest.Options{Width: 1280, Height: 900})
-	cal := httptest.NewUnstartedServer(nil)
-	e := setup(t, Options{BaseURL: "http://" + cal.Listener.Addr().String()})
-	cal.Config.Handler = e.h
-	cal.Start()
-	defer cal.Close()
+	cal, _ := served(t, setup)
 	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		script := `<script src="` + cal.URL + `/embed.js" defer></script>`
@@ -309,11 +305,7 @@ func checkKeyboard(t *testing.T, ctx context.Context, views map[string]widgetVie
 // errors (there are no scripts: the CSP would report any), screenshots.
 func TestPagesInBrowser(t *testing.T) {
 	ctx := browsertest.New(t, browsertest.Options{Width: 1280, Height: 900})
-	srv := httptest.NewUnstartedServer(nil)
-	e := setup(t, Options{BaseURL: "http://" + srv.Listener.Addr().String()})
-	srv.Config.Handler = e.h
-	srv.Start()
-	defer srv.Close()
+	srv, e := served(t, setup)
 	errs := browsertest.Console(ctx)
 	dir := browsertest.ArtifactDir(t, "screenshots")
 	pages := [][2]string{

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/auth"
+	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -35,6 +36,9 @@ type EventDetail struct {
 	// Changed lists the fields that differ from the approved version.
 	Changed []string
 	Audit   []store.AuditEntry
+	// Facets are the event's values of search.DefaultFacets() as the
+	// filters see them (the staff form ticks them).
+	Facets search.EventFacets
 }
 
 // Event loads one event for review.
@@ -65,6 +69,11 @@ func (s *Service) Event(ctx context.Context, id int64) (EventDetail, error) {
 	if d.Review.ApprovedDraft != nil {
 		d.Changed = store.ChangedFields(*d.Review.ApprovedDraft, d.Event.Draft)
 	}
+	facets, err := search.DefaultFacets().EventValues(ctx, s.pool, []int64{id})
+	if err != nil {
+		return d, err
+	}
+	d.Facets = facets[id]
 	d.Audit, err = store.AuditLog(ctx, s.pool, store.AuditFilter{TargetType: "event", TargetID: itoa(id), Limit: 50})
 	return d, err
 }

@@ -25,6 +25,10 @@ func (fs FacetSet) columns() []store.FacetColumn {
 	return out
 }
 
+// ColumnOf is where the facet's values are, for the store's conditions
+// (the search's and the review queue's).
+func (fc *Facet) ColumnOf() store.FacetColumn { return fc.column() }
+
 func (fc *Facet) column() store.FacetColumn {
 	return store.FacetColumn{Column: fc.Column, Values: fc.Values}
 }

@@ -31,6 +31,8 @@ func TestFacetColumnsFromDraft(t *testing.T) {
 		{"child ages", `{"audience": ["age:6-12", "age:18+", "age:30-99"]}`, []string{}, []string{}},
 		{"not barrier free wins", `{"accessibility": ["wheelchair", "not_barrier_free"]}`, []string{}, []string{}},
 		{"duplicates once", `{"audience": ["young_people", "age:16-25"]}`, []string{"youth"}, []string{}},
+		// Staff write the facets' own slugs (migration 00160).
+		{"staff slugs", `{"audience": ["youth", "women"], "accessibility": ["interpreting"]}`, []string{"women", "youth"}, []string{"interpreting"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

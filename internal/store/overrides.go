@@ -19,6 +19,7 @@ var EditableFields = []string{
 	"title", "description", "start", "end", "all_day", "online", "status",
 	"venue", "street", "postal_code", "city", "region",
 	"languages", "topics", "organizer", "registration_required", "cost_free", "recurrence",
+	"audience", "access",
 }
 
 // field reads and writes one editable field of a draft.
@@ -95,6 +96,10 @@ var editFields = map[string]editField{
 	"registration_required": plainField(func(d *event.Draft) **bool { return &d.RegistrationRequired }),
 	"cost_free":             plainField(func(d *event.Draft) **bool { return &d.CostFree }),
 	"recurrence":            plainField(func(d *event.Draft) *string { return &d.Recurrence }),
+	// The facets' words (the staff form offers the filters' slugs; the
+	// generated columns map either vocabulary, migrations 00090 and 00160).
+	"audience": listField(func(d *event.Draft) *[]string { return &d.Audience }),
+	"access":   listField(func(d *event.Draft) *[]string { return &d.Accessibility }),
 }
 
 // paragraphsHTML turns plain text into escaped paragraphs.

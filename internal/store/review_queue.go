@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,7 +29,10 @@ type QueueFilter struct {
 	Source string
 	Region string
 	Query  string // words in title, venue or city
-	Limit  int    // default 50
+	// Facets narrow the queue further, each to events with any of its
+	// values (the staff filters on free, registration, audience, access).
+	Facets []FacetCond
+	Limit  int // default 50
 	Offset int
 }
 
@@ -59,14 +64,29 @@ const queueCTE = `WITH q AS (
 	  AND ($1 = '' OR coalesce(e.region, '') = $1)
 	  AND ($2 = '' OR EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
 	                          WHERE ei.event_id = e.id AND i.source_id = $2))
-	  AND ($3 = '' OR e.title ILIKE $3 OR e.venue ILIKE $3 OR e.city ILIKE $3 OR e.organizer ILIKE $3))`
+	  AND ($3 = '' OR e.title ILIKE $3 OR e.venue ILIKE $3 OR e.city ILIKE $3 OR e.organizer ILIKE $3)`
 
-func (f QueueFilter) args() []any {
+// cte is queueCTE with the facet conditions, their values bound from the
+// parameter first on, and the arguments of all its parameters but the
+// caller's own ($4 to first-1).
+func (f QueueFilter) cte(first int, own ...any) (string, []any) {
 	q := ""
 	if f.Query != "" {
 		q = likePattern(f.Query)
 	}
-	return []any{f.Region, f.Source, q}
+	args := append([]any{f.Region, f.Source, q}, own...)
+	var b strings.Builder
+	b.WriteString(queueCTE)
+	for _, c := range f.Facets {
+		if len(c.Want) == 0 {
+			continue
+		}
+		// The condition is the search's own (FacetColumn.where).
+		b.WriteString("\n\t  AND " + c.where("$"+strconv.Itoa(first+len(args)-3-len(own))))
+		args = append(args, c.Want)
+	}
+	b.WriteString(")")
+	return b.String(), args
 }
 
 // ReviewQueue returns one page of entries, low-confidence ones first, then
@@ -75,8 +95,8 @@ func ReviewQueue(ctx context.Context, db DB, f QueueFilter) ([]QueueEntry, int, 
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	args := append(f.args(), f.State, f.Limit, max(f.Offset, 0))
-	rows, err := db.Query(ctx, queueCTE+`
+	cte, args := f.cte(7, f.State, f.Limit, max(f.Offset, 0))
+	rows, err := db.Query(ctx, cte+`
 		SELECT id, state, count(*) OVER () FROM q
 		WHERE CASE $4 WHEN '' THEN state IN ('new', 'changed', 'vanished') WHEN 'all' THEN true ELSE state = $4 END
 		ORDER BY low_confidence DESC, at DESC, id DESC LIMIT $5 OFFSET $6`, args...)
@@ -158,7 +178,8 @@ func queueExtras(ctx context.Context, db DB, ids []int64) (map[int64]queueExtra,
 // QueueCounts counts entries per state within the filter's source, region
 // and query.
 func QueueCounts(ctx context.Context, db DB, f QueueFilter) (map[string]int, error) {
-	rows, err := db.Query(ctx, queueCTE+` SELECT state, count(*) FROM q GROUP BY state`, f.args()...)
+	cte, args := f.cte(4)
+	rows, err := db.Query(ctx, cte+` SELECT state, count(*) FROM q GROUP BY state`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("queue counts: %w", err)
 	}

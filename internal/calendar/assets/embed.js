@@ -3,13 +3,19 @@
  *   <script src="https://HOST/embed.js" defer></script>
  *   <treffpunkt-calendar region="leipzig" language="ar" topic="training" limit="10"></treffpunkt-calendar>
  *
- * Attributes (all optional): region, language, topic, source (comma-separated
- * lists), q, online (yes|no|hybrid), from, to, limit (1–50, default 10),
+ * Attributes (all optional): region, language, topic, audience, access,
+ * source (comma-separated lists), free (1: only free of charge),
+ * registration (1: with registration, 0: without), q, online
+ * (yes|no|hybrid), from, to, limit (1–50, default 10),
  * lang (de, en, ar, uk, ru, fa, tr, vi; default: the page's language, else
  * the browser's, else German), heading (the title text).
  * Styling: the custom properties --tp-font, --tp-font-size, --tp-color,
  * --tp-muted, --tp-bg, --tp-accent, --tp-accent-contrast, --tp-border,
  * --tp-day-bg, --tp-alert, --tp-focus, --tp-radius, --tp-padding.
+ *
+ * Each event shows its offers as badges (kostenfrei, Anmeldung nötig,
+ * barrierefrei, Dolmetschung: Arabisch, …) in the widget's language, and
+ * its title carries the language the announcement is written in.
  *
  * Plain script, no dependencies, no build step. Everything renders into a
  * shadow root: the host page's CSS does not reach in and ours does not leak
@@ -25,7 +31,10 @@
   var me = document.currentScript || document.querySelector('script[src*="/embed.js"]');
   var ORIGIN = me && me.src ? new URL(me.src, location.href).origin : location.origin;
   var CSS = "__TREFFPUNKT_WIDGET_CSS__";
-  var FILTERS = ['region', 'language', 'topic', 'source', 'q', 'online', 'from', 'to'];
+  // The facets (filters with counts) as the server's registry declares
+  // them: name, URL parameter (= attribute), yes/no, shown as badges.
+  var FACETS = "__TREFFPUNKT_WIDGET_FACETS__";
+  var FILTERS = FACETS.map(function (f) { return f.param; }).concat(['source', 'q', 'online', 'from', 'to']);
   var TZ = 'Europe/Berlin';
 
   // The widget's words in every UI language, with the writing direction,
@@ -64,6 +73,29 @@
     return p.year + '-' + p.month + '-' + p.day;
   }
   function keyDate(key) { return new Date(key + 'T12:00:00Z'); } // noon UTC is the same day in Berlin
+
+  // badges lists an event's offers as [facet, value, label]: a yes/no
+  // facet when yes, each value of a list facet; interpreting names the
+  // languages it is into (from the browser's CLDR names).
+  function badges(ev, t, names) {
+    var out = [];
+    FACETS.forEach(function (f) {
+      if (!f.badge) return;
+      var v = ev[f.name];
+      var vals = f.bool ? (v === true ? ['true'] : []) : (Array.isArray(v) ? v : []);
+      vals.forEach(function (x) {
+        var label = (t.badges || {})[f.name + '.' + x];
+        if (!label) return;
+        if (x === 'interpreting' && ev.interpreting && ev.interpreting.length) {
+          label += ': ' + ev.interpreting.map(function (c) {
+            try { return (names && names.of(c)) || c; } catch (e) { return c; }
+          }).join(', ');
+        }
+        out.push([f.name, x, label]);
+      });
+    });
+    return out;
+  }
 
   class TreffpunktCalendar extends HTMLElement {
     static get observedAttributes() { return FILTERS.concat(['limit', 'lang', 'heading']); }
@@ -194,12 +226,18 @@
         }
         var title = el('h4', { class: 'name', dir: 'auto' }, [
           el('a', { href: (ev.source && ev.source.url) || ev.url, target: '_blank', rel: 'noopener' },
-            [ev.title, el('span', { class: 'vh' }, [' ' + t.newWindow])])
+            [el('span', { lang: ev.content_lang }, [ev.title]), el('span', { class: 'vh' }, [' ' + t.newWindow])])
         ]);
         if (ev.status === 'cancelled' || ev.status === 'postponed') {
           title.appendChild(el('span', { class: 'badge' }, [t[ev.status]]));
         }
         var body = el('div', { class: 'body' }, [title]);
+        var offers = badges(ev, t, names);
+        if (offers.length) {
+          body.appendChild(el('ul', { class: 'offers', 'aria-label': t.offers }, offers.map(function (b) {
+            return el('li', { 'data-facet': b[0], 'data-value': b[1] }, [el('bdi', null, [b[2]])]);
+          })));
+        }
         var place = ev.location || '';
         if (place) body.appendChild(el('p', { class: 'place', dir: 'auto' }, [place]));
         if (ev.languages && ev.languages.length) {
