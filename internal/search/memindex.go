@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -31,28 +32,29 @@ import (
 // lexemes are search_doc's (its parser, German stemmer and unaccent rules),
 // a query word becomes lexemes through to_tsquery as in SQL, and matching
 // follows the same rules (every word as a prefix, german OR simple, stop
-// words dropped). The snapshot is used only while the database version it
-// was read at is current; a stale one is rebuilt in the background (at
-// most every minInterval, and so that rebuilding takes at most a tenth of
-// the time) while SQL answers. Searches it does not cover
+// words dropped). A snapshot answers a search only when it holds every
+// write the search's database version counts; when the data moves, one
+// applier (memindex_apply.go) reads just the events changed since and
+// puts a new snapshot in place within milliseconds, and a search waits
+// for it briefly before it asks SQL. Searches it does not cover
 // (relevance order, typo tolerance, unpublished events) always go to SQL.
 type memIndex struct {
-	pool        *pgxpool.Pool
-	fs          FacetSet
-	ctx         context.Context // bounds background rebuilds
-	log         *slog.Logger
-	minInterval time.Duration
-	// sync rebuilds a stale snapshot before answering (tests: every
-	// search then exercises the snapshot).
-	sync bool
+	pool *pgxpool.Pool
+	fs   FacetSet
+	ctx  context.Context // bounds the applier
+	log  *slog.Logger
+	o    memOptions
 
 	snap atomic.Pointer[memSnap]
 
-	mu        sync.Mutex // serialises rebuilds
-	building  bool
-	lastTry   time.Time
-	lastBuild time.Duration // how long the last rebuild took
+	mu        sync.Mutex
+	published chan struct{} // closed when a new snapshot is in place
+	lastBuild time.Duration // how long the last full read took
 	disabled  error         // a permanent reason not to use the index
+
+	kick     chan struct{} // asks the applier to catch up
+	start    sync.Once
+	applying sync.Mutex // sync mode: one search applies at a time
 
 	words wordCache
 	// served counts the searches answered from memory.
@@ -77,6 +79,16 @@ type memSnap struct {
 
 	lexemes  []string  // sorted bytewise
 	postings [][]int32 // docs of each lexeme, ascending
+	byID     []int32   // the docs in id order
+
+	// What changed since this base was read (memindex_apply.go): the
+	// base's docs changed or gone (nil: none), and the changed events as
+	// they are now, in a small segment of their own (nil: none) built
+	// from rows. pgSnap is Postgres' snapshot the data is current at.
+	pgSnap string
+	dead   docSet
+	delta  *memSnap
+	rows   []memRow
 }
 
 // row is doc i's facet words.
@@ -87,13 +99,22 @@ func (s *memSnap) row(i int) []uint64 {
 
 // memOptions configure WithMemoryIndex.
 type memOptions struct {
+	// minInterval is the least time between two full reads (the changes
+	// in between are applied to the older one).
 	minInterval time.Duration
-	sync        bool
+	// wait is how long a search waits for the applier before SQL answers.
+	wait time.Duration
+	// poll is how often the applier looks for changes nobody searched for
+	// yet, so the next search finds them applied.
+	poll time.Duration
+	// sync applies changes in the searching goroutine before answering
+	// (tests: every search then exercises the snapshot).
+	sync bool
 }
 
 // WithMemoryIndex answers the searches it can from an in-memory snapshot
-// (see memIndex), rebuilt in the background within ctx when the data
-// changes, at most every minInterval.
+// (see memIndex), kept current within ctx; a full read of all events
+// happens at most every minInterval.
 func (p *Postgres) WithMemoryIndex(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, minInterval time.Duration) *Postgres {
 	return p.withMemoryIndex(ctx, pool, log, memOptions{minInterval: minInterval})
 }
@@ -102,32 +123,37 @@ func (p *Postgres) withMemoryIndex(ctx context.Context, pool *pgxpool.Pool, log 
 	if log == nil {
 		log = slog.Default()
 	}
-	p.mem = &memIndex{pool: pool, fs: p.fs, ctx: ctx, log: log, minInterval: o.minInterval, sync: o.sync}
+	if o.wait == 0 {
+		o.wait = memWait
+	}
+	if o.poll == 0 {
+		o.poll = memPoll
+	}
+	p.mem = &memIndex{pool: pool, fs: p.fs, ctx: ctx, log: log, o: o,
+		published: make(chan struct{}), kick: make(chan struct{}, 1)}
 	return p
 }
 
-// WarmUp builds the in-memory index now if it is missing or stale, rather
-// than on the first search (which answers in SQL meanwhile).
+// WarmUp builds the in-memory index now if it is missing, rather than on
+// the first search (which answers in SQL meanwhile), and starts keeping it
+// current.
 func (p *Postgres) WarmUp(ctx context.Context) error {
 	if p.mem == nil {
 		return nil
 	}
-	v, err := p.version(ctx)
-	if err != nil {
-		return err
+	if p.mem.snap.Load() == nil {
+		s, err := p.mem.rebuild(ctx)
+		if err != nil {
+			return err
+		}
+		p.mem.publish(s)
+		p.mem.log.Info("search: in-memory index built", "events", len(s.id), "lexemes", len(s.lexemes), "took", p.mem.lastBuildTook())
 	}
-	if p.mem.snap.Load() != nil && p.mem.snap.Load().version == *v {
-		return nil
-	}
-	s, err := p.mem.rebuild(ctx)
-	if err != nil {
-		return err
-	}
-	p.mem.log.Info("search: in-memory index built", "events", len(s.id), "lexemes", len(s.lexemes), "took", p.mem.lastBuildTook())
+	p.mem.startApplier()
 	return nil
 }
 
-// rebuild reads a new snapshot and puts it in place.
+// rebuild reads a new snapshot of all events.
 func (m *memIndex) rebuild(ctx context.Context) (*memSnap, error) {
 	start := time.Now()
 	s, err := loadSnap(ctx, m.pool, m.fs)
@@ -137,11 +163,7 @@ func (m *memIndex) rebuild(ctx context.Context) (*memSnap, error) {
 		m.disabled = err
 	}
 	m.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	m.snap.Store(s)
-	return s, nil
+	return s, err
 }
 
 func (m *memIndex) lastBuildTook() time.Duration {
@@ -165,138 +187,169 @@ func (m *memIndex) covers(f Filter, o Order, fuzzy bool) bool {
 	return true
 }
 
-// current returns the snapshot if it is of version v, else nil (starting
-// a rebuild, or in sync mode rebuilding first).
-func (m *memIndex) current(ctx context.Context, v dbVersion) *memSnap {
-	if s := m.snap.Load(); s != nil && s.version == v {
-		return s
-	}
-	m.mu.Lock()
-	// Rebuilds take at most a tenth of the time (of one core), and are at
-	// least minInterval apart.
-	if m.disabled != nil || m.building || (!m.sync && time.Since(m.lastTry) < max(m.minInterval, 10*m.lastBuild)) {
-		m.mu.Unlock()
-		return nil
-	}
-	m.building, m.lastTry = true, time.Now()
-	m.mu.Unlock()
-	build := func(ctx context.Context) {
-		s, err := m.rebuild(ctx)
-		m.mu.Lock()
-		m.building = false
-		m.mu.Unlock()
-		if err != nil {
-			if ctx.Err() == nil {
-				m.log.Error("search: in-memory index not rebuilt; searching in SQL", "err", err)
-			}
-			return
-		}
-		m.log.Debug("search: in-memory index rebuilt", "events", len(s.id), "lexemes", len(s.lexemes), "took", m.lastBuildTook())
-	}
-	if m.sync {
-		build(ctx)
-		if s := m.snap.Load(); s != nil && s.version == v {
-			return s
-		}
-		return nil
-	}
-	go build(m.ctx)
-	return nil
+// memSelect reads the public events as the index holds them; the lexemes
+// come as one string per event (separated by the unit separator, which no
+// lexeme contains): one allocation per event instead of one per lexeme.
+func memSelect(fs FacetSet) string {
+	return `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day), e.online,
+			array_to_string(tsvector_to_array(e.search_doc), E'\x1f')` + fs.selectList() + `
+		FROM events e WHERE ` + store.PublicSQL
 }
 
-// loadSnap reads a snapshot: the version, then the public events with
-// their lexemes in one query.
-func loadSnap(ctx context.Context, pool *pgxpool.Pool, fs FacetSet) (*memSnap, error) {
-	s := memSnap{fs: fs, dicts: newFacetDicts(fs)}
-	v, err := readVersion(ctx, pool)
-	if err != nil {
-		return nil, err
+// memRow is one event as the index holds it.
+type memRow struct {
+	id         int64
+	start, end int64 // Unix nanoseconds
+	online     event.OnlineMode
+	facets     []uint64 // len(fs) words (facetbits.go)
+	lexemes    string   // search_doc's, separated by \x1f
+	sources    []string
+}
+
+// rowScan receives memSelect's rows.
+type rowScan struct {
+	id              int64
+	start, end      time.Time
+	online, lexemes string
+	facets          *facetScan
+	dest            []any
+}
+
+func newRowScan(fs FacetSet) *rowScan {
+	r := &rowScan{facets: newFacetScan(fs)}
+	r.dest = append([]any{&r.id, &r.start, &r.end, &r.online, &r.lexemes}, r.facets.dest...)
+	return r
+}
+
+// row is the scanned row, its facet values numbered in d (appended to
+// facets).
+func (r *rowScan) row(d *facetDicts, facets []uint64) (memRow, error) {
+	f, err := d.appendRow(facets, r.facets)
+	return memRow{id: r.id, start: r.start.UnixNano(), end: r.end.UnixNano(), online: event.OnlineMode(r.online),
+		facets: f, lexemes: r.lexemes}, err
+}
+
+// segBuilder builds a segment (the base snapshot or a delta) from events
+// added in (start, id) order.
+type segBuilder struct {
+	s   *memSnap
+	lex map[string]int32
+}
+
+func newSegBuilder(fs FacetSet, dicts facetDicts) *segBuilder {
+	return &segBuilder{s: &memSnap{fs: fs, dicts: dicts, sources: map[string]docSet{}}, lex: map[string]int32{}}
+}
+
+// add appends r as the next doc.
+func (b *segBuilder) add(r *memRow) {
+	s := b.s
+	doc := int32(len(s.id))
+	s.facets = append(s.facets, r.facets...)
+	s.id = append(s.id, r.id)
+	s.start = append(s.start, r.start)
+	s.end = append(s.end, r.end)
+	s.online = append(s.online, r.online)
+	s.maxSpan = max(s.maxSpan, r.end-r.start)
+	for rest := r.lexemes; rest != ""; {
+		var w string
+		w, rest, _ = strings.Cut(rest, "\x1f")
+		k, ok := b.lex[w]
+		if !ok {
+			k = int32(len(s.lexemes))
+			w = strings.Clone(w)
+			b.lex[w] = k
+			s.lexemes = append(s.lexemes, w)
+			s.postings = append(s.postings, nil)
+		}
+		s.postings[k] = append(s.postings[k], doc)
 	}
-	s.version = *v
-	// Repeatable read: the events and their sources from one snapshot.
-	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		// The lexemes come as one string per event (separated by the
-		// unit separator, which no lexeme contains): one allocation per
-		// event instead of one per lexeme.
-		rows, err := tx.Query(ctx, `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day), e.online,
-				array_to_string(tsvector_to_array(e.search_doc), E'\x1f')`+fs.selectList()+`
-			FROM events e WHERE `+store.PublicSQL+` ORDER BY e.start_at, e.id`)
+}
+
+// done sorts the lexemes and indexes the docs by id.
+func (b *segBuilder) done() *memSnap {
+	s := b.s
+	sort.Sort(byLexeme{s})
+	s.compact()
+	s.byID = make([]int32, len(s.id))
+	for i := range s.byID {
+		s.byID[i] = int32(i)
+	}
+	slices.SortFunc(s.byID, func(a, b int32) int { return cmp.Compare(s.id[a], s.id[b]) })
+	return s
+}
+
+// docOf finds the doc of event id.
+func (s *memSnap) docOf(id int64) (int32, bool) {
+	i, ok := slices.BinarySearchFunc(s.byID, id, func(d int32, id int64) int { return cmp.Compare(s.id[d], id) })
+	if !ok {
+		return 0, false
+	}
+	return s.byID[i], true
+}
+
+// loadSnap reads a snapshot: the version, Postgres' snapshot, the public
+// events with their lexemes and their sources, all in one repeatable-read
+// transaction, so the version labels exactly the data read.
+func loadSnap(ctx context.Context, pool *pgxpool.Pool, fs FacetSet) (*memSnap, error) {
+	var s *memSnap
+	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		v, pgSnap, err := readState(ctx, tx)
 		if err != nil {
 			return err
 		}
-		var (
-			id         int64
-			start, end time.Time
-			online     string
-			lexemes    string
-		)
-		scan := newFacetScan(fs)
-		lexIndex := map[string]int32{}
-		_, err = pgx.ForEachRow(rows, append([]any{&id, &start, &end, &online, &lexemes}, scan.dest...), func() error {
-			var err error
-			s.facets, err = s.dicts.appendRow(s.facets, scan)
-			doc := int32(len(s.id))
-			s.id = append(s.id, id)
-			s.start = append(s.start, start.UnixNano())
-			s.end = append(s.end, end.UnixNano())
-			s.online = append(s.online, event.OnlineMode(online))
-			s.maxSpan = max(s.maxSpan, end.UnixNano()-start.UnixNano())
-			for rest := lexemes; rest != ""; {
-				var w string
-				w, rest, _ = strings.Cut(rest, "\x1f")
-				k, ok := lexIndex[w]
-				if !ok {
-					k = int32(len(s.lexemes))
-					lexIndex[strings.Clone(w)] = k
-					s.lexemes = append(s.lexemes, strings.Clone(w))
-					s.postings = append(s.postings, nil)
-				}
-				s.postings[k] = append(s.postings[k], doc)
-			}
+		rows, err := tx.Query(ctx, memSelect(fs)+` ORDER BY e.start_at, e.id`)
+		if err != nil {
+			return err
+		}
+		b := newSegBuilder(fs, newFacetDicts(fs))
+		scan := newRowScan(fs)
+		var facets []uint64
+		_, err = pgx.ForEachRow(rows, scan.dest, func() error {
+			r, err := scan.row(&b.s.dicts, facets[:0])
+			facets = r.facets
+			b.add(&r)
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		sort.Sort(byLexeme{&s})
-		s.compact()
+		s = b.done()
+		s.version, s.pgSnap = v, pgSnap
 		return s.loadSources(ctx, tx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search: load in-memory index: %w", err)
 	}
-	return &s, nil
+	return s, nil
 }
 
 // loadSources reads which sources announced each doc.
 func (s *memSnap) loadSources(ctx context.Context, tx pgx.Tx) error {
-	doc := make(map[int64]int32, len(s.id))
-	for i, id := range s.id {
-		doc[id] = int32(i)
-	}
 	rows, err := tx.Query(ctx, `SELECT DISTINCT ei.event_id, i.source_id
 		FROM event_items ei JOIN items i ON i.id = ei.item_id JOIN events e ON e.id = ei.event_id
 		WHERE `+store.PublicSQL)
 	if err != nil {
 		return err
 	}
-	s.sources = map[string]docSet{}
 	var id int64
 	var src string
 	_, err = pgx.ForEachRow(rows, []any{&id, &src}, func() error {
-		d, ok := doc[id]
-		if !ok {
-			return nil
+		if d, ok := s.docOf(id); ok {
+			s.addSource(d, src)
 		}
-		set := s.sources[src]
-		if set == nil {
-			set = newDocSet(len(s.id))
-			s.sources[strings.Clone(src)] = set
-		}
-		set.add(d)
 		return nil
 	})
 	return err
+}
+
+// addSource records that source src announced doc d.
+func (s *memSnap) addSource(d int32, src string) {
+	set := s.sources[src]
+	if set == nil {
+		set = newDocSet(len(s.id))
+		s.sources[strings.Clone(src)] = set
+	}
+	set.add(d)
 }
 
 // compact moves the postings into one exact-size block: appending left
@@ -377,19 +430,43 @@ func (s *memSnap) textSet(terms []wordTerm) docSet {
 	return all
 }
 
-// memQuery is a filter prepared for one snapshot.
+// memQuery is a filter prepared for one segment of a snapshot; delta is
+// the same filter on the snapshot's delta segment.
 type memQuery struct {
 	s        *memSnap
 	text     docSet // nil: no text condition
 	src      docSet // nil: no source condition
+	dead     docSet // nil: every doc is current
 	from, to int64
 	online   string
 	ff       facetFilter
 	lo, hi   int // the docs the dates allow, by start
+	delta    *memQuery
 }
 
-func (s *memSnap) query(f Filter, text docSet) *memQuery {
-	q := &memQuery{s: s, text: text, from: math.MinInt64, to: math.MaxInt64, online: f.Online, lo: 0, hi: len(s.id)}
+// query prepares f on the snapshot's segments, text and deltaText being
+// the docs the text matches in each (nil: no text condition).
+func (s *memSnap) query(f Filter, text, deltaText docSet) *memQuery {
+	ff := s.dicts.filter(s.fs, f)
+	q := s.segQuery(f, text, ff)
+	q.dead = s.dead
+	if s.delta != nil {
+		q.delta = s.delta.segQuery(f, deltaText, ff)
+	}
+	return q
+}
+
+// refilter prepares f with q's text (the same words).
+func (q *memQuery) refilter(f Filter) *memQuery {
+	var dt docSet
+	if q.delta != nil {
+		dt = q.delta.text
+	}
+	return q.s.query(f, q.text, dt)
+}
+
+func (s *memSnap) segQuery(f Filter, text docSet, ff facetFilter) *memQuery {
+	q := &memQuery{s: s, text: text, ff: ff, from: math.MinInt64, to: math.MaxInt64, online: f.Online, lo: 0, hi: len(s.id)}
 	if f.From != nil {
 		q.from = f.From.UnixNano()
 		// Nothing that starts more than the longest span before From can
@@ -411,7 +488,6 @@ func (s *memSnap) query(f Filter, text docSet) *memQuery {
 			}
 		}
 	}
-	q.ff = s.dicts.filter(s.fs, f)
 	return q
 }
 
@@ -419,7 +495,8 @@ func (s *memSnap) query(f Filter, text docSet) *memQuery {
 // online mode).
 func (q *memQuery) base(i int) bool {
 	s := q.s
-	if s.end[i] < q.from || s.start[i] >= q.to || (q.text != nil && !q.text.has(i)) || (q.src != nil && !q.src.has(i)) {
+	if s.end[i] < q.from || s.start[i] >= q.to || (q.text != nil && !q.text.has(i)) || (q.src != nil && !q.src.has(i)) ||
+		(q.dead != nil && q.dead.has(i)) {
 		return false
 	}
 	switch q.online {
@@ -436,9 +513,11 @@ func (q *memQuery) base(i int) bool {
 // matchesAtLeast reports whether n docs match the shared conditions, as
 // the typo-tolerance decision counts them.
 func (q *memQuery) matchesAtLeast(n int) bool {
-	for i := q.lo; i < q.hi && n > 0; i++ {
-		if q.base(i) {
-			n--
+	for ; q != nil; q = q.delta {
+		for i := q.lo; i < q.hi && n > 0; i++ {
+			if q.base(i) {
+				n--
+			}
 		}
 	}
 	return n <= 0
@@ -447,17 +526,40 @@ func (q *memQuery) matchesAtLeast(n int) bool {
 // counts is the total, matched and facets, as countEntry.count.
 func (q *memQuery) counts() Result {
 	t := newFacetTally(q.ff)
-	for i := q.lo; i < q.hi; i++ {
-		if q.base(i) {
-			t.add(q.s.row(i))
+	for sq := q; sq != nil; sq = sq.delta {
+		for i := sq.lo; i < sq.hi; i++ {
+			if sq.base(i) {
+				t.add(sq.s.row(i))
+			}
 		}
 	}
 	return t.result(q.s.fs, &q.s.dicts)
 }
 
 // keys returns up to limit keys after c in order o (StartAsc or
-// StartDesc), without events.
+// StartDesc), without events: the base's and the delta's merged.
 func (q *memQuery) keys(o Order, c *cursor, limit int) []pageKey {
+	out := q.segKeys(o, c, limit)
+	if q.delta == nil {
+		return out
+	}
+	more := q.delta.segKeys(o, c, limit)
+	if len(more) == 0 {
+		return out
+	}
+	out = append(out, more...)
+	slices.SortFunc(out, func(a, b pageKey) int {
+		c := cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
+		if o == StartDesc {
+			return -c
+		}
+		return c
+	})
+	return out[:min(limit, len(out))]
+}
+
+// segKeys is keys in one segment.
+func (q *memQuery) segKeys(o Order, c *cursor, limit int) []pageKey {
 	s := q.s
 	if limit <= 0 {
 		return nil
@@ -608,7 +710,7 @@ func prefixLexeme(q string) (string, error) {
 // cannot answer it (a word that is not one lexeme).
 func (m *memIndex) memSearch(ctx context.Context, s *memSnap, f Filter) (*memQuery, error) {
 	words := Words(f.Query)
-	var text docSet
+	var text, deltaText docSet
 	if len(words) > 0 {
 		terms, err := m.terms(ctx, words)
 		if errors.Is(err, errNotSingleLexeme) {
@@ -618,6 +720,9 @@ func (m *memIndex) memSearch(ctx context.Context, s *memSnap, f Filter) (*memQue
 			return nil, err
 		}
 		text = s.textSet(terms)
+		if s.delta != nil {
+			deltaText = s.delta.textSet(terms)
+		}
 	}
-	return s.query(f, text), nil
+	return s.query(f, text, deltaText), nil
 }

@@ -200,7 +200,7 @@ func (p *Postgres) page(ctx context.Context, f Filter, o Order, c *cursor, first
 func (p *Postgres) readPage(ctx context.Context, f Filter, o Order, c *cursor, limit, load int, fuzzy bool, mq *memQuery) ([]pageKey, error) {
 	var keys []pageKey
 	if mq != nil {
-		keys = mq.s.query(f, mq.text).keys(o, c, limit)
+		keys = mq.refilter(f).keys(o, c, limit)
 	} else {
 		q := newPGQuery(p.fs, f, fuzzy)
 		rows, err := p.db.Query(ctx, q.pageSQL(o, c, limit), q.execArgs()...)

@@ -1,0 +1,362 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// Keeping the in-memory index current. Every write to events or
+// event_items logs the event's id with its transaction id in
+// search_changes (migration 00140). A snapshot remembers Postgres' own
+// snapshot it was read at; the changes since are the log rows whose
+// transaction that snapshot does not see, whatever order the writers
+// committed in. Applying them reads only those events, marks their old
+// docs dead in the base and keeps their current state in a small delta
+// segment: tens of rows to read and a delta to rebuild instead of reading
+// 100,000 events again (1.1–1.5 s, during which searches went to SQL).
+// Once the delta outgrows maxDelta, a full read runs in the background
+// while changes are still applied to the old base, and the changes since
+// the full read are applied to it before it replaces the old one.
+
+const (
+	// memWait is how long a search that sees a newer version than the
+	// snapshot's waits for the applier (one apply takes a few
+	// milliseconds) before SQL answers it.
+	memWait = 50 * time.Millisecond
+	// memPoll is how often the applier looks for changes on its own.
+	memPoll = 200 * time.Millisecond
+)
+
+// maxDelta is how many changed events a snapshot of n keeps in its delta
+// before a full read replaces it: the delta is rebuilt on every apply.
+func maxDelta(n int) int { return 1000 + n/20 }
+
+// errFullRead: the changes cannot be applied (too many, or pruned from the
+// log); read everything again.
+var errFullRead = errors.New("read all events again")
+
+// readState reads, in the caller's repeatable-read transaction, the
+// database version and the snapshot the transaction sees.
+func readState(ctx context.Context, tx pgx.Tx) (dbVersion, string, error) {
+	v, err := store.ReadVersion(ctx, tx)
+	if err != nil {
+		return v, "", err
+	}
+	var snap string
+	if err := tx.QueryRow(ctx, `SELECT pg_current_snapshot()::text`).Scan(&snap); err != nil {
+		return v, "", fmt.Errorf("read snapshot: %w", err)
+	}
+	return v, snap, nil
+}
+
+// changes is what happened since a snapshot.
+type changes struct {
+	version dbVersion
+	pgSnap  string
+	ids     []int64  // the events changed
+	rows    []memRow // those of them public now, in (start, id) order
+	dicts   facetDicts
+}
+
+// readChanges reads the events changed since Postgres' snapshot since, in
+// one repeatable-read transaction; their facet values are numbered in a
+// copy of dicts. limit bounds how many changed events are read
+// (errFullRead beyond).
+func readChanges(ctx context.Context, db pgx.Tx, fs FacetSet, since string, dicts facetDicts, limit int) (*changes, error) {
+	v, pgSnap, err := readState(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	c := &changes{version: v, pgSnap: pgSnap, dicts: dicts.clone()}
+	var pruned bool
+	// The xid index narrows the log to transactions at least as new as
+	// the oldest one the old snapshot did not see.
+	err = db.QueryRow(ctx, `SELECT (SELECT horizon FROM search_changes_horizon) >= pg_snapshot_xmin($1::pg_snapshot),
+			ARRAY(SELECT DISTINCT event_id FROM search_changes
+				WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)
+				LIMIT $2)`, since, limit+1).Scan(&pruned, &c.ids)
+	if err != nil {
+		return nil, fmt.Errorf("read changed events: %w", err)
+	}
+	if pruned || len(c.ids) > limit {
+		return nil, errFullRead
+	}
+	if len(c.ids) == 0 {
+		return c, nil
+	}
+	rows, err := db.Query(ctx, memSelect(fs)+` AND e.id = ANY($1) ORDER BY e.start_at, e.id`, c.ids)
+	if err != nil {
+		return nil, fmt.Errorf("read changed events: %w", err)
+	}
+	scan := newRowScan(fs)
+	_, err = pgx.ForEachRow(rows, scan.dest, func() error {
+		r, err := scan.row(&c.dicts, make([]uint64, 0, len(fs)))
+		c.rows = append(c.rows, r)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read changed events: %w", err)
+	}
+	return c, c.readSources(ctx, db)
+}
+
+// readSources reads which sources announced the changed public events.
+func (c *changes) readSources(ctx context.Context, db pgx.Tx) error {
+	if len(c.rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(c.rows))
+	at := make(map[int64]int, len(c.rows))
+	for i, r := range c.rows {
+		ids[i], at[r.id] = r.id, i
+	}
+	rows, err := db.Query(ctx, `SELECT DISTINCT ei.event_id, i.source_id
+		FROM event_items ei JOIN items i ON i.id = ei.item_id WHERE ei.event_id = ANY($1)`, ids)
+	if err != nil {
+		return fmt.Errorf("read sources of changed events: %w", err)
+	}
+	var id int64
+	var src string
+	_, err = pgx.ForEachRow(rows, []any{&id, &src}, func() error {
+		c.rows[at[id]].sources = append(c.rows[at[id]].sources, src)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read sources of changed events: %w", err)
+	}
+	return nil
+}
+
+// clone copies the dictionaries, so new values can be numbered without
+// touching the ones searches read.
+func (d facetDicts) clone() facetDicts {
+	out := facetDicts{d: make([]dict, len(d.d))}
+	for i, x := range d.d {
+		out.d[i] = dict{values: slices.Clone(x.values)}
+		if x.index != nil {
+			out.d[i].index = make(map[string]int, len(x.index))
+			for k, v := range x.index {
+				out.d[i].index[k] = v
+			}
+		}
+	}
+	return out
+}
+
+// with is s with the changes applied: a new snapshot sharing s's base.
+func (s *memSnap) with(c *changes) *memSnap {
+	ns := *s
+	ns.version, ns.pgSnap = c.version, c.pgSnap
+	if len(c.ids) == 0 {
+		return &ns
+	}
+	ns.dicts = c.dicts
+	ns.dead = newDocSet(len(s.id))
+	if s.dead != nil {
+		copy(ns.dead, s.dead)
+	}
+	changed := make(map[int64]bool, len(c.ids))
+	for _, id := range c.ids {
+		changed[id] = true
+		if d, ok := s.docOf(id); ok {
+			ns.dead.add(d)
+		}
+	}
+	ns.rows = make([]memRow, 0, len(s.rows)+len(c.rows))
+	for _, r := range s.rows {
+		if !changed[r.id] {
+			ns.rows = append(ns.rows, r)
+		}
+	}
+	ns.rows = append(ns.rows, c.rows...)
+	slices.SortFunc(ns.rows, func(a, b memRow) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.id, b.id)) })
+	b := newSegBuilder(s.fs, c.dicts)
+	for i := range ns.rows {
+		b.add(&ns.rows[i])
+	}
+	ns.delta = b.done()
+	for i, r := range ns.rows {
+		for _, src := range r.sources {
+			ns.delta.addSource(int32(i), src)
+		}
+	}
+	return &ns
+}
+
+// apply reads the changes since s and returns s with them applied.
+func (m *memIndex) apply(ctx context.Context, s *memSnap) (*memSnap, error) {
+	var c *changes
+	err := pgx.BeginTxFunc(ctx, m.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		c, err = readChanges(ctx, tx, m.fs, s.pgSnap, s.dicts, maxDelta(len(s.id)))
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, errTooManyValues) {
+			return nil, errFullRead // the full read disables the index
+		}
+		return nil, fmt.Errorf("search: apply changes to the in-memory index: %w", err)
+	}
+	return s.with(c), nil
+}
+
+// publish puts s in place and wakes the searches waiting for it. A
+// snapshot never replaces a newer one.
+func (m *memIndex) publish(s *memSnap) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old := m.snap.Load(); old != nil && old.version.Writes > s.version.Writes {
+		return
+	}
+	m.snap.Store(s)
+	close(m.published)
+	m.published = make(chan struct{})
+}
+
+// holds reports whether s holds every write of version v: the write
+// counter only grows, so a snapshot read at a later count holds all v
+// holds (and what committed since, as SQL would see it a moment later).
+func (s *memSnap) holds(v dbVersion) bool {
+	return s != nil && (s.version == v || s.version.Writes > v.Writes)
+}
+
+// current returns a snapshot holding version v, waiting up to o.wait for
+// the applier; nil when none does in time (SQL answers).
+func (m *memIndex) current(ctx context.Context, v dbVersion) *memSnap {
+	if s := m.snap.Load(); s.holds(v) {
+		return s
+	}
+	m.mu.Lock()
+	disabled, wake := m.disabled, m.published
+	m.mu.Unlock()
+	if disabled != nil {
+		return nil
+	}
+	if m.o.sync {
+		m.catchUp(ctx)
+		if s := m.snap.Load(); s.holds(v) {
+			return s
+		}
+		return nil
+	}
+	m.startApplier()
+	select {
+	case m.kick <- struct{}{}:
+	default: // already asked
+	}
+	if m.snap.Load() == nil {
+		return nil // a full read takes seconds: no use waiting
+	}
+	timer := time.NewTimer(m.o.wait)
+	defer timer.Stop()
+	for {
+		select {
+		case <-wake:
+		case <-timer.C:
+			return nil
+		case <-ctx.Done():
+			return nil
+		}
+		if s := m.snap.Load(); s.holds(v) {
+			return s
+		}
+		m.mu.Lock()
+		wake = m.published
+		m.mu.Unlock()
+	}
+}
+
+// catchUp applies the changes in the caller's goroutine (sync mode).
+func (m *memIndex) catchUp(ctx context.Context) {
+	m.applying.Lock()
+	defer m.applying.Unlock()
+	s := m.snap.Load()
+	var err error
+	if s != nil {
+		s, err = m.apply(ctx, s)
+	}
+	if s == nil || errors.Is(err, errFullRead) {
+		s, err = m.rebuild(ctx)
+	}
+	if err != nil {
+		m.log.Error("search: in-memory index not current; searching in SQL", "err", err)
+		return
+	}
+	m.publish(s)
+}
+
+func (m *memIndex) startApplier() {
+	if !m.o.sync {
+		m.start.Do(func() { go m.run() })
+	}
+}
+
+// run is the applier: it applies changes when a search asks and every
+// o.poll, and replaces the base with a full read in the background when
+// needed, until m.ctx ends.
+func (m *memIndex) run() {
+	poll := time.NewTicker(m.o.poll)
+	defer poll.Stop()
+	read := make(chan *memSnap, 1) // a finished full read
+	var fresh *memSnap             // a full read to continue from
+	reading, failing := false, false
+	var lastRead time.Time
+	for {
+		select {
+		case <-m.ctx.Done():
+			return
+		case <-m.kick:
+		case <-poll.C:
+		case s := <-read:
+			reading, fresh = false, s
+		}
+		from := m.snap.Load()
+		if fresh != nil {
+			from, fresh = fresh, nil
+		}
+		full := from == nil
+		if from != nil {
+			next, err := m.apply(m.ctx, from)
+			switch {
+			case err == nil:
+				m.publish(next)
+				full = len(next.rows) > maxDelta(len(next.id))
+				if failing {
+					m.log.Info("search: in-memory index current again")
+				}
+				failing = false
+			case errors.Is(err, errFullRead):
+				full = true
+			case m.ctx.Err() == nil:
+				if !failing {
+					m.log.Error("search: in-memory index not current; searching in SQL", "err", err)
+				}
+				failing = true
+			}
+		}
+		m.mu.Lock()
+		disabled := m.disabled
+		m.mu.Unlock()
+		if full && !reading && disabled == nil && time.Since(lastRead) >= m.o.minInterval {
+			reading, lastRead = true, time.Now()
+			go func() {
+				s, err := m.rebuild(m.ctx)
+				if err != nil && m.ctx.Err() == nil {
+					m.log.Error("search: in-memory index not read; searching in SQL", "err", err)
+				}
+				if s != nil {
+					m.log.Debug("search: in-memory index read", "events", len(s.id), "lexemes", len(s.lexemes), "took", m.lastBuildTook())
+				}
+				read <- s
+			}()
+		}
+	}
+}
