@@ -81,10 +81,11 @@ type memSnap struct {
 	postings [][]int32 // docs of each lexeme, ascending
 	byID     []int32   // the docs in id order
 
-	// What changed since this base was read (memindex_apply.go): the
-	// base's docs changed or gone (nil: none), and the changed events as
-	// they are now, in a small segment of their own (nil: none) built
-	// from rows. pgSnap is Postgres' snapshot the data is current at.
+	// What changed since the base was read (memindex_apply.go): this
+	// segment's docs changed or gone since (nil: none), and the next,
+	// newer segment (nil: none), which holds changed events as they are
+	// now; rows are a delta segment's events, doc i being rows[i].
+	// pgSnap is Postgres' snapshot the first segment is current at.
 	pgSnap string
 	dead   docSet
 	delta  *memSnap
@@ -190,10 +191,15 @@ func (m *memIndex) covers(f Filter, o Order, fuzzy bool) bool {
 // memSelect reads the public events as the index holds them; the lexemes
 // come as one string per event (separated by the unit separator, which no
 // lexeme contains): one allocation per event instead of one per lexeme.
-func memSelect(fs FacetSet) string {
-	return `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day), e.online,
-			array_to_string(tsvector_to_array(e.search_doc), E'\x1f')` + fs.selectList() + `
-		FROM events e WHERE ` + store.PublicSQL
+// With sources, the last column is the ids of the sources that announced
+// the event.
+func memSelect(fs FacetSet, sources bool) string {
+	q := `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day), e.online,
+			array_to_string(tsvector_to_array(e.search_doc), E'\x1f')` + fs.selectList()
+	if sources {
+		q += `, ARRAY(SELECT DISTINCT i.source_id FROM event_items ei JOIN items i ON i.id = ei.item_id WHERE ei.event_id = e.id)`
+	}
+	return q + ` FROM events e WHERE ` + store.PublicSQL
 }
 
 // memRow is one event as the index holds it.
@@ -212,12 +218,17 @@ type rowScan struct {
 	start, end      time.Time
 	online, lexemes string
 	facets          *facetScan
+	sources         []string
 	dest            []any
 }
 
-func newRowScan(fs FacetSet) *rowScan {
+// newRowScan receives memSelect(fs, sources).
+func newRowScan(fs FacetSet, sources bool) *rowScan {
 	r := &rowScan{facets: newFacetScan(fs)}
 	r.dest = append([]any{&r.id, &r.start, &r.end, &r.online, &r.lexemes}, r.facets.dest...)
+	if sources {
+		r.dest = append(r.dest, &r.sources)
+	}
 	return r
 }
 
@@ -226,7 +237,7 @@ func newRowScan(fs FacetSet) *rowScan {
 func (r *rowScan) row(d *facetDicts, facets []uint64) (memRow, error) {
 	f, err := d.appendRow(facets, r.facets)
 	return memRow{id: r.id, start: r.start.UnixNano(), end: r.end.UnixNano(), online: event.OnlineMode(r.online),
-		facets: f, lexemes: r.lexemes}, err
+		facets: f, lexemes: r.lexemes, sources: r.sources}, err
 }
 
 // segBuilder builds a segment (the base snapshot or a delta) from events
@@ -297,12 +308,12 @@ func loadSnap(ctx context.Context, pool *pgxpool.Pool, fs FacetSet) (*memSnap, e
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, memSelect(fs)+` ORDER BY e.start_at, e.id`)
+		rows, err := tx.Query(ctx, memSelect(fs, false)+` ORDER BY e.start_at, e.id`)
 		if err != nil {
 			return err
 		}
 		b := newSegBuilder(fs, newFacetDicts(fs))
-		scan := newRowScan(fs)
+		scan := newRowScan(fs, false)
 		var facets []uint64
 		_, err = pgx.ForEachRow(rows, scan.dest, func() error {
 			r, err := scan.row(&b.s.dicts, facets[:0])
@@ -440,29 +451,42 @@ type memQuery struct {
 	from, to int64
 	online   string
 	ff       facetFilter
-	lo, hi   int // the docs the dates allow, by start
-	delta    *memQuery
+	lo, hi   int       // the docs the dates allow, by start
+	delta    *memQuery // the next segment's
 }
 
-// query prepares f on the snapshot's segments, text and deltaText being
-// the docs the text matches in each (nil: no text condition).
-func (s *memSnap) query(f Filter, text, deltaText docSet) *memQuery {
+// query prepares f on the snapshot's segments, texts being the docs the
+// text matches in each (nil: no text condition). The first segment's
+// dictionaries are the newest, valid for all.
+func (s *memSnap) query(f Filter, texts []docSet) *memQuery {
 	ff := s.dicts.filter(s.fs, f)
-	q := s.segQuery(f, text, ff)
-	q.dead = s.dead
-	if s.delta != nil {
-		q.delta = s.delta.segQuery(f, deltaText, ff)
+	var head, tail *memQuery
+	for i, seg := 0, s; seg != nil; i, seg = i+1, seg.delta {
+		var text docSet
+		if texts != nil {
+			text = texts[i]
+		}
+		q := seg.segQuery(f, text, ff)
+		q.dead = seg.dead
+		if head == nil {
+			head = q
+		} else {
+			tail.delta = q
+		}
+		tail = q
 	}
-	return q
+	return head
 }
 
 // refilter prepares f with q's text (the same words).
 func (q *memQuery) refilter(f Filter) *memQuery {
-	var dt docSet
-	if q.delta != nil {
-		dt = q.delta.text
+	var texts []docSet
+	if q.text != nil {
+		for sq := q; sq != nil; sq = sq.delta {
+			texts = append(texts, sq.text)
+		}
 	}
-	return q.s.query(f, q.text, dt)
+	return q.s.query(f, texts)
 }
 
 func (s *memSnap) segQuery(f Filter, text docSet, ff facetFilter) *memQuery {
@@ -537,17 +561,18 @@ func (q *memQuery) counts() Result {
 }
 
 // keys returns up to limit keys after c in order o (StartAsc or
-// StartDesc), without events: the base's and the delta's merged.
+// StartDesc), without events: every segment's, merged.
 func (q *memQuery) keys(o Order, c *cursor, limit int) []pageKey {
 	out := q.segKeys(o, c, limit)
-	if q.delta == nil {
+	merged := false
+	for sq := q.delta; sq != nil; sq = sq.delta {
+		if more := sq.segKeys(o, c, limit); len(more) > 0 {
+			out, merged = append(out, more...), true
+		}
+	}
+	if !merged {
 		return out
 	}
-	more := q.delta.segKeys(o, c, limit)
-	if len(more) == 0 {
-		return out
-	}
-	out = append(out, more...)
 	slices.SortFunc(out, func(a, b pageKey) int {
 		c := cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
 		if o == StartDesc {
@@ -710,7 +735,7 @@ func prefixLexeme(q string) (string, error) {
 // cannot answer it (a word that is not one lexeme).
 func (m *memIndex) memSearch(ctx context.Context, s *memSnap, f Filter) (*memQuery, error) {
 	words := Words(f.Query)
-	var text, deltaText docSet
+	var texts []docSet
 	if len(words) > 0 {
 		terms, err := m.terms(ctx, words)
 		if errors.Is(err, errNotSingleLexeme) {
@@ -719,10 +744,9 @@ func (m *memIndex) memSearch(ctx context.Context, s *memSnap, f Filter) (*memQue
 		if err != nil {
 			return nil, err
 		}
-		text = s.textSet(terms)
-		if s.delta != nil {
-			deltaText = s.delta.textSet(terms)
+		for seg := s; seg != nil; seg = seg.delta {
+			texts = append(texts, seg.textSet(terms))
 		}
 	}
-	return s.query(f, text, deltaText), nil
+	return s.query(f, texts), nil
 }

@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -46,16 +48,20 @@ var errFullRead = errors.New("read all events again")
 // readState reads, in the caller's repeatable-read transaction, the
 // database version and the snapshot the transaction sees.
 func readState(ctx context.Context, tx pgx.Tx) (dbVersion, string, error) {
-	v, err := store.ReadVersion(ctx, tx)
-	if err != nil {
-		return v, "", err
-	}
+	var v dbVersion
 	var snap string
-	if err := tx.QueryRow(ctx, `SELECT pg_current_snapshot()::text`).Scan(&snap); err != nil {
-		return v, "", fmt.Errorf("read snapshot: %w", err)
+	if err := tx.QueryRow(ctx, `SELECT `+store.VersionColumns+`, pg_current_snapshot()::text`).Scan(append(v.Dest(), &snap)...); err != nil {
+		return v, "", fmt.Errorf("search: read version: %w", err)
 	}
 	return v, snap, nil
 }
+
+// changedSQL selects the events changed since the snapshot $1 (at most
+// $2): the log rows whose transaction that snapshot did not see. The xid
+// index narrows them to transactions at least as new as the oldest one
+// it did not see.
+const changedSQL = `ARRAY(SELECT DISTINCT event_id FROM search_changes
+	WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot) LIMIT $2)`
 
 // changes is what happened since a snapshot.
 type changes struct {
@@ -67,72 +73,37 @@ type changes struct {
 }
 
 // readChanges reads the events changed since Postgres' snapshot since, in
-// one repeatable-read transaction; their facet values are numbered in a
-// copy of dicts. limit bounds how many changed events are read
-// (errFullRead beyond).
-func readChanges(ctx context.Context, db pgx.Tx, fs FacetSet, since string, dicts facetDicts, limit int) (*changes, error) {
-	v, pgSnap, err := readState(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	c := &changes{version: v, pgSnap: pgSnap, dicts: dicts.clone()}
+// one repeatable-read transaction sent as one round trip (searches may be
+// waiting for it); their facet values are numbered in a copy of dicts.
+// limit bounds how many changed events are applied (errFullRead beyond).
+func readChanges(ctx context.Context, pool *pgxpool.Pool, fs FacetSet, since string, dicts facetDicts, limit int) (*changes, error) {
+	c := &changes{dicts: dicts.clone()}
 	var pruned bool
-	// The xid index narrows the log to transactions at least as new as
-	// the oldest one the old snapshot did not see.
-	err = db.QueryRow(ctx, `SELECT (SELECT horizon FROM search_changes_horizon) >= pg_snapshot_xmin($1::pg_snapshot),
-			ARRAY(SELECT DISTINCT event_id FROM search_changes
-				WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)
-				LIMIT $2)`, since, limit+1).Scan(&pruned, &c.ids)
-	if err != nil {
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`)
+	b.Queue(`SELECT `+store.VersionColumns+`, pg_current_snapshot()::text,
+		(SELECT horizon FROM search_changes_horizon) >= pg_snapshot_xmin($1::pg_snapshot), `+changedSQL, since, limit+1).
+		QueryRow(func(row pgx.Row) error {
+			return row.Scan(append(c.version.Dest(), &c.pgSnap, &pruned, &c.ids)...)
+		})
+	scan := newRowScan(fs, true)
+	b.Queue(memSelect(fs, true)+` AND e.id = ANY(`+changedSQL+`) ORDER BY e.start_at, e.id`, since, limit+1).
+		Query(func(rows pgx.Rows) error {
+			_, err := pgx.ForEachRow(rows, scan.dest, func() error {
+				r, err := scan.row(&c.dicts, make([]uint64, 0, len(fs)))
+				c.rows = append(c.rows, r)
+				return err
+			})
+			return err
+		})
+	b.Queue(`COMMIT`)
+	if err := pool.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("read changed events: %w", err)
 	}
 	if pruned || len(c.ids) > limit {
 		return nil, errFullRead
 	}
-	if len(c.ids) == 0 {
-		return c, nil
-	}
-	rows, err := db.Query(ctx, memSelect(fs)+` AND e.id = ANY($1) ORDER BY e.start_at, e.id`, c.ids)
-	if err != nil {
-		return nil, fmt.Errorf("read changed events: %w", err)
-	}
-	scan := newRowScan(fs)
-	_, err = pgx.ForEachRow(rows, scan.dest, func() error {
-		r, err := scan.row(&c.dicts, make([]uint64, 0, len(fs)))
-		c.rows = append(c.rows, r)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read changed events: %w", err)
-	}
-	return c, c.readSources(ctx, db)
-}
-
-// readSources reads which sources announced the changed public events.
-func (c *changes) readSources(ctx context.Context, db pgx.Tx) error {
-	if len(c.rows) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(c.rows))
-	at := make(map[int64]int, len(c.rows))
-	for i, r := range c.rows {
-		ids[i], at[r.id] = r.id, i
-	}
-	rows, err := db.Query(ctx, `SELECT DISTINCT ei.event_id, i.source_id
-		FROM event_items ei JOIN items i ON i.id = ei.item_id WHERE ei.event_id = ANY($1)`, ids)
-	if err != nil {
-		return fmt.Errorf("read sources of changed events: %w", err)
-	}
-	var id int64
-	var src string
-	_, err = pgx.ForEachRow(rows, []any{&id, &src}, func() error {
-		c.rows[at[id]].sources = append(c.rows[at[id]].sources, src)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read sources of changed events: %w", err)
-	}
-	return nil
+	return c, nil
 }
 
 // clone copies the dictionaries, so new values can be numbered without
@@ -151,54 +122,113 @@ func (d facetDicts) clone() facetDicts {
 	return out
 }
 
-// with is s with the changes applied: a new snapshot sharing s's base.
+// with is s with the changes applied: a new snapshot sharing s's
+// segments, their dead docs updated, and a new segment of the changed
+// events that are public now. Small segments are merged as they pile up
+// (each merge at least doubles a segment's size, so an event is copied
+// O(log n) times), which keeps an apply's work near the size of its
+// changes.
 func (s *memSnap) with(c *changes) *memSnap {
-	ns := *s
-	ns.version, ns.pgSnap = c.version, c.pgSnap
+	head := *s
+	head.version, head.pgSnap = c.version, c.pgSnap
 	if len(c.ids) == 0 {
-		return &ns
+		return &head
 	}
-	ns.dicts = c.dicts
-	ns.dead = newDocSet(len(s.id))
-	if s.dead != nil {
-		copy(ns.dead, s.dead)
+	head.dicts = c.dicts
+	head.dead = s.withDead(c.ids)
+	var deltas []*memSnap
+	for d := s.delta; d != nil; d = d.delta {
+		nd := *d
+		nd.dead = d.withDead(c.ids)
+		deltas = append(deltas, &nd)
 	}
-	changed := make(map[int64]bool, len(c.ids))
-	for _, id := range c.ids {
-		changed[id] = true
-		if d, ok := s.docOf(id); ok {
-			ns.dead.add(d)
+	if len(c.rows) > 0 {
+		deltas = append(deltas, newSegment(c.rows, s.fs, c.dicts))
+	}
+	for n := len(deltas); n >= 2 && (n > maxSegments || 2*deltas[n-1].live() >= deltas[n-2].live()); n = len(deltas) {
+		rows := append(deltas[n-2].liveRows(), deltas[n-1].liveRows()...)
+		slices.SortFunc(rows, func(a, b memRow) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.id, b.id)) })
+		deltas = append(deltas[:n-2], newSegment(rows, s.fs, c.dicts))
+	}
+	prev := &head
+	prev.delta = nil
+	for _, d := range deltas {
+		prev.delta, prev = d, d
+	}
+	prev.delta = nil
+	return &head
+}
+
+// maxSegments bounds the delta segments a search visits.
+const maxSegments = 8
+
+// withDead is the segment's dead docs with those of ids added (copied
+// when any is in the segment).
+func (s *memSnap) withDead(ids []int64) docSet {
+	dead := s.dead
+	copied := false
+	for _, id := range ids {
+		d, ok := s.docOf(id)
+		if !ok || (dead != nil && dead.has(int(d))) {
+			continue
+		}
+		if !copied {
+			dead, copied = newDocSet(len(s.id)), true
+			copy(dead, s.dead)
+		}
+		dead.add(d)
+	}
+	return dead
+}
+
+// live is how many of the segment's docs are current.
+func (s *memSnap) live() int {
+	n := len(s.id)
+	for _, w := range s.dead {
+		n -= bits.OnesCount64(w)
+	}
+	return n
+}
+
+// liveRows is a delta segment's current events.
+func (s *memSnap) liveRows() []memRow {
+	out := make([]memRow, 0, len(s.rows))
+	for i, r := range s.rows {
+		if s.dead == nil || !s.dead.has(i) {
+			out = append(out, r)
 		}
 	}
-	ns.rows = make([]memRow, 0, len(s.rows)+len(c.rows))
-	for _, r := range s.rows {
-		if !changed[r.id] {
-			ns.rows = append(ns.rows, r)
-		}
+	return out
+}
+
+// deltaRows is how many events the delta segments hold.
+func (s *memSnap) deltaRows() int {
+	n := 0
+	for d := s.delta; d != nil; d = d.delta {
+		n += len(d.rows)
 	}
-	ns.rows = append(ns.rows, c.rows...)
-	slices.SortFunc(ns.rows, func(a, b memRow) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.id, b.id)) })
-	b := newSegBuilder(s.fs, c.dicts)
-	for i := range ns.rows {
-		b.add(&ns.rows[i])
+	return n
+}
+
+// newSegment builds a delta segment of rows in (start, id) order.
+func newSegment(rows []memRow, fs FacetSet, dicts facetDicts) *memSnap {
+	b := newSegBuilder(fs, dicts)
+	for i := range rows {
+		b.add(&rows[i])
 	}
-	ns.delta = b.done()
-	for i, r := range ns.rows {
+	seg := b.done()
+	seg.rows = rows
+	for i, r := range rows {
 		for _, src := range r.sources {
-			ns.delta.addSource(int32(i), src)
+			seg.addSource(int32(i), src)
 		}
 	}
-	return &ns
+	return seg
 }
 
 // apply reads the changes since s and returns s with them applied.
 func (m *memIndex) apply(ctx context.Context, s *memSnap) (*memSnap, error) {
-	var c *changes
-	err := pgx.BeginTxFunc(ctx, m.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var err error
-		c, err = readChanges(ctx, tx, m.fs, s.pgSnap, s.dicts, maxDelta(len(s.id)))
-		return err
-	})
+	c, err := readChanges(ctx, m.pool, m.fs, s.pgSnap, s.dicts, maxDelta(len(s.id)))
 	if err != nil {
 		if errors.Is(err, errTooManyValues) {
 			return nil, errFullRead // the full read disables the index
@@ -328,7 +358,7 @@ func (m *memIndex) run() {
 			switch {
 			case err == nil:
 				m.publish(next)
-				full = len(next.rows) > maxDelta(len(next.id))
+				full = next.deltaRows() > maxDelta(len(next.id))
 				if failing {
 					m.log.Info("search: in-memory index current again")
 				}
@@ -360,3 +390,4 @@ func (m *memIndex) run() {
 		}
 	}
 }
+
