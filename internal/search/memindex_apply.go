@@ -390,4 +390,3 @@ func (m *memIndex) run() {
 		}
 	}
 }
-
