@@ -57,8 +57,9 @@ type memIndex struct {
 	applying sync.Mutex // sync mode: one search applies at a time
 
 	words wordCache
-	// served counts the searches answered from memory.
-	served atomic.Int64
+	// served counts the searches answered from memory, fullReads the
+	// reads of all events.
+	served, fullReads atomic.Int64
 }
 
 // memSnap is one immutable snapshot. Events are numbered ("docs") in
@@ -157,6 +158,7 @@ func (p *Postgres) WarmUp(ctx context.Context) error {
 // rebuild reads a new snapshot of all events.
 func (m *memIndex) rebuild(ctx context.Context) (*memSnap, error) {
 	start := time.Now()
+	m.fullReads.Add(1)
 	s, err := loadSnap(ctx, m.pool, m.fs)
 	m.mu.Lock()
 	m.lastBuild = time.Since(start)
