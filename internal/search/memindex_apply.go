@@ -238,24 +238,25 @@ func (m *memIndex) apply(ctx context.Context, s *memSnap) (*memSnap, error) {
 	return s.with(c), nil
 }
 
-// publish puts s in place and wakes the searches waiting for it. A
-// snapshot never replaces a newer one.
+// publish puts s in place and wakes the searches waiting for it. Only
+// one goroutine applies at a time (the applier, or in sync mode the
+// search holding m.applying), so snapshots come in order.
 func (m *memIndex) publish(s *memSnap) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if old := m.snap.Load(); old != nil && old.version.Writes > s.version.Writes {
-		return
-	}
 	m.snap.Store(s)
 	close(m.published)
 	m.published = make(chan struct{})
 }
 
-// holds reports whether s holds every write of version v: the write
-// counter only grows, so a snapshot read at a later count holds all v
-// holds (and what committed since, as SQL would see it a moment later).
+// holds reports whether s holds every write of version v. Each writing
+// transaction adds one to the counter as it commits, and a later
+// Postgres snapshot sees every transaction an earlier one saw, so a
+// snapshot read at a count at least v's holds all v holds (and what
+// committed since, as SQL would see it a moment later). The other parts
+// of a version (partner names) are not in the index.
 func (s *memSnap) holds(v dbVersion) bool {
-	return s != nil && (s.version == v || s.version.Writes > v.Writes)
+	return s != nil && s.version.Writes >= v.Writes
 }
 
 // current returns a snapshot holding version v, waiting up to o.wait for
