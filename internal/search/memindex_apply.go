@@ -21,10 +21,10 @@ import (
 // snapshot it was read at; the changes since are the log rows whose
 // transaction that snapshot does not see, whatever order the writers
 // committed in. Applying them reads only those events, marks their old
-// docs dead in the base and keeps their current state in a small delta
-// segment: tens of rows to read and a delta to rebuild instead of reading
+// docs dead and keeps their current state in small delta segments: tens
+// of rows to read and one small segment to build instead of reading
 // 100,000 events again (1.1–1.5 s, during which searches went to SQL).
-// Once the delta outgrows maxDelta, a full read runs in the background
+// Once the deltas outgrow maxDelta, a full read runs in the background
 // while changes are still applied to the old base, and the changes since
 // the full read are applied to it before it replaces the old one.
 
@@ -38,7 +38,8 @@ const (
 )
 
 // maxDelta is how many changed events a snapshot of n keeps in its delta
-// before a full read replaces it: the delta is rebuilt on every apply.
+// segments before a full read replaces it: searches skip their old
+// versions in the base one by one, and merges copy them.
 func maxDelta(n int) int { return 1000 + n/20 }
 
 // errFullRead: the changes cannot be applied (too many, or pruned from the
