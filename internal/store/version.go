@@ -12,8 +12,8 @@ import (
 // committed in between makes the next check differ.
 //
 // Writes is what makes it exact: a counter that every transaction writing
-// events or event_items bumps once, inside that transaction (by the
-// outbox trigger, migration 00091), so it changes exactly when the data
+// events or event_items bumps once, inside that transaction as it commits
+// (a deferred trigger, migrations 00091 and 00141), so it changes exactly when the data
 // becomes visible: writes that leave updated_at alone, deletions, new
 // source links, and two writers committing in the opposite order of their
 // outbox ids and start times all move it. It does not move when the
