@@ -22,11 +22,9 @@ type Backend struct {
 	log      *slog.Logger
 }
 
-// MemoryRebuildInterval is the least time between two rebuilds of the
-// Postgres backend's in-memory index; rebuilds are also spaced so that
-// they take at most a tenth of the time (a rebuild of 100,000 events takes
-// about 1.3 s: every 13 s). While data changes faster (a crawl storing
-// pages), searches are answered in SQL in between.
+// MemoryRebuildInterval is the least time between two full reads of the
+// Postgres backend's in-memory index (about 1.3 s for 100,000 events);
+// changes in between are applied to it incrementally.
 const MemoryRebuildInterval = 2 * time.Second
 
 // Open returns the Postgres backend (with its in-memory index), or with cfg.URL set, Meilisearch with

@@ -21,3 +21,11 @@ func (p *Postgres) MemoryServed() int64 {
 	}
 	return p.mem.served.Load()
 }
+
+// MemoryFullReads is how many times the in-memory index read all events.
+func (p *Postgres) MemoryFullReads() int64 {
+	if p.mem == nil {
+		return -1
+	}
+	return p.mem.fullReads.Load()
+}

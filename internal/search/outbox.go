@@ -48,7 +48,8 @@ type Drainer struct {
 	MinBackoff, MaxBackoff time.Duration // default 1 s and 5 min
 	Logger                 *slog.Logger
 
-	failing atomic.Bool
+	failing    atomic.Bool
+	lastPruned time.Time
 }
 
 func (d *Drainer) defaults() {
@@ -93,6 +94,12 @@ func (d *Drainer) Run(ctx context.Context) error {
 		}
 		if !wasHealthy && d.Healthy() {
 			d.Logger.Info("search index sync recovered")
+		}
+		if time.Since(d.lastPruned) >= time.Minute {
+			d.lastPruned = time.Now()
+			if _, err := PruneChanges(ctx, d.Pool, KeepChanges); err != nil && ctx.Err() == nil {
+				d.Logger.Warn("search change log not pruned", "err", err)
+			}
 		}
 		if wait > 0 {
 			select {
@@ -173,4 +180,24 @@ func (d *Drainer) backoff(attempt int) time.Duration {
 // Pending counts outbox rows not yet pushed.
 func Pending(ctx context.Context, db store.DB) (int, error) {
 	return store.OutboxPending(ctx, db)
+}
+
+// KeepChanges is how long the change log (search_changes) keeps a row: an
+// in-memory index applies changes every fraction of a second, and one
+// that fell further behind reads all events again.
+const KeepChanges = 10 * time.Minute
+
+// PruneChanges deletes the change log's rows older than keep and records
+// the newest transaction it deleted, so a reader older than that knows to
+// read everything again. It returns how many rows it deleted.
+func PruneChanges(ctx context.Context, db store.DB, keep time.Duration) (int64, error) {
+	var n int64
+	err := db.QueryRow(ctx, `WITH d AS (DELETE FROM search_changes WHERE at < now() - $1 * interval '1 millisecond' RETURNING xid),
+		h AS (UPDATE search_changes_horizon SET horizon = greatest(horizon, (SELECT max(xid) FROM d))
+			WHERE EXISTS (SELECT 1 FROM d))
+		SELECT count(*) FROM d`, keep.Milliseconds()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("prune search change log: %w", err)
+	}
+	return n, nil
 }

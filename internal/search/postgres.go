@@ -211,7 +211,7 @@ func (p *Postgres) page(ctx context.Context, f Filter, o Order, c *cursor, first
 func (p *Postgres) readPage(ctx context.Context, f Filter, o Order, c *cursor, limit, load int, fuzzy bool, mq *memQuery) ([]pageKey, error) {
 	var keys []pageKey
 	if mq != nil {
-		keys = mq.s.query(f, mq.text).keys(o, c, limit)
+		keys = mq.refilter(f).keys(o, c, limit)
 	} else {
 		sk, err := store.SearchKeys(ctx, p.db, p.fs.spec(f, fuzzy), keyOrder(o), c.key(), limit)
 		if err != nil {

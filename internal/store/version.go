@@ -12,8 +12,8 @@ import (
 // committed in between makes the next check differ.
 //
 // Writes is what makes it exact: a counter that every transaction writing
-// events or event_items bumps once, inside that transaction (by the
-// outbox trigger, migration 00091), so it changes exactly when the data
+// events or event_items bumps once, inside that transaction as it commits
+// (a deferred trigger, migrations 00091 and 00141), so it changes exactly when the data
 // becomes visible: writes that leave updated_at alone, deletions, new
 // source links, and two writers committing in the opposite order of their
 // outbox ids and start times all move it. It does not move when the
@@ -27,14 +27,19 @@ type Version struct {
 	Sources time.Time // newest sources.updated_at (partner names)
 }
 
+// VersionColumns selects a Version (scanned by Version.Dest) as columns
+// of a larger query, e.g. one that reads data in the same snapshot.
+const VersionColumns = `(SELECT coalesce(max(updated_at), 'epoch') FROM events),
+		(SELECT sum(n)::bigint FROM data_version),
+		(SELECT coalesce(max(updated_at), 'epoch') FROM sources)`
+
+// Dest is where VersionColumns scan to.
+func (v *Version) Dest() []any { return []any{&v.Events, &v.Writes, &v.Sources} }
+
 // ReadVersion reads the data's version in one query.
 func ReadVersion(ctx context.Context, db DB) (Version, error) {
 	var v Version
-	err := db.QueryRow(ctx, `SELECT
-		(SELECT coalesce(max(updated_at), 'epoch') FROM events),
-		(SELECT sum(n)::bigint FROM data_version),
-		(SELECT coalesce(max(updated_at), 'epoch') FROM sources)`).Scan(&v.Events, &v.Writes, &v.Sources)
-	if err != nil {
+	if err := db.QueryRow(ctx, `SELECT `+VersionColumns).Scan(v.Dest()...); err != nil {
 		return v, fmt.Errorf("data version: %w", err)
 	}
 	return v, nil

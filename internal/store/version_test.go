@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -77,5 +79,82 @@ func TestVersionMovesWithTheCommit(t *testing.T) {
 	}
 	if d := read(); d != v {
 		t.Errorf("draining the outbox moved the version: %+v → %+v", v, d)
+	}
+}
+
+// TestVersionWritersDoNotWaitOnEachOther: two writers whose backends share
+// a counter row (pid % 16) write different events; the second commits
+// while the first is still open. With the counter bumped at the first
+// write, the second waited for the first's whole transaction (and two
+// writers locking the same rows in turn could deadlock); bumped at commit,
+// it does not wait.
+func TestVersionWritersDoNotWaitOnEachOther(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	var x, y int64
+	for _, p := range []struct {
+		uid string
+		id  *int64
+	}{{"tp-w1", &x}, {"tp-w2", &y}} {
+		if err := pool.QueryRow(ctx, `INSERT INTO events (uid, title, start_at, fingerprint) VALUES ($1, 'x', now(), 'f') RETURNING id`, p.uid).Scan(p.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := store.ReadVersion(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySlot := map[uint32]*pgx.Conn{}
+	var a, b *pgx.Conn
+	for i := 0; i < 17 && b == nil; i++ {
+		c, err := pgx.ConnectConfig(ctx, pool.Config().ConnConfig.Copy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close(context.Background()) })
+		slot := c.PgConn().PID() % 16
+		if o, ok := bySlot[slot]; ok {
+			a, b = o, c
+		} else {
+			bySlot[slot] = c
+		}
+	}
+	if b == nil {
+		t.Fatal("no two backends share a counter row among 17")
+	}
+	txA, err := a.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txA.Rollback(ctx)
+	if _, err := txA.Exec(ctx, `UPDATE events SET title = 'a' WHERE id = $1`, x); err != nil {
+		t.Fatal(err)
+	}
+	txB, err := b.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txB.Rollback(ctx)
+	// A lock wait would last until A ends: give up after 2 s instead.
+	if _, err := txB.Exec(ctx, `SET LOCAL lock_timeout = '2s'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := txB.Exec(ctx, `UPDATE events SET title = 'b' WHERE id = $1`, y); err != nil {
+		t.Fatalf("B waited for A's open transaction: %v", err)
+	}
+	if err := txB.Commit(ctx); err != nil {
+		t.Fatalf("B's commit waited for A's open transaction: %v", err)
+	}
+	mid, err := store.ReadVersion(ctx, pool)
+	if err != nil || mid.Writes != before.Writes+1 {
+		t.Fatalf("after B: %d, want %d (%v)", mid.Writes, before.Writes+1, err)
+	}
+	if err := txA.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, err := store.ReadVersion(ctx, pool)
+	if err != nil || after.Writes != before.Writes+2 {
+		t.Fatalf("after A: %d, want %d (%v)", after.Writes, before.Writes+2, err)
 	}
 }

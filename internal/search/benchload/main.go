@@ -2,12 +2,15 @@
 //
 //	benchload load  -db URL [-n 100000]          migrate and load synthetic events
 //	benchload serve -db URL [-addr 127.0.0.1:8090] [-no-cache]  serve /graphql alone
-//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N] [-no-cache] [-cold] [-one] [-warmup 5s]
+//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N] [-no-cache] [-cold] [-one] [-warmup 5s] [-writes 10] [-no-seq]
 //
 // load -keep-outbox leaves the outbox rows the insert trigger wrote, as a
 // real ingest leaves them for the server's drainer. run -one repeats one
 // filtered text search with facets (text, region, topic, free, dates) from
 // every client, after -warmup of the same load that is not measured.
+// run -writes N stores N transactions a second during the run, each
+// changing -write-batch random events (free or not, updated_at), as a
+// crawl storing pages does; -no-seq skips the one-at-a-time comparison.
 //
 // `treffpunkt serve` can stand in for `benchload serve` (it mounts the same
 // handler, with the count and page caches).
@@ -27,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/signal"
@@ -71,6 +75,9 @@ func main() {
 	keepOutbox := fs.Bool("keep-outbox", false, "leave the outbox rows for the server to drain, as after a real ingest (load)")
 	one := fs.Bool("one", false, "every client repeats one filtered text search with facets (run)")
 	warmup := fs.Duration("warmup", 0, "concurrent load before measuring, not counted (run)")
+	writes := fs.Float64("writes", 0, "write transactions per second during the run (run)")
+	writeBatch := fs.Int("write-batch", 20, "events each write transaction changes (run)")
+	noSeq := fs.Bool("no-seq", false, "skip the one-at-a-time phase (run)")
 	_ = fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
@@ -79,7 +86,7 @@ func main() {
 	case "serve":
 		err = serve(ctx, *db, *addr, *noCache, *cpuProfile)
 	case "run":
-		err = run(ctx, *db, *url, *conc, *dur, *pid, *noCache, *cold, *one, *warmup)
+		err = run(ctx, *db, *url, *conc, *dur, *pid, *noCache, *cold, *one, *warmup, writer{perSecond: *writes, batch: *writeBatch}, *noSeq)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -194,7 +201,7 @@ func oneSearch() []search.Filter {
 	return []search.Filter{f}
 }
 
-func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int, noCache, cold, one bool, warmup time.Duration) error {
+func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int, noCache, cold, one bool, warmup time.Duration, w writer, noSeq bool) error {
 	filters := typical()
 	if one {
 		filters = oneSearch()
@@ -220,6 +227,13 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 		}
 	}
 
+	pool, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	wctx, stopWrites := context.WithCancel(ctx)
+	writesDone := w.start(wctx, pool)
 	var mu sync.Mutex
 	var lat []time.Duration
 	var errs int
@@ -262,6 +276,11 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 	}
 	wg.Wait()
 	stopRSS()
+	stopWrites()
+	stored, werr := writesDone()
+	if werr != nil {
+		return werr
+	}
 	mode := "repeating the typical searches"
 	switch {
 	case cold:
@@ -269,18 +288,19 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 	case one:
 		mode = "repeating one filtered text search"
 	}
-	fmt.Printf("concurrent (%s): c=%d for %s: %d requests, %d errors, %.0f req/s, p50 %s, p99 %s\n",
-		mode, conc, dur, len(lat), errs, float64(len(lat))/dur.Seconds(), pct(lat, 50), pct(lat, 99))
+	fmt.Printf("concurrent (%s): c=%d for %s: %d requests, %d errors, %.0f req/s, p50 %s, p95 %s, p99 %s\n",
+		mode, conc, dur, len(lat), errs, float64(len(lat))/dur.Seconds(), pct(lat, 50), pct(lat, 95), pct(lat, 99))
+	if w.perSecond > 0 {
+		fmt.Printf("writes: %d transactions stored during the run\n", stored)
+	}
 	if pid != 0 {
 		fmt.Printf("server RSS: peak sampled %.1f MB, VmHWM %.1f MB\n", rss.maxMB, hwmMB(pid))
 	}
 
-	// One at a time: HTTP API vs the same search run directly.
-	pool, err := store.Open(ctx, dbURL)
-	if err != nil {
-		return err
+	if noSeq {
+		return nil
 	}
-	defer pool.Close()
+	// One at a time: HTTP API vs the same search run directly.
 	pg, err := searcher(ctx, pool, noCache)
 	if err != nil {
 		return err
@@ -373,4 +393,47 @@ func statusMB(pid int, field string) float64 {
 		}
 	}
 	return 0
+}
+
+// writer stores changes during a run, as a crawl does.
+type writer struct {
+	perSecond float64
+	batch     int
+}
+
+// start writes until ctx ends; the returned func waits and says how many
+// transactions committed.
+func (w writer) start(ctx context.Context, pool *pgxpool.Pool) func() (int, error) {
+	if w.perSecond <= 0 {
+		return func() (int, error) { return 0, nil }
+	}
+	n, done := 0, make(chan error, 1)
+	go func() {
+		var lo, hi int64
+		if err := pool.QueryRow(ctx, `SELECT min(id), max(id) FROM events`).Scan(&lo, &hi); err != nil {
+			done <- err
+			return
+		}
+		tick := time.NewTicker(time.Duration(float64(time.Second) / w.perSecond))
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				done <- nil
+				return
+			case <-tick.C:
+			}
+			ids := make([]int64, w.batch)
+			for i := range ids {
+				ids[i] = lo + rand.Int64N(hi-lo+1)
+			}
+			_, err := pool.Exec(ctx, `UPDATE events SET cost_free = NOT coalesce(cost_free, false), updated_at = now() WHERE id = ANY($1)`, ids)
+			if err != nil && ctx.Err() == nil {
+				done <- fmt.Errorf("write: %w", err)
+				return
+			}
+			n++
+		}
+	}()
+	return func() (int, error) { err := <-done; return n, err }
 }
