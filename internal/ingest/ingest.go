@@ -145,6 +145,9 @@ type crawl struct {
 	// organizers by source id: a source's own announcements win merges.
 	organizers map[string]string
 	limits     budget // what is left of p.Limits
+	// analyzeAt is the count of items this crawl has written at which
+	// the tables' statistics are checked next (maybeAnalyze).
+	analyzeAt int
 }
 
 // CrawlSource crawls one source and records the run. Errors end up in the
@@ -233,7 +236,8 @@ func (p *Pipeline) begin(ctx context.Context, src config.Source) (*crawl, error)
 	}
 	c := &crawl{p: p, src: src, run: run, now: p.now(),
 		visited: map[string]bool{}, changed: map[string]bool{}, failed: map[string]bool{},
-		seen: map[string]bool{}, created: map[int64]bool{}, limits: budget{Limits: p.Limits.withDefaults()}}
+		seen: map[string]bool{}, created: map[int64]bool{}, limits: budget{Limits: p.Limits.withDefaults()},
+		analyzeAt: firstAnalyze}
 	if c.known, err = store.SourceItems(ctx, p.Pool, src.ID); err != nil {
 		return c, err
 	}
@@ -463,7 +467,31 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 		c.known[r.Key] = r
 	}
 	c.mu.Unlock()
+	c.maybeAnalyze(ctx)
 	return nil
+}
+
+// firstAnalyze is how many items a crawl writes before it first checks the
+// planner's statistics; the next checks come at each doubling.
+const firstAnalyze = 32
+
+// maybeAnalyze refreshes the statistics of the tables the crawl grows
+// (store.AnalyzeGrown) each time the items it wrote doubled: a crawl into
+// an empty or much smaller store would otherwise run on plans made for
+// empty tables. Statistics are an optimisation: a failure is logged only.
+func (c *crawl) maybeAnalyze(ctx context.Context) {
+	c.mu.Lock()
+	due := c.run.Items >= c.analyzeAt
+	if due {
+		c.analyzeAt = 2 * max(c.run.Items, firstAnalyze/2)
+	}
+	c.mu.Unlock()
+	if !due {
+		return
+	}
+	if err := store.AnalyzeGrown(ctx, c.p.Pool); err != nil && ctx.Err() == nil {
+		c.p.logger().Warn("could not refresh table statistics", "source", c.src.ID, "err", err)
+	}
 }
 
 // retryTx runs fn in a transaction, retried after deadlocks and
