@@ -144,7 +144,7 @@ func (c *crawl) reapply(ctx context.Context, itemID int64, it event.Item) error 
 		if err := store.StampItem(ctx, tx, itemID, normalize.Version); err != nil {
 			return err
 		}
-		return c.apply(ctx, tx, itemID, links, r, &n)
+		return c.apply(ctx, tx, itemID, links, r, nil, &n)
 	})
 	if err != nil {
 		return fmt.Errorf("renormalise item %d: %w", itemID, err)
@@ -162,8 +162,8 @@ const templateBlockLimit = 1000
 // many events share a sentence (dedup.BestMatchIn): the events of the
 // draft's own organiser are the best witnesses that a sentence is its
 // template, and they are never candidates.
-func candidatesAndBlock(ctx context.Context, db store.DB, sourceID string, d event.Draft) ([]dedup.Record, []dedup.Record, error) {
-	recs, err := candidateRecords(ctx, db, sourceID, d)
+func candidatesAndBlock(ctx context.Context, db store.DB, sourceID string, d event.Draft, nb *nearby) ([]dedup.Record, []dedup.Record, error) {
+	recs, err := candidateRecords(ctx, db, sourceID, d, nb)
 	if err != nil || len(recs) == 0 || d.Description == "" {
 		// Nothing to match, or no text whose template parts would need
 		// telling apart: no block to read.
@@ -195,29 +195,30 @@ func candidatesAndBlock(ctx context.Context, db store.DB, sourceID string, d eve
 // with the event's ID): the occurrence joins the event when it matches any
 // of them, so the outcome does not depend on which source's fields won the
 // merge, that is on the order in which sources were crawled.
-func candidateRecords(ctx context.Context, db store.DB, sourceID string, d event.Draft) ([]dedup.Record, error) {
-	day := startOfDay(d.Start.In(event.Berlin))
-	from, to := day.AddDate(0, 0, -1), day.AddDate(0, 0, 2)
-	if !d.End.IsZero() {
-		// A short multi-day record meets the events on each of its days.
-		last := startOfDay(d.End.In(event.Berlin)).AddDate(0, 0, 1)
-		if last.After(to) && !last.After(day.AddDate(0, 0, dedup.MaxSpanDays)) {
-			to = last
-		}
-	}
+func candidateRecords(ctx context.Context, db store.DB, sourceID string, d event.Draft, nb *nearby) ([]dedup.Record, error) {
+	from, to := candidateWindow(d)
 	region := d.Place.Region
 	if d.Online == event.OnlineYes {
 		region = "" // an online event has no place that could conflict
 	}
-	evs, err := store.EventsNear(ctx, db, from, to, region, sourceID)
-	if err != nil {
-		return nil, err
+	evs, ok := nb.near(from, to, region)
+	if !ok {
+		var err error
+		if evs, err = store.EventsNear(ctx, db, from, to, region, sourceID); err != nil {
+			return nil, err
+		}
 	}
 	ids := make([]int64, len(evs))
 	for i, e := range evs {
 		ids[i] = e.ID
 	}
-	linked, err := store.LinkedDraftsOf(ctx, db, ids)
+	var linked map[int64][]store.LinkedDraft
+	var err error
+	if ok {
+		linked, err = nb.drafts(ctx, db, ids)
+	} else {
+		linked, err = store.LinkedDraftsOf(ctx, db, ids)
+	}
 	if err != nil {
 		return nil, err
 	}

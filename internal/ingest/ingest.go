@@ -427,10 +427,14 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 		if err := store.LockDays(ctx, tx, days); err != nil {
 			return err
 		}
+		nb, err := readNearby(ctx, tx, c.src.ID, newOccurrences(reads, links))
+		if err != nil {
+			return err
+		}
 		for i := range batch {
 			n.items++
 			n.caps.retry = false
-			if err := c.apply(ctx, tx, refs[i].ID, links[i], reads[i], &n); err != nil {
+			if err := c.apply(ctx, tx, refs[i].ID, links[i], reads[i], nb, &n); err != nil {
 				return err
 			}
 			if n.caps.retry {

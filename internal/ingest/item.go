@@ -75,8 +75,8 @@ func itemLinks(ctx context.Context, tx store.DB, itemID int64, fresh bool) (map[
 // event across re-crawls; a new occurrence is matched against known events
 // from other sources before a new event is created. links are the item's
 // occurrences' events (itemLinks); the caller holds the day locks of
-// r.days(links).
-func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, links map[int]int64, r reading, n *counts) error {
+// r.days(links). nb, when set, holds the events around the batch's days.
+func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, links map[int]int64, r reading, nb *nearby, n *counts) error {
 	it, drafts := r.it, r.drafts
 	if r.nerr != nil {
 		if err := store.SetNormalizeError(ctx, tx, itemID, r.nerr.Error()); err != nil {
@@ -95,13 +95,14 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, links map[
 			touched[evID] = true
 			continue
 		}
-		evID, created, err := c.place(ctx, tx, itemID, it, i, d)
+		evID, created, err := c.place(ctx, tx, itemID, it, i, d, nb)
 		if err != nil {
 			return err
 		}
 		if err := store.Link(ctx, tx, itemID, i, evID, d); err != nil {
 			return err
 		}
+		nb.link(evID)
 		if created {
 			n.created++
 			n.createdIDs = append(n.createdIDs, evID)
@@ -117,6 +118,7 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, links map[
 		for _, id := range gone {
 			touched[id] = true
 		}
+		nb.unlinked(gone)
 	}
 	linked := make([]int64, 0, len(touched))
 	for evID := range touched {
@@ -136,12 +138,12 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, links map[
 
 // place finds the event a new occurrence belongs to: the same event
 // announced by another source, or a new one.
-func (c *crawl) place(ctx context.Context, tx store.DB, itemID int64, it event.Item, occ int, d event.Draft) (int64, bool, error) {
+func (c *crawl) place(ctx context.Context, tx store.DB, itemID int64, it event.Item, occ int, d event.Draft, nb *nearby) (int64, bool, error) {
 	rec := dedup.Record{SourceID: c.src.ID, Organizer: d.Organizer, OwnSite: c.ownSite(c.src.ID, d), URL: it.URL, Draft: d}
 	// Concurrent writers (other pages, other sources) must not both create
 	// the same event: matching and inserting for one day is serialised by
 	// the day lock the caller took (reading.days).
-	cands, block, err := candidatesAndBlock(ctx, tx, c.src.ID, d)
+	cands, block, err := candidatesAndBlock(ctx, tx, c.src.ID, d, nb)
 	if err != nil {
 		return 0, false, err
 	}

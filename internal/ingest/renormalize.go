@@ -163,7 +163,7 @@ func (c *crawl) reread(ctx context.Context, batch []store.StoredItem) error {
 			if err := store.StampItem(ctx, tx, si.ID, normalize.Version); err != nil {
 				return err
 			}
-			if err := c.apply(ctx, tx, si.ID, links[i], reads[i], &n); err != nil {
+			if err := c.apply(ctx, tx, si.ID, links[i], reads[i], nil, &n); err != nil {
 				return err
 			}
 		}

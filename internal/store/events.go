@@ -281,18 +281,7 @@ func statusOr(s event.Status) string {
 // online-only event is in every region's block (pass "" for a new record
 // that is online-only itself).
 func EventsNear(ctx context.Context, db DB, from, to time.Time, region, excludeSource string) ([]Event, error) {
-	rows, err := db.Query(ctx, EventSelect+`
-		WHERE e.start_at < $2 AND e.start_at >= $1::timestamptz - interval '3 days'
-		  AND (e.start_at >= $1 OR e.end_at >= $1)
-		  AND e.merged_into IS NULL AND e.review <> 'rejected'
-		  AND ($3 = '' OR e.region IS NULL OR e.region = $3 OR e.online = 'yes')
-		  AND NOT EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
-		                  WHERE ei.event_id = e.id AND i.source_id = $4)
-		ORDER BY e.start_at, e.id LIMIT 500`, from, to, region, excludeSource)
-	if err != nil {
-		return nil, fmt.Errorf("events near %s: %w", from.Format(time.DateOnly), err)
-	}
-	return pgx.CollectRows(rows, ScanEvent)
+	return eventsNear(ctx, db, from, to, region, excludeSource, NearLimit)
 }
 
 // MarkEventsOrphaned flags an event no source item backs any more (its
