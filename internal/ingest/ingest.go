@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -334,11 +336,13 @@ func (c *crawl) store(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
 	}
 }
 
-// pendingItem is a changed item of a page, hashed, waiting for its batch.
+// pendingItem is a changed item of a page, hashed and read, waiting for
+// its batch.
 type pendingItem struct {
 	it   event.Item
 	raw  []byte
 	hash string
+	read reading
 }
 
 // storeItems writes the page's changed items batch by batch, and the
@@ -346,22 +350,8 @@ type pendingItem struct {
 // announcement is one transaction, as before); caps accumulates what the
 // crawl limits did to the page's committed batches.
 func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps) error {
-	batch := make([]pendingItem, 0, itemBatch)
+	var pending []pendingItem
 	unchanged := 0
-	fetch := store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status, ETag: pg.Validators.ETag,
-		LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash, FetchedAt: pg.FetchedAt}
-	flush := func(last bool) error {
-		var f *store.Fetch
-		if last {
-			f = &fetch
-		}
-		if len(batch) == 0 && !last {
-			return nil
-		}
-		err := c.storeBatch(ctx, pg.URL, batch, f, caps)
-		batch = batch[:0]
-		return err
-	}
 	for _, it := range pg.Items {
 		// Whatever the strategy extracted is cut to the domain's field
 		// limits and keeps only web URLs before it is stored or normalised.
@@ -379,19 +369,110 @@ func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps
 			c.countUnchanged(ref.ID, caps)
 			continue
 		}
-		if batch = append(batch, pendingItem{it: it, raw: raw, hash: hash}); len(batch) == itemBatch {
-			if err := flush(false); err != nil {
-				return err
-			}
-		}
-	}
-	if err := flush(true); err != nil {
-		return err
+		pending = append(pending, pendingItem{it: it, raw: raw, hash: hash})
 	}
 	c.mu.Lock()
 	c.run.Items += unchanged
 	c.mu.Unlock()
+	c.readAll(ctx, pending)
+	sortByDay(pending)
+	fetch := store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status, ETag: pg.Validators.ETag,
+		LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash, FetchedAt: pg.FetchedAt}
+	if len(pending) > itemBatch && !repeats(pending) {
+		return c.storeParallel(ctx, pg.URL, pending, fetch, caps)
+	}
+	for start := 0; start < len(pending) || start == 0; start += itemBatch {
+		end := min(start+itemBatch, len(pending))
+		var f *store.Fetch
+		if end == len(pending) {
+			f = &fetch
+		}
+		if err := c.storeBatch(ctx, pg.URL, pending[start:end], f, caps); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// storeParallel writes a big page's batches on the page writers at once
+// and the page's fetch record after all of them committed: a feed of
+// 10,000 events was written batch after batch by one writer, its
+// transactions waiting on the database one statement at a time. The
+// batches share no page cap (no item repeats a date: repeats), so their
+// order does not matter; sorted by day, they rarely wait for each other's
+// day locks. A failed batch stops the rest, the committed ones stay, and
+// without its fetch record the page is read again next time and resumes.
+func (c *crawl) storeParallel(ctx context.Context, pageURL string, pending []pendingItem, fetch store.Fetch, caps *pageCaps) error {
+	var mu sync.Mutex
+	n := (len(pending) + itemBatch - 1) / itemBatch
+	err := writeAll(ctx, n, func(ctx context.Context, k int) error {
+		mine := pageCaps{repeats: caps.repeats}
+		err := c.storeBatch(ctx, pageURL, pending[k*itemBatch:min((k+1)*itemBatch, len(pending))], nil, &mine)
+		mu.Lock()
+		caps.dropped += mine.dropped
+		caps.reasons = addDistinct(caps.reasons, mine.reasons...)
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.retryTx(ctx, func(tx pgx.Tx) error { return c.saveFetch(ctx, tx, fetch, caps.dropped) })
+}
+
+// saveFetch records a stored page's fetch; a page the caps cut is read in
+// full next time.
+func (c *crawl) saveFetch(ctx context.Context, tx pgx.Tx, f store.Fetch, dropped int) error {
+	if dropped > 0 {
+		f.ETag, f.LastModified, f.ContentHash = "", "", ""
+	}
+	return store.SaveFetch(ctx, tx, c.src.ID, f)
+}
+
+// readAll normalises a page's changed items, on both cores for a big page.
+func (c *crawl) readAll(ctx context.Context, pending []pendingItem) {
+	if len(pending) <= itemBatch {
+		for i := range pending {
+			pending[i].read = c.read(pending[i].it)
+		}
+		return
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for start := 0; start < len(pending); start += itemBatch {
+		g.Go(func() error {
+			for i := start; i < min(start+itemBatch, len(pending)); i++ {
+				pending[i].read = c.read(pending[i].it)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+}
+
+// repeats reports whether an item of the page has more than one
+// occurrence: the page's cap on repeated dates then counts them in order.
+func repeats(pending []pendingItem) bool {
+	return slices.ContainsFunc(pending, func(p pendingItem) bool { return len(p.read.drafts) > 1 })
+}
+
+// sortByDay orders a big page's changed items by their first start (items
+// without a date first; stable). A feed lists its events in any order;
+// sorted, the items of a batch share their days, so the batch reads the
+// known events around them once (nearby) instead of once per item, and
+// batches written at once rarely need the same day locks.
+func sortByDay(pending []pendingItem) {
+	if len(pending) <= itemBatch {
+		return
+	}
+	slices.SortStableFunc(pending, func(a, b pendingItem) int {
+		switch da, db := a.read.drafts, b.read.drafts; {
+		case len(da) == 0 || len(db) == 0:
+			return min(len(da), 1) - min(len(db), 1)
+		default:
+			return da[0].Start.Compare(db[0].Start)
+		}
+	})
 }
 
 // storeBatch writes a few items in one transaction, retried when it lost a
@@ -401,7 +482,7 @@ func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps
 func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem, fetch *store.Fetch, caps *pageCaps) error {
 	reads := make([]reading, len(batch))
 	for i, p := range batch {
-		reads[i] = c.read(p.it)
+		reads[i] = p.read
 	}
 	var n counts
 	refs := make([]store.ItemRef, 0, len(batch))
@@ -447,12 +528,7 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 			}
 		}
 		if fetch != nil {
-			f := *fetch
-			if caps.dropped > 0 || n.caps.dropped > 0 {
-				// A page the caps cut is read in full next time.
-				f.ETag, f.LastModified, f.ContentHash = "", "", ""
-			}
-			return store.SaveFetch(ctx, tx, c.src.ID, f)
+			return c.saveFetch(ctx, tx, *fetch, caps.dropped+n.caps.dropped)
 		}
 		return nil
 	})
