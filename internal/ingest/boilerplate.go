@@ -124,13 +124,18 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 	}
 	return writeAll(ctx, len(changed), func(ctx context.Context, k int) error {
 		i := changed[k]
-		return c.reapply(ctx, items[i].ID, decoded[i])
+		r := c.read(decoded[i])
+		if c.readSame(decoded[i].Key, r) {
+			// The new boilerplate changed only blank lines or text the
+			// normaliser does not use: what this crawl wrote stands.
+			return nil
+		}
+		return c.reapply(ctx, items[i].ID, r)
 	})
 }
 
-// reapply normalises one stored item again in its own transaction.
-func (c *crawl) reapply(ctx context.Context, itemID int64, it event.Item) error {
-	r := c.read(it)
+// reapply writes one stored item's new reading in its own transaction.
+func (c *crawl) reapply(ctx context.Context, itemID int64, r reading) error {
 	var n counts
 	err := c.retryTx(ctx, func(tx pgx.Tx) error {
 		n = counts{caps: pageCaps{again: true}}

@@ -5,6 +5,7 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -144,6 +145,8 @@ type crawl struct {
 	failed  map[string]bool // page URLs that failed: their items stay as they were
 	seen    map[string]bool // item keys found on changed pages
 	created map[int64]bool  // events created by this run
+	// readSums are the readings this run wrote, by item key (wrote).
+	readSums map[string][sha256.Size]byte
 	// organizers by source id: a source's own announcements win merges.
 	organizers map[string]string
 	limits     budget // what is left of p.Limits
@@ -238,7 +241,7 @@ func (p *Pipeline) begin(ctx context.Context, src config.Source) (*crawl, error)
 	}
 	c := &crawl{p: p, src: src, run: run, now: p.now(),
 		visited: map[string]bool{}, changed: map[string]bool{}, failed: map[string]bool{},
-		seen: map[string]bool{}, created: map[int64]bool{}, limits: budget{Limits: p.Limits.withDefaults()},
+		seen: map[string]bool{}, created: map[int64]bool{}, readSums: map[string][sha256.Size]byte{}, limits: budget{Limits: p.Limits.withDefaults()},
 		analyzeAt: firstAnalyze}
 	if c.known, err = store.SourceItems(ctx, p.Pool, src.ID); err != nil {
 		return c, err
@@ -404,10 +407,11 @@ func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps
 // without its fetch record the page is read again next time and resumes.
 func (c *crawl) storeParallel(ctx context.Context, pageURL string, pending []pendingItem, fetch store.Fetch, caps *pageCaps) error {
 	var mu sync.Mutex
-	n := (len(pending) + itemBatch - 1) / itemBatch
-	err := writeAll(ctx, n, func(ctx context.Context, k int) error {
+	order := spread((len(pending)+itemBatch-1)/itemBatch, pageWriters)
+	err := writeAll(ctx, len(order), func(ctx context.Context, k int) error {
 		mine := pageCaps{repeats: caps.repeats}
-		err := c.storeBatch(ctx, pageURL, pending[k*itemBatch:min((k+1)*itemBatch, len(pending))], nil, &mine)
+		b := order[k]
+		err := c.storeBatch(ctx, pageURL, pending[b*itemBatch:min((b+1)*itemBatch, len(pending))], nil, &mine)
 		mu.Lock()
 		caps.dropped += mine.dropped
 		caps.reasons = addDistinct(caps.reasons, mine.reasons...)
@@ -418,6 +422,22 @@ func (c *crawl) storeParallel(ctx context.Context, pageURL string, pending []pen
 		return err
 	}
 	return c.retryTx(ctx, func(tx pgx.Tx) error { return c.saveFetch(ctx, tx, fetch, caps.dropped) })
+}
+
+// spread orders n batches so that w writers taking them in turn work on
+// batches far apart (0, n/w, 2n/w, …, then 1, n/w+1, …): neighbours share a
+// day, and would queue on its lock.
+func spread(n, w int) []int {
+	stride := (n + w - 1) / w
+	out := make([]int, 0, n)
+	for j := range stride {
+		for k := range w {
+			if i := k*stride + j; i < n {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
 }
 
 // saveFetch records a stored page's fetch; a page the caps cut is read in
@@ -481,8 +501,10 @@ func sortByDay(pending []pendingItem) {
 // all at once, before any matching.
 func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem, fetch *store.Fetch, caps *pageCaps) error {
 	reads := make([]reading, len(batch))
+	rows := make([]store.NewItem, len(batch))
 	for i, p := range batch {
 		reads[i] = p.read
+		rows[i] = store.NewItem{Key: p.it.Key, Hash: p.hash, Raw: p.raw}
 	}
 	var n counts
 	refs := make([]store.ItemRef, 0, len(batch))
@@ -493,16 +515,16 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 		c.release(&n)
 		n, refs = counts{caps: pageCaps{repeats: caps.repeats}}, refs[:0]
 		var days []time.Time
+		saved, err := store.UpsertItems(ctx, tx, c.src.ID, pageURL, rows, normalize.Version)
+		if err != nil {
+			return err
+		}
 		for i, p := range batch {
-			id, fresh, err := store.UpsertItem(ctx, tx, c.src.ID, pageURL, p.raw, p.hash, p.it.Key, normalize.Version)
-			if err != nil {
-				return err
-			}
-			if links[i], err = itemLinks(ctx, tx, id, fresh); err != nil {
+			if links[i], err = itemLinks(ctx, tx, saved[i].ID, saved[i].Inserted); err != nil {
 				return err
 			}
 			days = append(days, reads[i].days(links[i])...)
-			refs = append(refs, store.ItemRef{ID: id, Key: p.it.Key, PageURL: pageURL, RawHash: p.hash})
+			refs = append(refs, store.ItemRef{ID: saved[i].ID, Key: p.it.Key, PageURL: pageURL, RawHash: p.hash})
 		}
 		// Every day lock the batch needs, at once and in one order.
 		if err := store.LockDays(ctx, tx, days); err != nil {
@@ -547,6 +569,7 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 		c.known[r.Key] = r
 	}
 	c.mu.Unlock()
+	c.wrote(batch)
 	c.maybeAnalyze(ctx)
 	return nil
 }

@@ -36,7 +36,7 @@ const (
 	nearbyMaxDays = 8
 	// nearbyMaxEvents bounds what a batch holds; a stretch with more is
 	// not known to be complete, and the batch asks per occurrence.
-	nearbyMaxEvents = 4000
+	nearbyMaxEvents = 1500
 )
 
 // readNearby reads the events around drafts, the new occurrences of a
