@@ -147,8 +147,10 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, links map[
 		if err != nil {
 			return err
 		}
-		if err := store.Link(ctx, tx, itemID, i, evID, d); err != nil {
-			return err
+		if !created { // a created event is linked already
+			if err := store.Link(ctx, tx, itemID, i, evID, d); err != nil {
+				return err
+			}
 		}
 		nb.link(evID)
 		if created {
@@ -185,7 +187,8 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, links map[
 }
 
 // place finds the event a new occurrence belongs to: the same event
-// announced by another source, or a new one.
+// announced by another source, or a new one, which it links to the
+// occurrence.
 // A fresh item (just inserted) has no staff decisions to look up.
 func (c *crawl) place(ctx context.Context, tx store.DB, itemID int64, fresh bool, it event.Item, occ int, d event.Draft, nb *nearby) (int64, bool, error) {
 	rec := dedup.Record{SourceID: c.src.ID, Organizer: d.Organizer, OwnSite: c.ownSite(c.src.ID, d), URL: it.URL, Draft: d}
@@ -211,12 +214,12 @@ func (c *crawl) place(ctx context.Context, tx store.DB, itemID int64, fresh bool
 	if c.src.Publish == "auto" {
 		review = "published"
 	}
-	id, err := store.InsertEvent(ctx, tx, store.NewEvent{
+	id, err := store.InsertLinkedEvent(ctx, tx, store.NewEvent{
 		UID:      eventUID(c.src.ID, it.Key, occ),
 		Draft:    d,
 		Review:   review,
 		SeriesID: dedup.SeriesKey(rec),
-	})
+	}, itemID, occ)
 	return id, true, err
 }
 
