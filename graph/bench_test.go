@@ -11,6 +11,7 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/search/searchtest"
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // fixedSearcher answers every search with the same page: the benchmark
@@ -22,6 +23,9 @@ func (s fixedSearcher) Search(context.Context, search.Filter, search.Page, searc
 }
 func (fixedSearcher) Index(context.Context, []int64) error  { return nil }
 func (fixedSearcher) Delete(context.Context, []int64) error { return nil }
+func (fixedSearcher) Each(context.Context, search.Filter, int, func([]store.Event) error) error {
+	return nil
+}
 
 // BenchmarkEventsQueryOverhead is what HTTP handling, GraphQL execution
 // and JSON cost for the benchmark's typical query (20 events with facets),

@@ -19,10 +19,11 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/treffpunkt/treffpunkt/graph"
+	"github.com/treffpunkt/treffpunkt/internal/app"
+	"github.com/treffpunkt/treffpunkt/internal/app/apptest"
 	"github.com/treffpunkt/treffpunkt/internal/auth"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search/searchtest"
-	"github.com/treffpunkt/treffpunkt/internal/server"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -35,17 +36,15 @@ type api struct {
 	db  store.DB
 }
 
+// setup starts the `serve` process (internal/app, as the binary does) on
+// the seeded events, with the clock at searchtest.Ref.
 func setup(t *testing.T) *api {
 	t.Helper()
 	pool := pgtest.New(t)
 	ids := searchtest.Seed(t, pool)
-	h := server.New(server.Deps{Pool: pool}, server.Mount{Pattern: "/graphql", Handler: graph.NewHandler(graph.Options{
-		DB: pool, AllowedOrigins: []string{"https://partner.example"},
-		Now: func() time.Time { return searchtest.Ref },
-	})})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &api{url: srv.URL + "/graphql", ids: ids, db: pool}
+	a := apptest.Start(t, pool, app.Serve, map[string]string{"CORS_ORIGINS": "https://partner.example"},
+		app.WithClock(func() time.Time { return searchtest.Ref }))
+	return &api{url: "http://" + a.Addr() + "/graphql", ids: ids, db: pool}
 }
 
 type gqlError struct {

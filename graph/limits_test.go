@@ -11,6 +11,7 @@ import (
 	"github.com/treffpunkt/treffpunkt/graph"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // stuckSearcher never answers on its own: it waits for its context, and
@@ -27,6 +28,9 @@ func (s *stuckSearcher) Search(ctx context.Context, _ search.Filter, _ search.Pa
 }
 func (*stuckSearcher) Index(context.Context, []int64) error  { return nil }
 func (*stuckSearcher) Delete(context.Context, []int64) error { return nil }
+func (*stuckSearcher) Each(context.Context, search.Filter, int, func([]store.Event) error) error {
+	return nil
+}
 
 // TestRequestDeadline (issue 12, findings 3 and 6): a request's work is
 // cancelled at its deadline, and its root fields take turns on a few

@@ -13,10 +13,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/graph"
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search/searchtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -97,7 +97,7 @@ func queriesFor(t *testing.T, n int) int64 {
 func seedMany(t *testing.T, db store.DB, n int) {
 	ctx := context.Background()
 	for i := range 3 {
-		s := config.Source{ID: fmt.Sprintf("quelle-%d", i), Name: fmt.Sprintf("Verein %d", i), URL: "http://127.0.0.1:8081/", Kind: "html", Publish: "auto", Region: "leipzig"}
+		s := source.Source{ID: fmt.Sprintf("quelle-%d", i), Name: fmt.Sprintf("Verein %d", i), URL: "http://127.0.0.1:8081/", Kind: "html", Publish: "auto", Region: "leipzig"}
 		if err := store.UpsertSource(ctx, db, s); err != nil {
 			t.Fatal(err)
 		}

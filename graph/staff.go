@@ -15,9 +15,9 @@ import (
 
 	"github.com/treffpunkt/treffpunkt/graph/model"
 	"github.com/treffpunkt/treffpunkt/internal/auth"
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/review"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -166,10 +166,10 @@ func updateValues(in model.EventUpdate) map[string]json.RawMessage {
 
 // sourceConfig turns a SourceInput into a sources-file entry; validation
 // is review's (the sources file's own).
-func sourceConfig(in model.SourceInput) (config.Source, error) {
-	s := config.Source{ID: in.ID, Name: in.Name, URL: in.URL, Kind: deref(in.Kind), Follow: deref(in.Follow),
+func sourceConfig(in model.SourceInput) (source.Source, error) {
+	s := source.Source{ID: in.ID, Name: in.Name, URL: in.URL, Kind: deref(in.Kind), Follow: deref(in.Follow),
 		Next: deref(in.Next), Region: deref(in.Region), Organizer: deref(in.Organizer), Languages: in.Languages,
-		Fields: config.Fields{Title: deref(in.Title), Body: deref(in.Body), Date: deref(in.Date),
+		Fields: source.Fields{Title: deref(in.Title), Body: deref(in.Body), Date: deref(in.Date),
 			Place: deref(in.Place), Item: deref(in.Item)},
 		Disabled: deref(in.Disabled)}
 	if in.Publish != nil {
@@ -198,7 +198,7 @@ func staffSource(s store.SourceRow) *model.StaffSource {
 // saveSource validates a source from the API and stores it with save
 // (create or update), answering with the source as stored.
 func (r *mutationResolver) saveSource(ctx context.Context, input model.SourceInput,
-	save func(context.Context, config.Source) error) (*model.StaffSource, error) {
+	save func(context.Context, source.Source) error) (*model.StaffSource, error) {
 	src, err := sourceConfig(input)
 	if err != nil {
 		return nil, err

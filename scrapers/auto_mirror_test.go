@@ -8,24 +8,24 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/normalize"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // mirrorSources loads sources.demo.yaml pointed at a loopback mirror,
 // without retries, so the mirror's slow page costs its timeout once.
-func mirrorSources(t *testing.T) map[string]config.Source {
+func mirrorSources(t *testing.T) map[string]source.Source {
 	t.Helper()
 	srv := httptest.NewServer(demosites.Handler())
 	t.Cleanup(srv.Close)
 	t.Setenv("DEMO_BASE", srv.URL)
-	srcs, err := config.Load("../sources.demo.yaml")
+	srcs, err := source.Load("../sources.demo.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]config.Source{}
+	out := map[string]source.Source{}
 	for _, s := range srcs {
 		if s.Disabled {
 			continue
@@ -41,14 +41,14 @@ func mirrorSources(t *testing.T) map[string]config.Source {
 }
 
 // autoOf is a source as a partner would add it: its URL, nothing else.
-func autoOf(s config.Source) config.Source {
-	s.Kind, s.Follow, s.Next, s.Fields = event.KindAuto, "", "", config.Fields{}
+func autoOf(s source.Source) source.Source {
+	s.Kind, s.Follow, s.Next, s.Fields = event.KindAuto, "", "", source.Fields{}
 	return s
 }
 
 // mirrorEvents crawls a source and normalises what it finds, as ingest
 // does: the start times of the events, sorted.
-func mirrorEvents(t *testing.T, src config.Source) ([]string, Summary) {
+func mirrorEvents(t *testing.T, src source.Source) ([]string, Summary) {
 	t.Helper()
 	ref := time.Date(2021, 6, 1, 12, 0, 0, 0, event.Berlin)
 	var starts []string

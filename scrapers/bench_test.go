@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // benchSite serves a WordPress-like event list of n detail pages, perPage
@@ -160,7 +160,7 @@ func BenchmarkCrawlAuto(b *testing.B) {
 	var cpu [2]time.Duration
 	var pages [2]int
 	for b.Loop() {
-		for i, src := range []config.Source{sel, auto} {
+		for i, src := range []source.Source{sel, auto} {
 			items := 0
 			start := cpuTime()
 			sum, err := Crawl(context.Background(), src, opt, func(p Page) { items += len(p.Items) })

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // DefaultUserAgent names the bot and where to learn about it, so a site
@@ -45,22 +45,22 @@ func (c *collector) close() { c.transport.CloseIdleConnections() }
 // truncating, at most 10 redirects, none to another site and none robots.txt
 // disallows, and a dialer that
 // refuses private addresses unless allowed.
-func newCollector(ctx context.Context, src config.Source, opt Options, guard dialGuard, site string) (*collector, error) {
+func newCollector(ctx context.Context, src source.Source, opt Options, guard dialGuard, site string) (*collector, error) {
 	ua := opt.UserAgent
 	if ua == "" {
 		ua = DefaultUserAgent
 	}
 	timeout := src.Timeout.Duration
 	if timeout <= 0 {
-		timeout = config.DefaultTimeout
+		timeout = source.DefaultTimeout
 	}
-	retries := config.DefaultRetries
+	retries := source.DefaultRetries
 	if src.Retries != nil {
 		retries = max(*src.Retries, 0)
 	}
 	maxBytes := src.MaxBytes
 	if maxBytes <= 0 {
-		maxBytes = config.DefaultMaxBytes
+		maxBytes = source.DefaultMaxBytes
 	}
 	parallelism := max(src.Parallelism, 1)
 	delay := src.Delay.Duration

@@ -13,8 +13,8 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // Page roles: how a page was reached.
@@ -92,7 +92,7 @@ const (
 // that could not start (bad config, SSRF refusal of the start URL, ctx
 // cancelled before start); page failures are Pages with Err set. After ctx is
 // cancelled nothing more is emitted and the summary is not Complete.
-func Crawl(ctx context.Context, src config.Source, opt Options, emit func(Page)) (Summary, error) {
+func Crawl(ctx context.Context, src source.Source, opt Options, emit func(Page)) (Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return Summary{}, fmt.Errorf("crawl %s: %w", src.ID, err)
 	}
@@ -173,7 +173,7 @@ func Crawl(ctx context.Context, src config.Source, opt Options, emit func(Page))
 // crawl is the state of one Crawl: its frontier and its configuration.
 type crawl struct {
 	ctx   context.Context
-	src   config.Source
+	src   source.Source
 	opt   Options
 	sel   selectors
 	guard dialGuard
@@ -192,7 +192,7 @@ type crawl struct {
 	incomplete bool // a pagination link could not be followed
 }
 
-func newCrawl(ctx context.Context, src config.Source, opt Options) (*crawl, error) {
+func newCrawl(ctx context.Context, src source.Source, opt Options) (*crawl, error) {
 	start, err := url.Parse(src.URL)
 	switch {
 	case err != nil:
@@ -203,7 +203,7 @@ func newCrawl(ctx context.Context, src config.Source, opt Options) (*crawl, erro
 		return nil, fmt.Errorf("start url %q: no host", src.URL)
 	}
 	start.Fragment = ""
-	src.ApplyDefaults() // a source not read by config.Parse still gets the polite limits
+	src.ApplyDefaults() // a source not read by source.Parse still gets the polite limits
 	switch src.Kind {
 	case event.KindHTML, event.KindJSONLD, event.KindICal:
 	default:

@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
-func wordpressSource(base string) config.Source {
+func wordpressSource(base string) source.Source {
 	src := testSource(base+"/veranstaltungen/", event.KindHTML)
 	src.Follow = "h2.entry-title a"
 	src.Next = "a.next"
@@ -453,12 +453,12 @@ func TestContextCancelled(t *testing.T) {
 func TestBadConfig(t *testing.T) {
 	tests := []struct {
 		name string
-		src  config.Source
+		src  source.Source
 		want string
 	}{
-		{"bad selector", config.Source{ID: "x", URL: "http://127.0.0.1/", Kind: "html", Follow: "h2[[a"}, "follow: bad CSS selector"},
-		{"bad scheme", config.Source{ID: "x", URL: "ftp://127.0.0.1/", Kind: "html"}, "scheme must be http or https"},
-		{"bad kind", config.Source{ID: "x", URL: "http://127.0.0.1/", Kind: "rss"}, `kind "rss"`},
+		{"bad selector", source.Source{ID: "x", URL: "http://127.0.0.1/", Kind: "html", Follow: "h2[[a"}, "follow: bad CSS selector"},
+		{"bad scheme", source.Source{ID: "x", URL: "ftp://127.0.0.1/", Kind: "html"}, "scheme must be http or https"},
+		{"bad kind", source.Source{ID: "x", URL: "http://127.0.0.1/", Kind: "rss"}, `kind "rss"`},
 	}
 	for _, tt := range tests {
 		_, err := Crawl(context.Background(), tt.src, testOptions(), func(Page) { t.Error("emitted") })

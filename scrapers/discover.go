@@ -9,8 +9,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // Strategies discovery can choose for a kind: auto source, in the order it
@@ -37,7 +37,7 @@ type Plan struct {
 	Reason   string // why, in words for staff
 	// Source is the source as it will be crawled: kind, url and selectors
 	// filled in. Saved as YAML, it crawls the same way without discovery.
-	Source config.Source
+	Source source.Source
 	// Seeds are detail pages to fetch besides the start page (sitemap).
 	Seeds []string
 	// Found lists everything machine-readable the site offers, used or not.
@@ -55,7 +55,7 @@ type Plan struct {
 // page and its pagination. Every request goes through the polite collector
 // (robots.txt, delay, size cap, SSRF guard) and there are at most
 // discoverBudget of them.
-func Discover(ctx context.Context, src config.Source, opt Options) (Plan, error) {
+func Discover(ctx context.Context, src source.Source, opt Options) (Plan, error) {
 	src.ApplyDefaults()
 	start, err := parseStart(src.URL)
 	if err != nil {
@@ -95,7 +95,7 @@ func parseStart(raw string) (*url.URL, error) {
 
 type discovery struct {
 	f     *fetcher
-	src   config.Source
+	src   source.Source
 	start *url.URL
 	plan  Plan
 }

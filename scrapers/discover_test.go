@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 const testICal = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1@x\r\nDTSTART:20211124T170000Z\r\n" +
@@ -67,8 +67,8 @@ func (s *discoverSite) asked(uri string) bool {
 	return false
 }
 
-func autoSource(u string) config.Source {
-	return config.Source{ID: "t", Name: "T", URL: u, Kind: event.KindAuto, AllowPrivate: true}
+func autoSource(u string) source.Source {
+	return source.Source{ID: "t", Name: "T", URL: u, Kind: event.KindAuto, AllowPrivate: true}
 }
 
 const plainList = `<html><body><main><h1>Termine</h1>

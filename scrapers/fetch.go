@@ -10,7 +10,7 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // errBudget ends discovery when it has made as many requests as allowed.
@@ -36,7 +36,7 @@ type fetcher struct {
 	errs map[string]error
 }
 
-func newFetcher(ctx context.Context, src config.Source, opt Options, start *url.URL, budget int) (*fetcher, error) {
+func newFetcher(ctx context.Context, src source.Source, opt Options, start *url.URL, budget int) (*fetcher, error) {
 	guard := dialGuard{allowPrivate: opt.AllowPrivate || src.AllowPrivate, public: opt.publicAddrs}
 	if err := guard.checkStart(ctx, start); err != nil {
 		return nil, err

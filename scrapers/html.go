@@ -10,8 +10,8 @@ import (
 	nethtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // ErrNoTitle is the error of a detail page whose title selector matches
@@ -20,7 +20,7 @@ var ErrNoTitle = errors.New("no title")
 
 // selectorItems applies the source's CSS selectors. With fields.item each
 // matched element is one announcement; otherwise the page is one.
-func (hp *htmlPage) selectorItems(sel selectors, f config.Fields) ([]event.Item, []string, error) {
+func (hp *htmlPage) selectorItems(sel selectors, f source.Fields) ([]event.Item, []string, error) {
 	if sel.item == nil {
 		it, warn, err := hp.fieldsItem(hp.doc.Selection, sel, f, true)
 		if err != nil {
@@ -54,7 +54,7 @@ func (hp *htmlPage) selectorItems(sel selectors, f config.Fields) ([]event.Item,
 
 // fieldsItem reads title, body, date and place within scope. page says scope
 // is the whole page, whose main content stands in for a missing body.
-func (hp *htmlPage) fieldsItem(scope *goquery.Selection, sel selectors, f config.Fields, page bool) (event.Item, []string, error) {
+func (hp *htmlPage) fieldsItem(scope *goquery.Selection, sel selectors, f source.Fields, page bool) (event.Item, []string, error) {
 	var warn []string
 	titleSel := scope.FindMatcher(sel.title).First()
 	it := event.Item{Title: lineText(titleSel)}

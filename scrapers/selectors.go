@@ -6,7 +6,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // selectors are a source's CSS selectors, compiled once per crawl. A nil
@@ -19,7 +19,7 @@ type selectors struct {
 	readable bool
 }
 
-func compileSelectors(src config.Source) (selectors, error) {
+func compileSelectors(src source.Source) (selectors, error) {
 	var s selectors
 	for _, f := range []struct {
 		name, sel string

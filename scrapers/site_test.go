@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // site serves a saved partner site from testdata on loopback, counting the
@@ -148,9 +148,9 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// testSource is a source as config.Parse would give it.
-func testSource(url, kind string) config.Source {
-	s := config.Source{ID: "test", Name: "Test", URL: url, Kind: kind}
+// testSource is a source as source.Parse would give it.
+func testSource(url, kind string) source.Source {
+	s := source.Source{ID: "test", Name: "Test", URL: url, Kind: kind}
 	s.ApplyDefaults()
 	return s
 }
@@ -190,7 +190,7 @@ func (r crawlResult) known() map[string]Validators {
 }
 
 // crawlSite runs a crawl and checks that emit was never called concurrently.
-func crawlSite(t *testing.T, src config.Source, opt Options) crawlResult {
+func crawlSite(t *testing.T, src source.Source, opt Options) crawlResult {
 	t.Helper()
 	var res crawlResult
 	var inEmit atomic.Int32
@@ -209,8 +209,8 @@ func crawlSite(t *testing.T, src config.Source, opt Options) crawlResult {
 	return res
 }
 
-func configFields(item, title, body, date, place string) config.Fields {
-	return config.Fields{Item: item, Title: title, Body: body, Date: date, Place: place}
+func configFields(item, title, body, date, place string) source.Fields {
+	return source.Fields{Item: item, Title: title, Body: body, Date: date, Place: place}
 }
 
 // dump renders a value for failure messages, pointers followed.

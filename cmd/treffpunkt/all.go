@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
 
-	"github.com/treffpunkt/treffpunkt/internal/server"
+	"github.com/treffpunkt/treffpunkt/internal/app"
 )
 
 func init() {
@@ -18,35 +16,5 @@ search index sync). The default for small deployments; split into 'serve' and 'w
 the parts separately. SIGTERM stops both gracefully.`
 
 func runAllRoles(ctx context.Context, args []string, io stdio) error {
-	fs := newFlagSet("all", allHelp, io.err)
-	wf := addWorkerFlags(fs)
-	addr := fs.String("addr", envOr("ADDR", ":8080"), "listen address (env ADDR)")
-	metricsAddr := metricsFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	pool, w, err := startWorker(ctx, wf)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	svc, err := newServices(ctx, pool)
-	if err != nil {
-		return err
-	}
-	h, err := handler(ctx, pool, svc)
-	if err != nil {
-		return err
-	}
-	tasks := []func(context.Context) error{w.Run, svc.drainer.Run,
-		func(ctx context.Context) error {
-			return server.Serve(ctx, *addr, h, func(a string) {
-				slog.Info("serving", "addr", a)
-				fmt.Fprintf(io.err, "Treffpunkt is listening on http://%s/ (and working the job queue)\n", displayAddr(a))
-			})
-		}}
-	if m := metricsTask(pool, *metricsAddr); m != nil {
-		tasks = append(tasks, m)
-	}
-	return runTogether(ctx, tasks...)
+	return runProcess(ctx, newFlagSet("all", allHelp, io.err), app.All, args, io)
 }

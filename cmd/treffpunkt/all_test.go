@@ -144,19 +144,6 @@ func TestAllServesAndCrawlsOnSchedule(t *testing.T) {
 	}
 }
 
-func TestWithPoolSize(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"postgres://tp@db:5432/treffpunkt?sslmode=disable", "postgres://tp@db:5432/treffpunkt?pool_max_conns=14&sslmode=disable"},
-		{"postgres://tp@db/treffpunkt?pool_max_conns=40", "postgres://tp@db/treffpunkt?pool_max_conns=40"},
-		{"host=/run/postgresql dbname=treffpunkt", "host=/run/postgresql dbname=treffpunkt pool_max_conns=14"},
-		{"", ""},
-	} {
-		if got := withPoolSize(tt.in, 14); got != tt.want {
-			t.Errorf("withPoolSize(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestWorkerRefusesUnmigratedQueue(t *testing.T) {
 	_, dbURL := pgtest.NewWithURL(t) // store migrated, River not
 	err := runWorker(context.Background(), []string{"--database-url", dbURL, "--metrics-addr", ""},

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/jobs"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 func init() {
@@ -31,7 +31,7 @@ func runCrawl(ctx context.Context, args []string, io stdio) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	srcs, err := config.Load(*file)
+	srcs, err := source.Load(*file)
 	if err != nil {
 		return err
 	}
@@ -55,12 +55,12 @@ func runCrawl(ctx context.Context, args []string, io stdio) error {
 }
 
 // selectSources keeps enabled sources, or exactly the one asked for.
-func selectSources(srcs []config.Source, only string) ([]config.Source, error) {
-	var out []config.Source
+func selectSources(srcs []source.Source, only string) ([]source.Source, error) {
+	var out []source.Source
 	for _, s := range srcs {
 		if only != "" {
 			if s.ID == only {
-				return []config.Source{s}, nil
+				return []source.Source{s}, nil
 			}
 			continue
 		}

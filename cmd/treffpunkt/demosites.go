@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
+	"github.com/treffpunkt/treffpunkt/internal/app"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
 )
 
@@ -46,7 +48,10 @@ func runDemoSites(ctx context.Context, args []string, io stdio) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	log := newLogger(io.err)
+	log, err := app.NewLogger(io.err, os.Getenv)
+	if err != nil {
+		return err
+	}
 	url := "http://" + ln.Addr().String() + "/"
 	log.Info("serving the partner-site mirror", "url", url, "synthetic_pages", *synthetic)
 	if *synthetic > 0 {

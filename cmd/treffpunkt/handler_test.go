@@ -1,30 +1,21 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/treffpunkt/treffpunkt/internal/app"
+	"github.com/treffpunkt/treffpunkt/internal/app/apptest"
 )
 
 // TestGraphQLRateLimited goes through the assembled handler: /graphql is
 // limited per address by API_RATE/API_BURST, the public pages are not
 // (they have the calendar's own, separate limit).
 func TestGraphQLRateLimited(t *testing.T) {
-	t.Setenv("API_RATE", "0.01")
-	t.Setenv("API_BURST", "2")
-	t.Setenv("MEILI_URL", "")
 	pool, _ := migratedDB(t)
-	ctx := context.Background()
-	svc, err := newServices(ctx, pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := handler(ctx, pool, svc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := apptest.Start(t, pool, app.Serve, map[string]string{"API_RATE": "0.01", "API_BURST": "2"}).Handler()
 	do := func(method, path, body, ip string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest(method, path, strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")

@@ -15,7 +15,7 @@ import (
 	"sort"
 	"syscall"
 
-	"github.com/treffpunkt/treffpunkt/internal/metrics"
+	"github.com/treffpunkt/treffpunkt/internal/app"
 )
 
 // command is one subcommand. run gets the arguments after the subcommand name.
@@ -58,7 +58,12 @@ func runMain(ctx context.Context, args []string, io stdio) int {
 		usage(io.err)
 		return 2
 	}
-	slog.SetDefault(newLogger(io.err))
+	logger, err := app.NewLogger(io.err, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(io.err, "treffpunkt %s: %v\n", args[0], err)
+		return 2
+	}
+	slog.SetDefault(logger)
 	if err := cmd.run(ctx, args[1:], io); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -92,20 +97,6 @@ func newFlagSet(name, summary string, w io.Writer) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
-}
-
-// newLogger logs JSON to stderr when LOG_FORMAT=json, text otherwise.
-func newLogger(w io.Writer) *slog.Logger {
-	level := slog.LevelInfo
-	if os.Getenv("LOG_LEVEL") == "debug" {
-		level = slog.LevelDebug
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	// Request ids from the HTTP middleware ride along in every log line.
-	if os.Getenv("LOG_FORMAT") == "json" {
-		return slog.New(metrics.LogHandler(slog.NewJSONHandler(w, opts)))
-	}
-	return slog.New(metrics.LogHandler(slog.NewTextHandler(w, opts)))
 }
 
 // envOr returns the environment variable or a default.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/search"
@@ -17,11 +18,14 @@ func runReindex(ctx context.Context, args []string, io stdio) error {
 		"Without MEILI_URL there is nothing to rebuild: the Postgres search document is a generated column.", io.err)
 	dbURL := dbFlag(fs)
 	meiliURL := fs.String("meili-url", envOr("MEILI_URL", ""), "Meilisearch URL (env MEILI_URL)")
-	meiliKey := fs.String("meili-key", envOr("MEILI_MASTER_KEY", ""), "Meilisearch key (env MEILI_MASTER_KEY)")
+	meiliKey := secretFlag(fs, "meili-key", "MEILI_KEY", "Meilisearch key; else $MEILI_MASTER_KEY")
 	index := fs.String("meili-index", envOr("MEILI_INDEX", "events"), "index name (env MEILI_INDEX)")
 	pgIndexes := fs.Bool("postgres-indexes", false, "with Postgres only: REINDEX the full-text and trigram indexes")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *meiliKey == "" { // like serve and worker (internal/app)
+		*meiliKey = os.Getenv("MEILI_MASTER_KEY")
 	}
 	pool, err := openCurrent(ctx, *dbURL)
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -19,7 +19,7 @@ func TestRenormalizeCommand(t *testing.T) {
 	pool, dbURL := pgtest.NewWithURL(t)
 	ctx := context.Background()
 	for _, id := range []string{"a", "b"} {
-		if err := store.UpsertSource(ctx, pool, config.Source{ID: id, Name: id, URL: "https://example.org/", Kind: "html",
+		if err := store.UpsertSource(ctx, pool, source.Source{ID: id, Name: id, URL: "https://example.org/", Kind: "html",
 			Publish: "auto"}); err != nil {
 			t.Fatal(err)
 		}

@@ -22,6 +22,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/treffpunkt/treffpunkt/internal/app"
+	"github.com/treffpunkt/treffpunkt/internal/app/apptest"
 	"github.com/treffpunkt/treffpunkt/internal/auth"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/review"
@@ -42,26 +44,12 @@ func newSecService(t *testing.T, env map[string]string) *secService {
 // newSecServiceSeeded runs seed on the database before the service starts.
 func newSecServiceSeeded(t *testing.T, env map[string]string, seed func(*pgxpool.Pool)) *secService {
 	t.Helper()
-	t.Setenv("MEILI_URL", "")
-	t.Setenv("API_RATE", "0") // the limit has its own test; these send many requests
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
 	pool, _ := migratedDB(t)
 	if seed != nil {
 		seed(pool)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	svc, err := newServices(ctx, pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := handler(ctx, pool, svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &secService{t: t, pool: pool, h: h}
+	// No API_RATE: the limit has its own test; these send many requests.
+	return &secService{t: t, pool: pool, h: apptest.Start(t, pool, app.Serve, env).Handler()}
 }
 
 // do serves one request in process from the client address ip.
@@ -115,7 +103,8 @@ func (s *secService) key(role auth.Role) map[string]string {
 // an admin's input is taken literally.
 func TestF1NoEnvironmentInErrors(t *testing.T) {
 	const secret = "pw-7f3a9c-do-not-leak"
-	s := newSecService(t, map[string]string{"TREFFPUNKT_TEST_SECRET": "postgres://u:" + secret + "@db/x"})
+	t.Setenv("TREFFPUNKT_TEST_SECRET", "postgres://u:"+secret+"@db/x") // what a ${VAR} in a source could reach
+	s := newSecService(t, nil)
 	const create = `mutation($in: SourceInput!) { createSource(input: $in) { id url } }`
 	const update = `mutation($in: SourceInput!) { updateSource(input: $in) { id url } }`
 	inputs := []map[string]any{

@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
-	"log/slog"
+	"os"
 
-	"github.com/treffpunkt/treffpunkt/internal/server"
+	"github.com/treffpunkt/treffpunkt/internal/app"
 )
 
 func init() {
@@ -14,48 +15,30 @@ func init() {
 
 func runServe(ctx context.Context, args []string, io stdio) error {
 	fs := newFlagSet("serve", "Serve HTTP: /graphql, /calendar.ics, /embed.js, /admin/, /healthz, /readyz; /metrics on --metrics-addr.", io.err)
-	dbURL := dbFlag(fs)
-	addr := fs.String("addr", envOr("ADDR", ":8080"), "listen address (env ADDR)")
-	pprofAddr := pprofFlag(fs)
-	metricsAddr := metricsFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := servePprof(ctx, *pprofAddr); err != nil {
-		return err
-	}
-	pool, err := openCurrent(ctx, *dbURL)
+	return runProcess(ctx, fs, app.Serve, args, io)
+}
+
+// runProcess is `serve`, `worker` and `all`: the configuration from the
+// environment and flags, the process app builds from it, run until ctx ends
+// (SIGTERM or Ctrl-C).
+func runProcess(ctx context.Context, fs *flag.FlagSet, role app.Role, args []string, io stdio) error {
+	cfg, err := app.Load(fs, role, args, os.Getenv)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	if err := checkSchema(ctx, pool); err != nil {
-		return err
-	}
-	svc, err := newServices(ctx, pool)
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	h, err := handler(ctx, pool, svc)
-	if err != nil {
-		return err
-	}
-	go func() {
-		if err := svc.drainer.Run(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("search outbox drainer stopped", "err", err)
+	defer a.Close()
+	if addr := a.Addr(); addr != "" {
+		also := ""
+		if role&app.Worker != 0 {
+			also = " (and working the job queue)"
 		}
-	}()
-	if m := metricsTask(pool, *metricsAddr); m != nil {
-		go func() {
-			if err := m(ctx); err != nil && ctx.Err() == nil {
-				slog.Error("metrics listener stopped", "err", err)
-			}
-		}()
+		fmt.Fprintf(io.err, "Treffpunkt is listening on http://%s/%s\n", displayAddr(addr), also)
 	}
-	return server.Serve(ctx, *addr, h, func(a string) {
-		slog.Info("serving", "addr", a)
-		fmt.Fprintf(io.err, "Treffpunkt is listening on http://%s/\n", displayAddr(a))
-	})
+	return a.Run(ctx)
 }
 
 // displayAddr turns a listen address into one a person can open.

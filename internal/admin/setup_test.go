@@ -16,11 +16,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/internal/auth"
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/review"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -34,7 +34,7 @@ type fixture struct {
 	srv    *httptest.Server
 	mirror *httptest.Server
 	pipe   *ingest.Pipeline
-	srcs   map[string]config.Source
+	srcs   map[string]source.Source
 }
 
 // clock is the staff UI's "now": June 2021, amid the mirror's events.
@@ -49,11 +49,11 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srcs, err := config.Parse([]byte(strings.ReplaceAll(string(b), "${DEMO_BASE:-http://127.0.0.1:8081}", f.mirror.URL)))
+	srcs, err := source.Parse([]byte(strings.ReplaceAll(string(b), "${DEMO_BASE:-http://127.0.0.1:8081}", f.mirror.URL)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srcs = map[string]config.Source{}
+	f.srcs = map[string]source.Source{}
 	for _, s := range srcs {
 		s.Delay.Duration = time.Millisecond
 		f.srcs[s.ID] = s
@@ -74,7 +74,7 @@ func setup(t *testing.T) *fixture {
 // blogSource is a small association's blog that announced one event
 // twice, a "save the date" and the invitation: the pipeline never merges
 // two entries of one source, so staff get the pair as a suggestion.
-func blogSource(t *testing.T) config.Source {
+func blogSource(t *testing.T) source.Source {
 	pages := map[string]string{
 		"/": `<a class="post" href="/save-the-date">Save the Date</a> <a class="post" href="/einladung">Einladung</a>`,
 		"/save-the-date": `<h1>Save the Date: Fachtag Ehrenamt in Migrant*innenorganisationen</h1><div class="entry">` +
@@ -94,8 +94,8 @@ func blogSource(t *testing.T) config.Source {
 		io.WriteString(w, `<!doctype html><html lang="de"><body>`+body+`</body></html>`)
 	}))
 	t.Cleanup(srv.Close)
-	s := config.Source{ID: "verein-blog", Name: "Verein Blog", URL: srv.URL + "/", Follow: "a.post",
-		Fields: config.Fields{Title: "h1", Body: ".entry"}, Region: "leipzig", Languages: []string{"de"},
+	s := source.Source{ID: "verein-blog", Name: "Verein Blog", URL: srv.URL + "/", Follow: "a.post",
+		Fields: source.Fields{Title: "h1", Body: ".entry"}, Region: "leipzig", Languages: []string{"de"},
 		Organizer: "Verein Blog e.V.", Publish: "review", AllowPrivate: true}
 	s.ApplyDefaults()
 	if err := s.Validate(); err != nil {
@@ -107,7 +107,7 @@ func blogSource(t *testing.T) config.Source {
 // crawl crawls sources of sources.demo.yaml from the mirror.
 func (f *fixture) crawl(t *testing.T, ids ...string) {
 	t.Helper()
-	var srcs []config.Source
+	var srcs []source.Source
 	for _, id := range ids {
 		srcs = append(srcs, f.srcs[id])
 	}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -49,7 +49,7 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request) error {
 
 // sourceForm is the add/edit form's state.
 type sourceForm struct {
-	S            config.Source
+	S            source.Source
 	New          bool
 	AllowPrivate bool // the service lets staff tick allow_private
 	Interval     string
@@ -76,7 +76,7 @@ func (h *Handler) renderSourceForm(w http.ResponseWriter, r *http.Request, f sou
 }
 
 func (h *Handler) sourceNew(w http.ResponseWriter, r *http.Request) error {
-	s := config.Source{Kind: event.KindHTML, Publish: "review"}
+	s := source.Source{Kind: event.KindHTML, Publish: "review"}
 	// From "Test this source": the URL it tried, kind auto.
 	if q := r.URL.Query(); q.Get("kind") == event.KindAuto {
 		s.Kind, s.URL = event.KindAuto, q.Get("url")
@@ -93,13 +93,13 @@ func (h *Handler) sourceEdit(w http.ResponseWriter, r *http.Request) error {
 	return h.renderSourceForm(w, r, sourceForm{S: s.Source}, "", 0)
 }
 
-// parseSourceForm reads the form into a config.Source; validation is the
+// parseSourceForm reads the form into a source.Source; validation is the
 // sources file's (review.Service runs it).
 func parseSourceForm(r *http.Request) (sourceForm, error) {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := sourceForm{Interval: v("interval"), Delay: v("delay"), Languages: v("languages")}
-	s := config.Source{ID: v("id"), Name: v("name"), URL: v("url"), Kind: v("kind"), Follow: v("follow"), Next: v("next"),
-		Fields: config.Fields{Title: v("title"), Body: v("body"), Date: v("date"), Place: v("place"), Item: v("item")},
+	s := source.Source{ID: v("id"), Name: v("name"), URL: v("url"), Kind: v("kind"), Follow: v("follow"), Next: v("next"),
+		Fields: source.Fields{Title: v("title"), Body: v("body"), Date: v("date"), Place: v("place"), Item: v("item")},
 		Region: v("region"), Publish: v("publish"), Organizer: v("organizer"),
 		AllowPrivate: v("allow_private") != "", PublicContacts: v("public_contacts") != ""}
 	for _, l := range strings.Split(f.Languages, ",") {
@@ -110,7 +110,7 @@ func parseSourceForm(r *http.Request) (sourceForm, error) {
 	var problems []string
 	for _, d := range []struct {
 		name, val string
-		into      *config.Duration
+		into      *source.Duration
 	}{{"interval", f.Interval, &s.Interval}, {"delay", f.Delay, &s.Delay}} {
 		if d.val == "" {
 			continue

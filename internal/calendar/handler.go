@@ -119,7 +119,7 @@ func NewHandler(db store.DB, s search.Searcher, opts Options) (*Handler, error) 
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{db: db, search: s, find: finderFor(s), opts: opts, assets: a, mux: http.NewServeMux()}
+	h := &Handler{db: db, search: s, find: s, opts: opts, assets: a, mux: http.NewServeMux()}
 	if opts.Rate > 0 {
 		h.limit = ratelimit.New(opts.Rate, opts.Burst)
 	}

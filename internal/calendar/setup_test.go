@@ -11,10 +11,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -25,7 +25,7 @@ var now = berlin(2026, 3, 1, 10, 0)
 
 const testBase = "https://treffpunkt.example"
 
-var testSources = []config.Source{
+var testSources = []source.Source{
 	{ID: "saqsen", Name: "SAQsen! Werkstatt der Migrant*innenorganisationen", URL: "https://saqsen.example/", Kind: "html", Publish: "auto"},
 	{ID: "kulturbuero", Name: "Kulturbüro Sachsen", URL: "https://kulturbuero.example/", Kind: "html", Publish: "auto"},
 	{ID: "zwischenraum", Name: "Zwischenraum Radio", URL: "https://zwischenraum.example/", Kind: "ical", Publish: "auto"},

@@ -2,65 +2,18 @@ package calendar
 
 import (
 	"context"
-	"fmt"
 	"strings"
-
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // sourceLink is the announcement an event is published from.
-type sourceLink struct {
-	SourceID string
-	Name     string // the partner's name
-	URL      string // the announcement page
-}
+type sourceLink = store.SourceLink
 
-// firstSources returns, for each of the events, the announcement it was
-// first seen in that is still online (else the first one at all): the
-// "link to the source" of feeds and widget. One query per batch of a feed.
+// firstSources is store.FirstSources: the "link to the source" of feeds
+// and widget.
 func firstSources(ctx context.Context, db store.DB, ids []int64) (map[int64]sourceLink, error) {
-	out := make(map[int64]sourceLink, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	// The items are read one by one through their primary key (the
-	// LATERAL with OFFSET 0 keeps the planner from hash-joining all
-	// items, which took a third longer on 10,000 items and grows with
-	// every item ever crawled).
-	rows, err := db.Query(ctx, `
-		SELECT DISTINCT ON (ei.event_id) ei.event_id, i.source_id, s.name, coalesce(nullif(i.raw->>'url', ''), i.page_url)
-		FROM event_items ei
-		CROSS JOIN LATERAL (SELECT i.source_id, i.vanished_at, i.raw, i.page_url FROM items i WHERE i.id = ei.item_id OFFSET 0) i
-		JOIN sources s ON s.id = i.source_id
-		WHERE ei.event_id = ANY($1::bigint[])
-		ORDER BY ei.event_id, i.vanished_at IS NOT NULL, ei.first_seen, ei.item_id, ei.occurrence`, store.IDArray(ids))
-	if err != nil {
-		return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
-	}
-	defer rows.Close()
-	// The partner's id and name repeat from row to row: read without a
-	// copy (DriverBytes) and kept once.
-	var id int64
-	var srcID, name pgtype.DriverBytes
-	var url string
-	names := map[string][2]string{}
-	for rows.Next() {
-		if err := rows.Scan(&id, &srcID, &name, &url); err != nil {
-			return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
-		}
-		n, ok := names[string(srcID)]
-		if !ok || n[1] != string(name) {
-			n = [2]string{string(srcID), string(name)}
-			names[n[0]] = n
-		}
-		out[id] = sourceLink{SourceID: n[0], Name: n[1], URL: url}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
-	}
-	return out, nil
+	return store.FirstSources(ctx, db, ids)
 }
 
 // eventSource is one announcement of an event on its page.

@@ -87,6 +87,32 @@ const (
 	venueMentioned = 0.8
 )
 
+// weakTitleConf: below this confidence a draft's title was not given by
+// the source (a title selector, JSON-LD name, iCalendar SUMMARY: 0.9) but
+// taken from the first line of the page text (0.6), and on real pages
+// that line is as often a menu or a dateline ("Direkt zum Inhalt
+// springen", "Lade Veranstaltungen", "Landkreis Leipzig/Borna") as the
+// event's name. Two such reports of one event share their content words
+// (the run at the "Breiter Teich", the "Bücherverbrennung"), so then the
+// whole texts stand in for the titles (textFull).
+const weakTitleConf = 0.75
+
+// textFull is the Jaccard similarity of the content words of two whole
+// texts (title and description) that counts as fully matching titles
+// when a title is weak; less counts proportionally. Chosen on the
+// corpus's half A (TestCorpusCrossPosts).
+const textFull = 0.12
+
+// weakPlaceConf: below this confidence the normaliser guessed a place
+// from words that merely look like one ("Berlin" in a sentence about a
+// federal programme, a clause taken for a venue); such a place does not
+// contradict another record's, but then only strongTitle joins them.
+const weakPlaceConf = 0.6
+
+// strongTitle is the title similarity (or whole-text stand-in) that a pair
+// with a weakly read place conflict (placeWeak) needs to be Same.
+const strongTitle = 0.6
+
 // placeOnlineVsSite is the place score of an online-only event against
 // one held at a known place.
 const placeOnlineVsSite = 0.1
@@ -96,6 +122,7 @@ const placeOnlineVsSite = 0.1
 // for the one it returns.
 type parts struct {
 	tokJ, tokO, tok, tri, ctx, title float64
+	text                             float64 // whole-text similarity, only with a weak title
 	time, place, org, desc           float64
 	hasDesc                          bool
 	score                            float64
@@ -118,6 +145,10 @@ const (
 	placeCity
 	placePostal
 	placeRegion
+	// placeWeak: two cities or postal codes differ, but one side read
+	// its place with little confidence (weakPlaceConf). Not a hard rule:
+	// the pair may still be Same on strong title evidence (strongTitle).
+	placeWeak
 )
 
 // Compare scores two records and decides whether they are the same event,
@@ -271,7 +302,7 @@ type thresholds struct {
 var defaults = thresholds{SameThreshold, TitleGate, DescRescue, SeriesTitle, SeriesDesc, SeriesTitleWithDesc}
 
 func (p *parts) hard() bool {
-	return p.noDate || p.dayConflict || p.timeConflict || p.placeConflict != placeOK
+	return p.noDate || p.dayConflict || p.timeConflict || (p.placeConflict != placeOK && p.placeConflict != placeWeak)
 }
 
 // decide applies the hard rules and thresholds to computed parts.
@@ -293,6 +324,9 @@ func (th thresholds) decide(p *parts) Verdict {
 		// sentences describe two of its events, unless the titles are
 		// all but the same.
 		against = against || (p.templateOnly && p.title < templateOnlyTitle)
+		// A weakly read place that contradicts the other's is no hard
+		// rule, yet still needs titles that are clearly alike.
+		against = against || (p.placeConflict == placeWeak && p.title < strongTitle)
 		if titleOK && !against && p.score >= th.same {
 			return Same
 		}
@@ -334,6 +368,12 @@ func score(a, b *features, quick bool) parts {
 		// says nothing about which event it is.
 		p.title = min(p.title, genericTitleCap)
 	}
+	if a.weakTitle || b.weakTitle {
+		// A title read from the page text may be its menu: what the
+		// two texts say stands in for it (weakTitleConf).
+		p.text = jaccardU32(a.ctx, b.ctx)
+		p.title = max(p.title, min(1, p.text/textFull))
+	}
 	if len(a.desc) > 0 && len(b.desc) > 0 {
 		p.hasDesc = true
 		p.desc = sketchJaccardMasked(a.desc, a.tmpl, b.desc)
@@ -351,6 +391,14 @@ func score(a, b *features, quick bool) parts {
 		if up := q.combined(); (!quick || up >= SameThreshold) && (namedIn(a, b) || namedIn(b, a)) {
 			p.org, p.score = orgMentioned, up
 		}
+	}
+	if p.org == 0 && (a.weakTitle || b.weakTitle) && (a.weakOrg || b.weakOrg) {
+		// A page that gave no title gave no organiser either: the one
+		// found in its text ("Evangelischen Kirchgemeinde St" for the
+		// host of a city's discussion) is a guess, and two guesses that
+		// differ say nothing.
+		p.org = 0.5
+		p.score = p.combined()
 	}
 	p.sameOrg = sameOrganizer(a, b)
 	p.verdict = defaults.decide(&p)
@@ -438,9 +486,15 @@ func placeScore(a, b *features) (float64, placeConflict) {
 		return 0, placeRegion
 	}
 	if a.city != "" && b.city != "" && !sameCity(a.city, b.city) {
+		if a.weakPlace || b.weakPlace {
+			return 0, placeWeak
+		}
 		return 0, placeCity
 	}
 	if a.postal != "" && b.postal != "" && a.postal != b.postal {
+		if a.weakPlace || b.weakPlace {
+			return 0, placeWeak
+		}
 		return 0, placePostal
 	}
 	p := 0.5
@@ -683,6 +737,9 @@ func evidence(a, b *features, p *parts) Evidence {
 	if p.hasDesc {
 		ev.Parts["description"] = p.desc
 	}
+	if a.weakTitle || b.weakTitle {
+		ev.Parts["text"] = p.text
+	}
 	add := func(format string, args ...any) { ev.Reasons = append(ev.Reasons, fmt.Sprintf(format, args...)) }
 	switch {
 	case p.noDate:
@@ -709,6 +766,8 @@ func evidence(a, b *features, p *parts) Evidence {
 		add("verschiedene Postleitzahlen (%s / %s)", a.postal, b.postal)
 	case placeRegion:
 		add("verschiedene Regionen (%s / %s)", a.region, b.region)
+	case placeWeak:
+		add("verschiedene Orte, einer davon unsicher gelesen (%s / %s)", a.city, b.city)
 	default:
 		add("Ort: Übereinstimmung %.2f", p.place)
 	}
@@ -719,6 +778,9 @@ func evidence(a, b *features, p *parts) Evidence {
 		add("verschiedene Veranstalter (%s / %s)", a.org, b.org)
 	}
 	add("Titel: Wörter %.2f, Trigramme %.2f, im anderen Text %.2f", p.tok, p.tri, p.ctx)
+	if a.weakTitle || b.weakTitle {
+		add("Titel aus dem Seitentext geraten: Texte %.0f %% gemeinsame Inhaltswörter", 100*p.text)
+	}
 	if p.hasDesc {
 		add("Beschreibung: %.0f %% gemeinsame Wortfolgen", 100*p.desc)
 	}
@@ -728,8 +790,10 @@ func evidence(a, b *features, p *parts) Evidence {
 	case SeriesSibling:
 		add("gleicher Veranstalter, fast gleicher Titel, anderer Termin: Reihe, nicht zusammengeführt")
 	default:
-		if !p.noDate && !p.dayConflict && !p.timeConflict && p.placeConflict == placeOK {
-			if p.title < TitleGate && !(p.hasDesc && p.desc >= DescRescue) {
+		if !p.hard() {
+			if p.placeConflict == placeWeak && p.title < strongTitle {
+				add("Titel zu verschieden für einen widersprechenden Ort (%.2f < %.2f)", p.title, strongTitle)
+			} else if p.title < TitleGate && !(p.hasDesc && p.desc >= DescRescue) {
 				add("Titel zu verschieden (%.2f < %.2f)", p.title, TitleGate)
 			} else {
 				add("Gesamtwert %.2f < %.2f", p.score, SameThreshold)

@@ -36,10 +36,14 @@ type features struct {
 	city       string   // folded
 	postal     string   // digits only
 	street     string   // folded
+	weakPlace  bool     // city, postal code and venue guessed (weakPlaceConf)
 	venue      []uint32 // hashed venue words, sorted
 	venueStems []uint32 // stems of its distinctive words, to find the venue in another text
 
-	tokens    []token
+	tokens []token
+	// weakTitle: the title was not given by the source but guessed from
+	// the page text (see weakTitleConf), so the text speaks for it.
+	weakTitle bool
 	frags     []uint32 // compound fragments of the title words, see token
 	tokWeight float32
 	tri       []uint32
@@ -53,6 +57,7 @@ type features struct {
 	parts    bloom // title words and their long compound parts, for titlesLinked
 
 	org      string   // normOrganizer, or "" when unknown
+	weakOrg  bool     // the draft's organiser was not stated by the source
 	orgWords []uint32 // its words hashed, sorted
 	orgStems []uint32 // their stems hashed, to find the name in another text
 	source   string
@@ -79,6 +84,15 @@ func prepare(r Record) *features {
 	}
 	slices.Sort(f.orgWords)
 	f.setTime(d)
+	if c, ok := d.Confidence["title"]; ok && c < weakTitleConf {
+		f.weakTitle = true
+	}
+	if c, ok := d.Confidence["organizer"]; ok && c < 1 {
+		f.weakOrg = true // read from the text or the source's fallback
+	}
+	if c, ok := d.Confidence["place"]; ok && c < weakPlaceConf {
+		f.weakPlace = true
+	}
 	cw := words(d.Place.City)
 	f.venue = venueWords(d.Place.Venue, cw)
 	f.venueStems = venueStems(d.Place.Venue, cw)
@@ -123,7 +137,10 @@ func (f *features) setTime(d event.Draft) {
 	f.day = civilDay(start)
 	f.lastDay = f.day
 	f.minute = -1
-	if !d.AllDay {
+	// A start at midnight that is not all-day is a date whose time was
+	// not read (a page's "10.12.2019" turned into 00:00) far more often
+	// than an event that begins at midnight: its time is unknown.
+	if !d.AllDay && (start.Hour() != 0 || start.Minute() != 0) {
 		f.minute = int16(start.Hour()*60 + start.Minute())
 	}
 	if !d.End.IsZero() {

@@ -15,12 +15,12 @@ import (
 	"github.com/temoto/robotstxt"
 	"golang.org/x/net/html/charset"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // setup serves the mirror (and the synthetic site) on a loopback server and
 // loads sources.demo.yaml pointed at it.
-func setup(t *testing.T) (*httptest.Server, map[string]config.Source) {
+func setup(t *testing.T) (*httptest.Server, map[string]source.Source) {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.Handle("/", Handler())
@@ -28,11 +28,11 @@ func setup(t *testing.T) (*httptest.Server, map[string]config.Source) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	t.Setenv("DEMO_BASE", srv.URL)
-	srcs, err := config.Load("../../sources.demo.yaml")
+	srcs, err := source.Load("../../sources.demo.yaml")
 	if err != nil {
 		t.Fatalf("load sources.demo.yaml: %v", err)
 	}
-	byID := map[string]config.Source{}
+	byID := map[string]source.Source{}
 	for _, s := range srcs {
 		byID[s.ID] = s
 	}
@@ -126,7 +126,7 @@ type crawlResult struct {
 // crawl follows the source as the html strategy would: start URL, next
 // links, follow links, then the field selectors on each detail page. Known
 // bad URLs are checked by their own tests and only recorded here.
-func crawl(t *testing.T, src config.Source, robots *robotstxt.RobotsData) crawlResult {
+func crawl(t *testing.T, src source.Source, robots *robotstxt.RobotsData) crawlResult {
 	t.Helper()
 	c := client()
 	res := crawlResult{status: map[string]int{}, found: map[string]int{}}
@@ -180,7 +180,7 @@ func crawl(t *testing.T, src config.Source, robots *robotstxt.RobotsData) crawlR
 	return res
 }
 
-func (res *crawlResult) countFields(src config.Source, s *goquery.Selection) {
+func (res *crawlResult) countFields(src source.Source, s *goquery.Selection) {
 	for name, sel := range map[string]string{"title": src.Fields.Title, "body": src.Fields.Body,
 		"date": src.Fields.Date, "place": src.Fields.Place} {
 		if sel != "" && text(s.Find(sel)) != "" {
@@ -300,7 +300,7 @@ func TestDemoSourcesAllChecked(t *testing.T) {
 }
 
 func TestRealSourcesParse(t *testing.T) {
-	srcs, err := config.Load("../../sources.yaml")
+	srcs, err := source.Load("../../sources.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,11 +17,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/jobs"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -86,9 +86,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func parseSources(t *testing.T, yaml string) []config.Source {
+func parseSources(t *testing.T, yaml string) []source.Source {
 	t.Helper()
-	srcs, err := config.Parse([]byte(yaml))
+	srcs, err := source.Parse([]byte(yaml))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, yaml)
 	}
@@ -104,7 +104,7 @@ func writeFile(t *testing.T, name, content string) string {
 	return path
 }
 
-func upsert(t *testing.T, pool *pgxpool.Pool, srcs []config.Source) {
+func upsert(t *testing.T, pool *pgxpool.Pool, srcs []source.Source) {
 	t.Helper()
 	for _, s := range srcs {
 		if err := store.UpsertSource(context.Background(), pool, s); err != nil {
@@ -119,7 +119,7 @@ func quietLogger() *slog.Logger {
 
 // cleanCrawl crawls the sources once, undisturbed, into a database of its
 // own: the reference a disturbed crawl must end up equal to.
-func cleanCrawl(t *testing.T, srcs []config.Source) snapshot {
+func cleanCrawl(t *testing.T, srcs []source.Source) snapshot {
 	t.Helper()
 	pool := pgtest.New(t)
 	p := &ingest.Pipeline{Pool: pool, AllowPrivate: true, NoPoliteness: true, Logger: quietLogger()}

@@ -13,11 +13,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/normalize"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 	"github.com/treffpunkt/treffpunkt/scrapers"
 )
@@ -37,7 +37,7 @@ func BenchmarkPipelineCrawl2000(b *testing.B) {
 }
 
 func benchCrawl2000(b *testing.B, base string, parallelism int) {
-	srcs, err := config.Parse([]byte(`
+	srcs, err := source.Parse([]byte(`
 sources:
   - id: synthetic
     name: Synthetische Partnerseite
@@ -146,7 +146,7 @@ func loadStored(b *testing.B, pool *pgxpool.Pool, n int) {
 	const feeds = 20
 	ref := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	for f := range feeds {
-		src := config.Source{ID: fmt.Sprintf("feed-%d", f), Name: "Generierter Kalender", URL: "http://feeds.test/",
+		src := source.Source{ID: fmt.Sprintf("feed-%d", f), Name: "Generierter Kalender", URL: "http://feeds.test/",
 			Kind: "ical", Publish: "auto", Organizer: demosites.GenFeedOrganizer(f)}
 		if err := store.UpsertSource(ctx, pool, src); err != nil {
 			b.Fatal(err)

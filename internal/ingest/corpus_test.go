@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"slices"
 	"strings"
@@ -27,6 +28,7 @@ type corpusRecord struct {
 	Group     string `json:"group"`
 	Truth     struct {
 		Start     string `json:"start"`
+		End       string `json:"end"`
 		Online    any    `json:"online"`
 		Landkreis string `json:"landkreis"`
 	} `json:"truth"`
@@ -60,6 +62,38 @@ func corpusRef(r corpusRecord) time.Time {
 		}
 	}
 	return time.Now()
+}
+
+// labelled picks the draft that stands for the record's labelled event:
+// one on the labelled day, at the labelled time or all day as labelled
+// (and ending on the labelled day) when there is one, else the first event the announcement invites to, as
+// the corpus labels it.
+func labelled(r corpusRecord, ds []event.Draft) int {
+	first, best, fit := 0, -1, 0
+	for i, d := range ds {
+		if d.Start.Before(ds[first].Start) {
+			first = i
+		}
+		st := d.Start.In(event.Berlin)
+		if len(r.Truth.Start) < 10 || st.Format(time.DateOnly) != r.Truth.Start[:10] {
+			continue
+		}
+		f := 1
+		if (len(r.Truth.Start) > 10 && !d.AllDay && st.Format("15:04") == r.Truth.Start[11:16]) ||
+			(len(r.Truth.Start) == 10 && d.AllDay) {
+			f = 2
+		}
+		if f == 2 && len(r.Truth.End) >= 10 && !d.End.IsZero() && d.End.In(event.Berlin).Format(time.DateOnly) == r.Truth.End[:10] {
+			f = 3 // and ends as labelled
+		}
+		if f > fit {
+			best, fit = i, f
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	return first
 }
 
 // readRight says whether the normaliser read the record's labelled event
@@ -98,6 +132,10 @@ var regionName = map[string]string{"chemnitz": "Chemnitz", "erzgebirgskreis": "E
 
 type pairScore struct{ tp, fp, fn int }
 
+func (s pairScore) add(o pairScore) pairScore {
+	return pairScore{s.tp + o.tp, s.fp + o.fp, s.fn + o.fn}
+}
+
 func (s pairScore) String() string {
 	p, r := 1.0, 1.0
 	if s.tp+s.fp > 0 {
@@ -116,48 +154,63 @@ func (s pairScore) String() string {
 // every other pair is two events. Pairs whose two records were both read
 // right (readRight) are scored apart, so reading errors and matching
 // errors are told apart. Issue 14's targets: precision ≥ 0.98, recall ≥
-// 0.95.
+// 0.95 (only precision is asserted).
 func TestCorpusCrossPosts(t *testing.T) {
 	recs := loadCorpus(t)
+	// Every draft of an announcement goes through matching, as the
+	// pipeline links every occurrence it reads (item.go apply): a page
+	// that names a historical date before the event still yields the
+	// event. A record is scored by its labelled draft (labelled).
 	type known struct {
 		rec   dedup.Record
 		event int
 	}
 	var seen []known
-	joined := make([]int, len(recs))
+	label := make([]int, len(recs)) // the labelled draft's event
 	right := make([]bool, len(recs))
 	drafts := make([]event.Draft, len(recs))
 	for i, r := range recs {
-		joined[i] = i
+		label[i] = -1 - i // no event: a record of its own
 		it := event.Item{Key: r.ID, URL: r.URL, Kind: event.KindHTML, Text: r.Text, Published: r.Published}
 		ds, err := normalize.Normalize(it, normalize.Options{Ref: corpusRef(r)})
 		if err != nil || len(ds) == 0 {
 			continue
 		}
-		// The labelled event is the announcement's first.
-		d := slices.MinFunc(ds, func(a, b event.Draft) int { return a.Start.Compare(b.Start) })
-		drafts[i], right[i] = d, readRight(r, d)
-		rec := dedup.Record{ID: int64(i + 1), SourceID: r.Site, Organizer: d.Organizer, URL: r.URL, Draft: d}
-		var cands, block []dedup.Record
-		for _, k := range seen {
-			c := k.rec
-			c.ID = int64(k.event + 1)
-			block = append(block, c)
-			if k.rec.SourceID != r.Site {
-				cands = append(cands, c)
+		li := labelled(r, ds)
+		drafts[i], right[i] = ds[li], readRight(r, ds[li])
+		for di, d := range ds {
+			// The store's block: the known drafts whose days meet this
+			// one's, two days either side (a superset of EventsNear's window;
+			// dedup's day rule decides the rest).
+			var block []dedup.Record
+			for _, k := range seen {
+				if near(k.rec.Draft, d) {
+					c := k.rec
+					c.ID = int64(k.event + 1)
+					block = append(block, c)
+				}
 			}
+			cands := slices.DeleteFunc(slices.Clone(block), func(c dedup.Record) bool { return c.SourceID == r.Site })
+			rec := dedup.Record{ID: int64(len(seen) + 1), SourceID: r.Site, Organizer: d.Organizer, URL: r.URL, Draft: d}
+			ev := len(seen)
+			if m, _, ok := dedup.BestMatchIn(rec, cands, block); ok {
+				ev = int(m.ID - 1)
+			}
+			if di == li {
+				label[i] = ev
+			}
+			seen = append(seen, known{rec: rec, event: ev})
 		}
-		if m, _, ok := dedup.BestMatchIn(rec, cands, block); ok {
-			joined[i] = int(m.ID - 1)
-		}
-		seen = append(seen, known{rec: rec, event: joined[i]})
 	}
-	var all, readOK pairScore
+	// Half A: pairs of two sites whose names hash even, on which dedup's
+	// textFull was chosen; half B: every pair with a site of the other
+	// half, held out while tuning.
+	var all, readOK [3]pairScore // A, B, both
 	for i := range recs {
 		for j := i + 1; j < len(recs); j++ {
 			same := recs[i].Group != "" && recs[i].Group == recs[j].Group
-			got := joined[i] == joined[j]
-			s := &pairScore{}
+			got := label[i] == label[j]
+			var s pairScore
 			switch {
 			case same && got:
 				s.tp = 1
@@ -166,9 +219,11 @@ func TestCorpusCrossPosts(t *testing.T) {
 			case got:
 				s.fp = 1
 			}
-			all.tp, all.fp, all.fn = all.tp+s.tp, all.fp+s.fp, all.fn+s.fn
-			if right[i] && right[j] {
-				readOK.tp, readOK.fp, readOK.fn = readOK.tp+s.tp, readOK.fp+s.fp, readOK.fn+s.fn
+			for _, h := range []int{max(siteHalf(recs[i].Site), siteHalf(recs[j].Site)), 2} {
+				all[h] = all[h].add(s)
+				if right[i] && right[j] {
+					readOK[h] = readOK[h].add(s)
+				}
 			}
 			if same != got && testing.Verbose() {
 				kind := "missed"
@@ -182,6 +237,78 @@ func TestCorpusCrossPosts(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("corpus cross-posts, all pairs: %v", all)
-	t.Logf("corpus cross-posts, pairs read right: %v", readOK)
+	for h, name := range []string{"half A (tuned on)", "half B (held out)", "all"} {
+		t.Logf("corpus cross-posts, %s, all pairs: %v", name, all[h])
+		t.Logf("corpus cross-posts, %s, pairs read right: %v", name, readOK[h])
+	}
+	t.Logf("corpus on one day (stress, see oneDay): %s", oneDay(recs, drafts))
+	// Recall is below issue 14's 0.95 (BENCHMARKS.md says why); a false
+	// merge hides an event, so precision is held to the target.
+	if fp, tp := all[2].fp, all[2].tp; float64(tp) < 0.98*float64(tp+fp) {
+		t.Errorf("corpus cross-posts: %d false merges for %d true, precision below 0.98", fp, tp)
+	}
+}
+
+// oneDay is a stress test of the matching alone: every record's labelled
+// draft moved to one day (its clock time and span kept) and its place
+// forgotten, so only titles, texts, times and organisers tell the events
+// apart, as in a town's day block with hundreds of events. It reports the
+// share of different pairs (other groups, other sites) compared Same.
+func oneDay(recs []corpusRecord, drafts []event.Draft) string {
+	day := time.Date(2030, 6, 1, 0, 0, 0, 0, event.Berlin)
+	moved := make([]dedup.Record, len(drafts))
+	for i, d := range drafts {
+		if d.Start.IsZero() {
+			continue
+		}
+		st := d.Start.In(event.Berlin)
+		shift := day.Sub(time.Date(st.Year(), st.Month(), st.Day(), 0, 0, 0, 0, event.Berlin))
+		d.Start = d.Start.Add(shift)
+		if !d.End.IsZero() {
+			d.End = d.End.Add(shift)
+		}
+		d.Place = event.Place{}
+		moved[i] = dedup.Record{SourceID: recs[i].Site, Organizer: d.Organizer, Draft: d}
+	}
+	var merged, pairs, found, same int
+	for i := range moved {
+		for j := i + 1; j < len(moved); j++ {
+			if moved[i].Draft.Start.IsZero() || moved[j].Draft.Start.IsZero() || recs[i].Site == recs[j].Site {
+				continue
+			}
+			got := dedup.Compare(moved[i], moved[j]).Verdict == dedup.Same
+			if recs[i].Group != "" && recs[i].Group == recs[j].Group {
+				same++
+				if got {
+					found++
+				}
+				continue
+			}
+			pairs++
+			if got {
+				merged++
+			}
+		}
+	}
+	return fmt.Sprintf("%d of %d different pairs Same (%.2f %%); %d of %d same pairs", merged, pairs,
+		100*float64(merged)/float64(max(pairs, 1)), found, same)
+}
+
+// near reports whether two drafts' days, widened by two days, meet.
+func near(a, b event.Draft) bool {
+	last := func(d event.Draft) time.Time {
+		if d.End.After(d.Start) {
+			return d.End
+		}
+		return d.Start
+	}
+	const day = 24 * time.Hour
+	return !a.Start.After(last(b).Add(2*day)) && !b.Start.After(last(a).Add(2*day))
+}
+
+// siteHalf splits the corpus by site: 0 for half A, 1 for half B.
+func siteHalf(site string) int {
+	h := fnv.New32a()
+	h.Write([]byte(site))
+	return int(h.Sum32() % 2)
 }

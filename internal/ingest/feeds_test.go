@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -32,7 +32,7 @@ func feedSize(t testing.TB, def int) int {
 }
 
 // feedSources are n generated iCal feeds on srv as sources.
-func feedSources(t testing.TB, base string, n int) []config.Source {
+func feedSources(t testing.TB, base string, n int) []source.Source {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("sources:\n")
@@ -47,7 +47,7 @@ func feedSources(t testing.TB, base string, n int) []config.Source {
     allow_private: true
 `, f, f, base, demosites.FeedPrefix, f, demosites.GenFeedOrganizer(f))
 	}
-	srcs, err := config.Parse([]byte(b.String()))
+	srcs, err := source.Parse([]byte(b.String()))
 	if err != nil {
 		t.Fatal(err)
 	}

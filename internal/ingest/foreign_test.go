@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // A site the repo has never seen — Joomla markup, a JSON-LD calendar and an
@@ -56,7 +56,7 @@ func TestForeignSiteFromSourcesFileAlone(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	srcs, err := config.Parse([]byte(strings.ReplaceAll(`
+	srcs, err := source.Parse([]byte(strings.ReplaceAll(`
 sources:
   - id: verein-chemnitz
     name: Interkultureller Verein Chemnitz

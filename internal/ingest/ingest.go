@@ -18,10 +18,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/normalize"
 	"github.com/treffpunkt/treffpunkt/internal/search"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 	"github.com/treffpunkt/treffpunkt/scrapers"
 )
@@ -81,7 +81,7 @@ type Report struct {
 
 // CrawlAll crawls sources concurrently (at most parallel at once). One
 // failing source never stops the others; reports come back in input order.
-func (p *Pipeline) CrawlAll(ctx context.Context, srcs []config.Source, parallel int) []Report {
+func (p *Pipeline) CrawlAll(ctx context.Context, srcs []source.Source, parallel int) []Report {
 	if parallel < 1 {
 		parallel = 1
 	}
@@ -109,7 +109,7 @@ func (p *Pipeline) CrawlAll(ctx context.Context, srcs []config.Source, parallel 
 }
 
 // crawlLocked crawls one source under its lock (Pipeline.Lock).
-func (p *Pipeline) crawlLocked(ctx context.Context, src config.Source) Report {
+func (p *Pipeline) crawlLocked(ctx context.Context, src source.Source) Report {
 	if p.Lock == nil {
 		return p.CrawlSource(ctx, src)
 	}
@@ -135,7 +135,7 @@ type crawl struct {
 	// several workers at once.
 	mu      sync.Mutex
 	p       *Pipeline
-	src     config.Source
+	src     source.Source
 	run     store.Run
 	known   map[string]store.ItemRef
 	bp      boilerplate
@@ -157,7 +157,7 @@ type crawl struct {
 
 // CrawlSource crawls one source and records the run. Errors end up in the
 // report and the run record, never as a panic or an abort of other sources.
-func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) (rep Report) {
+func (p *Pipeline) CrawlSource(ctx context.Context, src source.Source) (rep Report) {
 	log := p.logger().With("source", src.ID)
 	rep = Report{Source: src.ID, Status: "failed"}
 	defer func() {
@@ -228,7 +228,7 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) (rep Repo
 	return c.finish(ctx, log, rep, err, complete)
 }
 
-func (p *Pipeline) begin(ctx context.Context, src config.Source) (*crawl, error) {
+func (p *Pipeline) begin(ctx context.Context, src source.Source) (*crawl, error) {
 	if err := store.UpsertSource(ctx, p.Pool, src); err != nil {
 		return nil, err
 	}

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -82,9 +82,9 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, strings.NewReader(html))
 }
 
-func source(t *testing.T, id, url string) config.Source {
+func testSource(t *testing.T, id, url string) source.Source {
 	t.Helper()
-	srcs, err := config.Parse([]byte(fmt.Sprintf(`
+	srcs, err := source.Parse([]byte(fmt.Sprintf(`
 sources:
   - id: %s
     name: Testverein
@@ -117,7 +117,7 @@ func setup(t *testing.T) (*ingest.Pipeline, *site, *httptest.Server) {
 func TestCrawlTwiceChangesNothing(t *testing.T) {
 	t.Parallel()
 	p, _, srv := setup(t)
-	src := source(t, "testverein", srv.URL)
+	src := testSource(t, "testverein", srv.URL)
 	first := p.CrawlSource(context.Background(), src)
 	if first.Status != "ok" || first.EventsNew != 3 || first.Errors != 0 {
 		t.Fatalf("first crawl: %+v", first)
@@ -132,7 +132,7 @@ func TestChangedPageUpdatesInPlace(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	p, s, srv := setup(t)
-	src := source(t, "testverein", srv.URL)
+	src := testSource(t, "testverein", srv.URL)
 	p.CrawlSource(ctx, src)
 	before := eventsByTitle(t, p, "Informationsveranstaltung zum Bundesfreiwilligendienst")
 
@@ -155,7 +155,7 @@ func TestVanishedPageIsMarkedNotDeleted(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	p, s, srv := setup(t)
-	src := source(t, "testverein", srv.URL)
+	src := testSource(t, "testverein", srv.URL)
 	p.CrawlSource(ctx, src)
 	s.set("/veranstaltungen/selbstfuersorge/", "")
 	rep := p.CrawlSource(ctx, src)
@@ -172,7 +172,7 @@ func TestFailedCrawlLosesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	p, s, srv := setup(t)
-	src := source(t, "testverein", srv.URL)
+	src := testSource(t, "testverein", srv.URL)
 	p.CrawlSource(ctx, src)
 	s.mu.Lock()
 	s.down = true
@@ -204,7 +204,7 @@ func TestOneFailingSourceDoesNotStopOthers(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	deadURL := dead.URL
 	dead.Close() // nothing listens there any more
-	reps := p.CrawlAll(context.Background(), []config.Source{source(t, "gone", deadURL), source(t, "testverein", srv.URL)}, 2)
+	reps := p.CrawlAll(context.Background(), []source.Source{testSource(t, "gone", deadURL), testSource(t, "testverein", srv.URL)}, 2)
 	if reps[0].Errors == 0 || reps[0].Status == "ok" {
 		t.Errorf("unreachable source should report errors: %+v", reps[0])
 	}
@@ -216,7 +216,7 @@ func TestOneFailingSourceDoesNotStopOthers(t *testing.T) {
 func TestPrivateAddressRefusedUnlessAllowed(t *testing.T) {
 	t.Parallel()
 	p, _, srv := setup(t)
-	src := source(t, "testverein", srv.URL)
+	src := testSource(t, "testverein", srv.URL)
 	src.AllowPrivate = false
 	rep := p.CrawlSource(context.Background(), src)
 	if rep.Status != "failed" || !strings.Contains(rep.Error, "non-public address") {

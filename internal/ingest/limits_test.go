@@ -11,10 +11,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -33,9 +33,9 @@ func feedSite(t *testing.T, contentType, body string) *httptest.Server {
 	return srv
 }
 
-func kindSource(t *testing.T, kind, url string) config.Source {
+func kindSource(t *testing.T, kind, url string) source.Source {
 	t.Helper()
-	srcs, err := config.Parse([]byte(fmt.Sprintf(`
+	srcs, err := source.Parse([]byte(fmt.Sprintf(`
 sources:
   - id: flood
     name: Flutverein
@@ -192,7 +192,7 @@ func TestItemCaps(t *testing.T) {
 	// nothing vanishes, and with room again the third comes in.
 	pool, _, site := setup(t)
 	pool.Limits = ingest.Limits{ItemsPerSource: 2}
-	src := source(t, "testverein", site.URL)
+	src := testSource(t, "testverein", site.URL)
 	rep = pool.CrawlSource(ctx, src)
 	if got := count(t, pool, `SELECT count(*) FROM items`); got != 2 || rep.Status != "partial" {
 		t.Errorf("%d items stored, status %s; want 2, partial", got, rep.Status)
@@ -235,7 +235,7 @@ func TestFieldLimits(t *testing.T) {
 			p := limitsPipeline(t, ingest.Limits{})
 			srv := feedSite(t, tt.contentType, tt.body)
 			src := kindSource(t, tt.kind, srv.URL+"/page")
-			src.Fields = config.Fields{Title: "h1", Body: ".entry-content"}
+			src.Fields = source.Fields{Title: "h1", Body: ".entry-content"}
 			rep := p.CrawlSource(ctx, src)
 			if rep.EventsNew != 1 {
 				t.Fatalf("report %+v", rep)

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // TestMirror crawls the whole offline mirror with sources.demo.yaml, as
@@ -21,11 +21,11 @@ func TestMirror(t *testing.T) {
 	srv := httptest.NewServer(demosites.Handler())
 	defer srv.Close()
 	t.Setenv("DEMO_BASE", srv.URL)
-	srcs, err := config.Load("../../sources.demo.yaml")
+	srcs, err := source.Load("../../sources.demo.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var enabled []config.Source
+	var enabled []source.Source
 	for _, s := range srcs {
 		if !s.Disabled {
 			s.Delay.Duration = time.Millisecond

@@ -9,9 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -24,7 +24,7 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.New(t)
 	for _, id := range []string{"crawled", "other"} {
-		if err := store.UpsertSource(ctx, pool, config.Source{ID: id, Name: id, URL: "http://" + id + ".test/", Kind: "ical", Publish: "auto"}); err != nil {
+		if err := store.UpsertSource(ctx, pool, source.Source{ID: id, Name: id, URL: "http://" + id + ".test/", Kind: "ical", Publish: "auto"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -22,7 +22,7 @@ func TestRegressionsShow(t *testing.T) {
 	p, s, srv := setup(t)
 
 	// Selectors that stop matching after a redesign: every item vanishes.
-	src := source(t, "redesign", srv.URL)
+	src := testSource(t, "redesign", srv.URL)
 	first := p.CrawlSource(ctx, src)
 	if first.Strategy != event.KindHTML || first.Regression.Any() {
 		t.Fatalf("first crawl: %+v", first)
@@ -69,7 +69,7 @@ func TestRegressionsShow(t *testing.T) {
 		}
 	}))
 	defer site.Close()
-	auto := config.Source{ID: "auto-site", Name: "Auto", URL: site.URL + "/termine/", AllowPrivate: true}
+	auto := source.Source{ID: "auto-site", Name: "Auto", URL: site.URL + "/termine/", AllowPrivate: true}
 	auto.ApplyDefaults()
 	if auto.Kind != event.KindAuto {
 		t.Fatalf("a source with only its URL is kind %q, want auto", auto.Kind)

@@ -9,9 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/normalize"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -66,7 +66,7 @@ func (p *Pipeline) Renormalize(ctx context.Context, sourceID string, all bool) (
 	return reps, ctx.Err()
 }
 
-func (p *Pipeline) renormalizeLocked(ctx context.Context, src config.Source, organizers map[string]string, all bool) RenormalizeReport {
+func (p *Pipeline) renormalizeLocked(ctx context.Context, src source.Source, organizers map[string]string, all bool) RenormalizeReport {
 	if p.Lock == nil {
 		return p.renormalizeSource(ctx, src, organizers, all)
 	}
@@ -86,7 +86,7 @@ func (p *Pipeline) renormalizeLocked(ctx context.Context, src config.Source, org
 
 // renormalizeSource reads one source's items page by page; a few writers
 // store them, each item in its own retried transaction.
-func (p *Pipeline) renormalizeSource(ctx context.Context, src config.Source, organizers map[string]string, all bool) RenormalizeReport {
+func (p *Pipeline) renormalizeSource(ctx context.Context, src source.Source, organizers map[string]string, all bool) RenormalizeReport {
 	rep := RenormalizeReport{Source: src.ID, Status: "failed"}
 	c := &crawl{p: p, src: src, now: p.now(), organizers: organizers, created: map[int64]bool{},
 		limits: budget{Limits: p.Limits.withDefaults()}}

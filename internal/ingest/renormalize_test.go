@@ -21,7 +21,7 @@ func TestRenormalize(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	p, _, srv := setup(t)
-	src := source(t, "testverein", srv.URL)
+	src := testSource(t, "testverein", srv.URL)
 	src.Publish = "review"
 	if rep := p.CrawlSource(ctx, src); rep.Status != "ok" || rep.EventsNew != 3 {
 		t.Fatalf("crawl: %+v", rep)

@@ -5,9 +5,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // TestCrawlAllSkipsLockedSource: `treffpunkt crawl` takes the workers'
@@ -29,7 +29,7 @@ func TestCrawlAllSkipsLockedSource(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("lock: %v %v", ok, err)
 	}
-	rep := p.CrawlAll(ctx, []config.Source{src}, 1)[0]
+	rep := p.CrawlAll(ctx, []source.Source{src}, 1)[0]
 	if rep.Status != "skipped" || rep.Error == "" {
 		t.Errorf("while a worker holds the lock: %+v, want skipped", rep)
 	}
@@ -38,7 +38,7 @@ func TestCrawlAllSkipsLockedSource(t *testing.T) {
 	}
 	lock.release()
 
-	rep = p.CrawlAll(ctx, []config.Source{src}, 1)[0]
+	rep = p.CrawlAll(ctx, []source.Source{src}, 1)[0]
 	if rep.Status != "ok" || rep.EventsNew == 0 {
 		t.Errorf("after the worker let go: %+v, want an ok crawl", rep)
 	}

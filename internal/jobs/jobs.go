@@ -187,6 +187,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
+// Close releases the crawl-lock pool of a worker that never ran (Run
+// releases it itself); calling it after Run is harmless.
+func (w *Worker) Close() { w.locks.Close() }
+
 // Client is the worker's River client (tests, and inserting other jobs).
 func (w *Worker) Client() *river.Client[pgx.Tx] { return w.client }
 

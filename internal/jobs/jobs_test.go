@@ -13,10 +13,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // setup returns a migrated database (store and River) and the partner-site
 // mirror's sources from sources.demo.yaml, pointed at an httptest server.
-func setup(t *testing.T) (*pgxpool.Pool, map[string]config.Source) {
+func setup(t *testing.T) (*pgxpool.Pool, map[string]source.Source) {
 	t.Helper()
 	pool := pgtest.New(t)
 	if _, err := Migrate(context.Background(), pool); err != nil {
@@ -36,18 +36,18 @@ func setup(t *testing.T) (*pgxpool.Pool, map[string]config.Source) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srcs, err := config.Parse([]byte(strings.ReplaceAll(string(b), "${DEMO_BASE:-http://127.0.0.1:8081}", srv.URL)))
+	srcs, err := source.Parse([]byte(strings.ReplaceAll(string(b), "${DEMO_BASE:-http://127.0.0.1:8081}", srv.URL)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]config.Source{}
+	byID := map[string]source.Source{}
 	for _, s := range srcs {
 		byID[s.ID] = s
 	}
 	return pool, byID
 }
 
-func upsert(t *testing.T, pool *pgxpool.Pool, srcs ...config.Source) {
+func upsert(t *testing.T, pool *pgxpool.Pool, srcs ...source.Source) {
 	t.Helper()
 	for _, s := range srcs {
 		if err := store.UpsertSource(context.Background(), pool, s); err != nil {

@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -120,12 +120,12 @@ func DueSources(ctx context.Context, db store.DB, now time.Time) ([]string, erro
 
 // sourceInterval reads the crawl interval from a stored source config.
 func sourceInterval(cfg []byte) (time.Duration, error) {
-	var src config.Source
+	var src source.Source
 	if err := json.Unmarshal(cfg, &src); err != nil {
 		return 0, fmt.Errorf("decode source config: %w", err)
 	}
 	if src.Interval.Duration <= 0 {
-		return config.DefaultInterval, nil
+		return source.DefaultInterval, nil
 	}
 	return src.Interval.Duration, nil
 }

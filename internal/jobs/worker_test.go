@@ -15,10 +15,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/metrics"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // startWorker runs a worker until the test ends; stop ends it early and
@@ -183,9 +183,9 @@ func (s *hangingSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func hangingSource(t *testing.T, url string) config.Source {
+func hangingSource(t *testing.T, url string) source.Source {
 	t.Helper()
-	srcs, err := config.Parse(fmt.Appendf(nil, `
+	srcs, err := source.Parse(fmt.Appendf(nil, `
 sources:
   - id: haengt
     name: Verein mit langsamem Server

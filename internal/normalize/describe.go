@@ -57,6 +57,11 @@ func description(text, rawHTML string) (plain, htmlOut string) {
 func escapeInto(b *strings.Builder, s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
+		k := strings.IndexAny(s[i:], "<>&'\"")
+		if k < 0 {
+			break
+		}
+		i += k
 		var rep string
 		switch s[i] {
 		case '<':

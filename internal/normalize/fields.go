@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
@@ -26,12 +27,13 @@ var (
 		"formularz", "zapisy",
 		// booking is registering: sold out, advance sale, reservations, booking platforms, "for our planning"
 		"ausgebucht", "vorverkauf", "reservier", "eventbrite", "pretix", "eveeno", "erleichtert uns die planung",
-		"für unsere planung", "zur besseren planung", "für die planung"}
+		"für unsere planung", "zur besseren planung", "für die planung",
+		"buchung", "buchen$", "buchbar", "booking", "book your", "book a"}
 
 	costYes = []string{"kostenfrei", "kostenlos", "gebührenfrei", "entgeltfrei", "unentgeltlich", "eintritt frei",
 		"eintritt ist frei", "freier eintritt", "eintritt: frei", "teilnahme ist frei", "teilnahme frei",
 		"ohne kosten", "keine kosten", "keine teilnahmegebühr", "keine teilnahmegebühren", "teilnahmegebühr entfällt",
-		"teilnahme ist kostenfrei", "free of charge", "free admission", "admission free", "for free",
+		"teilnahme ist kostenfrei", "gratis", "free of charge", "free admission", "admission free", "for free",
 		"бесплатн", "безкоштовн", "вход свободный", "вхід вільний"}
 	costNo = []string{"teilnahmegebühr", "teilnahmebeitrag", "unkostenbeitrag", "kostenbeitrag", "eintrittspreis",
 		"tagungsgebühr", "kursgebühr", "seminargebühr", "selbstkostenbeitrag", "teilnahmekosten",
@@ -51,7 +53,74 @@ func registration(h hits) (req *bool, conf float64) {
 		}
 		return ptr(true), 0.85
 	}
+	if need, ok := ticketsToCollect(h); ok {
+		return ptr(need), 0.7
+	}
 	return nil, 0.6
+}
+
+// Tickets handed out beforehand, free or not, are a registration: "Die
+// Eintrittskarten werden im Bürgerbüro ausgegeben", "Freikarten können ab
+// Montag abgeholt werden". A sentence that says they are no longer needed
+// ("Es ist nicht mehr notwendig, Eintrittskarten abzuholen") says the
+// opposite. A box-office sale on the day ("Karten an der Abendkasse") has
+// no collection word and says nothing.
+var (
+	ticketWords  = []string{"*eintrittskarte", "*freikarte", "karten", "tickets", "ticket$"}
+	collectWords = []string{"ausgegeben", "abgegeben", "abholen", "abzuholen", "abgeholt", "abholung", "vorab erhält",
+		"vorher erhält"}
+	ticketWaivers = []string{"nicht mehr", "nicht notwendig", "nicht nötig", "nicht erforderlich", "keine"}
+)
+
+// ticketsToCollect reads a sentence naming tickets with a word for
+// collecting them; the sentence after it counts when it goes on about
+// them ("Es gibt Eintrittskarten. Diese werden … ausgegeben").
+func ticketsToCollect(h hits) (need, found bool) {
+	if !h.any(listTicket) {
+		return false, false
+	}
+	low := h.low
+	for at := range occurrencesOf(low, ticketKeys) {
+		from, to := sentenceAround(low, at)
+		if next := strings.TrimLeft(low[min(len(low), to+1):], " "); to < len(low) && low[to] == '.' &&
+			(strings.HasPrefix(next, "diese ") || strings.HasPrefix(next, "sie ")) {
+			_, to = sentenceAround(low, len(low)-len(next))
+		}
+		if sent := low[from:to]; containsAny(sent, collectWords) {
+			return !containsAny(sent, ticketWaivers), true
+		}
+	}
+	return false, false
+}
+
+// ticketKeys are ticketWords without their lexicon markers, for a search
+// anywhere in the text.
+var ticketKeys = func() []string {
+	keys := make([]string, len(ticketWords))
+	for i, w := range ticketWords {
+		keys[i] = strings.Trim(w, "*$")
+	}
+	return keys
+}()
+
+// occurrencesOf yields the offset of every occurrence of each key in low,
+// key by key.
+func occurrencesOf(low string, keys []string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for _, key := range keys {
+			for off := 0; ; {
+				k := strings.Index(low[off:], key)
+				if k < 0 {
+					break
+				}
+				at := off + k
+				off = at + len(key)
+				if !yield(at) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // costFree reads whether taking part is free. A text that says "kostenfrei"
@@ -90,15 +159,16 @@ func registrationWaived(low string) bool {
 // freeLabels are the words a price follows ("Eintritt: frei", "Der Eintritt
 // zum Festival ist frei", "Online-Teilnahme: frei", "Kosten: 0 €",
 // "Admission is free").
-var freeLabels = []string{"eintritt", "teilnahme", "kosten", "gebühr", "admission", "entrance", "entry", "preis"}
+var freeLabels = []string{"eintritt", "teilnahme", "kosten", "gebühr", "admission", "entrance", "entry", "preis",
+	"cost", "price", "fee$", "fees$", "money$"}
 
 // labelledFree reads a label followed, within its clause, by "frei",
-// "free" or a price of 0.
+// "free" or a price of 0, or with "keine"/"none" as its value.
 func labelledFree(h hits) bool {
 	low := h.low
 	free := false
 	h.each(listFreeLabel, func(k, first int) {
-		l := freeLabels[k]
+		l := strings.TrimSuffix(freeLabels[k], "$")
 		for off := first; !free; {
 			k := strings.Index(low[off:], l)
 			if k < 0 {
@@ -118,6 +188,15 @@ func labelledFree(h hits) bool {
 
 // clauseSaysFree reports a word "frei"/"free" or a price of 0 in clause.
 func clauseSaysFree(clause string) bool {
+	// "Kosten: keine", "Fee: none", "Money: without": a label's value that
+	// says there is nothing to pay; only as the value right after the colon
+	// ("Teilnahme: keine Anmeldung nötig" names no price)
+	if v, ok := strings.CutPrefix(strings.TrimLeft(clause, " "), ":"); ok {
+		switch v = strings.Trim(v, " "); v {
+		case "keine", "keiner", "keins", "none", "nothing", "without", "nil", "0":
+			return true
+		}
+	}
 	sep := func(c byte) bool { return c == ' ' || c == ':' || c == ',' || c == '-' || c == '|' || c == '!' }
 	for i := 0; i < len(clause); {
 		for i < len(clause) && sep(clause[i]) {
@@ -143,28 +222,27 @@ func clauseSaysFree(clause string) bool {
 // inSentenceOf reports whether a sentence that holds one of the keys also
 // holds one of the words.
 func inSentenceOf(low string, keys, words []string) bool {
-	for _, key := range keys {
-		for off := 0; ; {
-			k := strings.Index(low[off:], key)
-			if k < 0 {
-				break
-			}
-			at := off + k
-			off = at + len(key)
-			from := max(0, at-120)
-			if i := strings.LastIndexAny(low[from:at], ".!?\n"); i >= 0 {
-				from += i + 1
-			}
-			to := min(len(low), at+160)
-			if i := strings.IndexAny(low[at:to], ".!?\n"); i >= 0 {
-				to = at + i
-			}
-			if containsAny(low[from:to], words) {
-				return true
-			}
+	for at := range occurrencesOf(low, keys) {
+		if from, to := sentenceAround(low, at); containsAny(low[from:to], words) {
+			return true
 		}
 	}
 	return false
+}
+
+// sentenceAround returns the bounds of the sentence (or line) around
+// offset at, at most 120 bytes before it and 160 after: the end is the
+// offset of the closing punctuation or line break.
+func sentenceAround(low string, at int) (from, to int) {
+	from = max(0, at-120)
+	if i := strings.LastIndexAny(low[from:at], ".!?\n"); i >= 0 {
+		from += i + 1
+	}
+	to = min(len(low), at+160)
+	if i := strings.IndexAny(low[at:to], ".!?\n"); i >= 0 {
+		to = at + i
+	}
+	return from, to
 }
 
 func digitNear(s string, i, d int) bool {

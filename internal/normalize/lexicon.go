@@ -24,6 +24,8 @@ const (
 	listAccess
 	listAudience
 	listFreeLabel
+	listTicket
+	listClosure
 	nLists
 )
 
@@ -64,6 +66,12 @@ var lex = sync.OnceValue(func() *lexicon {
 	}
 	add(listAudience, aud)
 	add(listFreeLabel, freeLabels)
+	add(listTicket, ticketWords)
+	closure := make([]string, len(closureCues))
+	for i, c := range closureCues {
+		closure[i] = "*" + c // anywhere, as strings.Contains finds them
+	}
+	add(listClosure, closure)
 	l.format = len(pats)
 	pats = append(pats, formatPatterns()...)
 	l.topics = len(pats)
@@ -98,7 +106,7 @@ type reading struct {
 // read scans lowAll (title, "\n", text; the title is its first titleLen bytes).
 func read(lowAll string, titleLen int) reading {
 	l := lex()
-	r := reading{hits: hits{low: lowAll, first: make([]int, l.format)}, topicHits: make([]uint8, l.langs-l.topics)}
+	r := reading{hits: hits{low: lowAll, first: make([]int32, l.format)}, topicHits: make([]uint8, l.langs-l.topics)}
 	for i := range r.hits.first {
 		r.hits.first[i] = -1
 	}
@@ -107,7 +115,7 @@ func read(lowAll string, titleLen int) reading {
 		switch {
 		case id < l.format:
 			if r.hits.first[id] < 0 {
-				r.hits.first[id] = start
+				r.hits.first[id] = int32(start)
 			}
 		case id < l.topics:
 			if start >= textAt {
@@ -142,7 +150,7 @@ func read(lowAll string, titleLen int) reading {
 // nowhere).
 type hits struct {
 	low   string
-	first []int
+	first []int32 // offsets fit: the crawler caps a page far below 2 GB
 }
 
 // scanLexicon finds the field words alone (for tests and small texts).
@@ -167,7 +175,7 @@ func (h hits) each(list wordList, fn func(k, at int)) {
 	l := lex()
 	for k, at := range h.first[l.first[list] : l.first[list]+l.n[list]] {
 		if at >= 0 {
-			fn(k, at)
+			fn(k, int(at))
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/normalize/dates"
@@ -133,6 +134,7 @@ type job struct {
 
 	text, low   string // body text and its lower case (same byte offsets)
 	title       string
+	all         string // title + "\n" + text
 	lowAll      string // lower-cased title + text
 	lowTitle    string
 	read        reading // the lexicon's words in lowAll
@@ -163,10 +165,16 @@ func newJob(it event.Item, opt Options, ref time.Time, published bool) *job {
 		rawTitle = titleLine(j.text)
 	}
 	j.title = cleanTitle(rawTitle, ref)
-	// one lower-cased copy of title and text; the parts are slices of it
-	all := appendLower(make([]byte, 0, len(j.title)+1+len(j.text)), j.title)
-	all = append(all, '\n')
-	j.lowAll = string(appendLower(all, j.text))
+	// Title and text as one string, and one lower-cased copy of it with the
+	// same offsets (lower-casing keeps byte lengths); the parts are slices.
+	// Both live in one buffer that is never written again once the strings
+	// point into it, so they share it instead of copying.
+	n := len(j.title) + 1 + len(j.text)
+	buf := make([]byte, 0, 2*n)
+	buf = append(append(append(buf, j.title...), '\n'), j.text...)
+	buf = appendLower(buf, j.title)
+	buf = appendLower(append(buf, '\n'), j.text)
+	j.all, j.lowAll = unsafe.String(&buf[0], n), unsafe.String(&buf[n], n)
 	j.lowTitle, j.low = j.lowAll[:len(j.title)], j.lowAll[len(j.title)+1:]
 	j.sharedConf = map[string]float64{}
 	j.analyse()
@@ -211,7 +219,7 @@ func (j *job) analyse() {
 // languages: explicit mentions win; else the language of the text; German
 // texts take the source's default languages (German when none).
 func (j *job) languages() {
-	m := languages.MentionsAt(j.title+"\n"+j.text, j.lowAll, j.read.langAt)
+	m := languages.MentionsAt(j.all, j.lowAll, j.read.langAt)
 	var named, trans []string
 	for _, n := range m.Named {
 		if n.Translation {
@@ -266,6 +274,9 @@ func (j *job) classify() {
 		return
 	}
 	j.topicConf = sel[0].Confidence() // the main topic; side topics rest on one stem by nature
+	if sel[0].Score < topics.MinScore {
+		j.warnings = append(j.warnings, "topics: only weak evidence; the strongest topic was kept")
+	}
 }
 
 func boost(ms []topics.Match, slug string, by float64) []topics.Match {

@@ -206,6 +206,19 @@ func TestFields(t *testing.T) {
 		{text: "Eine Voranmeldung wäre besser, jedoch sind Spontan-Entschlossene willkommen.", reg: no},
 		{text: "Schreibt uns bis zum 9. Dezember an info@example.org. Das erleichtert uns die Planung.", reg: yes},
 		{text: "Die Termine im September sind bereits ausgebucht.", reg: yes},
+		// booking is registering; tickets handed out beforehand too, unless no longer needed
+		{text: "Plätze können Sie über unser Buchungsportal reservieren oder telefonisch buchen.", reg: yes},
+		{text: "Buchungen für diesen Termin sind nicht mehr möglich.", reg: yes},
+		{text: "Wir empfehlen einen Besuch der Gedenkstätte Buchenwald."},
+		{text: "Der Eintritt ist frei, die Freikarten werden ab Montag in der Stadtbibliothek ausgegeben.", reg: yes, cost: yes},
+		{text: "Es gibt kostenlose Eintrittskarten. Diese können im Rathaus abgeholt werden.", reg: yes, cost: yes},
+		{text: "Wegen des größeren Saals ist es nicht mehr nötig, Karten vorher abzuholen.", reg: no},
+		{text: "Karten gibt es an der Abendkasse für 8 €.", cost: no},
+		// a label whose value says there is nothing to pay; "keine" elsewhere is no price
+		{text: "Ort: Gemeindesaal\nKosten: keine", cost: yes},
+		{text: "Place: community hall\nFee: none\nRegistration: info@example.org", cost: yes, reg: yes},
+		{text: "Teilnahme: keine Anmeldung nötig", reg: no},
+		{text: "Der Eintritt ist gratis.", cost: yes},
 		{text: "Der Eintritt zum Festival ist frei.", cost: yes},
 		{text: "Online-Teilnahme: frei", cost: yes},
 		{text: "Kosten: 0 €", cost: yes},
@@ -324,6 +337,16 @@ func TestRegionRules(t *testing.T) {
 		{"Kulturabend am 23.10.2021, 19 Uhr\nSerbski dom, Póstowe naměsto 2, Budyšin", "bautzen", Options{}},
 		{"Treffen am 13.9.2021 im Werk 2 in Leipzig-Connewitz.", "leipzig", Options{}},
 		{"Treffen am 13.9.2021 im Landkreis Leipzig.", "landkreis-leipzig", Options{}},
+		// a session at a clock time with no place, whose text speaks of a
+		// whole district: the district is the subject, not the place
+		{"Podiumsdiskussion: Integration im Landkreis Meißen\nDonnerstag, 12. März 2020, 19 Uhr\nWie gelingt das Ankommen im Landkreis Meißen?", "", Options{}},
+		{"Fachtag Migrationsarbeit Mittelsachsen\n4. Mai 2022 | 9:00 - 15:00", "", Options{}},
+		// … but a festival over days across the district keeps it
+		{"Vom 12. bis 30. September finden im Landkreis Bautzen wieder die Interkulturellen Wochen statt.", "bautzen", Options{}},
+		// … and so does a text that names a town as where it happens
+		{"Am 5. Mai 2022 um 15 Uhr lädt das Fest der Kulturen nach Görlitz ein, eines der großen Feste im Landkreis Görlitz.", "goerlitz", Options{}},
+		// … and a place of its own wins anyway
+		{"Integration im Landkreis Leipzig: Gespräch am 12.3.2020, 19 Uhr, im Rathaus Borna.", "landkreis-leipzig", Options{}},
 		// a town written beside the date beats the cities the rest of the page names
 		{"Wahlforum\nDo. 01.08.2021 19:00 / Grimma\nEine Reihe der Leipziger Volkszeitung, der VHS Leipzig und des Dresdner Instituts.", "landkreis-leipzig", Options{}},
 	}
@@ -468,5 +491,49 @@ func TestCutRelated(t *testing.T) {
 	}
 	if ds[0].Place.Region != "zwickau" {
 		t.Errorf("region %q, want zwickau", ds[0].Place.Region)
+	}
+}
+
+func TestPhones(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"0341 1234567", []string{"0341 1234567"}},
+		{"Tel. +49 341 123 45 67 oder 0176/12345678 (mobil)", []string{"+49 341 123 45 67", "0176/12345678"}},
+		{"Aktenzeichen 0176/12345678.", nil}, // a number before a full stop or colon is no phone
+		{"am 10.05.2024 um 10:00, Preis 10.000 Euro", nil},
+		{"Fax:0351-4076625", nil}, // glued to a colon: a time or a reference
+		{"Fax: 0351-4076625", []string{"0351-4076625"}},
+		{"Raum 0.12, Kennziffer 100200300400", nil},
+		{"+4935140766253", []string{"+4935140766253"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := phones(tt.text); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("phones(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestLowerASCIIWords checks the eight-bytes-at-a-time path of appendLower
+// against a byte-by-byte lower case, on every ASCII byte at every offset.
+func TestLowerASCIIWords(t *testing.T) {
+	var all []byte
+	for c := 0; c < 128; c++ {
+		all = append(all, byte(c))
+	}
+	for off := range 9 {
+		s := strings.Repeat("x", off) + string(all) + "Ä" + string(all)
+		want := []byte(s)
+		for i, c := range want {
+			if 'A' <= c && c <= 'Z' {
+				want[i] = c + 'a' - 'A'
+			}
+		}
+		want = []byte(strings.Replace(string(want), "Ä", "ä", 1))
+		if got := lower(s); got != string(want) {
+			t.Fatalf("offset %d: lower = %q, want %q", off, got, want)
+		}
 	}
 }

@@ -97,7 +97,7 @@ func (j *job) reclassify(occ []dates.Occurrence) []dates.Occurrence {
 		}
 		line := j.low[max(ls, o.Span[0]-100):min(le, o.Span[1]+100)]
 		switch {
-		case containsAny(line, closureCues):
+		case j.hits.any(listClosure) && containsAny(line, closureCues): // most texts have no cue at all
 			continue
 		case containsAny(before, deadlineCues):
 			o.Kind = dates.KindDeadline

@@ -153,9 +153,31 @@ func contains(ss []string, s string) bool {
 // between them. Dates, times and postcodes never qualify.
 func phones(text string) []string {
 	var out []string
+	// numbers start with "0" or "+": jump from one to the next
+	next0, nextPlus := strings.IndexByte(text, '0'), strings.IndexByte(text, '+')
 	for i := 0; i < len(text); i++ {
+		if next0 >= 0 && next0 < i {
+			if next0 = strings.IndexByte(text[i:], '0'); next0 >= 0 {
+				next0 += i
+			}
+		}
+		if nextPlus >= 0 && nextPlus < i {
+			if nextPlus = strings.IndexByte(text[i:], '+'); nextPlus >= 0 {
+				nextPlus += i
+			}
+		}
+		switch {
+		case next0 < 0 && nextPlus < 0:
+			return out
+		case next0 < 0:
+			i = nextPlus
+		case nextPlus < 0:
+			i = next0
+		default:
+			i = min(next0, nextPlus)
+		}
 		c := text[i]
-		if c != '0' && c != '+' || i > 0 && (isDigitByte(text[i-1]) || text[i-1] == '.' || text[i-1] == ':' || text[i-1] == '/') {
+		if i > 0 && (isDigitByte(text[i-1]) || text[i-1] == '.' || text[i-1] == ':' || text[i-1] == '/') {
 			continue
 		}
 		j, digits, last := i, 0, i

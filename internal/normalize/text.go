@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,12 +26,29 @@ var lowerASCII = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
+const (
+	loBits = 0x0101010101010101
+	hiBits = 0x8080808080808080
+)
+
 // appendLower appends the lower case of s (same byte length) to b.
 func appendLower(b []byte, s string) []byte {
 	n := len(b)
 	b = append(b, s...) // the length never changes: write in place
 	out := b[n:]
 	for i := 0; i < len(s); {
+		// eight ASCII bytes at a time (most of a German text): add 0x20 to
+		// the bytes in 'A'..'Z', found by carries that stay within a byte
+		if i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if x&hiBits == 0 {
+				upper := (x + 0x3f*loBits) &^ (x + 0x25*loBits) & hiBits // ≥ 'A' and not > 'Z'
+				binary.LittleEndian.PutUint64(out[i:], x|upper>>2)
+				i += 8
+				continue
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			out[i] = lowerASCII[c]

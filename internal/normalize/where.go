@@ -107,7 +107,8 @@ func (j *job) where(g group, multi bool) placeInfo {
 		sig = detectOnline(g.commonLow)
 	}
 	j.decideOnline(&w, sig)
-	j.decideRegion(&w, texts, func() places.Guess { return j.nearDate(g) })
+	timed := len(g.occs) > 0 && !g.occs[0].AllDay
+	j.decideRegion(&w, texts, timed, func() places.Guess { return j.nearDate(g) })
 	return w
 }
 
@@ -191,7 +192,7 @@ func (j *job) decideOnline(w *placeInfo, sig onlineSignal) {
 // decideRegion: the venue's district; else a region the text names; an
 // online event has no region unless the text names one; an on-site event
 // falls back to the source's default region, then to weak mentions.
-func (j *job) decideRegion(w *placeInfo, texts []*places.Text, nearDate func() places.Guess) {
+func (j *job) decideRegion(w *placeInfo, texts []*places.Text, timed bool, nearDate func() places.Guess) {
 	p := &w.place
 	if p.Outside {
 		p.Region, w.regionConf = "", 0.8
@@ -203,6 +204,9 @@ func (j *job) decideRegion(w *placeInfo, texts []*places.Text, nearDate func() p
 	// held-out ones: not general enough.)
 	if p.Region == "" && !p.Outside && w.online != event.OnlineYes {
 		if near := nearDate(); near.Region != "" {
+			if districtOnly(w, near, timed) {
+				return
+			}
 			p.Region, w.regionConf = near.Region, near.Confidence
 			return
 		}
@@ -225,6 +229,9 @@ func (j *job) decideRegion(w *placeInfo, texts []*places.Text, nearDate func() p
 		}
 		if guess.Outside {
 			p.Region, w.regionConf = "", guess.Confidence
+			return
+		}
+		if districtOnly(w, guess, timed) {
 			return
 		}
 		if guess.Region != "" {
@@ -253,6 +260,23 @@ func (j *job) decideRegion(w *placeInfo, texts []*places.Text, nearDate func() p
 	}
 	w.regionConf = 0.4
 	w.warnings = append(w.warnings, "region: unknown")
+}
+
+// districtOnly leaves the region empty when the only evidence names a
+// whole district and the event is one session at a clock time with no place
+// of its own: a session happens in one place, and a text that names none
+// and speaks of a district ("Asyl und Integration im Landkreis Leipzig",
+// "5 Jahre Integrationsarbeit Mittelsachsen") names its subject. A festival
+// over days across a district ("Interkulturelle Wochen im Landkreis
+// Bautzen") keeps the district, and so does an online event, which has no
+// place but may serve a district.
+func districtOnly(w *placeInfo, g places.Guess, timed bool) bool {
+	if g.Region == "" || !g.District || !timed || w.place.Found() || w.online == event.OnlineYes {
+		return false
+	}
+	w.regionConf = 0.5
+	w.warnings = append(w.warnings, "region: the text names a district as its subject and no place")
+	return true
 }
 
 // hostRegion reads a Saxon town named in the host of the page's address

@@ -17,9 +17,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/normalize"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/scrapers"
 )
 
@@ -163,14 +163,14 @@ func Run(ctx context.Context, rawURL string, opt Options) (Result, error) {
 
 // sourceFor builds the source a preview crawls: the URL alone, kind auto,
 // with the preview's bounds.
-func sourceFor(rawURL string, opt Options) (config.Source, error) {
+func sourceFor(rawURL string, opt Options) (source.Source, error) {
 	rawURL = strings.TrimSpace(rawURL)
 	if len(rawURL) > maxURL {
-		return config.Source{}, fmt.Errorf("the URL is longer than %d characters", maxURL)
+		return source.Source{}, fmt.Errorf("the URL is longer than %d characters", maxURL)
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		return config.Source{}, errors.New("enter a web address starting with http:// or https://")
+		return source.Source{}, errors.New("enter a web address starting with http:// or https://")
 	}
 	pages := opt.MaxPages
 	if pages <= 0 {
@@ -182,14 +182,14 @@ func sourceFor(rawURL string, opt Options) (config.Source, error) {
 		maxBytes = DefaultMaxBytes
 	}
 	zero := 0
-	src := config.Source{ID: slug(u.Hostname()), Name: u.Hostname(), URL: u.String(), Kind: event.KindAuto,
+	src := source.Source{ID: slug(u.Hostname()), Name: u.Hostname(), URL: u.String(), Kind: event.KindAuto,
 		MaxPages: pages, MaxBytes: maxBytes, Retries: &zero, AllowPrivate: opt.AllowPrivate}
 	src.Timeout.Duration = 15 * time.Second
 	src.ApplyDefaults()
 	return src, nil
 }
 
-func (r *Result) add(pg scrapers.Page, src config.Source, ref time.Time) {
+func (r *Result) add(pg scrapers.Page, src source.Source, ref time.Time) {
 	p := Page{URL: pg.URL, Role: pg.Role, Status: pg.Status, Items: len(pg.Items)}
 	if pg.Err != nil {
 		p.Error = pageError(pg.Err)
@@ -294,13 +294,13 @@ type fields struct {
 	Place string `yaml:"place,omitempty"`
 }
 
-func autoEntry(src config.Source) entry {
+func autoEntry(src source.Source) entry {
 	return entry{ID: src.ID, Name: src.Name, URL: src.URL, Kind: event.KindAuto,
 		Extra: map[string]any{"publish": "review"}}
 }
 
 // inferredEntry pins what discovery found: its kind, URL and selectors.
-func inferredEntry(src, found config.Source) entry {
+func inferredEntry(src, found source.Source) entry {
 	e := autoEntry(src)
 	e.Kind, e.URL, e.Follow, e.Next = found.Kind, found.URL, found.Follow, found.Next
 	f := fields{Item: found.Fields.Item, Title: found.Fields.Title, Body: found.Fields.Body,

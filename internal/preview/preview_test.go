@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/demosites"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 func mirror(t *testing.T) string {
@@ -56,7 +56,7 @@ func TestPreview(t *testing.T) {
 				if y == "" {
 					continue
 				}
-				srcs, err := config.Parse([]byte("sources:\n" + indent(y)))
+				srcs, err := source.Parse([]byte("sources:\n" + indent(y)))
 				if err != nil || len(srcs) != 1 {
 					t.Errorf("entry does not parse: %v\n%s", err, y)
 				}

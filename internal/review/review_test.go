@@ -14,11 +14,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/internal/auth"
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/review"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -67,9 +67,9 @@ func (s *site) hide() {
 	s.mu.Unlock()
 }
 
-func (s *site) source(id string) config.Source {
-	src := config.Source{ID: id, Name: "Verein " + id, URL: s.srv.URL + "/termine/", Kind: "html", Follow: "a.ev",
-		Fields: config.Fields{Title: "h1", Body: ".text"}, Region: "leipzig", Languages: []string{"de"},
+func (s *site) source(id string) source.Source {
+	src := source.Source{ID: id, Name: "Verein " + id, URL: s.srv.URL + "/termine/", Kind: "html", Follow: "a.ev",
+		Fields: source.Fields{Title: "h1", Body: ".text"}, Region: "leipzig", Languages: []string{"de"},
 		Publish: "review", AllowPrivate: true}
 	src.ApplyDefaults()
 	src.Delay.Duration = time.Millisecond
@@ -94,7 +94,7 @@ func setup(t *testing.T) env {
 	return env{pool, pipe, svc, ctx}
 }
 
-func (e env) crawl(t *testing.T, src config.Source) ingest.Report {
+func (e env) crawl(t *testing.T, src source.Source) ingest.Report {
 	t.Helper()
 	rep := e.pipe.CrawlSource(context.Background(), src)
 	if rep.Status != "ok" {

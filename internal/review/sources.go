@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/treffpunkt/treffpunkt/internal/auth"
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 	"github.com/treffpunkt/treffpunkt/scrapers"
 )
@@ -22,7 +22,7 @@ import (
 // not expanded here (only in the sources file read at start-up): a URL
 // typed by staff is taken literally, so no message can carry the server's
 // environment.
-func (s *Service) checkSource(ctx context.Context, src *config.Source) error {
+func (s *Service) checkSource(ctx context.Context, src *source.Source) error {
 	if _, err := auth.Require(ctx, auth.RoleAdmin); err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (s *Service) checkSource(ctx context.Context, src *config.Source) error {
 }
 
 // CreateSource adds a source (admin).
-func (s *Service) CreateSource(ctx context.Context, src config.Source) error {
+func (s *Service) CreateSource(ctx context.Context, src source.Source) error {
 	if err := s.checkSource(ctx, &src); err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *Service) CreateSource(ctx context.Context, src config.Source) error {
 }
 
 // UpdateSource replaces a source's settings (admin).
-func (s *Service) UpdateSource(ctx context.Context, src config.Source) error {
+func (s *Service) UpdateSource(ctx context.Context, src source.Source) error {
 	if err := s.checkSource(ctx, &src); err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Service) CrawlNow(ctx context.Context, id string) (bool, error) {
 }
 
 // startCrawl runs a crawl in this process unless one of the source runs.
-func (s *Service) startCrawl(src config.Source) bool {
+func (s *Service) startCrawl(src source.Source) bool {
 	if s.o.Pipeline == nil {
 		return false
 	}

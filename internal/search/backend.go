@@ -16,7 +16,8 @@ import (
 type Backend struct {
 	Searcher Searcher
 	Drainer  *Drainer
-	Meili    *Meili // nil when searching with Postgres only
+	Meili    *Meili    // nil when searching with Postgres only
+	memory   *Postgres // the searcher with the in-memory index, nil with Meilisearch
 	ready    atomic.Bool
 	log      *slog.Logger
 }
@@ -38,7 +39,8 @@ func Open(ctx context.Context, pool *pgxpool.Pool, cfg MeiliConfig, log *slog.Lo
 	pg := NewPostgres(pool)
 	b := &Backend{log: log, Drainer: &Drainer{Pool: pool, Logger: log}}
 	if cfg.URL == "" {
-		b.Searcher = pg.WithMemoryIndex(ctx, pool, log, MemoryRebuildInterval)
+		b.memory = pg.WithMemoryIndex(ctx, pool, log, MemoryRebuildInterval)
+		b.Searcher = b.memory
 		return b, nil
 	}
 	m, err := NewMeili(ctx, cfg, pool)
@@ -55,6 +57,16 @@ func Open(ctx context.Context, pool *pgxpool.Pool, cfg MeiliConfig, log *slog.Lo
 	b.Searcher = &Fallback{Primary: m, Postgres: pg, Logger: log,
 		Healthy: func() bool { return b.ready.Load() && b.Drainer.Healthy() }}
 	return b, nil
+}
+
+// WarmUp builds the in-memory index before the process serves, so the
+// first searches are not all answered in SQL (with Meilisearch: nothing to
+// do). A serving process calls it once after Open; the worker does not.
+func (b *Backend) WarmUp(ctx context.Context) error {
+	if b.memory == nil {
+		return nil
+	}
+	return b.memory.WarmUp(ctx)
 }
 
 // Run keeps the index current until ctx ends: it applies the Meilisearch

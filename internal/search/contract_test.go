@@ -102,6 +102,7 @@ func TestContract(t *testing.T) {
 			t.Run("filters", func(t *testing.T) { testFilters(t, s, ids) })
 			t.Run("text", func(t *testing.T) { testText(t, s, ids) })
 			t.Run("facets", func(t *testing.T) { testFacets(t, s) })
+			t.Run("new facets", func(t *testing.T) { testNewFacets(t, s) })
 			t.Run("invalid", func(t *testing.T) { testInvalid(t, s) })
 			t.Run("relevance pages", func(t *testing.T) { testRelevancePages(t, s) })
 			t.Run("skip counts", func(t *testing.T) { testSkipCounts(t, s, ids) })
@@ -263,6 +264,57 @@ func testFacets(t *testing.T, s search.Searcher) {
 	wantTopics := []search.FacetCount{{"counselling", 1}, {"health", 1}, {"work_recognition", 1}}
 	if !reflect.DeepEqual(res.Facets.Topics, wantTopics) {
 		t.Errorf("topic facet within language ar: got %+v, want %+v", res.Facets.Topics, wantTopics)
+	}
+}
+
+// testNewFacets: each of the four facets added through the registry
+// (free, registration, audience, access) filters the page and the total,
+// and is counted within the other filters but not its own, on every
+// backend. Each search runs twice: the second is the count cache's.
+func testNewFacets(t *testing.T, s search.Searcher) {
+	ctx := context.Background()
+	base := search.Filter{From: ptr(searchtest.Ref)}
+	all, err := s.Search(ctx, base, search.Page{First: 50}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		f    search.Filter
+		own  func(search.Facets) []search.FacetCount
+	}{
+		{"free", search.Filter{Free: ptr(false)}, func(f search.Facets) []search.FacetCount { return f.Free }},
+		{"registration", search.Filter{Registration: ptr(true)}, func(f search.Facets) []search.FacetCount { return f.Registration }},
+		{"audience", search.Filter{Audience: []string{"youth", "women"}}, func(f search.Facets) []search.FacetCount { return f.Audience }},
+		{"access", search.Filter{Access: []string{"barrier_free"}}, func(f search.Facets) []search.FacetCount { return f.Access }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.f
+			f.From = base.From
+			for range 2 {
+				res, err := s.Search(ctx, f, search.Page{First: 50}, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total != len(res.Hits) || res.Total == 0 || res.Total >= all.Total {
+					t.Errorf("total %d with %d hits, %d without the filter: not filtered", res.Total, len(res.Hits), all.Total)
+				}
+				if got, want := tc.own(res.Facets), tc.own(all.Facets); !reflect.DeepEqual(got, want) {
+					t.Errorf("own counts %v, want those without the filter %v", got, want)
+				}
+				if res.Facets.Regions == nil || reflect.DeepEqual(res.Facets.Regions, all.Facets.Regions) {
+					t.Errorf("region counts %v not within the filter (without it %v)", res.Facets.Regions, all.Facets.Regions)
+				}
+				var streamed int
+				if err := s.Each(ctx, f, 100, func(b []store.Event) error { streamed += len(b); return nil }); err != nil {
+					t.Fatal(err)
+				}
+				if streamed != res.Total {
+					t.Errorf("Each streamed %d events, Search found %d", streamed, res.Total)
+				}
+			}
+		})
 	}
 }
 

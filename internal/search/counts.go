@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -57,23 +55,28 @@ func newCountCache() *countCache {
 	return &countCache{ttl: 30 * time.Second, maxRows: 200_000, entries: map[string]*countEntry{}, seen: map[string]time.Time{}}
 }
 
-// baseKey names the shared part of a filter. From is floored to the minute
-// so "now" repeats; the rows then hold a minute more and counts filter
-// them on the exact From.
-func baseKey(f Filter, fuzzy bool) (string, *time.Time) {
+// baseKey names the shared part of a filter: the whole filter without
+// the facets of fs, so a field added to Filter is part of the key without
+// anyone listing it here. From is floored to the minute so "now" repeats;
+// the rows then hold a minute more and counts filter them on the exact
+// From.
+func baseKey(fs FacetSet, f Filter, fuzzy bool) (string, *time.Time) {
+	for _, fc := range fs {
+		fc.Set(&f, nil)
+	}
+	if len(f.Extra) == 0 {
+		f.Extra = nil
+	}
 	var from *time.Time
 	if f.From != nil {
 		t := f.From.Truncate(time.Minute)
 		from = &t
 	}
+	f.From, f.Query = from, strings.Join(Words(f.Query), " ")
 	k, _ := json.Marshal(struct {
-		Q        []string
-		From, To *time.Time
-		Online   string
-		Sources  []string
-		All      bool
-		Fuzzy    bool
-	}{Words(f.Query), from, f.To, f.Online, f.Sources, f.IncludeUnpublished, fuzzy})
+		F     Filter
+		Fuzzy bool
+	}{f, fuzzy})
 	return string(k), from
 }
 
@@ -81,7 +84,7 @@ func baseKey(f Filter, fuzzy bool) (string, *time.Time) {
 // the shared part's rows once; version is the database's now.
 func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbVersion) (Result, error) {
 	c := p.cache
-	key, from := baseKey(f, fuzzy)
+	key, from := baseKey(p.fs, f, fuzzy)
 	c.mu.Lock()
 	e := c.entries[key]
 	if e != nil && (e.version != version || time.Since(e.at) > c.ttl) {
@@ -98,32 +101,24 @@ func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbV
 	}
 	c.mu.Unlock()
 	if e == nil && !repeated {
-		return p.countSQL(ctx, newPGQuery(p.fs, f, fuzzy))
+		return p.countSQL(ctx, f, fuzzy)
 	}
 	if e == nil {
 		base := f
 		base.From = from
-		for _, fc := range p.fs {
-			fc.Set(&base, nil)
-		}
-		q := newPGQuery(p.fs, base, fuzzy)
-		rows, err := p.db.Query(ctx, q.rowsSQL(), q.execArgs()...)
-		if err != nil {
-			return Result{}, fmt.Errorf("count events: %w", err)
-		}
 		e = &countEntry{version: version, at: time.Now(), from: from, dicts: newFacetDicts(p.fs)}
-		var end time.Time
 		scan := newFacetScan(p.fs)
-		_, err = pgx.ForEachRow(rows, append([]any{&end}, scan.dest...), func() error {
+		err := store.EachSearchRow(ctx, p.db, p.fs.spec(base, fuzzy), scan.dest, func(end time.Time) error {
+			var err error
 			e.ends = append(e.ends, end.UnixNano())
 			e.bits, err = e.dicts.appendRow(e.bits, scan)
 			return err
 		})
 		if errors.Is(err, errTooManyValues) {
-			return p.countSQL(ctx, newPGQuery(p.fs, f, fuzzy))
+			return p.countSQL(ctx, f, fuzzy)
 		}
 		if err != nil {
-			return Result{}, fmt.Errorf("count events: %w", err)
+			return Result{}, err
 		}
 		c.put(key, e)
 	}

@@ -237,3 +237,78 @@ func TestMemoryIndexInBackground(t *testing.T) {
 	}
 	waitServed(s.MemoryServed())
 }
+
+// TestEveryFilterFieldOnEveryPath: each field of search.Filter, set alone
+// to a value that narrows the seed, gives the same page, total, facets and
+// stream on every Postgres path (SQL, count and page caches, in-memory
+// index) as in SQL, and fewer events than without it. A field added to
+// Filter fails here until it has a value below: then every cache and the
+// index must honour it or refuse it, never answer with it ignored.
+func TestEveryFilterFieldOnEveryPath(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	searchtest.Seed(t, pool)
+	values := map[string]any{
+		"Query":              "Workshop",
+		"Regions":            []string{"leipzig"},
+		"Languages":          []string{"ar"},
+		"Topics":             []string{"health"},
+		"From":               ptr(searchtest.Ref),
+		"To":                 ptr(searchtest.At(14, 0, 0)),
+		"Online":             "hybrid",
+		"Sources":            []string{"zwischenraum"},
+		"Free":               ptr(false),
+		"Registration":       ptr(true),
+		"Audience":           []string{"women"},
+		"Access":             []string{"barrier_free"},
+		"Extra":              map[string][]string{"daytime": {"morning"}},
+		"IncludeUnpublished": true, // widens instead: compared, not required to narrow
+	}
+	fs := search.DefaultFacets().With(daytime)
+	sql := search.NewPostgres(pool).WithoutCache().WithFacets(fs)
+	paths := []struct {
+		name string
+		s    *search.Postgres
+	}{
+		{"caches", search.NewPostgres(pool).WithFacets(fs)},
+		{"in memory", search.NewPostgresInMemory(ctx, pool).WithFacets(fs)},
+	}
+	all, err := sql.Search(ctx, search.Filter{}, search.Page{First: 50}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := reflect.TypeFor[search.Filter]()
+	for i := range typ.NumField() {
+		name := typ.Field(i).Name
+		v, ok := values[name]
+		if !ok {
+			t.Errorf("Filter.%s has no value in this test: give it one, and make every cache and the in-memory index honour or refuse it", name)
+			continue
+		}
+		var f search.Filter
+		reflect.ValueOf(&f).Elem().Field(i).Set(reflect.ValueOf(v))
+		want, err := sql.Search(ctx, f, search.Page{First: 50}, "")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if name != "IncludeUnpublished" && (want.Total >= all.Total || want.Total == 0) {
+			t.Errorf("%s: %d events in SQL, %d without it: pick a value that narrows the seed", name, want.Total, all.Total)
+		}
+		wantIDs := eachIDs(t, sql, f, 100)
+		for _, p := range paths {
+			for range 2 { // the second time from the caches
+				got, err := p.s.Search(ctx, f, search.Page{First: 50}, "")
+				if err != nil {
+					t.Fatalf("%s %s: %v", name, p.name, err)
+				}
+				if got.Total != want.Total || !reflect.DeepEqual(got.Facets, want.Facets) || !reflect.DeepEqual(hitIDs(got), hitIDs(want)) {
+					t.Errorf("%s on %s: %v (total %d) %+v\n      in SQL: %v (total %d) %+v", name, p.name, hitIDs(got), got.Total, got.Facets, hitIDs(want), want.Total, want.Facets)
+				}
+			}
+			if got := eachIDs(t, p.s, f, 100); !reflect.DeepEqual(got, wantIDs) {
+				t.Errorf("%s on %s: Each %v, in SQL %v", name, p.name, got, wantIDs)
+			}
+		}
+	}
+}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
@@ -49,20 +47,11 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 	if err != nil {
 		return err
 	}
-	var c *cursor
+	spec := p.fs.spec(f, fuzzy)
+	var c *store.SearchKey
 	for n := 0; n < limit; {
 		size := min(eachKeys, limit-n)
-		q := newPGQuery(p.fs, f, fuzzy)
-		rows, err := p.db.Query(ctx, q.pageSQL(StartAsc, c, size), q.execArgs()...)
-		if err != nil {
-			return fmt.Errorf("stream events after %d: %w", n, err)
-		}
-		keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cursor, error) {
-			k := cursor{Order: StartAsc}
-			var end time.Time
-			err := r.Scan(&k.ID, &k.Start, &k.Rank, &end)
-			return k, err
-		})
+		keys, err := store.SearchKeys(ctx, p.db, spec, store.ByStart, c, size)
 		if err != nil {
 			return fmt.Errorf("stream events after %d: %w", n, err)
 		}
@@ -86,17 +75,13 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 // current; done is false when it cannot (SQL streams then).
 func (p *Postgres) eachInMemory(ctx context.Context, f Filter, limit int, fn func([]store.Event) error) (done bool, err error) {
 	if !p.mem.covers(f, StartAsc, false) {
-		return false, nil
+		return false, nil // not even the version needs reading
 	}
 	v, err := p.version(ctx)
 	if err != nil {
 		return false, err
 	}
-	snap := p.mem.current(ctx, *v)
-	if snap == nil {
-		return false, nil
-	}
-	mq, err := p.mem.memSearch(ctx, snap, f)
+	mq, err := p.fromMemory(ctx, f, StartAsc, false, *v)
 	if mq == nil || err != nil {
 		return false, err
 	}
@@ -139,15 +124,9 @@ func (p *Postgres) fuzzy(ctx context.Context, f Filter) (bool, error) {
 	if f.Query == "" || p.FuzzyBelow <= 0 {
 		return false, nil
 	}
-	// Without the faceted filters, which only base-less args would carry.
-	for _, fc := range p.fs {
-		fc.Set(&f, nil)
-	}
-	q := newPGQuery(p.fs, f, false)
-	sql := `SELECT count(*) FROM (SELECT 1 FROM events e WHERE ` + strings.Join(q.base, " AND ") + ` LIMIT ` + strconv.Itoa(p.FuzzyBelow) + `) m`
-	var n int
-	if err := p.db.QueryRow(ctx, sql, q.execArgs()...).Scan(&n); err != nil {
-		return false, fmt.Errorf("count text matches: %w", err)
+	n, err := store.CountMatches(ctx, p.db, p.fs.spec(f, false), p.FuzzyBelow)
+	if err != nil {
+		return false, err
 	}
 	return n < p.FuzzyBelow, nil
 }
@@ -222,11 +201,9 @@ func (m *Meili) Each(ctx context.Context, f Filter, limit int, fn func([]store.E
 // otherwise. The primary is abandoned only before it handed over events:
 // a feed half from each backend could repeat or miss events.
 func (f *Fallback) Each(ctx context.Context, fl Filter, limit int, fn func([]store.Event) error) error {
-	if p, ok := f.Primary.(interface {
-		Each(context.Context, Filter, int, func([]store.Event) error) error
-	}); ok && (f.Healthy == nil || f.Healthy()) {
+	if f.Healthy == nil || f.Healthy() {
 		started := false
-		err := p.Each(ctx, fl, limit, func(b []store.Event) error {
+		err := f.Primary.Each(ctx, fl, limit, func(b []store.Event) error {
 			started = true
 			return fn(b)
 		})

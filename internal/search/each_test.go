@@ -16,13 +16,8 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
-// streamer is what the calendar feed looks for on a searcher.
-type streamer interface {
-	Each(ctx context.Context, f search.Filter, limit int, fn func([]store.Event) error) error
-}
-
 // eachIDs collects what Each hands over, checking batch sizes.
-func eachIDs(t *testing.T, s streamer, f search.Filter, limit int) []int64 {
+func eachIDs(t *testing.T, s search.Searcher, f search.Filter, limit int) []int64 {
 	t.Helper()
 	var got []int64
 	err := s.Each(context.Background(), f, limit, func(b []store.Event) error {
@@ -71,7 +66,6 @@ func TestEachAgreesWithSearch(t *testing.T) {
 			s, db := b.new(t)
 			ids := searchtest.Seed(t, db)
 			syncAll(t, s, db)
-			st := s.(streamer)
 			ref := ptr(searchtest.Ref)
 			tests := []struct {
 				name  string
@@ -94,7 +88,7 @@ func TestEachAgreesWithSearch(t *testing.T) {
 			}
 			for _, tc := range tests {
 				t.Run(tc.name, func(t *testing.T) {
-					got := eachIDs(t, st, tc.f, tc.limit)
+					got := eachIDs(t, s, tc.f, tc.limit)
 					if want := searchIDs(t, s, tc.f, tc.limit); !slices.Equal(got, want) {
 						t.Errorf("Each %v, Search %v", got, want)
 					}
@@ -135,10 +129,9 @@ func TestEachBatches(t *testing.T) {
 			Title: fmt.Sprintf("Sprachcafé %d", i), Start: at, End: at.Add(time.Hour), Place: event.Place{City: "Leipzig", Region: "leipzig"}, Online: event.OnlineNo,
 		})
 	}
-	st := s.(streamer)
 	var sizes []int
 	var got []int64
-	err := st.Each(ctx, search.Filter{}, 1000, func(b []store.Event) error {
+	err := s.Each(ctx, search.Filter{}, 1000, func(b []store.Event) error {
 		sizes = append(sizes, len(b))
 		for _, e := range b {
 			got = append(got, e.ID)
@@ -154,16 +147,16 @@ func TestEachBatches(t *testing.T) {
 	if want := searchIDs(t, s, search.Filter{}, 1000); !slices.Equal(got, want) {
 		t.Errorf("Each and Search disagree: %d and %d events", len(got), len(want))
 	}
-	if got := eachIDs(t, st, search.Filter{}, search.EachBatch); len(got) != search.EachBatch {
+	if got := eachIDs(t, s, search.Filter{}, search.EachBatch); len(got) != search.EachBatch {
 		t.Errorf("limit %d: %d events", search.EachBatch, len(got))
 	}
 	stop := errors.New("client gone")
 	calls := 0
-	err = st.Each(ctx, search.Filter{}, 1000, func([]store.Event) error { calls++; return stop })
+	err = s.Each(ctx, search.Filter{}, 1000, func([]store.Event) error { calls++; return stop })
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("got %v after %d calls, want the error of fn after one", err, calls)
 	}
-	if err := st.Each(ctx, search.Filter{Regions: []string{"atlantis"}}, 10, func([]store.Event) error { return nil }); !search.IsInvalid(err) {
+	if err := s.Each(ctx, search.Filter{Regions: []string{"atlantis"}}, 10, func([]store.Event) error { return nil }); !search.IsInvalid(err) {
 		t.Errorf("unknown region: got %v, want ErrInvalid", err)
 	}
 }

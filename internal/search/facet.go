@@ -8,7 +8,7 @@ import (
 
 // Facet is one filterable and counted property of events, declared once.
 // Everything a backend does with a facet comes from this declaration: the
-// SQL condition and counts (pgQuery), the bits of the count cache and the
+// SQL condition and counts (store.SearchSpec), the bits of the count cache and the
 // in-memory index (facetbits.go), Meilisearch's filterable attribute, its
 // documents and facet distribution (meili*.go), and the calendar's URL
 // parameter. Adding a filter is one entry in DefaultFacets (plus a
@@ -140,22 +140,24 @@ func (fc *Facet) setCounts(fs *Facets, l []FacetCount) {
 	fs.Other[fc.Name] = l
 }
 
-// whereSQL is the condition "has any of the values in the text[]
-// parameter p".
-func (fc *Facet) whereSQL(p string) string {
-	if fc.Column != "" {
-		return fc.Column + " = ANY(" + p + "::text[])"
+// unknown returns a facet f filters by that the set does not hold (one
+// of Filter.Extra's names). Validation refuses such a filter, and so does
+// every cache or index of a set (a decorator answering with the condition
+// ignored would be wrong, not slow).
+func (fs FacetSet) unknown(f *Filter) (string, bool) {
+	for name := range f.Extra {
+		if !slices.ContainsFunc(fs, func(fc *Facet) bool { return fc.Name == name && fc.get == nil }) {
+			return name, true
+		}
 	}
-	return fc.Values + " && " + p + "::text[]"
+	return "", false
 }
 
 // validate checks the facet values of f: only facets of the set, and for a
 // strict facet only its terms.
 func (fs FacetSet) validate(f *Filter) error {
-	for name := range f.Extra {
-		if !slices.ContainsFunc(fs, func(fc *Facet) bool { return fc.Name == name && fc.get == nil }) {
-			return fmt.Errorf("%w: unknown filter %q", ErrInvalid, name)
-		}
+	if name, ok := fs.unknown(f); ok {
+		return fmt.Errorf("%w: unknown filter %q", ErrInvalid, name)
 	}
 	for _, fc := range fs {
 		vals := fc.Get(f)

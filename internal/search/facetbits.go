@@ -3,6 +3,8 @@ package search
 import (
 	"errors"
 	"math/bits"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // Facets counted in memory (the count cache and the in-memory index) work
@@ -33,18 +35,8 @@ func newFacetScan(fs FacetSet) *facetScan {
 }
 
 // selectList is ", v0, v1, …": each facet's values on the alias e, as
-// facetScan receives them.
-func (fs FacetSet) selectList() string {
-	out := ""
-	for _, fc := range fs {
-		if fc.Column != "" {
-			out += ", coalesce(" + fc.Column + ", '')"
-		} else {
-			out += ", coalesce(" + fc.Values + ", '{}')"
-		}
-	}
-	return out
-}
+// facetScan receives them (store.FacetSelectList).
+func (fs FacetSet) selectList() string { return store.FacetSelectList(fs.columns()) }
 
 // facetDicts number the values of each facet of a set.
 type facetDicts struct{ d []dict }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -63,26 +61,9 @@ func Changes(ctx context.Context, db store.DB, since time.Time, p Page, staff bo
 			return ChangePage{}, fmt.Errorf("%w: malformed cursor", ErrInvalid)
 		}
 	}
-	rows, err := db.Query(ctx, `
-		SELECT id, created_at, updated_at, review, merged_into, status FROM events
-		WHERE updated_at >= $1 AND (updated_at, id) > ($2, $3) AND (was_public OR $5)
-		ORDER BY updated_at, id LIMIT $4`, since, after.At, after.ID, p.First+1, staff)
+	list, err := store.EventChanges(ctx, db, since, after.At, after.ID, p.First+1, staff)
 	if err != nil {
-		return ChangePage{}, fmt.Errorf("change feed: %w", err)
-	}
-	type row struct {
-		id               int64
-		created, updated time.Time
-		review, status   string
-		merged           *int64
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
-		var x row
-		err := r.Scan(&x.id, &x.created, &x.updated, &x.review, &x.merged, &x.status)
-		return x, err
-	})
-	if err != nil {
-		return ChangePage{}, fmt.Errorf("change feed: %w", err)
+		return ChangePage{}, err
 	}
 	var page ChangePage
 	if len(list) > p.First {
@@ -90,8 +71,8 @@ func Changes(ctx context.Context, db store.DB, since time.Time, p Page, staff bo
 	}
 	var public []int64
 	for _, x := range list {
-		if x.merged == nil && x.review == "published" {
-			public = append(public, x.id)
+		if x.Public {
+			public = append(public, x.ID)
 		}
 	}
 	evs, err := store.EventsByID(ctx, db, public)
@@ -103,15 +84,15 @@ func Changes(ctx context.Context, db store.DB, since time.Time, p Page, staff bo
 		byID[evs[i].ID] = &evs[i]
 	}
 	for _, x := range list {
-		c := Change{ID: x.id, ChangedAt: x.updated, MergedInto: x.merged, Event: byID[x.id]}
+		c := Change{ID: x.ID, ChangedAt: x.Updated, MergedInto: x.MergedInto, Event: byID[x.ID]}
 		switch {
-		case x.merged != nil:
+		case x.MergedInto != nil:
 			c.Kind = Merged
-		case x.review != "published":
+		case !x.Public:
 			c.Kind = Removed
-		case x.status == "cancelled":
+		case x.Status == "cancelled":
 			c.Kind = Cancelled
-		case !x.created.Before(since):
+		case !x.Created.Before(since):
 			c.Kind = Created
 		default:
 			c.Kind = Updated
@@ -119,7 +100,7 @@ func Changes(ctx context.Context, db store.DB, since time.Time, p Page, staff bo
 		if c.Kind == Merged || c.Kind == Removed {
 			c.Event = nil
 		}
-		b, _ := json.Marshal(changeCursor{At: x.updated, ID: x.id})
+		b, _ := json.Marshal(changeCursor{At: x.Updated, ID: x.ID})
 		c.Cursor = base64.RawURLEncoding.EncodeToString(b)
 		page.Changes = append(page.Changes, c)
 	}

@@ -3,11 +3,8 @@ package search
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -87,14 +84,9 @@ func newMeiliDoc(e store.Event, sources []store.EventSource) meiliDoc {
 // expressions Postgres filters and counts with, so the index holds exactly
 // what SQL searches.
 func facetAttrs(ctx context.Context, db store.DB, fs FacetSet, ids []int64) (map[int64]map[string]any, error) {
-	rows, err := db.Query(ctx, `SELECT e.id`+fs.selectList()+` FROM events e WHERE e.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("facets of %d events: %w", len(ids), err)
-	}
 	out := make(map[int64]map[string]any, len(ids))
-	var id int64
 	scan := newFacetScan(fs)
-	_, err = pgx.ForEachRow(rows, append([]any{&id}, scan.dest...), func() error {
+	err := store.EachFacetRow(ctx, db, fs.columns(), ids, scan.dest, func(id int64) error {
 		m := make(map[string]any, len(fs))
 		for i, fc := range fs {
 			if fc.Column != "" {
@@ -107,7 +99,7 @@ func facetAttrs(ctx context.Context, db store.DB, fs FacetSet, ids []int64) (map
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("facets of %d events: %w", len(ids), err)
+		return nil, err
 	}
 	return out, nil
 }

@@ -6,8 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // rebuildMargin is how far before the rebuild's start changes are queued
@@ -46,12 +47,7 @@ func (m *Meili) Rebuild(ctx context.Context) (int, error) {
 	}
 	// tmp now holds the old documents.
 	m.dropQuietly(tmp)
-	_, err = m.db.Exec(ctx, `INSERT INTO search_outbox (event_id) SELECT id FROM events WHERE updated_at >= $1`,
-		started.Add(-rebuildMargin))
-	if err != nil {
-		return n, fmt.Errorf("queue events changed during the rebuild: %w", err)
-	}
-	return n, nil
+	return n, store.EnqueueChangedSince(ctx, m.db, started.Add(-rebuildMargin))
 }
 
 // fill writes every event that is not merged into index uid, in id order.
@@ -59,13 +55,9 @@ func (m *Meili) fill(ctx context.Context, uid string) (int, error) {
 	var after int64
 	total := 0
 	for {
-		rows, err := m.db.Query(ctx, `SELECT id FROM events WHERE merged_into IS NULL AND id > $1 ORDER BY id LIMIT $2`, after, m.cfg.BatchSize)
+		ids, err := store.UnmergedEventIDs(ctx, m.db, after, m.cfg.BatchSize)
 		if err != nil {
-			return total, fmt.Errorf("read events to index: %w", err)
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return total, fmt.Errorf("read events to index: %w", err)
+			return total, err
 		}
 		if len(ids) == 0 {
 			return total, nil

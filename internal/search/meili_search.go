@@ -15,7 +15,7 @@ import (
 
 // meiliFilter is a filter translated to Meilisearch filter expressions, the
 // shared part and the faceted ones (in the order of the facet set, "" when
-// the filter has none) kept apart like pgQuery.
+// the filter has none) kept apart like store.SearchSpec.
 type meiliFilter struct {
 	base  []string
 	facet []string

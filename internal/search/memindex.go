@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -157,12 +156,8 @@ func (m *memIndex) covers(f Filter, o Order, fuzzy bool) bool {
 	if m == nil || fuzzy || o == Relevance || f.IncludeUnpublished {
 		return false
 	}
-	for name := range f.Extra {
-		if !slices.ContainsFunc(m.fs, func(fc *Facet) bool { return fc.Name == name && fc.get == nil }) {
-			return false
-		}
-	}
-	return true
+	_, unknown := m.fs.unknown(&f)
+	return !unknown
 }
 
 // current returns the snapshot if it is of version v, else nil (starting

@@ -26,14 +26,7 @@ import (
 // document holds but its row does not (a new source link). Writes to the
 // events row itself are queued by a trigger.
 func Enqueue(ctx context.Context, tx store.DB, eventIDs ...int64) error {
-	if len(eventIDs) == 0 {
-		return nil
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO search_outbox (event_id) SELECT unnest($1::bigint[])`, eventIDs)
-	if err != nil {
-		return fmt.Errorf("enqueue %d events for indexing: %w", len(eventIDs), err)
-	}
-	return nil
+	return store.EnqueueIndex(ctx, tx, eventIDs)
 }
 
 // Indexer is what the drainer pushes to (Meili).
@@ -117,31 +110,20 @@ func (d *Drainer) DrainOnce(ctx context.Context) (int, error) {
 	var n int
 	var pushErr error
 	err := pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, event_id, attempts FROM search_outbox
-			WHERE next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, d.Batch)
+		claimed, err := store.ClaimOutbox(ctx, tx, d.Batch)
 		if err != nil {
-			return fmt.Errorf("claim outbox: %w", err)
+			return err
 		}
 		var rowIDs, eventIDs []int64
 		seen := map[int64]bool{}
 		attempts := 0
-		for rows.Next() {
-			var id, ev int64
-			var a int
-			if err := rows.Scan(&id, &ev, &a); err != nil {
-				rows.Close()
-				return fmt.Errorf("claim outbox: %w", err)
+		for _, r := range claimed {
+			rowIDs = append(rowIDs, r.ID)
+			attempts = max(attempts, r.Attempts)
+			if !seen[r.EventID] {
+				seen[r.EventID] = true
+				eventIDs = append(eventIDs, r.EventID)
 			}
-			rowIDs = append(rowIDs, id)
-			attempts = max(attempts, a)
-			if !seen[ev] {
-				seen[ev] = true
-				eventIDs = append(eventIDs, ev)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("claim outbox: %w", err)
 		}
 		n = len(rowIDs)
 		if n == 0 {
@@ -152,19 +134,9 @@ func (d *Drainer) DrainOnce(ctx context.Context) (int, error) {
 		}
 		if pushErr != nil {
 			// Keep the rows, retry later; commit so the backoff sticks.
-			delay := d.backoff(attempts + 1)
-			_, err := tx.Exec(ctx, `UPDATE search_outbox SET attempts = attempts + 1,
-				next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3 WHERE id = ANY($1)`,
-				rowIDs, delay.Milliseconds(), pushErr.Error())
-			if err != nil {
-				return fmt.Errorf("postpone outbox rows: %w", err)
-			}
-			return nil
+			return store.PostponeOutbox(ctx, tx, rowIDs, d.backoff(attempts+1), pushErr.Error())
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM search_outbox WHERE id = ANY($1)`, rowIDs); err != nil {
-			return fmt.Errorf("clear outbox rows: %w", err)
-		}
-		return nil
+		return store.ClearOutbox(ctx, tx, rowIDs)
 	})
 	if err != nil {
 		return 0, err
@@ -179,10 +151,9 @@ func (d *Drainer) DrainOnce(ctx context.Context) (int, error) {
 // updateHealth marks the sync failing while any row waits for a retry: the
 // index is missing that change until it succeeds.
 func (d *Drainer) updateHealth(ctx context.Context) error {
-	var retrying bool
-	err := d.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM search_outbox WHERE attempts > 0)`).Scan(&retrying)
+	retrying, err := store.OutboxRetrying(ctx, d.Pool)
 	if err != nil {
-		return fmt.Errorf("outbox state: %w", err)
+		return err
 	}
 	d.failing.Store(retrying)
 	return nil
@@ -201,9 +172,5 @@ func (d *Drainer) backoff(attempt int) time.Duration {
 
 // Pending counts outbox rows not yet pushed.
 func Pending(ctx context.Context, db store.DB) (int, error) {
-	var n int
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM search_outbox`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count outbox: %w", err)
-	}
-	return n, nil
+	return store.OutboxPending(ctx, db)
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
@@ -117,27 +115,40 @@ func readVersion(ctx context.Context, db store.DB) (*dbVersion, error) {
 	return &v, nil
 }
 
+// fromMemory decides, for searches and streams alike, whether the
+// in-memory index answers: only a search it covers (it refuses relevance
+// order, typo matching, unpublished events and facets it does not hold)
+// and only from a snapshot of the database version v. nil: SQL answers.
+func (p *Postgres) fromMemory(ctx context.Context, f Filter, o Order, fuzzy bool, v dbVersion) (*memQuery, error) {
+	if !p.mem.covers(f, o, fuzzy) {
+		return nil, nil
+	}
+	snap := p.mem.current(ctx, v)
+	if snap == nil {
+		return nil, nil
+	}
+	return p.mem.memSearch(ctx, snap, f)
+}
+
 // run counts (total and facets) and reads the page: from the in-memory
 // snapshot when it covers the search and is current, else in SQL. In SQL
 // on a pool the two run at once on two connections, so a search takes as
 // long as the slower one. v is the database version the caches are
 // checked against (nil without caches).
 func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *cursor, fuzzy bool, v *dbVersion) (Result, []pageKey, error) {
-	if v != nil && p.mem.covers(f, o, fuzzy) {
-		if snap := p.mem.current(ctx, *v); snap != nil {
-			mq, err := p.mem.memSearch(ctx, snap, f)
-			if err != nil {
-				return Result{}, nil, err
+	if v != nil {
+		mq, err := p.fromMemory(ctx, f, o, fuzzy, *v)
+		if err != nil {
+			return Result{}, nil, err
+		}
+		if mq != nil {
+			p.mem.served.Add(1)
+			var res Result
+			if !pg.SkipCounts {
+				res = mq.counts()
 			}
-			if mq != nil {
-				p.mem.served.Add(1)
-				var res Result
-				if !pg.SkipCounts {
-					res = mq.counts()
-				}
-				keys, err := p.page(ctx, f, o, c, pg.First, fuzzy, v, mq)
-				return res, keys, err
-			}
+			keys, err := p.page(ctx, f, o, c, pg.First, fuzzy, v, mq)
+			return res, keys, err
 		}
 	}
 	var res Result
@@ -149,7 +160,7 @@ func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *curso
 		case p.cache != nil:
 			res, ferr = p.counts(ctx, f, fuzzy, *v)
 		default:
-			res, ferr = p.countSQL(ctx, newPGQuery(p.fs, f, fuzzy))
+			res, ferr = p.countSQL(ctx, f, fuzzy)
 		}
 		close(done)
 	}
@@ -202,18 +213,13 @@ func (p *Postgres) readPage(ctx context.Context, f Filter, o Order, c *cursor, l
 	if mq != nil {
 		keys = mq.s.query(f, mq.text).keys(o, c, limit)
 	} else {
-		q := newPGQuery(p.fs, f, fuzzy)
-		rows, err := p.db.Query(ctx, q.pageSQL(o, c, limit), q.execArgs()...)
+		sk, err := store.SearchKeys(ctx, p.db, p.fs.spec(f, fuzzy), keyOrder(o), c.key(), limit)
 		if err != nil {
-			return nil, fmt.Errorf("search events: %w", err)
+			return nil, err
 		}
-		keys, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (pageKey, error) {
-			k := pageKey{cursor: cursor{Order: o, Fuzzy: fuzzy}}
-			err := r.Scan(&k.ID, &k.Start, &k.Rank, &k.end)
-			return k, err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("search events: %w", err)
+		keys = make([]pageKey, len(sk))
+		for i, k := range sk {
+			keys[i] = pageKey{cursor: cursor{Order: o, Fuzzy: fuzzy, Start: k.Start, ID: k.ID, Rank: k.Rank}, end: k.End}
 		}
 	}
 	load = min(load, len(keys))
@@ -236,38 +242,18 @@ func (p *Postgres) readPage(ctx context.Context, f Filter, o Order, c *cursor, l
 }
 
 // countSQL fills Total and Facets in SQL.
-func (p *Postgres) countSQL(ctx context.Context, q *pgQuery) (Result, error) {
-	rows, err := p.db.Query(ctx, q.facetSQL(), q.execArgs()...)
+func (p *Postgres) countSQL(ctx context.Context, f Filter, fuzzy bool) (Result, error) {
+	n, err := store.CountSearch(ctx, p.db, p.fs.spec(f, fuzzy))
 	if err != nil {
-		return Result{}, fmt.Errorf("count events: %w", err)
+		return Result{}, err
 	}
-	defer rows.Close()
-	var res Result
-	lists := make([][]FacetCount, len(q.fs))
-	for rows.Next() {
-		var kind, value string
-		var n int
-		if err := rows.Scan(&kind, &value, &n); err != nil {
-			return Result{}, fmt.Errorf("count events: %w", err)
-		}
-		switch kind {
-		case "total":
-			res.Total = n
-		case "matched":
-			res.matched = n
-		default:
-			i, err := strconv.Atoi(kind)
-			if err != nil || i < 0 || i >= len(lists) {
-				return Result{}, fmt.Errorf("count events: unexpected row kind %q", kind)
-			}
-			lists[i] = append(lists[i], FacetCount{Value: value, Count: n})
+	lists := make([][]FacetCount, len(n.Facets))
+	for i, l := range n.Facets {
+		for _, c := range l {
+			lists[i] = append(lists[i], FacetCount(c))
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return Result{}, fmt.Errorf("count events: %w", err)
-	}
-	res.Facets = q.fs.facetsOf(lists)
-	return res, nil
+	return Result{Total: n.Total, matched: n.Matched, Facets: p.fs.facetsOf(lists)}, nil
 }
 
 // facetsOf puts each facet's counts (in the order of fs) into Facets,

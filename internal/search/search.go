@@ -127,10 +127,16 @@ type FacetCount struct {
 	Count int
 }
 
-// Searcher finds events. Index and Delete keep an external index current;
-// for Postgres they do nothing, its search document is a generated column.
+// Searcher finds events: the one read path of GraphQL and the calendar.
+// Every backend implements all of it, so callers never ask which backend
+// they have. Index and Delete keep an external index current; for Postgres
+// they do nothing, its search document is a generated column.
 type Searcher interface {
 	Search(ctx context.Context, f Filter, p Page, o Order) (Result, error)
+	// Each streams the events matching f in StartAsc order, in batches
+	// of up to EachBatch, at most limit in all, without total or facets
+	// (the calendar's feeds). A batch is never reused: fn may keep it.
+	Each(ctx context.Context, f Filter, limit int, fn func([]store.Event) error) error
 	Index(ctx context.Context, ids []int64) error
 	Delete(ctx context.Context, ids []int64) error
 }
@@ -183,3 +189,10 @@ func (fs FacetSet) validateSearch(f *Filter, p *Page, o *Order) error {
 
 // IsInvalid reports whether err is an input error.
 func IsInvalid(err error) bool { return errors.Is(err, ErrInvalid) }
+
+// Every backend is a whole Searcher (streaming included).
+var (
+	_ Searcher = (*Postgres)(nil)
+	_ Searcher = (*Meili)(nil)
+	_ Searcher = (*Fallback)(nil)
+)

@@ -71,6 +71,15 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr str
 	if err != nil {
 		return err
 	}
+	if ready != nil {
+		ready(l.Addr().String())
+	}
+	return ServeListener(ctx, l, h)
+}
+
+// ServeListener runs the handler on l until ctx ends, then stops accepting
+// and waits up to 15 s for the requests in flight. It closes l.
+func ServeListener(ctx context.Context, l net.Listener, h http.Handler) error {
 	srv := &http.Server{
 		Handler:           h,
 		MaxHeaderBytes:    MaxHeaderBytes,
@@ -78,9 +87,6 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr str
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-	}
-	if ready != nil {
-		ready(l.Addr().String())
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()

@@ -244,7 +244,11 @@ func GetEvent(ctx context.Context, db DB, id int64) (Event, error) {
 
 // EventSelect is the column list ScanEvent reads; queries elsewhere append
 // their own WHERE/ORDER clauses to it (alias e).
-const EventSelect = `SELECT e.id, e.uid, e.draft, e.title, e.description, e.description_html, e.start_at, e.end_at,
+const EventSelect = `SELECT e.id, e.uid, e.draft, ` + eventColumns
+
+// eventColumns are EventSelect's columns after the draft (listingSelect
+// reads them without it).
+const eventColumns = `e.title, e.description, e.description_html, e.start_at, e.end_at,
 	e.all_day, e.online, e.venue, e.street, e.postal_code, e.city, coalesce(e.region, ''), e.lat, e.lon, e.languages,
 	e.topics, e.recurrence, e.registration_required, e.cost_free, e.organizer, e.status, e.review, e.low_confidence,
 	coalesce(e.series_id, ''), e.merged_into, e.sequence, e.vanished_at, e.created_at, e.updated_at FROM events e`

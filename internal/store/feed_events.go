@@ -5,7 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
-	"unsafe"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -133,8 +133,13 @@ func (sc *feedScan) scan(rows pgx.Rows, e *Event) error {
 // 500 events has 6,000 text values, which as separate strings were a third
 // of a feed's allocations. A string from the arena keeps its whole block
 // (64 KB) alive, which suits a batch that is used and dropped together.
+//
+// A block is a strings.Builder: its String shares the bytes written so
+// far without a copy, and they are never written again (the builder only
+// appends after them, and a full block is replaced, not reused), so a
+// substring of it is the value without unsafe code of our own.
 type textArena struct {
-	block []byte
+	block strings.Builder
 }
 
 const textBlock = 64 << 10
@@ -144,14 +149,13 @@ func (a *textArena) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if cap(a.block)-len(a.block) < len(b) {
-		a.block = make([]byte, 0, max(textBlock, len(b)))
+	if a.block.Cap()-a.block.Len() < len(b) {
+		a.block = strings.Builder{}
+		a.block.Grow(max(textBlock, len(b)))
 	}
-	start := len(a.block)
-	a.block = append(a.block, b...)
-	// The bytes are never written again: the arena only appends after
-	// them, and a full block is replaced, not reused.
-	return unsafe.String(&a.block[start], len(b))
+	start := a.block.Len()
+	a.block.Write(b)
+	return a.block.String()[start:]
 }
 
 // arenaString scans a text column into *dst through the arena

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -55,7 +55,7 @@ func TestPruneRaw(t *testing.T) {
 	pool := pgtest.New(t)
 	srv := httptest.NewServer(http.HandlerFunc(retentionSite))
 	t.Cleanup(srv.Close)
-	srcs, err := config.Parse([]byte(fmt.Sprintf(`
+	srcs, err := source.Parse([]byte(fmt.Sprintf(`
 sources:
   - id: testverein
     name: Testverein

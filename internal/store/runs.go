@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Run is one crawl of one source.
@@ -82,13 +84,16 @@ func StartRun(ctx context.Context, db DB, sourceID string) (Run, error) {
 // FinishRun stores the counts and final status of a run.
 func FinishRun(ctx context.Context, db DB, r Run) error {
 	_, err := db.Exec(ctx, `
-		UPDATE crawl_runs SET finished_at = now(), status = $2, pages = $3, unchanged = $4, items = $5,
-			events_new = $6, events_updated = $7, vanished = $8, errors = $9, error = NULLIF($10, ''), complete = $11,
-			strategy = $12, strategy_reason = $13, retries = $14,
+		UPDATE crawl_runs SET finished_at = now(), status = @status, pages = @pages, unchanged = @unchanged, items = @items,
+			events_new = @events_new, events_updated = @events_updated, vanished = @vanished, errors = @errors,
+			error = NULLIF(@error, ''), complete = @complete, strategy = @strategy, strategy_reason = @strategy_reason,
+			retries = @retries,
 			live_items = (SELECT count(*) FROM items i WHERE i.source_id = crawl_runs.source_id AND i.vanished_at IS NULL)
-		WHERE id = $1`,
-		r.ID, r.Status, r.Pages, r.Unchanged, r.Items, r.EventsNew, r.EventsUpdated, r.Vanished, r.Errors, r.Error, r.Complete,
-		r.Strategy, r.StrategyReason, r.Retries)
+		WHERE id = @id`,
+		pgx.NamedArgs{"id": r.ID, "status": r.Status, "pages": r.Pages, "unchanged": r.Unchanged, "items": r.Items,
+			"events_new": r.EventsNew, "events_updated": r.EventsUpdated, "vanished": r.Vanished, "errors": r.Errors,
+			"error": r.Error, "complete": r.Complete, "strategy": r.Strategy, "strategy_reason": r.StrategyReason,
+			"retries": r.Retries})
 	if err != nil {
 		return fmt.Errorf("finish run %d: %w", r.ID, err)
 	}

@@ -14,8 +14,8 @@ func SeriesDates(ctx context.Context, db DB, seriesID string, except int64, limi
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, EventSelect+`
-		WHERE e.series_id = $1 AND e.id <> $2 AND e.review = 'published' AND e.merged_into IS NULL
-		ORDER BY e.start_at, e.id LIMIT $3`, seriesID, except, limit)
+		WHERE e.series_id = @series AND e.id <> @except AND `+PublicSQL+`
+		ORDER BY e.start_at, e.id LIMIT @limit`, pgx.NamedArgs{"series": seriesID, "except": except, "limit": limit})
 	if err != nil {
 		return nil, fmt.Errorf("dates of series %s: %w", seriesID, err)
 	}

@@ -9,20 +9,20 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 )
 
 // SourceRow is a source as stored.
 type SourceRow struct {
-	config.Source
+	source.Source
 	Enabled   bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
 
 // UpsertSource records a source from the sources file (or the staff UI).
-func UpsertSource(ctx context.Context, db DB, s config.Source) error {
+func UpsertSource(ctx context.Context, db DB, s source.Source) error {
 	cfg, err := json.Marshal(s)
 	if err != nil {
 		return fmt.Errorf("encode source %s: %w", s.ID, err)

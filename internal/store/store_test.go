@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -27,7 +27,7 @@ func TestSourceRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	srcs, err := config.Parse([]byte(`
+	srcs, err := source.Parse([]byte(`
 sources:
   - id: saqsen
     name: SAQsen! Werkstatt der Migrant*innenorganisationen

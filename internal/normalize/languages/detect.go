@@ -1,6 +1,7 @@
 package languages
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -238,18 +239,22 @@ const minSlavic = 8
 // countSlavic counts the letters that tell Upper Sorbian and Polish apart
 // from German and from each other.
 func countSlavic(text string) (hsb, pl int) {
-	for i := 0; i < len(text); i++ {
-		if c := text[i]; c != 0xC4 && c != 0xC5 {
-			continue
+	// all these letters have the lead byte 0xC4 or 0xC5: jump from one to
+	// the next (a lead byte is never a continuation byte)
+	for _, lead := range [2]byte{0xC4, 0xC5} {
+		for i := 0; ; i++ {
+			k := strings.IndexByte(text[i:], lead)
+			if k < 0 {
+				break
+			}
+			i += k
+			switch r, _ := utf8.DecodeRuneInString(text[i:]); r {
+			case 'ě', 'Ě', 'ř', 'Ř':
+				hsb++
+			case 'ą', 'Ą', 'ę', 'Ę', 'ś', 'Ś', 'ż', 'Ż':
+				pl++
+			}
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		switch r {
-		case 'ě', 'Ě', 'ř', 'Ř':
-			hsb++
-		case 'ą', 'Ą', 'ę', 'Ę', 'ś', 'Ś', 'ż', 'Ż':
-			pl++
-		}
-		i += size - 1
 	}
 	return hsb, pl
 }

@@ -33,10 +33,23 @@ type automaton struct {
 	width  int        // columns per state
 	delta  []int32    // state*width + column → next state's row offset (^offset: patterns end there)
 	small  []uint16   // the same as state numbers, bit 15 set where patterns end; used below 32768 states
-	out    [][]int32  // state → patterns that end here
+	out    [][]int32  // state → patterns that end here; only while compiling
 	lens   []int      // pattern → length in bytes
 	anchor []bool     // pattern must start at a word start
 	end    []bool     // pattern must end at a word end
+	// The patterns that end in each state, laid out for the scan: state st
+	// owns ends[endAt[st]:endAt[st+1]], each with what report needs, so a
+	// match costs one or two cache lines instead of a look-up in four tables.
+	endAt []int32
+	ends  []patternEnd
+}
+
+// patternEnd is one pattern ending in a state.
+type patternEnd struct {
+	id     int32
+	len    int32
+	anchor bool
+	end    bool
 }
 
 // otherScript is the UTF-8 lead byte of U+0400 (Cyrillic) and up. Latin
@@ -142,6 +155,13 @@ func compile(patterns []string) *automaton {
 		}
 	}
 	s.renumber(order)
+	s.endAt = make([]int32, len(s.out)+1)
+	for st, ids := range s.out {
+		for _, id := range ids {
+			s.ends = append(s.ends, patternEnd{id: id, len: int32(s.lens[id]), anchor: s.anchor[id], end: s.end[id]})
+		}
+		s.endAt[st+1] = int32(len(s.ends))
+	}
 	// The table holds row offsets (state*width), so the scan loop adds
 	// instead of multiplying; states where patterns end are stored negated,
 	// so the loop looks at out only when there is something to report.
@@ -156,7 +176,7 @@ func compile(patterns []string) *automaton {
 			}
 			s.small[k] = v
 		}
-		s.delta = nil
+		s.delta, s.out = nil, nil
 		return s
 	}
 	for k, t := range s.delta {
@@ -166,6 +186,7 @@ func compile(patterns []string) *automaton {
 		}
 		s.delta[k] = off
 	}
+	s.out = nil
 	return s
 }
 
@@ -186,6 +207,14 @@ func (s *Set) Scan(low string, fn func(id, start, end int)) {
 		return
 	}
 	for i := 0; i < len(low); i++ {
+		// eight ASCII bytes at a time: German text is mostly ASCII
+		for i+8 <= len(low) && (uint64(low[i])|uint64(low[i+1])<<8|uint64(low[i+2])<<16|uint64(low[i+3])<<24|
+			uint64(low[i+4])<<32|uint64(low[i+5])<<40|uint64(low[i+6])<<48|uint64(low[i+7])<<56)&0x8080808080808080 == 0 {
+			i += 8
+		}
+		if i == len(low) {
+			break
+		}
 		// lead bytes of U+0400–U+07FF (Cyrillic … Arabic) and of the Arabic
 		// presentation forms; typographic quotes and dashes (0xE2) do not count
 		if b := low[i]; b >= otherScript && b <= 0xDF || b == 0xEF {
@@ -246,12 +275,12 @@ func (s *automaton) scanSmall(low string, fn func(id, start, end int)) {
 // report calls fn for the patterns that end at byte i in state st and meet
 // their word-boundary conditions.
 func (s *automaton) report(low string, i, st int, fn func(id, start, end int)) {
-	for _, id := range s.out[st] {
-		start := i + 1 - s.lens[id]
-		if s.anchor[id] && letterBefore(low, start) || s.end[id] && letterAt(low, i+1) {
+	for _, p := range s.ends[s.endAt[st]:s.endAt[st+1]] {
+		start := i + 1 - int(p.len)
+		if p.anchor && letterBefore(low, start) || p.end && letterAt(low, i+1) {
 			continue
 		}
-		fn(int(id), start, i+1)
+		fn(int(p.id), start, i+1)
 	}
 }
 

@@ -89,3 +89,19 @@ func TestScripts(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// TestScriptsAfterASCII: the other-script automaton runs wherever in the
+// text the first such letter is (the check skips ASCII eight bytes at a time).
+func TestScriptsAfterASCII(t *testing.T) {
+	s := Compile([]string{"консультац"})
+	for pad := range 20 {
+		for _, tail := range []string{"", " ok", " und mehr ascii text"} {
+			text := strings.Repeat("a", pad) + " консультация" + tail
+			n := 0
+			s.Scan(text, func(int, int, int) { n++ })
+			if n != 1 {
+				t.Errorf("%q: %d matches, want 1", text, n)
+			}
+		}
+	}
+}

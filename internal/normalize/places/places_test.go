@@ -159,3 +159,25 @@ func TestFindClauseEnds(t *testing.T) {
 		t.Errorf("Parse: %+v", r)
 	}
 }
+
+// District says the evidence names a whole district and no town in it as
+// where something happens.
+func TestRegionInDistrict(t *testing.T) {
+	tests := []struct {
+		in       string
+		district bool
+	}{
+		{"Teilprojekt im Landkreis Bautzen", true},
+		{"Fünf Jahre Integrationsarbeit Mittelsachsen", true},
+		{"Netzwerktreffen Region Leipzig", true},
+		{"Die Messe lädt nach Görlitz ein, das größte Fest im Landkreis Görlitz.", false},
+		{"Beratung im Landkreis Leipzig, Büro in Markkleeberg", false},
+		{"Wanderung im Vogtland", false}, // a landscape, also the name of shops and papers
+		{"Am Markt in Riesa", false},
+	}
+	for _, tt := range tests {
+		if g := RegionIn(tt.in); g.District != tt.district {
+			t.Errorf("RegionIn(%q) = %+v, want District %v", tt.in, g, tt.district)
+		}
+	}
+}

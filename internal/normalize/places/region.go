@@ -13,6 +13,10 @@ type Guess struct {
 	Outside    bool    // the text points outside Saxony
 	Confidence float64 // 0..1
 	Score      float64 // weight of the evidence for Region (or Outside)
+	// District: the evidence names the district as a whole ("im Landkreis
+	// Meißen", "Region Leipzig", "Integrationsarbeit Mittelsachsen") and
+	// no town in it as where something happens ("in Riesa", "nach Görlitz").
+	District bool
 }
 
 // Weights of the evidence for a region. Written down so staff can see why a
@@ -56,6 +60,9 @@ func RegionIn(text string) Guess {
 
 func guessRegion(text string, hits []gazetteer.Hit) Guess {
 	scores := map[string]float64{}
+	// district: evidence names the region as a whole district; where: a
+	// town in it is named as where something happens ("nach Görlitz")
+	district, where := map[string]bool{}, map[string]bool{}
 	const outside = "\x00outside"
 	for _, h := range hits {
 		before := text[max(0, h.Start-40):h.Start]
@@ -65,6 +72,9 @@ func guessRegion(text string, hits []gazetteer.Hit) Guess {
 			scores[outside] += weightOf(w, weightBare)
 		case h.Region != "":
 			scores[h.Region] += weightLandscape
+			if districtWords[w] || w == "region" || districtName(text[h.Start:h.End]) {
+				district[h.Region] = true
+			}
 		case h.Weak && !regionWords[w]:
 			// a common word or a place elsewhere: no evidence on its own
 		default:
@@ -76,6 +86,12 @@ func guessRegion(text string, hits []gazetteer.Hit) Guess {
 				slug = "landkreis-leipzig"
 			}
 			scores[slug] += weightOf(w, weightBare)
+			switch {
+			case districtWords[w] || w == "region":
+				district[slug] = true
+			case w == "in" || w == "nach":
+				where[slug] = true
+			}
 		}
 	}
 	eachCapitalised(text, func(word string) {
@@ -105,9 +121,16 @@ func guessRegion(text string, hits []gazetteer.Hit) Guess {
 	if best.k == outside {
 		g.Outside = true
 	} else {
-		g.Region = best.k
+		g.Region, g.District = best.k, district[best.k] && !where[best.k]
 	}
 	return g
+}
+
+// districtName reports the official name of a district written alone
+// ("Mittelsachsen", "Vogtlandkreis"), unlike a landscape ("Vogtland",
+// "Erzgebirge") that also names shops, papers and clubs.
+func districtName(name string) bool {
+	return strings.HasSuffix(name, "kreis") || strings.HasSuffix(name, "sachsen") || strings.Contains(name, "Osterzgebirge")
 }
 
 type scored struct {

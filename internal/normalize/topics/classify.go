@@ -6,9 +6,13 @@ import (
 
 // Selection of topics from scores. A topic needs MinScore; it must also
 // reach RelScore of the best topic so a side remark does not become a
-// topic; at most MaxTopics are kept.
+// topic; at most MaxTopics are kept. When no topic reaches MinScore, the
+// strongest one with at least WeakScore is kept alone: every event is about
+// something, a weak topic (its Confidence shows it) is more use to a reader
+// filtering by topic than none, and staff see the rule that gave it.
 const (
 	MinScore   = 3.0
+	WeakScore  = 1.0
 	RelScore   = 0.25
 	MaxTopics  = 3
 	titleBoost = 1.0 // a rule matching the title counts this much extra
@@ -81,23 +85,46 @@ func Count(hits []uint8, r int, title bool) {
 // ScoreHits scores the topics from per-rule hits filled by Count, best first.
 func ScoreHits(hit []uint8) []Match {
 	t := data()
-	var pos [32]int // topic index → position in out + 1 (0: not yet); the taxonomy has 15
-	var out []Match
-	for i, r := range t.rules {
-		h := hit[i]
+	// Two passes: count the rules that matched per topic, then fill one
+	// backing array for all Evidence lists (this runs once per
+	// announcement; growing 15 lists one append at a time was most of the
+	// normaliser's garbage).
+	var pos [32]int   // topic index → position in out + 1 (0: not yet); the taxonomy has 15
+	var nEv [32]int   // topic index → rules that matched
+	var order [32]int // position in out → topic index
+	var buf [64]int
+	matched := buf[:0] // the rules that matched, in rule order
+	n, total := 0, 0
+	for i, h := range hit[:len(t.rules)] {
 		if h == 0 {
 			continue
 		}
+		matched = append(matched, i)
+		k := t.ruleTopic[i]
+		if pos[k] == 0 {
+			order[n] = k
+			n++
+			pos[k] = n
+		}
+		nEv[k]++
+		total++
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Match, n)
+	ev := make([]string, total)
+	for p, k := range order[:n] {
+		out[p].Slug = t.topics[k].Slug
+		out[p].Evidence, ev = ev[:0:nEv[k]], ev[nEv[k]:]
+	}
+	for _, i := range matched {
+		r, h := &t.rules[i], hit[i]
 		w := r.Weight * float64(max(h&^inTitle, 1))
 		if h&inTitle != 0 {
 			w += titleBoost * r.Weight
 		}
-		k := t.ruleTopic[i]
-		if pos[k] == 0 {
-			out = append(out, Match{Slug: r.Topic})
-			pos[k] = len(out)
-		}
-		m := &out[pos[k]-1]
+		m := &out[pos[t.ruleTopic[i]]-1]
 		m.Score += w
 		m.Evidence = append(m.Evidence, r.Pattern)
 	}
@@ -118,6 +145,9 @@ func Select(scores []Match) []Match {
 			break
 		}
 		out = append(out, m)
+	}
+	if len(out) == 0 && len(scores) > 0 && scores[0].Score >= WeakScore {
+		out = scores[:1:1]
 	}
 	return out
 }

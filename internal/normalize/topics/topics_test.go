@@ -53,6 +53,11 @@ func TestClassify(t *testing.T) {
 		{"Thementag Partnerstädte", "Auf dem Marktplatz gibt es Mitmachangebote für Groß und Klein.",
 			[]string{"culture_media"}},
 		{"", "Das Wetter ist schön.", nil},
+		// right-wing extremism in its usual wordings
+		{"Die extreme Rechte im ländlichen Raum", "Ein Vortrag über Strukturen und Strategien.", []string{"antidiscrimination"}},
+		{"", "Zehn Jahre nach der Selbstenttarnung des NSU: rechtsradikale Netzwerke und rechter Terror in Sachsen heute.", []string{"antidiscrimination"}},
+		// no topic reaches MinScore: the strongest weak one is offered alone
+		{"Sommerabend im Hof", "Wir grillen und freuen uns auf neue Kontakte.", []string{"networking"}},
 	}
 	for _, tt := range tests {
 		got := Slugs(Classify(tt.title, tt.text))
@@ -61,6 +66,24 @@ func TestClassify(t *testing.T) {
 		sort.Strings(want)
 		if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
 			t.Errorf("Classify(%.50q) = %v, want %v\nscores: %+v", tt.text, got, want, Score(tt.title, tt.text))
+		}
+	}
+}
+
+func TestSelectWeak(t *testing.T) {
+	tests := []struct {
+		scores []Match
+		want   []string
+	}{
+		{nil, nil},
+		{[]Match{{Slug: "health", Score: 0.5}}, nil},
+		{[]Match{{Slug: "health", Score: 2}, {Slug: "family", Score: 1}}, []string{"health"}},
+		{[]Match{{Slug: "health", Score: 4}, {Slug: "family", Score: 2}}, []string{"health"}},
+		{[]Match{{Slug: "health", Score: 4}, {Slug: "family", Score: 3}}, []string{"health", "family"}},
+	}
+	for _, tt := range tests {
+		if got := Slugs(Select(tt.scores)); !reflect.DeepEqual(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+			t.Errorf("Select(%+v) = %v, want %v", tt.scores, got, tt.want)
 		}
 	}
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -98,11 +98,11 @@ var places = []event.Place{
 var extraLanguages = []string{"ar", "fa", "ru", "uk", "en", "tr", "es", "fr", "ku", "vi"}
 
 // Sources are the 40 partner sites of the data set.
-func Sources() []config.Source {
-	out := make([]config.Source, 40)
+func Sources() []source.Source {
+	out := make([]source.Source, 40)
 	for i := range out {
 		p := places[i%len(places)]
-		out[i] = config.Source{ID: fmt.Sprintf("partner-%02d", i), Name: fmt.Sprintf("Migrant*innenverein %s %d", p.City, i),
+		out[i] = source.Source{ID: fmt.Sprintf("partner-%02d", i), Name: fmt.Sprintf("Migrant*innenverein %s %d", p.City, i),
 			URL: fmt.Sprintf("http://127.0.0.1:8081/partner-%02d/", i), Kind: "html", Publish: "auto", Region: p.Region,
 			Languages: []string{"de"}}
 	}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/treffpunkt/treffpunkt/internal/config"
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/source"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -105,7 +105,7 @@ var Fixtures = []Fixture{
 func ptrTo[T any](v T) *T { return &v }
 
 // Sources are the partner sites of the fixture.
-var Sources = []config.Source{
+var Sources = []source.Source{
 	{ID: "saqsen", Name: "SAQsen! Werkstatt der Migrant*innenorganisationen", URL: "http://127.0.0.1:8081/saqsen/", Kind: "html", Publish: "auto"},
 	{ID: "kulturbuero", Name: "Kulturbüro Sachsen", URL: "http://127.0.0.1:8081/kulturbuero/", Kind: "html", Publish: "auto"},
 	{ID: "zwischenraum", Name: "Zwischenraum Radio", URL: "http://127.0.0.1:8081/zwischenraum/", Kind: "ical", Publish: "auto"},

@@ -1,6 +1,7 @@
-// Package config reads the sources file: the list of partner sites, each a
-// YAML entry, so that anyone can add a site without writing code.
-package config
+// Package source holds the partner sources: the Source type, its defaults and
+// validation, and the sources file (a YAML entry per site), so that anyone can
+// add a site without writing code.
+package source
 
 import (
 	"bytes"

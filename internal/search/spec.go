@@ -1,0 +1,49 @@
+package search
+
+import (
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// spec translates a validated filter into the store's search: the shared
+// conditions and one condition per facet of the set (store.SearchSpec).
+// fuzzy adds typo-tolerant title matches to the full-text ones.
+func (fs FacetSet) spec(f Filter, fuzzy bool) store.SearchSpec {
+	s := store.SearchSpec{IncludeUnpublished: f.IncludeUnpublished, From: f.From, To: f.To, Online: f.Online,
+		Sources: f.Sources, Words: Words(f.Query), Fuzzy: fuzzy, Facets: make([]store.FacetCond, len(fs))}
+	for i, fc := range fs {
+		s.Facets[i] = store.FacetCond{FacetColumn: fc.column(), Want: fc.Get(&f)}
+	}
+	return s
+}
+
+// columns is where the facets' values are, in the order of the set.
+func (fs FacetSet) columns() []store.FacetColumn {
+	out := make([]store.FacetColumn, len(fs))
+	for i, fc := range fs {
+		out[i] = fc.column()
+	}
+	return out
+}
+
+func (fc *Facet) column() store.FacetColumn {
+	return store.FacetColumn{Column: fc.Column, Values: fc.Values}
+}
+
+// keyOrder is o as the store orders keys.
+func keyOrder(o Order) store.SearchOrder {
+	switch o {
+	case StartDesc:
+		return store.ByStartDesc
+	case Relevance:
+		return store.ByRank
+	}
+	return store.ByStart
+}
+
+// key is the store's key of a cursor (nil: from the start).
+func (c *cursor) key() *store.SearchKey {
+	if c == nil {
+		return nil
+	}
+	return &store.SearchKey{ID: c.ID, Start: c.Start, Rank: c.Rank}
+}
