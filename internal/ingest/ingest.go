@@ -145,6 +145,7 @@ type crawl struct {
 	failed  map[string]bool // page URLs that failed: their items stay as they were
 	seen    map[string]bool // item keys found on changed pages
 	created map[int64]bool  // events created by this run
+	slots   chan struct{}   // batches being written (storeBatch)
 	// readSums are the readings this run wrote, by item key (wrote).
 	readSums map[string][sha256.Size]byte
 	// organizers by source id: a source's own announcements win merges.
@@ -241,7 +242,7 @@ func (p *Pipeline) begin(ctx context.Context, src source.Source) (*crawl, error)
 	}
 	c := &crawl{p: p, src: src, run: run, now: p.now(),
 		visited: map[string]bool{}, changed: map[string]bool{}, failed: map[string]bool{},
-		seen: map[string]bool{}, created: map[int64]bool{}, readSums: map[string][sha256.Size]byte{}, limits: budget{Limits: p.Limits.withDefaults()},
+		seen: map[string]bool{}, created: map[int64]bool{}, readSums: map[string][sha256.Size]byte{}, slots: make(chan struct{}, pageWriters), limits: budget{Limits: p.Limits.withDefaults()},
 		analyzeAt: firstAnalyze}
 	if c.known, err = store.SourceItems(ctx, p.Pool, src.ID); err != nil {
 		return c, err
@@ -500,6 +501,15 @@ func sortByDay(pending []pendingItem) {
 // Items are read before the transaction; their day locks are taken in it
 // all at once, before any matching.
 func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem, fetch *store.Fetch, caps *pageCaps) error {
+	// At most pageWriters batches of a crawl at once, whether they come
+	// from several pages or from one big page's storeParallel: each holds
+	// a connection and the events around its days.
+	select {
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	reads := make([]reading, len(batch))
 	rows := make([]store.NewItem, len(batch))
 	for i, p := range batch {
