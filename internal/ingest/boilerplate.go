@@ -9,12 +9,10 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/internal/dedup"
 	"github.com/treffpunkt/treffpunkt/internal/event"
-	"github.com/treffpunkt/treffpunkt/internal/normalize"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -115,42 +113,36 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 	before := c.bp
 	c.bp = boilerplate{paragraphs: ps, b: learned}
 	// Only items the new boilerplate reads differently need their events
-	// recomputed; they are written by several writers, as pages are.
+	// recomputed; they are written by several writers, a batch to a
+	// transaction, as pages are (one transaction each made the re-reads
+	// half of the 2,000-page crawl's statements).
 	var changed []int
 	for i := range items {
 		if a, b := before.strip(decoded[i]), c.bp.strip(decoded[i]); a.Text != b.Text || a.HTML != b.HTML {
 			changed = append(changed, i)
 		}
 	}
-	return writeAll(ctx, len(changed), func(ctx context.Context, k int) error {
-		i := changed[k]
-		return c.reapply(ctx, items[i].ID, decoded[i])
+	batches := (len(changed) + itemBatch - 1) / itemBatch
+	return writeAll(ctx, batches, func(ctx context.Context, k int) error {
+		var ids []int64
+		var reads []reading
+		for _, i := range changed[k*itemBatch : min((k+1)*itemBatch, len(changed))] {
+			r := c.read(decoded[i])
+			if c.readSame(decoded[i].Key, r) {
+				// The new boilerplate changed only blank lines or text the
+				// normaliser does not use: what this crawl wrote stands.
+				continue
+			}
+			ids, reads = append(ids, items[i].ID), append(reads, r)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if err := c.rewrite(ctx, ids, reads); err != nil {
+			return fmt.Errorf("renormalise items %d…: %w", ids[0], err)
+		}
+		return nil
 	})
-}
-
-// reapply normalises one stored item again in its own transaction.
-func (c *crawl) reapply(ctx context.Context, itemID int64, it event.Item) error {
-	r := c.read(it)
-	var n counts
-	err := c.retryTx(ctx, func(tx pgx.Tx) error {
-		n = counts{caps: pageCaps{again: true}}
-		links, err := itemLinks(ctx, tx, itemID, false)
-		if err != nil {
-			return err
-		}
-		if err := store.LockDays(ctx, tx, r.days(links)); err != nil {
-			return err
-		}
-		if err := store.StampItem(ctx, tx, itemID, normalize.Version); err != nil {
-			return err
-		}
-		return c.apply(ctx, tx, itemID, links, r, &n)
-	})
-	if err != nil {
-		return fmt.Errorf("renormalise item %d: %w", itemID, err)
-	}
-	n.commit(c)
-	return nil
 }
 
 // templateBlockLimit bounds the events read to learn template text: a
@@ -162,8 +154,8 @@ const templateBlockLimit = 1000
 // many events share a sentence (dedup.BestMatchIn): the events of the
 // draft's own organiser are the best witnesses that a sentence is its
 // template, and they are never candidates.
-func candidatesAndBlock(ctx context.Context, db store.DB, sourceID string, d event.Draft) ([]dedup.Record, []dedup.Record, error) {
-	recs, err := candidateRecords(ctx, db, sourceID, d)
+func candidatesAndBlock(ctx context.Context, db store.DB, sourceID string, d event.Draft, nb *nearby) ([]dedup.Record, []dedup.Record, error) {
+	recs, err := candidateRecords(ctx, db, sourceID, d, nb)
 	if err != nil || len(recs) == 0 || d.Description == "" {
 		// Nothing to match, or no text whose template parts would need
 		// telling apart: no block to read.
@@ -195,29 +187,30 @@ func candidatesAndBlock(ctx context.Context, db store.DB, sourceID string, d eve
 // with the event's ID): the occurrence joins the event when it matches any
 // of them, so the outcome does not depend on which source's fields won the
 // merge, that is on the order in which sources were crawled.
-func candidateRecords(ctx context.Context, db store.DB, sourceID string, d event.Draft) ([]dedup.Record, error) {
-	day := startOfDay(d.Start.In(event.Berlin))
-	from, to := day.AddDate(0, 0, -1), day.AddDate(0, 0, 2)
-	if !d.End.IsZero() {
-		// A short multi-day record meets the events on each of its days.
-		last := startOfDay(d.End.In(event.Berlin)).AddDate(0, 0, 1)
-		if last.After(to) && !last.After(day.AddDate(0, 0, dedup.MaxSpanDays)) {
-			to = last
-		}
-	}
+func candidateRecords(ctx context.Context, db store.DB, sourceID string, d event.Draft, nb *nearby) ([]dedup.Record, error) {
+	from, to := candidateWindow(d)
 	region := d.Place.Region
 	if d.Online == event.OnlineYes {
 		region = "" // an online event has no place that could conflict
 	}
-	evs, err := store.EventsNear(ctx, db, from, to, region, sourceID)
-	if err != nil {
-		return nil, err
+	evs, ok := nb.near(from, to, region)
+	if !ok {
+		var err error
+		if evs, err = store.EventsNear(ctx, db, from, to, region, sourceID); err != nil {
+			return nil, err
+		}
 	}
 	ids := make([]int64, len(evs))
 	for i, e := range evs {
 		ids[i] = e.ID
 	}
-	linked, err := store.LinkedDraftsOf(ctx, db, ids)
+	var linked map[int64][]store.LinkedDraft
+	var err error
+	if ok {
+		linked, err = nb.drafts(ctx, db, ids)
+	} else {
+		linked, err = store.LinkedDraftsOf(ctx, db, ids)
+	}
 	if err != nil {
 		return nil, err
 	}

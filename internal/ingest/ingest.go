@@ -5,9 +5,12 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -142,9 +145,15 @@ type crawl struct {
 	failed  map[string]bool // page URLs that failed: their items stay as they were
 	seen    map[string]bool // item keys found on changed pages
 	created map[int64]bool  // events created by this run
+	slots   chan struct{}   // batches being written (storeBatch)
+	// readSums are the readings this run wrote, by item key (wrote).
+	readSums map[string][sha256.Size]byte
 	// organizers by source id: a source's own announcements win merges.
 	organizers map[string]string
 	limits     budget // what is left of p.Limits
+	// analyzeAt is the count of items this crawl has written at which
+	// the tables' statistics are checked next (maybeAnalyze).
+	analyzeAt int
 }
 
 // CrawlSource crawls one source and records the run. Errors end up in the
@@ -233,7 +242,8 @@ func (p *Pipeline) begin(ctx context.Context, src source.Source) (*crawl, error)
 	}
 	c := &crawl{p: p, src: src, run: run, now: p.now(),
 		visited: map[string]bool{}, changed: map[string]bool{}, failed: map[string]bool{},
-		seen: map[string]bool{}, created: map[int64]bool{}, limits: budget{Limits: p.Limits.withDefaults()}}
+		seen: map[string]bool{}, created: map[int64]bool{}, readSums: map[string][sha256.Size]byte{}, slots: make(chan struct{}, pageWriters), limits: budget{Limits: p.Limits.withDefaults()},
+		analyzeAt: firstAnalyze}
 	if c.known, err = store.SourceItems(ctx, p.Pool, src.ID); err != nil {
 		return c, err
 	}
@@ -330,11 +340,13 @@ func (c *crawl) store(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
 	}
 }
 
-// pendingItem is a changed item of a page, hashed, waiting for its batch.
+// pendingItem is a changed item of a page, hashed and read, waiting for
+// its batch.
 type pendingItem struct {
 	it   event.Item
 	raw  []byte
 	hash string
+	read reading
 }
 
 // storeItems writes the page's changed items batch by batch, and the
@@ -342,22 +354,8 @@ type pendingItem struct {
 // announcement is one transaction, as before); caps accumulates what the
 // crawl limits did to the page's committed batches.
 func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps) error {
-	batch := make([]pendingItem, 0, itemBatch)
+	var pending []pendingItem
 	unchanged := 0
-	fetch := store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status, ETag: pg.Validators.ETag,
-		LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash, FetchedAt: pg.FetchedAt}
-	flush := func(last bool) error {
-		var f *store.Fetch
-		if last {
-			f = &fetch
-		}
-		if len(batch) == 0 && !last {
-			return nil
-		}
-		err := c.storeBatch(ctx, pg.URL, batch, f, caps)
-		batch = batch[:0]
-		return err
-	}
 	for _, it := range pg.Items {
 		// Whatever the strategy extracted is cut to the domain's field
 		// limits and keeps only web URLs before it is stored or normalised.
@@ -375,19 +373,127 @@ func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps
 			c.countUnchanged(ref.ID, caps)
 			continue
 		}
-		if batch = append(batch, pendingItem{it: it, raw: raw, hash: hash}); len(batch) == itemBatch {
-			if err := flush(false); err != nil {
-				return err
-			}
-		}
-	}
-	if err := flush(true); err != nil {
-		return err
+		pending = append(pending, pendingItem{it: it, raw: raw, hash: hash})
 	}
 	c.mu.Lock()
 	c.run.Items += unchanged
 	c.mu.Unlock()
+	c.readAll(ctx, pending)
+	sortByDay(pending)
+	fetch := store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status, ETag: pg.Validators.ETag,
+		LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash, FetchedAt: pg.FetchedAt}
+	if len(pending) > itemBatch && !repeats(pending) {
+		return c.storeParallel(ctx, pg.URL, pending, fetch, caps)
+	}
+	for start := 0; start < len(pending) || start == 0; start += itemBatch {
+		end := min(start+itemBatch, len(pending))
+		var f *store.Fetch
+		if end == len(pending) {
+			f = &fetch
+		}
+		if err := c.storeBatch(ctx, pg.URL, pending[start:end], f, caps); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// storeParallel writes a big page's batches on the page writers at once
+// and the page's fetch record after all of them committed: a feed of
+// 10,000 events was written batch after batch by one writer, its
+// transactions waiting on the database one statement at a time. The
+// batches share no page cap (no item repeats a date: repeats), so their
+// order does not matter; sorted by day, they rarely wait for each other's
+// day locks. A failed batch stops the rest, the committed ones stay, and
+// without its fetch record the page is read again next time and resumes.
+func (c *crawl) storeParallel(ctx context.Context, pageURL string, pending []pendingItem, fetch store.Fetch, caps *pageCaps) error {
+	var mu sync.Mutex
+	order := spread((len(pending)+itemBatch-1)/itemBatch, pageWriters)
+	err := writeAll(ctx, len(order), func(ctx context.Context, k int) error {
+		mine := pageCaps{repeats: caps.repeats}
+		b := order[k]
+		err := c.storeBatch(ctx, pageURL, pending[b*itemBatch:min((b+1)*itemBatch, len(pending))], nil, &mine)
+		mu.Lock()
+		caps.dropped += mine.dropped
+		caps.reasons = addDistinct(caps.reasons, mine.reasons...)
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.retryTx(ctx, func(tx pgx.Tx) error { return c.saveFetch(ctx, tx, fetch, caps.dropped) })
+}
+
+// spread orders n batches so that w writers taking them in turn work on
+// batches far apart (0, n/w, 2n/w, …, then 1, n/w+1, …): neighbours share a
+// day, and would queue on its lock.
+func spread(n, w int) []int {
+	stride := (n + w - 1) / w
+	out := make([]int, 0, n)
+	for j := range stride {
+		for k := range w {
+			if i := k*stride + j; i < n {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+// saveFetch records a stored page's fetch; a page the caps cut is read in
+// full next time.
+func (c *crawl) saveFetch(ctx context.Context, tx pgx.Tx, f store.Fetch, dropped int) error {
+	if dropped > 0 {
+		f.ETag, f.LastModified, f.ContentHash = "", "", ""
+	}
+	return store.SaveFetch(ctx, tx, c.src.ID, f)
+}
+
+// readAll normalises a page's changed items, on both cores for a big page.
+func (c *crawl) readAll(ctx context.Context, pending []pendingItem) {
+	if len(pending) <= itemBatch {
+		for i := range pending {
+			pending[i].read = c.read(pending[i].it)
+		}
+		return
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for start := 0; start < len(pending); start += itemBatch {
+		g.Go(func() error {
+			for i := start; i < min(start+itemBatch, len(pending)); i++ {
+				pending[i].read = c.read(pending[i].it)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+}
+
+// repeats reports whether an item of the page has more than one
+// occurrence: the page's cap on repeated dates then counts them in order.
+func repeats(pending []pendingItem) bool {
+	return slices.ContainsFunc(pending, func(p pendingItem) bool { return len(p.read.drafts) > 1 })
+}
+
+// sortByDay orders a big page's changed items by their first start (items
+// without a date first; stable). A feed lists its events in any order;
+// sorted, the items of a batch share their days, so the batch reads the
+// known events around them once (nearby) instead of once per item, and
+// batches written at once rarely need the same day locks.
+func sortByDay(pending []pendingItem) {
+	if len(pending) <= itemBatch {
+		return
+	}
+	slices.SortStableFunc(pending, func(a, b pendingItem) int {
+		switch da, db := a.read.drafts, b.read.drafts; {
+		case len(da) == 0 || len(db) == 0:
+			return min(len(da), 1) - min(len(db), 1)
+		default:
+			return da[0].Start.Compare(db[0].Start)
+		}
+	})
 }
 
 // storeBatch writes a few items in one transaction, retried when it lost a
@@ -395,9 +501,20 @@ func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps
 // Items are read before the transaction; their day locks are taken in it
 // all at once, before any matching.
 func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem, fetch *store.Fetch, caps *pageCaps) error {
+	// At most pageWriters batches of a crawl at once, whether they come
+	// from several pages or from one big page's storeParallel: each holds
+	// a connection and the events around its days.
+	select {
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	reads := make([]reading, len(batch))
+	rows := make([]store.NewItem, len(batch))
 	for i, p := range batch {
-		reads[i] = c.read(p.it)
+		reads[i] = p.read
+		rows[i] = store.NewItem{Key: p.it.Key, Hash: p.hash, Raw: p.raw}
 	}
 	var n counts
 	refs := make([]store.ItemRef, 0, len(batch))
@@ -408,25 +525,37 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 		c.release(&n)
 		n, refs = counts{caps: pageCaps{repeats: caps.repeats}}, refs[:0]
 		var days []time.Time
+		saved, err := store.UpsertItems(ctx, tx, c.src.ID, pageURL, rows, normalize.Version)
+		if err != nil {
+			return err
+		}
 		for i, p := range batch {
-			id, fresh, err := store.UpsertItem(ctx, tx, c.src.ID, pageURL, p.raw, p.hash, p.it.Key, normalize.Version)
-			if err != nil {
-				return err
-			}
-			if links[i], err = itemLinks(ctx, tx, id, fresh); err != nil {
+			if links[i], err = itemLinks(ctx, tx, saved[i].ID, saved[i].Inserted); err != nil {
 				return err
 			}
 			days = append(days, reads[i].days(links[i])...)
-			refs = append(refs, store.ItemRef{ID: id, Key: p.it.Key, PageURL: pageURL, RawHash: p.hash})
+			refs = append(refs, store.ItemRef{ID: saved[i].ID, Key: p.it.Key, PageURL: pageURL, RawHash: p.hash})
+		}
+		// The fetch record needs no day lock: written before them, it is
+		// one statement less while other writers wait for those locks.
+		// A page the caps cut in this batch writes it again (saveFetch).
+		if fetch != nil {
+			if err := c.saveFetch(ctx, tx, *fetch, caps.dropped); err != nil {
+				return err
+			}
 		}
 		// Every day lock the batch needs, at once and in one order.
 		if err := store.LockDays(ctx, tx, days); err != nil {
 			return err
 		}
+		nb, err := readNearby(ctx, tx, c.src.ID, newOccurrences(reads, links))
+		if err != nil {
+			return err
+		}
 		for i := range batch {
 			n.items++
 			n.caps.retry = false
-			if err := c.apply(ctx, tx, refs[i].ID, links[i], reads[i], &n); err != nil {
+			if err := c.apply(ctx, tx, refs[i].ID, links[i], reads[i], nb, &n); err != nil {
 				return err
 			}
 			if n.caps.retry {
@@ -438,13 +567,8 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 				refs[i].RawHash = ""
 			}
 		}
-		if fetch != nil {
-			f := *fetch
-			if caps.dropped > 0 || n.caps.dropped > 0 {
-				// A page the caps cut is read in full next time.
-				f.ETag, f.LastModified, f.ContentHash = "", "", ""
-			}
-			return store.SaveFetch(ctx, tx, c.src.ID, f)
+		if fetch != nil && caps.dropped == 0 && n.caps.dropped > 0 {
+			return c.saveFetch(ctx, tx, *fetch, n.caps.dropped)
 		}
 		return nil
 	})
@@ -463,7 +587,32 @@ func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingI
 		c.known[r.Key] = r
 	}
 	c.mu.Unlock()
+	c.wrote(batch)
+	c.maybeAnalyze(ctx)
 	return nil
+}
+
+// firstAnalyze is how many items a crawl writes before it first checks the
+// planner's statistics; the next checks come at each doubling.
+const firstAnalyze = 32
+
+// maybeAnalyze refreshes the statistics of the tables the crawl grows
+// (store.AnalyzeGrown) each time the items it wrote doubled: a crawl into
+// an empty or much smaller store would otherwise run on plans made for
+// empty tables. Statistics are an optimisation: a failure is logged only.
+func (c *crawl) maybeAnalyze(ctx context.Context) {
+	c.mu.Lock()
+	due := c.run.Items >= c.analyzeAt
+	if due {
+		c.analyzeAt = 2 * max(c.run.Items, firstAnalyze/2)
+	}
+	c.mu.Unlock()
+	if !due {
+		return
+	}
+	if err := store.AnalyzeGrown(ctx, c.p.Pool); err != nil && ctx.Err() == nil {
+		c.p.logger().Warn("could not refresh table statistics", "source", c.src.ID, "err", err)
+	}
 }
 
 // retryTx runs fn in a transaction, retried after deadlocks and

@@ -142,16 +142,33 @@ func (c *crawl) reread(ctx context.Context, batch []store.StoredItem) error {
 		}
 		reads[i] = c.readAt(it, si.LastSeen.In(event.Berlin))
 	}
+	ids := make([]int64, len(batch))
+	for i, si := range batch {
+		ids[i] = si.ID
+	}
+	if err := c.rewrite(ctx, ids, reads); err != nil {
+		return fmt.Errorf("read items %d… again: %w", batch[0].ID, err)
+	}
+	c.mu.Lock()
+	c.run.Items += len(batch)
+	c.mu.Unlock()
+	return nil
+}
+
+// rewrite stores new readings of stored items in one retried transaction,
+// stamped with the normaliser's version; as in a crawl, all their day
+// locks are taken first, in one order.
+func (c *crawl) rewrite(ctx context.Context, ids []int64, reads []reading) error {
 	var n counts
-	links := make([]map[int]int64, len(batch))
+	links := make([]map[int]int64, len(ids))
 	err := c.retryTx(ctx, func(tx pgx.Tx) error {
 		// The caps per announcement apply; the source's account belongs to
 		// its crawls, which count what is stored.
 		n = counts{caps: pageCaps{again: true}}
 		var days []time.Time
-		for i, si := range batch {
+		for i, id := range ids {
 			var err error
-			if links[i], err = itemLinks(ctx, tx, si.ID, false); err != nil {
+			if links[i], err = itemLinks(ctx, tx, id, false); err != nil {
 				return err
 			}
 			days = append(days, reads[i].days(links[i])...)
@@ -159,20 +176,19 @@ func (c *crawl) reread(ctx context.Context, batch []store.StoredItem) error {
 		if err := store.LockDays(ctx, tx, days); err != nil {
 			return err
 		}
-		for i, si := range batch {
-			if err := store.StampItem(ctx, tx, si.ID, normalize.Version); err != nil {
+		for i, id := range ids {
+			if err := store.StampItem(ctx, tx, id, normalize.Version); err != nil {
 				return err
 			}
-			if err := c.apply(ctx, tx, si.ID, links[i], reads[i], &n); err != nil {
+			if err := c.apply(ctx, tx, id, links[i], reads[i], nil, &n); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("read items %d… again: %w", batch[0].ID, err)
+		return err
 	}
-	n.items = len(batch)
 	n.commit(c)
 	return nil
 }

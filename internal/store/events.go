@@ -50,27 +50,57 @@ type NewEvent struct {
 
 // InsertEvent creates a canonical event.
 func InsertEvent(ctx context.Context, db DB, n NewEvent) (int64, error) {
-	fp, raw, err := Fingerprint(n.Draft)
+	args, _, err := insertEventArgs(n)
 	if err != nil {
 		return 0, err
 	}
-	d := validDraft(n.Draft)
 	var id int64
-	err = db.QueryRow(ctx, `
-		INSERT INTO events (uid, title, description, description_html, start_at, end_at, all_day, online,
-			venue, street, postal_code, city, region, lat, lon, languages, topics, recurrence,
-			registration_required, cost_free, organizer, status, review, low_confidence, draft, fingerprint, series_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), $14, $15, $16, $17, $18,
-			$19, $20, $21, $22, $23, $24, $25, $26, NULLIF($27, ''))
-		RETURNING id`,
-		n.UID, d.Title, d.Description, d.DescriptionHTML, d.Start, nullTime(d.End), d.AllDay, string(d.Online),
-		d.Place.Venue, d.Place.Street, d.Place.PostalCode, d.Place.City, d.Place.Region, d.Place.Lat, d.Place.Lon,
-		nonNil(d.Languages), nonNil(d.Topics), d.Recurrence, d.RegistrationRequired, d.CostFree, d.Organizer,
-		statusOr(d.Status), n.Review, d.LowConfidence, raw, fp, n.SeriesID).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("insert event %q: %w", d.Title, err)
+	if err := db.QueryRow(ctx, insertEventSQL, args...).Scan(&id); err != nil {
+		return 0, fmt.Errorf("insert event %q: %w", n.Draft.Title, err)
 	}
 	return id, nil
+}
+
+// InsertLinkedEvent creates a canonical event for one occurrence of an
+// item and links the two (as Link) in one statement: a new event is
+// always linked at once, and the round trip saved is one of the few a
+// crawl makes while it holds a day lock.
+func InsertLinkedEvent(ctx context.Context, db DB, n NewEvent, itemID int64, occurrence int) (int64, error) {
+	args, raw, err := insertEventArgs(n)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = db.QueryRow(ctx, `WITH e AS (`+insertEventSQL+`)
+		INSERT INTO event_items (item_id, occurrence, event_id, draft) SELECT $28, $29, e.id, $30 FROM e
+		ON CONFLICT (item_id, occurrence) DO UPDATE SET event_id = EXCLUDED.event_id, draft = EXCLUDED.draft, last_seen = now()
+		RETURNING event_id`, append(args, itemID, occurrence, raw)...).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert event %q for item %d/%d: %w", n.Draft.Title, itemID, occurrence, err)
+	}
+	return id, nil
+}
+
+const insertEventSQL = `
+	INSERT INTO events (uid, title, description, description_html, start_at, end_at, all_day, online,
+		venue, street, postal_code, city, region, lat, lon, languages, topics, recurrence,
+		registration_required, cost_free, organizer, status, review, low_confidence, draft, fingerprint, series_id)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), $14, $15, $16, $17, $18,
+		$19, $20, $21, $22, $23, $24, $25, $26, NULLIF($27, ''))
+	RETURNING id`
+
+// insertEventArgs are insertEventSQL's 27 arguments and the draft's JSON
+// as stored (also what Link stores for the occurrence).
+func insertEventArgs(n NewEvent) ([]any, []byte, error) {
+	fp, raw, err := Fingerprint(n.Draft)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := validDraft(n.Draft)
+	return []any{n.UID, d.Title, d.Description, d.DescriptionHTML, d.Start, nullTime(d.End), d.AllDay, string(d.Online),
+		d.Place.Venue, d.Place.Street, d.Place.PostalCode, d.Place.City, d.Place.Region, d.Place.Lat, d.Place.Lon,
+		nonNil(d.Languages), nonNil(d.Topics), d.Recurrence, d.RegistrationRequired, d.CostFree, d.Organizer,
+		statusOr(d.Status), n.Review, d.LowConfidence, raw, fp, n.SeriesID}, raw, nil
 }
 
 // WriteEvent stores a new version of an event's draft. It writes nothing and
@@ -285,18 +315,7 @@ func statusOr(s event.Status) string {
 // online-only event is in every region's block (pass "" for a new record
 // that is online-only itself).
 func EventsNear(ctx context.Context, db DB, from, to time.Time, region, excludeSource string) ([]Event, error) {
-	rows, err := db.Query(ctx, EventSelect+`
-		WHERE e.start_at < $2 AND e.start_at >= $1::timestamptz - interval '3 days'
-		  AND (e.start_at >= $1 OR e.end_at >= $1)
-		  AND e.merged_into IS NULL AND e.review <> 'rejected'
-		  AND ($3 = '' OR e.region IS NULL OR e.region = $3 OR e.online = 'yes')
-		  AND NOT EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
-		                  WHERE ei.event_id = e.id AND i.source_id = $4)
-		ORDER BY e.start_at, e.id LIMIT 500`, from, to, region, excludeSource)
-	if err != nil {
-		return nil, fmt.Errorf("events near %s: %w", from.Format(time.DateOnly), err)
-	}
-	return pgx.CollectRows(rows, ScanEvent)
+	return eventsNear(ctx, db, from, to, region, excludeSource, NearLimit)
 }
 
 // MarkEventsOrphaned flags an event no source item backs any more (its

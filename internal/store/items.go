@@ -64,17 +64,52 @@ func SaveItem(ctx context.Context, db DB, sourceID, pageURL string, raw []byte, 
 // was cut off may have committed, and a retry must then update the item's
 // links, never create its events a second time.
 func UpsertItem(ctx context.Context, db DB, sourceID, pageURL string, raw []byte, hash, key string, version int) (id int64, inserted bool, err error) {
-	err = db.QueryRow(ctx, `
-		INSERT INTO items (source_id, key, page_url, raw, raw_hash, normalizer_version)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (source_id, key) DO UPDATE SET page_url = EXCLUDED.page_url, raw = EXCLUDED.raw,
-			raw_hash = EXCLUDED.raw_hash, last_seen = now(), vanished_at = NULL, normalize_error = NULL,
-			normalizer_version = EXCLUDED.normalizer_version
-		RETURNING id, xmax = 0`, sourceID, key, pageURL, raw, hash, version).Scan(&id, &inserted)
+	err = db.QueryRow(ctx, upsertItemSQL, sourceID, key, pageURL, raw, hash, version).Scan(&id, &inserted)
 	if err != nil {
 		return 0, false, fmt.Errorf("save item %s: %w", key, err)
 	}
 	return id, inserted, nil
+}
+
+const upsertItemSQL = `
+	INSERT INTO items (source_id, key, page_url, raw, raw_hash, normalizer_version)
+	VALUES ($1, $2, $3, $4, $5, $6)
+	ON CONFLICT (source_id, key) DO UPDATE SET page_url = EXCLUDED.page_url, raw = EXCLUDED.raw,
+		raw_hash = EXCLUDED.raw_hash, last_seen = now(), vanished_at = NULL, normalize_error = NULL,
+		normalizer_version = EXCLUDED.normalizer_version
+	RETURNING id, xmax = 0`
+
+// NewItem is one item of UpsertItems.
+type NewItem struct {
+	Key, Hash string
+	Raw       []byte
+}
+
+// SavedItem is what UpsertItems reports of an item: its id and whether
+// the row is new (as UpsertItem).
+type SavedItem struct {
+	ID       int64
+	Inserted bool
+}
+
+// UpsertItems is UpsertItem for a batch of one page's items, sent in one
+// round trip (a pipeline of the same statements, in order: a key twice
+// in a batch is updated by the second, as before).
+func UpsertItems(ctx context.Context, tx pgx.Tx, sourceID, pageURL string, items []NewItem, version int) ([]SavedItem, error) {
+	var b pgx.Batch
+	out := make([]SavedItem, len(items))
+	for i, it := range items {
+		b.Queue(upsertItemSQL, sourceID, it.Key, pageURL, it.Raw, it.Hash, version).QueryRow(func(row pgx.Row) error {
+			if err := row.Scan(&out[i].ID, &out[i].Inserted); err != nil {
+				return fmt.Errorf("save item %s: %w", it.Key, err)
+			}
+			return nil
+		})
+	}
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // SetNormalizeError keeps why an item produced no event (shown to staff).

@@ -1,0 +1,167 @@
+package ingest
+
+import (
+	"context"
+	"time"
+
+	"github.com/treffpunkt/treffpunkt/internal/dedup"
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// nearby is the known events around the days of a batch's new
+// occurrences, read once in the batch's transaction after its day locks
+// (store.EventsAround), from which each occurrence's candidates are picked
+// with EventsNear's conditions. Reading them once per occurrence was half
+// of a large feed's database time and of its JSON decoding, the same few
+// hundred events read for every item of a day.
+//
+// It answers exactly as EventsNear would at that point of the
+// transaction: events the transaction links to the crawled source
+// afterwards leave the candidates (taken), events it creates are the
+// source's own and never were candidates, and when an event loses a link
+// (an announcement lists fewer dates) it steps aside (stale) and the store
+// is asked again.
+type nearby struct {
+	from, to time.Time     // the stretch read
+	events   []store.Event // ordered by start and id, none the crawled source's when read
+	linked   map[int64][]store.LinkedDraft
+	taken    map[int64]bool
+	stale    bool
+}
+
+const (
+	// nearbyMaxDays bounds the stretch a batch reads at once; a batch of
+	// items on scattered days asks per occurrence, as before.
+	nearbyMaxDays = 8
+	// nearbyMaxEvents bounds what a batch holds; a stretch with more is
+	// not known to be complete, and the batch asks per occurrence.
+	nearbyMaxEvents = 1500
+)
+
+// readNearby reads the events around drafts, the new occurrences of a
+// batch, or returns nil when asking per occurrence is as good (fewer than
+// two) or the stretch is too long or too full.
+func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []event.Draft) (*nearby, error) {
+	if len(drafts) < 2 {
+		return nil, nil
+	}
+	from, to := candidateWindow(drafts[0])
+	for _, d := range drafts[1:] {
+		f, t := candidateWindow(d)
+		from, to = minTime(from, f), maxTime(to, t)
+	}
+	if to.After(from.AddDate(0, 0, nearbyMaxDays)) {
+		return nil, nil
+	}
+	evs, err := store.EventsAround(ctx, db, from, to, sourceID, nearbyMaxEvents)
+	if err != nil || len(evs) >= nearbyMaxEvents {
+		return nil, err
+	}
+	return &nearby{from: from, to: to, events: evs, linked: map[int64][]store.LinkedDraft{}, taken: map[int64]bool{}}, nil
+}
+
+// near is EventsNear(from, to, region) for the crawled source, and false
+// when nb cannot answer it.
+func (nb *nearby) near(from, to time.Time, region string) ([]store.Event, bool) {
+	if nb == nil || nb.stale || from.Before(nb.from) || to.After(nb.to) {
+		return nil, false
+	}
+	earliest := from.AddDate(0, 0, -3)
+	var out []store.Event
+	for _, e := range nb.events {
+		s, end := e.Draft.Start, e.Draft.End
+		switch {
+		case !s.Before(to) || s.Before(earliest) || nb.taken[e.ID]:
+			continue
+		case s.Before(from) && (end.IsZero() || end.Before(from)):
+			continue
+		case region != "" && e.Draft.Place.Region != "" && e.Draft.Place.Region != region && e.Draft.Online != event.OnlineYes:
+			continue
+		}
+		if out = append(out, e); len(out) == store.NearLimit {
+			break
+		}
+	}
+	return out, true
+}
+
+// drafts is LinkedDraftsOf, reading only the events not read before.
+func (nb *nearby) drafts(ctx context.Context, db store.DB, ids []int64) (map[int64][]store.LinkedDraft, error) {
+	var missing []int64
+	for _, id := range ids {
+		if _, ok := nb.linked[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	got, err := store.LinkedDraftsOf(ctx, db, missing)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range missing {
+		nb.linked[id] = got[id]
+	}
+	out := make(map[int64][]store.LinkedDraft, len(ids))
+	for _, id := range ids {
+		out[id] = nb.linked[id]
+	}
+	return out, nil
+}
+
+// link notes that the transaction linked an event to the crawled source.
+func (nb *nearby) link(evID int64) {
+	if nb != nil {
+		nb.taken[evID] = true
+	}
+}
+
+// unlinked notes that events lost links: nb no longer knows their drafts.
+func (nb *nearby) unlinked(gone []int64) {
+	if nb != nil && len(gone) > 0 {
+		nb.stale = true
+	}
+}
+
+// candidateWindow is the stretch of days in which a new occurrence meets
+// known events: the day before its start to the day after, or to its last
+// day for a short multi-day record.
+func candidateWindow(d event.Draft) (from, to time.Time) {
+	day := startOfDay(d.Start.In(event.Berlin))
+	from, to = day.AddDate(0, 0, -1), day.AddDate(0, 0, 2)
+	if !d.End.IsZero() {
+		// A short multi-day record meets the events on each of its days.
+		last := startOfDay(d.End.In(event.Berlin)).AddDate(0, 0, 1)
+		if last.After(to) && !last.After(day.AddDate(0, 0, dedup.MaxSpanDays)) {
+			to = last
+		}
+	}
+	return from, to
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// newOccurrences are the drafts of a batch's readings that have no event
+// yet (not in links): those place matches.
+func newOccurrences(reads []reading, links []map[int]int64) []event.Draft {
+	var out []event.Draft
+	for i, r := range reads {
+		for k, d := range r.drafts {
+			if _, ok := links[i][k]; !ok {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,139 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/source"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// TestNearbyAnswersAsEventsNear checks that a batch's events read once
+// (nearby) give every new occurrence the candidates EventsNear gives it:
+// around a DST change, across regions, online events, multi-day events
+// still running, events of the crawled source left out, and events the
+// batch links to the source leaving the candidates.
+func TestNearbyAnswersAsEventsNear(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	for _, id := range []string{"crawled", "other"} {
+		if err := store.UpsertSource(ctx, pool, source.Source{ID: id, Name: id, URL: "http://" + id + ".test/", Kind: "ical", Publish: "auto"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := func(day, hour int) time.Time { return time.Date(2027, time.March, day, hour, 0, 0, 0, event.Berlin) }
+	type ev struct {
+		source, region string
+		start, end     time.Time
+		online         bool
+	}
+	evs := []ev{
+		{"other", "Leipzig", at(26, 10), time.Time{}, false},
+		{"other", "Dresden", at(27, 0), time.Time{}, false}, // midnight, a day boundary
+		{"other", "", at(28, 3), time.Time{}, false},        // the night clocks go forward
+		{"other", "Dresden", at(28, 23), time.Time{}, true},
+		{"other", "Leipzig", at(22, 9), at(29, 18), false}, // started days before, still running
+		{"other", "Leipzig", at(23, 9), at(25, 18), false}, // started days before, over
+		{"other", "Görlitz", at(30, 12), time.Time{}, false},
+		{"other", "Leipzig", at(31, 23), time.Time{}, false},
+		{"crawled", "Leipzig", at(28, 12), time.Time{}, false}, // the crawled source's own
+	}
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		for i, e := range evs {
+			d := event.Draft{Title: fmt.Sprintf("Treffen %d", i), Start: e.start, End: e.end,
+				Place: event.Place{Region: e.region}, Online: event.OnlineNo}
+			if e.online {
+				d.Online = event.OnlineYes
+			}
+			raw, hash, err := store.HashItem(event.Item{Key: fmt.Sprint(i)})
+			if err != nil {
+				return err
+			}
+			item, _, err := store.UpsertItem(ctx, tx, e.source, "http://x.test/", raw, hash, fmt.Sprint(i), 1)
+			if err != nil {
+				return err
+			}
+			id, err := store.InsertEvent(ctx, tx, store.NewEvent{UID: fmt.Sprint("u", i), Draft: d, Review: "published"})
+			if err != nil {
+				return err
+			}
+			if err := store.Link(ctx, tx, item, 0, id, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := func(start, end time.Time, region string, online bool) event.Draft {
+		d := event.Draft{Start: start, End: end, Place: event.Place{Region: region}}
+		if online {
+			d.Online = event.OnlineYes
+		}
+		return d
+	}
+	drafts := []event.Draft{
+		draft(at(27, 10), time.Time{}, "Leipzig", false),
+		draft(at(28, 10), time.Time{}, "Dresden", false),
+		draft(at(29, 1), time.Time{}, "", false),
+		draft(at(28, 18), time.Time{}, "Görlitz", true),
+		draft(at(29, 10), at(30, 12), "Leipzig", false),
+		draft(at(30, 20), time.Time{}, "Görlitz", false),
+	}
+	ids := func(es []store.Event) []int64 {
+		out := make([]int64, len(es))
+		for i, e := range es {
+			out[i] = e.ID
+		}
+		return out
+	}
+	nb, err := readNearby(ctx, pool, "crawled", drafts)
+	if err != nil || nb == nil {
+		t.Fatalf("readNearby: %v, %v", nb, err)
+	}
+	for i, d := range drafts {
+		from, to := candidateWindow(d)
+		region := d.Place.Region
+		if d.Online == event.OnlineYes {
+			region = ""
+		}
+		want, err := store.EventsNear(ctx, pool, from, to, region, "crawled")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := nb.near(from, to, region)
+		if !ok || !slices.Equal(ids(got), ids(want)) {
+			t.Errorf("draft %d (%s, %q): nearby %v (answered %v), EventsNear %v", i, d.Start, region, ids(got), ok, ids(want))
+		}
+	}
+	// Linked to the crawled source in the batch, an event is no candidate
+	// any more; a lost link makes nearby step aside.
+	from, to := candidateWindow(drafts[0])
+	before, _ := nb.near(from, to, "Leipzig")
+	if len(before) == 0 {
+		t.Fatal("no candidates for the first draft")
+	}
+	nb.link(before[0].ID)
+	if after, _ := nb.near(from, to, "Leipzig"); slices.Contains(ids(after), before[0].ID) {
+		t.Errorf("event %d linked in the batch is still a candidate", before[0].ID)
+	}
+	nb.unlinked([]int64{before[0].ID})
+	if _, ok := nb.near(from, to, "Leipzig"); ok {
+		t.Error("nearby answered after an event lost a link")
+	}
+	// Outside the stretch it read, nearby does not answer.
+	if _, ok := nb.near(at(1, 0), at(3, 0), ""); ok {
+		t.Error("nearby answered for days it did not read")
+	}
+	if nb, _ := readNearby(ctx, pool, "crawled", drafts[:1]); nb != nil {
+		t.Error("one occurrence: nearby read anyway")
+	}
+}
