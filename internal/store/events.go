@@ -50,12 +50,12 @@ type NewEvent struct {
 
 // InsertEvent creates a canonical event.
 func InsertEvent(ctx context.Context, db DB, n NewEvent) (int64, error) {
-	args, _, err := insertEventArgs(n)
+	args, err := insertEventArgs(n)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
-	if err := db.QueryRow(ctx, insertEventSQL, args...).Scan(&id); err != nil {
+	if err := db.QueryRow(ctx, insertEventSQL, args).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert event %q: %w", n.Draft.Title, err)
 	}
 	return id, nil
@@ -66,15 +66,16 @@ func InsertEvent(ctx context.Context, db DB, n NewEvent) (int64, error) {
 // always linked at once, and the round trip saved is one of the few a
 // crawl makes while it holds a day lock.
 func InsertLinkedEvent(ctx context.Context, db DB, n NewEvent, itemID int64, occurrence int) (int64, error) {
-	args, raw, err := insertEventArgs(n)
+	args, err := insertEventArgs(n)
 	if err != nil {
 		return 0, err
 	}
+	args["item_id"], args["occurrence"] = itemID, occurrence
 	var id int64
 	err = db.QueryRow(ctx, `WITH e AS (`+insertEventSQL+`)
-		INSERT INTO event_items (item_id, occurrence, event_id, draft) SELECT $28, $29, e.id, $30 FROM e
+		INSERT INTO event_items (item_id, occurrence, event_id, draft) SELECT @item_id, @occurrence, e.id, @draft FROM e
 		ON CONFLICT (item_id, occurrence) DO UPDATE SET event_id = EXCLUDED.event_id, draft = EXCLUDED.draft, last_seen = now()
-		RETURNING event_id`, append(args, itemID, occurrence, raw)...).Scan(&id)
+		RETURNING event_id`, args).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert event %q for item %d/%d: %w", n.Draft.Title, itemID, occurrence, err)
 	}
@@ -85,22 +86,36 @@ const insertEventSQL = `
 	INSERT INTO events (uid, title, description, description_html, start_at, end_at, all_day, online,
 		venue, street, postal_code, city, region, lat, lon, languages, topics, recurrence,
 		registration_required, cost_free, organizer, status, review, low_confidence, draft, fingerprint, series_id)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), $14, $15, $16, $17, $18,
-		$19, $20, $21, $22, $23, $24, $25, $26, NULLIF($27, ''))
+	VALUES (@uid, @title, @description, @description_html, @start_at, @end_at, @all_day, @online,
+		@venue, @street, @postal_code, @city, NULLIF(@region, ''), @lat, @lon, @languages, @topics, @recurrence,
+		@registration_required, @cost_free, @organizer, @status, @review, @low_confidence, @draft, @fingerprint,
+		NULLIF(@series_id, ''))
 	RETURNING id`
 
-// insertEventArgs are insertEventSQL's 27 arguments and the draft's JSON
-// as stored (also what Link stores for the occurrence).
-func insertEventArgs(n NewEvent) ([]any, []byte, error) {
+// insertEventArgs are insertEventSQL's arguments by name; @draft is the
+// draft's JSON as stored (also what Link stores for the occurrence).
+func insertEventArgs(n NewEvent) (pgx.NamedArgs, error) {
 	fp, raw, err := Fingerprint(n.Draft)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	d := validDraft(n.Draft)
-	return []any{n.UID, d.Title, d.Description, d.DescriptionHTML, d.Start, nullTime(d.End), d.AllDay, string(d.Online),
-		d.Place.Venue, d.Place.Street, d.Place.PostalCode, d.Place.City, d.Place.Region, d.Place.Lat, d.Place.Lon,
-		nonNil(d.Languages), nonNil(d.Topics), d.Recurrence, d.RegistrationRequired, d.CostFree, d.Organizer,
-		statusOr(d.Status), n.Review, d.LowConfidence, raw, fp, n.SeriesID}, raw, nil
+	args := draftColumns(validDraft(n.Draft), raw, fp)
+	args["uid"], args["review"], args["series_id"] = n.UID, n.Review, n.SeriesID
+	return args, nil
+}
+
+// draftColumns are the event columns a draft sets, by name: one list for
+// the insert and the update, so that the two cannot disagree.
+func draftColumns(d event.Draft, raw []byte, fp string) pgx.NamedArgs {
+	return pgx.NamedArgs{
+		"title": d.Title, "description": d.Description, "description_html": d.DescriptionHTML,
+		"start_at": d.Start, "end_at": nullTime(d.End), "all_day": d.AllDay, "online": string(d.Online),
+		"venue": d.Place.Venue, "street": d.Place.Street, "postal_code": d.Place.PostalCode,
+		"city": d.Place.City, "region": d.Place.Region, "lat": d.Place.Lat, "lon": d.Place.Lon,
+		"languages": nonNil(d.Languages), "topics": nonNil(d.Topics), "recurrence": d.Recurrence,
+		"registration_required": d.RegistrationRequired, "cost_free": d.CostFree, "organizer": d.Organizer,
+		"status": statusOr(d.Status), "low_confidence": d.LowConfidence, "draft": raw, "fingerprint": fp,
+	}
 }
 
 // WriteEvent stores a new version of an event's draft. It writes nothing and
@@ -112,17 +127,17 @@ func WriteEvent(ctx context.Context, db DB, id int64, d event.Draft) (bool, erro
 	if err != nil {
 		return false, err
 	}
+	args := draftColumns(d, raw, fp)
+	args["id"] = id
 	tag, err := db.Exec(ctx, `
-		UPDATE events SET title = $2, description = $3, description_html = $4, start_at = $5, end_at = $6,
-			all_day = $7, online = $8, venue = $9, street = $10, postal_code = $11, city = $12, region = NULLIF($13, ''),
-			lat = $14, lon = $15, languages = $16, topics = $17, recurrence = $18, registration_required = $19,
-			cost_free = $20, organizer = $21, status = $22, low_confidence = $23, draft = $24, fingerprint = $25,
+		UPDATE events SET title = @title, description = @description, description_html = @description_html,
+			start_at = @start_at, end_at = @end_at, all_day = @all_day, online = @online, venue = @venue,
+			street = @street, postal_code = @postal_code, city = @city, region = NULLIF(@region, ''),
+			lat = @lat, lon = @lon, languages = @languages, topics = @topics, recurrence = @recurrence,
+			registration_required = @registration_required, cost_free = @cost_free, organizer = @organizer,
+			status = @status, low_confidence = @low_confidence, draft = @draft, fingerprint = @fingerprint,
 			sequence = sequence + 1, vanished_at = NULL, updated_at = now()
-		WHERE id = $1 AND (fingerprint <> $25 OR vanished_at IS NOT NULL)`,
-		id, d.Title, d.Description, d.DescriptionHTML, d.Start, nullTime(d.End), d.AllDay, string(d.Online),
-		d.Place.Venue, d.Place.Street, d.Place.PostalCode, d.Place.City, d.Place.Region, d.Place.Lat, d.Place.Lon,
-		nonNil(d.Languages), nonNil(d.Topics), d.Recurrence, d.RegistrationRequired, d.CostFree, d.Organizer,
-		statusOr(d.Status), d.LowConfidence, raw, fp)
+		WHERE id = @id AND (fingerprint <> @fingerprint OR vanished_at IS NOT NULL)`, args)
 	if err != nil {
 		return false, fmt.Errorf("write event %d: %w", id, err)
 	}
