@@ -69,6 +69,11 @@ func TestOnlineDetection(t *testing.T) {
 		// "vor Ort" as "in one's own town" does not make an online event hybrid
 		{"Zoom-Infoabend am 4.11.2021, 18 Uhr: Eltern erfahren, wo sie Beratung vor Ort erhalten.", event.OnlineYes},
 		{"Zoom-Infoabend am 4.11.2021, 18 Uhr, auch vor Ort im Rathaus.", event.OnlineHybrid},
+		// "online und offline" names a sphere of life, not the format
+		{"Tagung am 12.11.2021 in Zwickau: Wie begegnen wir Hass online und offline?", event.OnlineNo},
+		{"The summit takes place on 12 November 2021 in Leipzig. Our online and offline lives shape each other.", event.OnlineNo},
+		{"Fachtag am 12.11.2021 in Plauen über Beteiligung offline und online.", event.OnlineNo},
+		{"Der Fachtag am 12.11.2021 findet online und offline statt.", event.OnlineYes},
 	}
 	for _, tt := range tests {
 		ds := mustNormalize(t, event.Item{Text: tt.text}, Options{})
@@ -348,6 +353,10 @@ func TestRegionRules(t *testing.T) {
 		// … and a place of its own wins anyway
 		{"Integration im Landkreis Leipzig: Gespräch am 12.3.2020, 19 Uhr, im Rathaus Borna.", "landkreis-leipzig", Options{}},
 		// a town written beside the date beats the cities the rest of the page names
+		// a street named for the town it leads to is no evidence of that town
+		{"Lesung am 3.11.2021, 19 Uhr, im Gemeindehaus an der Freiberger Straße.", "", Options{}},
+		{"Treffen am 3.11.2021 im Stadtteiltreff, Haltestelle Wurzener Str., Zwickau.", "zwickau", Options{}},
+		{"Fest am 3.11.2021 auf dem Freiberger Obermarkt.", "mittelsachsen", Options{}},
 		{"Wahlforum\nDo. 01.08.2021 19:00 / Grimma\nEine Reihe der Leipziger Volkszeitung, der VHS Leipzig und des Dresdner Instituts.", "landkreis-leipzig", Options{}},
 	}
 	for _, tt := range tests {
