@@ -357,6 +357,10 @@ func TestRegionRules(t *testing.T) {
 		{"Lesung am 3.11.2021, 19 Uhr, im Gemeindehaus an der Freiberger Straße.", "", Options{}},
 		{"Treffen am 3.11.2021 im Stadtteiltreff, Haltestelle Wurzener Str., Zwickau.", "zwickau", Options{}},
 		{"Fest am 3.11.2021 auf dem Freiberger Obermarkt.", "mittelsachsen", Options{}},
+		// a part of a kreisfreie Stadt stands for the city, even against a street named for a town
+		{"Nachbarschaftsfest am 3.11.2021 in Pieschen, Treffpunkt Haltestelle Meißner Straße.", "dresden", Options{}},
+		{"Stadtteilrundgang am 3.11.2021, 15 Uhr: Wir zeigen Ihnen Plagwitz.", "leipzig", Options{DefaultRegion: "chemnitz"}},
+		{"Lesecafé am 3.11.2021 im Bürgerhaus auf dem Kaßberg.", "chemnitz", Options{}},
 		{"Wahlforum\nDo. 01.08.2021 19:00 / Grimma\nEine Reihe der Leipziger Volkszeitung, der VHS Leipzig und des Dresdner Instituts.", "landkreis-leipzig", Options{}},
 	}
 	for _, tt := range tests {

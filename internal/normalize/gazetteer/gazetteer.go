@@ -48,6 +48,7 @@ type tables struct {
 	regions  []Region
 	bySlug   map[string]int
 	aliases  map[string]string // folded alias → slug
+	parts    map[string]string // folded city part → slug of its city
 	outside  map[string]bool   // folded names of places outside Saxony
 	weak     map[string]bool   // folded names only trusted next to a postcode
 	maxWords int
@@ -80,6 +81,7 @@ func load() (*tables, error) {
 		head:    map[string]bool{},
 		bySlug:  map[string]int{},
 		aliases: map[string]string{},
+		parts:   map[string]string{},
 		outside: map[string]bool{},
 		weak:    map[string]bool{},
 	}
@@ -90,6 +92,9 @@ func load() (*tables, error) {
 		return nil, err
 	}
 	if err := t.loadAliases(); err != nil {
+		return nil, err
+	}
+	if err := t.loadParts(); err != nil {
 		return nil, err
 	}
 	if err := t.loadList("outside_places.txt", func(k string) {
@@ -266,6 +271,27 @@ func (t *tables) loadAliases() error {
 		}
 		k := Fold(r[0])
 		t.aliases[k] = r[1]
+		t.addFirst(k)
+	}
+	return nil
+}
+
+// loadParts reads the parts of the kreisfreie Städte; a part that is also
+// a municipality's name is a data error (the municipality would be lost).
+func (t *tables) loadParts() error {
+	rows, err := readCSV("city_parts.csv")
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if _, ok := t.bySlug[r[1]]; !ok {
+			return fmt.Errorf("city_parts.csv: unknown slug %q", r[1])
+		}
+		k := Fold(r[0])
+		if t.byName[k] != nil || t.aliases[k] != "" {
+			return fmt.Errorf("city_parts.csv: %q is also a municipality or district name", r[0])
+		}
+		t.parts[k] = r[1]
 		t.addFirst(k)
 	}
 	return nil

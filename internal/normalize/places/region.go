@@ -70,6 +70,12 @@ func guessRegion(text string, hits []gazetteer.Hit) Guess {
 		switch {
 		case h.Outside:
 			scores[outside] += weightOf(w, weightBare)
+		case h.Part:
+			// "in Löbtau" says "in Dresden"
+			scores[h.Region] += weightOf(w, weightBare)
+			if w == "in" || w == "nach" {
+				where[h.Region] = true
+			}
 		case h.Region != "":
 			scores[h.Region] += weightLandscape
 			if districtWords[w] || w == "region" || districtName(text[h.Start:h.End]) {
