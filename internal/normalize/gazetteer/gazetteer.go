@@ -260,38 +260,27 @@ func (t *tables) addFirst(k string) {
 	t.maxWords = max(t.maxWords, len(words))
 }
 
-func (t *tables) loadAliases() error {
-	rows, err := readCSV("region_aliases.csv")
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		if _, ok := t.bySlug[r[1]]; !ok {
-			return fmt.Errorf("region_aliases.csv: unknown slug %q", r[1])
-		}
-		k := Fold(r[0])
-		t.aliases[k] = r[1]
-		t.addFirst(k)
-	}
-	return nil
-}
+func (t *tables) loadAliases() error { return t.loadSlugs("region_aliases.csv", t.aliases, false) }
 
 // loadParts reads the parts of the kreisfreie Städte; a part that is also
-// a municipality's name is a data error (the municipality would be lost).
-func (t *tables) loadParts() error {
-	rows, err := readCSV("city_parts.csv")
+// a municipality's or district's name is a data error (that name would be lost).
+func (t *tables) loadParts() error { return t.loadSlugs("city_parts.csv", t.parts, true) }
+
+// loadSlugs reads a name,slug table into m (folded name → slug).
+func (t *tables) loadSlugs(file string, m map[string]string, own bool) error {
+	rows, err := readCSV(file)
 	if err != nil {
 		return err
 	}
 	for _, r := range rows {
 		if _, ok := t.bySlug[r[1]]; !ok {
-			return fmt.Errorf("city_parts.csv: unknown slug %q", r[1])
+			return fmt.Errorf("%s: unknown slug %q", file, r[1])
 		}
 		k := Fold(r[0])
-		if t.byName[k] != nil || t.aliases[k] != "" {
-			return fmt.Errorf("city_parts.csv: %q is also a municipality or district name", r[0])
+		if own && (t.byName[k] != nil || t.aliases[k] != "") {
+			return fmt.Errorf("%s: %q is also a municipality or district name", file, r[0])
 		}
-		t.parts[k] = r[1]
+		m[k] = r[1]
 		t.addFirst(k)
 	}
 	return nil
