@@ -101,13 +101,16 @@ func guessRegion(text string, hits []gazetteer.Hit) Guess {
 		}
 	}
 	eachCapitalised(text, func(word, rest string) {
-		if len(word) >= 6 && strings.Contains(word, "er") && !streetAfter(rest) {
-			stem := adjectiveStem(word)
-			if slug := adjectives[stem]; slug != "" {
-				scores[slug] += weightAdjective
-			} else if slug := townAdjective(stem); slug != "" {
-				scores[slug] += weightAdjective
-			}
+		if len(word) < 6 || !strings.Contains(word, "er") {
+			return
+		}
+		stem := adjectiveStem(word)
+		slug := adjectives[stem]
+		if slug == "" {
+			slug = townAdjective(stem)
+		}
+		if slug != "" && !streetAfter(rest) {
+			scores[slug] += weightAdjective
 		}
 	})
 	var all []scored
