@@ -73,6 +73,11 @@ func audience(h hits) []string {
 // "Jugendliche zwischen 15-22", "14 bis 27 Jahre" and "ab 18 Jahren"; clock
 // ranges ("zwischen 15 und 17 Uhr") are not ages.
 func ageRange(low string) string {
+	// every reading below needs one of these words: most texts have
+	// neither, and one memchr-fast search is cheaper than the byte loop
+	if !strings.Contains(low, "jahr") && !strings.Contains(low, "zwischen") {
+		return ""
+	}
 	for i := 0; i < len(low); i++ {
 		if !isDigitByte(low[i]) || i > 0 && (isDigitByte(low[i-1]) || low[i-1] == '.') {
 			continue

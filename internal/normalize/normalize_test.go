@@ -69,6 +69,11 @@ func TestOnlineDetection(t *testing.T) {
 		// "vor Ort" as "in one's own town" does not make an online event hybrid
 		{"Zoom-Infoabend am 4.11.2021, 18 Uhr: Eltern erfahren, wo sie Beratung vor Ort erhalten.", event.OnlineYes},
 		{"Zoom-Infoabend am 4.11.2021, 18 Uhr, auch vor Ort im Rathaus.", event.OnlineHybrid},
+		// "online und offline" names a sphere of life, not the format
+		{"Tagung am 12.11.2021 in Zwickau: Wie begegnen wir Hass online und offline?", event.OnlineNo},
+		{"The summit takes place on 12 November 2021 in Leipzig. Our online and offline lives shape each other.", event.OnlineNo},
+		{"Fachtag am 12.11.2021 in Plauen über Beteiligung offline und online.", event.OnlineNo},
+		{"Der Fachtag am 12.11.2021 findet online und offline statt.", event.OnlineYes},
 	}
 	for _, tt := range tests {
 		ds := mustNormalize(t, event.Item{Text: tt.text}, Options{})
@@ -348,6 +353,14 @@ func TestRegionRules(t *testing.T) {
 		// … and a place of its own wins anyway
 		{"Integration im Landkreis Leipzig: Gespräch am 12.3.2020, 19 Uhr, im Rathaus Borna.", "landkreis-leipzig", Options{}},
 		// a town written beside the date beats the cities the rest of the page names
+		// a street named for the town it leads to is no evidence of that town
+		{"Lesung am 3.11.2021, 19 Uhr, im Gemeindehaus an der Freiberger Straße.", "", Options{}},
+		{"Treffen am 3.11.2021 im Stadtteiltreff, Haltestelle Wurzener Str., Zwickau.", "zwickau", Options{}},
+		{"Fest am 3.11.2021 auf dem Freiberger Obermarkt.", "mittelsachsen", Options{}},
+		// a part of a kreisfreie Stadt stands for the city, even against a street named for a town
+		{"Nachbarschaftsfest am 3.11.2021 in Pieschen, Treffpunkt Haltestelle Meißner Straße.", "dresden", Options{}},
+		{"Stadtteilrundgang am 3.11.2021, 15 Uhr: Wir zeigen Ihnen Plagwitz.", "leipzig", Options{DefaultRegion: "chemnitz"}},
+		{"Lesecafé am 3.11.2021 im Bürgerhaus auf dem Kaßberg.", "chemnitz", Options{}},
 		{"Wahlforum\nDo. 01.08.2021 19:00 / Grimma\nEine Reihe der Leipziger Volkszeitung, der VHS Leipzig und des Dresdner Instituts.", "landkreis-leipzig", Options{}},
 	}
 	for _, tt := range tests {
@@ -534,6 +547,53 @@ func TestLowerASCIIWords(t *testing.T) {
 		want = []byte(strings.Replace(string(want), "Ä", "ä", 1))
 		if got := lower(s); got != string(want) {
 			t.Fatalf("offset %d: lower = %q, want %q", off, got, want)
+		}
+	}
+}
+
+// A dated page that gives its event by weekday only: the next such day on or
+// after the publication day; the page's own byline date is no event date.
+func TestWeekdayOnly(t *testing.T) {
+	tests := []struct {
+		text, published string
+		start, end      string // Berlin, "2006-01-02 15:04"; end "" when none
+		allDay          bool
+	}{
+		{"Am Samstag und Sonntag zeigt der Verein im Stadtpark jeweils von 11 bis 18 Uhr Tänze aus aller Welt.\ngeschrieben am: 01.10.2021",
+			"2021-10-01", "2021-10-02 11:00", "2021-10-03 18:00", false},
+		{"Interkulturelles Frühstück\nDiesen Mittwoch um 9:30 Uhr laden wir ins Nachbarschaftszentrum ein.",
+			"2021-10-04", "2021-10-06 09:30", "", false},
+		{"Come along on Friday to our open house in Görlitz!", "2021-10-08", "2021-10-08 00:00", "", true},
+		{"Vom Freitag bis Sonntag: Am Freitag bis Sonntag feiert die Gemeinde ihr Herbstfest.", "2021-10-06",
+			"2021-10-08 00:00", "2021-10-10 00:00", true},
+	}
+	for _, tt := range tests {
+		ds := mustNormalize(t, event.Item{Text: tt.text, Published: tt.published}, Options{})
+		d := ds[0]
+		got := d.Start.In(event.Berlin).Format("2006-01-02 15:04")
+		end := ""
+		if !d.End.IsZero() {
+			end = d.End.In(event.Berlin).Format("2006-01-02 15:04")
+		}
+		if len(ds) != 1 || got != tt.start || end != tt.end || d.AllDay != tt.allDay {
+			t.Errorf("%.50q: %d drafts, first %s – %q (all day %v), want %s – %q (all day %v)",
+				tt.text, len(ds), got, end, d.AllDay, tt.start, tt.end, tt.allDay)
+		}
+	}
+	// without a publication date, or with a written date, the weekday rule stays out
+	for _, it := range []event.Item{
+		{Text: "Am Samstag zeigt der Verein im Stadtpark Tänze aus aller Welt."},
+		{Text: "Am Samstag, 16.10.2021, zeigt der Verein im Stadtpark Tänze.", Published: "2021-10-01"},
+	} {
+		ds, err := Normalize(it, Options{Ref: ref2021})
+		if it.Published == "" {
+			if !errors.Is(err, event.ErrNoDate) {
+				t.Errorf("%.40q without publication date: error = %v, want ErrNoDate", it.Text, err)
+			}
+			continue
+		}
+		if err != nil || ds[0].Start.In(event.Berlin).Day() != 16 {
+			t.Errorf("%.40q: %v, %v; want the written 16 October", it.Text, ds, err)
 		}
 	}
 }

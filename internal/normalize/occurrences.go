@@ -58,6 +58,11 @@ func (j *job) occurrences() found {
 	}
 	f.events = j.filter(bodyEvents)
 	f.inText = true
+	if len(f.events) == 0 && j.published {
+		if o, ok := j.weekdayEvent(); ok {
+			f.events = []dates.Occurrence{o}
+		}
+	}
 	return f
 }
 
@@ -68,6 +73,8 @@ func (j *job) occurrences() found {
 var (
 	deadlineCues = []string{"register", "registration", "deadline", "apply by", "sign up by", "anmeld", "melden sie sich",
 		"meldet euch", "bewerbung bis", "bewerben bis", "einsendeschluss", "frist"}
+	bylineCues = []string{"geschrieben am", "veröffentlicht am", "erstellt am", "aktualisiert am", "zuletzt geändert",
+		"posted on", "published on", "last updated"}
 	closureCues = []string{"geschlossen", "schließzeit", "schliesszeit", "betriebsferien", "urlaubsbedingt",
 		"nicht erreichbar", "nicht besetzt", "bleibt zu", "closed", "закрыт", "зачинен"}
 )
@@ -98,6 +105,8 @@ func (j *job) reclassify(occ []dates.Occurrence) []dates.Occurrence {
 		line := j.low[max(ls, o.Span[0]-100):min(le, o.Span[1]+100)]
 		switch {
 		case j.hits.any(listClosure) && containsAny(line, closureCues): // most texts have no cue at all
+			continue
+		case containsAny(before, bylineCues): // the page's own date, not the event's
 			continue
 		case containsAny(before, deadlineCues):
 			o.Kind = dates.KindDeadline

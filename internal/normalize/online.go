@@ -175,8 +175,12 @@ func onlineFormat(low string, i int) bool {
 		}
 		return false
 	}
-	next := nextWords(low, i+len("online"), 2)
+	next := nextWords(low, i+len("online"), 4)
+	if offlinePair(low, i, next) {
+		return false
+	}
 	if len(next) > 0 {
+		next = next[:min(2, len(next))]
 		joined := strings.Join(next, " ")
 		for _, n := range notFormat {
 			if strings.HasPrefix(joined, n) {
@@ -185,6 +189,35 @@ func onlineFormat(low string, i int) bool {
 		}
 	}
 	return true
+}
+
+// offlinePair reports "online" paired with its opposite ("unsere online
+// und offline Realitäten", "offline and online spaces"): the pair names a
+// sphere of life, not the event's format, unless the event "findet online
+// und offline statt". next are the words after "online".
+func offlinePair(low string, i int, next []string) bool {
+	paired := len(next) >= 2 && isAnd(next[0]) && next[1] == "offline"
+	if !paired {
+		w := prevWord(low, i)
+		paired = isAnd(w) && prevWord(low, max(0, strings.LastIndex(low[:i], w))) == "offline"
+	}
+	if !paired {
+		return false
+	}
+	for _, w := range next {
+		if w == "statt" || w == "teilnehmen" || w == "möglich" {
+			return false
+		}
+	}
+	return true
+}
+
+func isAnd(w string) bool {
+	switch w {
+	case "und", "and", "oder", "or", "wie", "sowie":
+		return true
+	}
+	return false
 }
 
 // digitalFormat decides whether "digital" at i describes the format:

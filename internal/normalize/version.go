@@ -4,4 +4,4 @@ package normalize
 // the version that read them, so that `treffpunkt renormalize` can find the
 // items an upgrade reads differently. Bump it with every change that can
 // change a reading (rules, word lists, the date grammar, the gazetteer).
-const Version = 32
+const Version = 35

@@ -48,6 +48,7 @@ type tables struct {
 	regions  []Region
 	bySlug   map[string]int
 	aliases  map[string]string // folded alias → slug
+	parts    map[string]string // folded city part → slug of its city
 	outside  map[string]bool   // folded names of places outside Saxony
 	weak     map[string]bool   // folded names only trusted next to a postcode
 	maxWords int
@@ -80,6 +81,7 @@ func load() (*tables, error) {
 		head:    map[string]bool{},
 		bySlug:  map[string]int{},
 		aliases: map[string]string{},
+		parts:   map[string]string{},
 		outside: map[string]bool{},
 		weak:    map[string]bool{},
 	}
@@ -90,6 +92,9 @@ func load() (*tables, error) {
 		return nil, err
 	}
 	if err := t.loadAliases(); err != nil {
+		return nil, err
+	}
+	if err := t.loadParts(); err != nil {
 		return nil, err
 	}
 	if err := t.loadList("outside_places.txt", func(k string) {
@@ -255,17 +260,27 @@ func (t *tables) addFirst(k string) {
 	t.maxWords = max(t.maxWords, len(words))
 }
 
-func (t *tables) loadAliases() error {
-	rows, err := readCSV("region_aliases.csv")
+func (t *tables) loadAliases() error { return t.loadSlugs("region_aliases.csv", t.aliases, false) }
+
+// loadParts reads the parts of the kreisfreie Städte; a part that is also
+// a municipality's or district's name is a data error (that name would be lost).
+func (t *tables) loadParts() error { return t.loadSlugs("city_parts.csv", t.parts, true) }
+
+// loadSlugs reads a name,slug table into m (folded name → slug).
+func (t *tables) loadSlugs(file string, m map[string]string, own bool) error {
+	rows, err := readCSV(file)
 	if err != nil {
 		return err
 	}
 	for _, r := range rows {
 		if _, ok := t.bySlug[r[1]]; !ok {
-			return fmt.Errorf("region_aliases.csv: unknown slug %q", r[1])
+			return fmt.Errorf("%s: unknown slug %q", file, r[1])
 		}
 		k := Fold(r[0])
-		t.aliases[k] = r[1]
+		if own && (t.byName[k] != nil || t.aliases[k] != "") {
+			return fmt.Errorf("%s: %q is also a municipality or district name", file, r[0])
+		}
+		m[k] = r[1]
 		t.addFirst(k)
 	}
 	return nil

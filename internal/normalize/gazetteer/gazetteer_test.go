@@ -153,3 +153,19 @@ func TestScanTerminates(t *testing.T) {
 		}
 	}
 }
+
+func TestScanCityParts(t *testing.T) {
+	tests := []struct{ text, name, region string }{
+		{"Treffen in Löbtau am Montag", "Löbtau", "dresden"},
+		{"Spaziergang am Weißer Hirsch", "Weißer Hirsch", "dresden"},
+		{"Fest in Anger-Crottendorf", "Anger-Crottendorf", "leipzig"},
+		{"Café auf dem Kaßberg.", "Kaßberg", "chemnitz"},
+	}
+	for _, tt := range tests {
+		var got []Hit
+		Scan(tt.text, func(h Hit) { got = append(got, h) })
+		if len(got) != 1 || !got[0].Part || got[0].Region != tt.region || tt.text[got[0].Start:got[0].End] != tt.name {
+			t.Errorf("Scan(%q) = %+v, want the city part %q of %s", tt.text, got, tt.name, tt.region)
+		}
+	}
+}

@@ -9,7 +9,8 @@ import (
 type Hit struct {
 	Start, End int             // byte offsets of the name in the text
 	Munis      []*Municipality // Saxon municipalities of that name (nil for the others)
-	Region     string          // region slug when the name is a district or landscape ("Vogtland")
+	Region     string          // region slug when the name is a district or landscape ("Vogtland") or a city part
+	Part       bool            // a part of a kreisfreie Stadt ("Löbtau", "Connewitz"): Region is that city's
 	Outside    bool            // a place outside Saxony ("Berlin", "Halle (Saale)")
 	Weak       bool            // the name is also a common word or a place elsewhere
 }
@@ -123,6 +124,9 @@ func (t *tables) hit(key []byte, start, end int) (Hit, bool) {
 	}
 	if slug, ok := t.aliases[string(key)]; ok {
 		return Hit{Start: start, End: end, Region: slug}, true
+	}
+	if slug, ok := t.parts[string(key)]; ok {
+		return Hit{Start: start, End: end, Region: slug, Part: true}, true
 	}
 	if t.outside[string(key)] {
 		return Hit{Start: start, End: end, Outside: true}, true

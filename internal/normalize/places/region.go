@@ -70,6 +70,12 @@ func guessRegion(text string, hits []gazetteer.Hit) Guess {
 		switch {
 		case h.Outside:
 			scores[outside] += weightOf(w, weightBare)
+		case h.Part:
+			// "in Löbtau" says "in Dresden"
+			scores[h.Region] += weightOf(w, weightBare)
+			if w == "in" || w == "nach" {
+				where[h.Region] = true
+			}
 		case h.Region != "":
 			scores[h.Region] += weightLandscape
 			if districtWords[w] || w == "region" || districtName(text[h.Start:h.End]) {
@@ -94,14 +100,17 @@ func guessRegion(text string, hits []gazetteer.Hit) Guess {
 			}
 		}
 	}
-	eachCapitalised(text, func(word string) {
-		if len(word) >= 6 && strings.Contains(word, "er") {
-			stem := adjectiveStem(word)
-			if slug := adjectives[stem]; slug != "" {
-				scores[slug] += weightAdjective
-			} else if slug := townAdjective(stem); slug != "" {
-				scores[slug] += weightAdjective
-			}
+	eachCapitalised(text, func(word, rest string) {
+		if len(word) < 6 || !strings.Contains(word, "er") {
+			return
+		}
+		stem := adjectiveStem(word)
+		slug := adjectives[stem]
+		if slug == "" {
+			slug = townAdjective(stem)
+		}
+		if slug != "" && !streetAfter(rest) {
+			scores[slug] += weightAdjective
 		}
 	})
 	var all []scored
@@ -190,9 +199,27 @@ func confidenceOf(best float64, all []scored) float64 {
 	return c
 }
 
+// streetWords name a street after a town adjective: streets are named for
+// the town they lead to ("Tharandter Straße" in Dresden, "Leipziger Str." in
+// Chemnitz), so the adjective says nothing about where the event is.
+var streetWords = []string{"Straße", "Strasse", "Str.", "Str ", "Weg", "Allee", "Chaussee", "Landstraße", "Ring", "Platz", "Damm"}
+
+// streetAfter reports a street word at the start of rest, the text after
+// an adjective.
+func streetAfter(rest string) bool {
+	rest = strings.TrimLeft(rest, " ")
+	for _, w := range streetWords {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // eachCapitalised calls fn with every space-separated word that starts with
-// an upper-case ASCII letter (the adjectives of the table all do).
-func eachCapitalised(text string, fn func(string)) {
+// an upper-case ASCII letter (the adjectives of the table all do) and the
+// text after it.
+func eachCapitalised(text string, fn func(word, rest string)) {
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		if c < 'A' || c > 'Z' || i > 0 && text[i-1] != ' ' && text[i-1] != '\n' && text[i-1] != '\t' &&
@@ -203,7 +230,7 @@ func eachCapitalised(text string, fn func(string)) {
 		for j < len(text) && text[j] != ' ' && text[j] != '\n' && text[j] != '\t' {
 			j++
 		}
-		fn(text[i:j])
+		fn(text[i:j], text[j:min(len(text), j+16)])
 		i = j
 	}
 }
