@@ -1,7 +1,6 @@
 package dedup
 
 import (
-	"github.com/treffpunkt/treffpunkt/internal/normalize/languages"
 	"slices"
 	"strings"
 	"time"
@@ -91,7 +90,7 @@ func prepare(r Record) *features {
 	f.setTime(d)
 	if c, ok := d.Confidence["title"]; ok && c < weakTitleConf {
 		f.weakTitle = true
-		f.langs = languages.Detect(d.Title + "\n" + d.Description).Codes
+		f.langs = textLanguages(d.Title, d.Description)
 	}
 	if c, ok := d.Confidence["organizer"]; ok && c < 1 {
 		f.weakOrg = true // read from the text or the source's fallback
