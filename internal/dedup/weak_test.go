@@ -214,3 +214,35 @@ func TestOtherLanguage(t *testing.T) {
 		t.Errorf("title %.2f across languages an hour apart, want the share alone", p.title)
 	}
 }
+
+// TestTranslation: a site's pages of one event in two languages may be
+// matched; its other pages, the same page and other sites' pages are not
+// translations.
+func TestTranslation(t *testing.T) {
+	page := func(src, url, text string) Record {
+		r := rec(src, "", "Jump to main content", at(6, 13, 15, 0), desc(text), guessedTitle)
+		r.URL = url
+		return r
+	}
+	tests := []struct {
+		name string
+		a, b Record
+		want bool
+	}{
+		{"English and German page of one site", page("s", "/en/fest", festEN), page("s", "/fest", festDE), true},
+		{"two German pages of one site", page("s", "/lesung", readingNews), page("s", "/fest", festDE), false},
+		{"two sites", page("s", "/en/fest", festEN), page("t", "/fest", festDE), false},
+		{"one page", page("s", "/fest", festEN), page("s", "/fest", festDE), false},
+		{"a bilingual page", page("s", "/en/fest", festEN), page("s", "/fest", festDE+" "+talkEN+" "+festEN), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Translation(tt.a, tt.b); got != tt.want {
+				t.Errorf("Translation = %v, want %v", got, tt.want)
+			}
+			if got := Translation(tt.b, tt.a); got != tt.want {
+				t.Errorf("not symmetric")
+			}
+		})
+	}
+}
