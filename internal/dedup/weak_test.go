@@ -59,13 +59,7 @@ func TestWeakTitleText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev := Compare(tt.a, tt.b)
-			if ev.Verdict != tt.want {
-				t.Errorf("verdict %v, want %v: %v", ev.Verdict, tt.want, ev.Reasons)
-			}
-			if back := Compare(tt.b, tt.a); back.Verdict != ev.Verdict {
-				t.Errorf("not symmetric: %v / %v", ev.Verdict, back.Verdict)
-			}
+			wantVerdict(t, tt.a, tt.b, tt.want)
 			// Index's quick scoring and blocking come to the same verdict.
 			ix := NewIndex()
 			a := tt.a
@@ -75,6 +69,18 @@ func TestWeakTitleText(t *testing.T) {
 				t.Errorf("Index.Match ok = %v, want %v", ok, tt.want == Same)
 			}
 		})
+	}
+}
+
+// wantVerdict checks Compare's verdict both ways round.
+func wantVerdict(t *testing.T, a, b Record, want Verdict) {
+	t.Helper()
+	ev := Compare(a, b)
+	if ev.Verdict != want {
+		t.Errorf("verdict %v, want %v: %v", ev.Verdict, want, ev.Reasons)
+	}
+	if back := Compare(b, a); back.Verdict != ev.Verdict {
+		t.Errorf("not symmetric: %v / %v", ev.Verdict, back.Verdict)
 	}
 }
 
@@ -193,13 +199,7 @@ func TestOtherLanguage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev := Compare(tt.a, tt.b)
-			if ev.Verdict != tt.want {
-				t.Errorf("verdict %v, want %v: %v", ev.Verdict, tt.want, ev.Reasons)
-			}
-			if back := Compare(tt.b, tt.a); back.Verdict != ev.Verdict {
-				t.Errorf("not symmetric: %v / %v", ev.Verdict, back.Verdict)
-			}
+			wantVerdict(t, tt.a, tt.b, tt.want)
 		})
 	}
 	// The shared names count as full title evidence only across languages
