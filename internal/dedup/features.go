@@ -61,6 +61,10 @@ type features struct {
 	orgWords []uint32 // its words hashed, sorted
 	orgStems []uint32 // their stems hashed, to find the name in another text
 	source   string
+	// langs: the languages the text is written in (languages.Detect, main
+	// first), only for a weak title (otherLanguage); the draft's Languages
+	// also name the languages an event is held in ("auf Russisch").
+	langs []string
 }
 
 func prepare(r Record) *features {
@@ -86,6 +90,7 @@ func prepare(r Record) *features {
 	f.setTime(d)
 	if c, ok := d.Confidence["title"]; ok && c < weakTitleConf {
 		f.weakTitle = true
+		f.langs = textLanguages(d.Title, d.Description)
 	}
 	if c, ok := d.Confidence["organizer"]; ok && c < 1 {
 		f.weakOrg = true // read from the text or the source's fallback

@@ -59,13 +59,7 @@ func TestWeakTitleText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev := Compare(tt.a, tt.b)
-			if ev.Verdict != tt.want {
-				t.Errorf("verdict %v, want %v: %v", ev.Verdict, tt.want, ev.Reasons)
-			}
-			if back := Compare(tt.b, tt.a); back.Verdict != ev.Verdict {
-				t.Errorf("not symmetric: %v / %v", ev.Verdict, back.Verdict)
-			}
+			wantVerdict(t, tt.a, tt.b, tt.want)
 			// Index's quick scoring and blocking come to the same verdict.
 			ix := NewIndex()
 			a := tt.a
@@ -75,6 +69,18 @@ func TestWeakTitleText(t *testing.T) {
 				t.Errorf("Index.Match ok = %v, want %v", ok, tt.want == Same)
 			}
 		})
+	}
+}
+
+// wantVerdict checks Compare's verdict both ways round.
+func wantVerdict(t *testing.T, a, b Record, want Verdict) {
+	t.Helper()
+	ev := Compare(a, b)
+	if ev.Verdict != want {
+		t.Errorf("verdict %v, want %v: %v", ev.Verdict, want, ev.Reasons)
+	}
+	if back := Compare(b, a); back.Verdict != ev.Verdict {
+		t.Errorf("not symmetric: %v / %v", ev.Verdict, back.Verdict)
 	}
 }
 
@@ -149,6 +155,93 @@ func TestWeakOrganizers(t *testing.T) {
 			b := rec("verein", "", "Lade Veranstaltungen", at(2, 8, 0, 0), allDay, desc(runBlog), guessedTitle, org("Kirchgemeinde St. Marien", tt.c))
 			if ev := Compare(a, b); ev.Parts["organizer"] != tt.want {
 				t.Errorf("organizer %v, want %v: %v", ev.Parts["organizer"], tt.want, ev.Reasons)
+			}
+		})
+	}
+}
+
+// One festival announced in English and in German (invented texts): they
+// share the names, not the words.
+const (
+	festEN = "On Saturday the Kulturhaus Grünau opens its doors for the Nachbarschaftsfest Wurzelwerk. " +
+		"Families from Syria, Eritrea and Leipzig cook together, the band Kalimba Kollektiv plays, and there " +
+		"will be games for children and a flea market with the Verein Brückenschlag."
+	festDE = "Am Samstag öffnet das Kulturhaus Grünau zum Nachbarschaftsfest Wurzelwerk. Nachbarinnen und " +
+		"Nachbarn aus aller Welt kochen gemeinsam, eine Kapelle spielt, dazu gibt es Spiele für die Kleinen, " +
+		"einen Flohmarkt, Kaffee und Kuchen, eine Tombola, Gespräche am Lagerfeuer und ein Tanzcafé am Abend."
+	talkEN = "The city library invites everyone to a talk with a writer about her new novel on growing up " +
+		"by the sea. Afterwards she signs books and the friends of the library serve coffee and cake."
+)
+
+// TestOtherLanguage: two pages of one event in two languages share only
+// names and numbers; with the same start time those stand in for the
+// titles (regression: the English and German pages of one conference
+// were "Titel zu verschieden"). Without the same start, or with other
+// names, they stay apart.
+func TestOtherLanguage(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b Record
+		want Verdict
+	}{
+		{"English and German page, same start",
+			rec("en", "", "Jump to main content", at(6, 13, 15, 0), desc(festEN), guessedTitle),
+			rec("de", "", "Aktuelles", at(6, 13, 15, 0), desc(festDE), guessedTitle),
+			Same},
+		{"two German pages sharing as little",
+			rec("de1", "", "Jump to main content", at(6, 13, 15, 0), desc(readingNews), guessedTitle),
+			rec("de", "", "Aktuelles", at(6, 13, 15, 0), desc(festDE), guessedTitle),
+			Different},
+		{"other event in English, same start",
+			rec("en", "", "Jump to main content", at(6, 13, 15, 0), desc(talkEN), guessedTitle),
+			rec("de", "", "Aktuelles", at(6, 13, 15, 0), desc(festDE), guessedTitle),
+			Different},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantVerdict(t, tt.a, tt.b, tt.want)
+		})
+	}
+	// The shared names count as full title evidence only across languages
+	// at the same start (textFullCross), not from the share alone.
+	en := rec("en", "", "Jump to main content", at(6, 13, 15, 0), desc(festEN), guessedTitle)
+	de := rec("de", "", "Aktuelles", at(6, 13, 15, 0), desc(festDE), guessedTitle)
+	if p := score(prepare(en), prepare(de), false); p.title != 1 {
+		t.Errorf("title %.2f across languages at the same start, want 1", p.title)
+	}
+	de.Draft.Start = at(6, 13, 16, 0)
+	if p := score(prepare(en), prepare(de), false); p.title >= 1 {
+		t.Errorf("title %.2f across languages an hour apart, want the share alone", p.title)
+	}
+}
+
+// TestTranslation: a site's pages of one event in two languages may be
+// matched; its other pages, the same page and other sites' pages are not
+// translations.
+func TestTranslation(t *testing.T) {
+	page := func(src, url, text string) Record {
+		r := rec(src, "", "Jump to main content", at(6, 13, 15, 0), desc(text), guessedTitle)
+		r.URL = url
+		return r
+	}
+	tests := []struct {
+		name string
+		a, b Record
+		want bool
+	}{
+		{"English and German page of one site", page("s", "/en/fest", festEN), page("s", "/fest", festDE), true},
+		{"two German pages of one site", page("s", "/lesung", readingNews), page("s", "/fest", festDE), false},
+		{"two sites", page("s", "/en/fest", festEN), page("t", "/fest", festDE), false},
+		{"one page", page("s", "/fest", festEN), page("s", "/fest", festDE), false},
+		{"a bilingual page", page("s", "/en/fest", festEN), page("s", "/fest", festDE+" "+talkEN+" "+festEN), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Translation(tt.a, tt.b); got != tt.want {
+				t.Errorf("Translation = %v, want %v", got, tt.want)
+			}
+			if got := Translation(tt.b, tt.a); got != tt.want {
+				t.Errorf("not symmetric")
 			}
 		})
 	}

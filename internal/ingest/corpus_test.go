@@ -190,8 +190,12 @@ func TestCorpusCrossPosts(t *testing.T) {
 					block = append(block, c)
 				}
 			}
-			cands := slices.DeleteFunc(slices.Clone(block), func(c dedup.Record) bool { return c.SourceID == r.Site })
 			rec := dedup.Record{ID: int64(len(seen) + 1), SourceID: r.Site, Organizer: d.Organizer, URL: r.URL, Draft: d}
+			// Other sources, and the site's own pages in another
+			// language (dedup.Translation).
+			cands := slices.DeleteFunc(slices.Clone(block), func(c dedup.Record) bool {
+				return c.SourceID == r.Site && !dedup.Translation(rec, c)
+			})
 			ev := len(seen)
 			if m, _, ok := dedup.BestMatchIn(rec, cands, block); ok {
 				ev = int(m.ID - 1)
