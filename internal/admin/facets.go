@@ -24,7 +24,7 @@ func pickerFacet(name string) *search.Facet {
 		return nil
 	}
 	for _, fc := range search.DefaultFacets() {
-		if fc.Name == name && fc.Terms != nil && !fc.Bool {
+		if fc.Name == name && fc.Terms != nil && !fc.Bool && !fc.Hidden {
 			return fc
 		}
 	}
@@ -113,7 +113,7 @@ func queueFacets(lang string, q url.Values) ([]queueFacet, []store.FacetCond, er
 	var out []queueFacet
 	var conds []store.FacetCond
 	for _, fc := range search.DefaultFacets() {
-		if fc.Terms == nil || fc.Name == "region" {
+		if fc.Terms == nil || fc.Name == "region" || fc.Hidden {
 			continue
 		}
 		v := strings.TrimSpace(q.Get(fc.Param))

@@ -18,8 +18,17 @@ import (
 // words go into the message files ("f.<name>" for the control's legend,
 // "f.<name>.<value>" for each value).
 
-// facets is the registry the calendar shows.
-var facets = search.DefaultFacets()
+// facets is the registry the calendar shows: all but the hidden facets
+// (the online mode, which has its own control and field).
+var facets = func() search.FacetSet {
+	var out search.FacetSet
+	for _, fc := range search.DefaultFacets() {
+		if !fc.Hidden {
+			out = append(out, fc)
+		}
+	}
+	return out
+}()
 
 // shownFacets are the facets whose values feeds and badges show beyond the
 // event's own fields: all but the native ones. eventFacets index it.

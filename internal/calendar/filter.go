@@ -32,7 +32,7 @@ var filterParams = func() []string {
 	for _, fc := range search.DefaultFacets() {
 		out = append(out, fc.Param)
 	}
-	return append(out, "source", "online", "from", "to")
+	return append(out, "source", "from", "to")
 }()
 
 // facetParam returns the facet whose URL parameter is name.
@@ -82,7 +82,6 @@ func parseQuery(v url.Values, now time.Time, maxLimit int) (query, error) {
 		fc.Set(f, vals)
 	}
 	f.Sources = list(v, "source")
-	f.Online = strings.TrimSpace(v.Get("online"))
 	if s := v.Get("from"); s != "" {
 		t, err := parseWhen(s, false)
 		if err != nil {
@@ -177,7 +176,7 @@ func filterValues(v url.Values) url.Values {
 			continue
 		}
 		switch name {
-		case "q", "online", "from", "to":
+		case "q", "from", "to":
 			if s := strings.TrimSpace(v.Get(name)); s != "" {
 				out.Set(name, s)
 			}

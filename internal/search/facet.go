@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
 // Facet is one filterable and counted property of events, declared once.
@@ -46,6 +47,13 @@ type Facet struct {
 	Terms func() []Term
 	// Strict makes a value outside Terms an input error.
 	Strict bool
+	// Hidden keeps the facet out of what shows facets to people (the
+	// calendar's controls, feed values and badges, the widget, the staff
+	// forms); it filters and is counted like any other. The online mode is
+	// hidden: every output carries it as the event's own field, the pages
+	// have a control of their own, and its facet values are what it
+	// matches, not what the event is (a hybrid event has all three).
+	Hidden bool
 
 	// get reads the facet's wanted values from a filter, set writes them;
 	// out is where its counts go in Facets. nil: Filter.Extra and
@@ -88,6 +96,28 @@ var defaultFacets = FacetSet{
 	{Name: "access", Param: "access", Field: "access", Attr: "access", Values: "e.access", Terms: AccessTerms, Strict: true,
 		get: func(f *Filter) []string { return f.Access }, set: func(f *Filter, v []string) { f.Access = v },
 		out: func(f *Facets) *[]FacetCount { return &f.Access }},
+	// The online filter's "yes" means "can be attended online" and "no"
+	// "can be attended on site", so a hybrid event matches both: its
+	// values are every filter value that finds it. Its counts (under
+	// Facets.Other) are thus how many events each filter value finds.
+	{Name: "online", Param: "online", Attr: "online", Values: onlineValues, Terms: onlineTerms, Strict: true, Hidden: true,
+		get: func(f *Filter) []string { return stringValues(f.Online) }, set: func(f *Filter, v []string) { f.Online = strings.Join(v, ",") }},
+}
+
+// onlineValues is an event's online mode as the online filter's values
+// (the column holds no, yes or hybrid: migration 00001).
+const onlineValues = `CASE e.online WHEN 'hybrid' THEN '{yes,no,hybrid}'::text[] ELSE ARRAY[e.online] END`
+
+func onlineTerms() []Term {
+	return []Term{{"yes", "online", "online"}, {"no", "vor Ort", "on site"}, {"hybrid", "online und vor Ort", "online and on site"}}
+}
+
+// stringValues is a one-value filter as facet values.
+func stringValues(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 // With returns the set with more facets (tests add one through it). A set

@@ -98,7 +98,7 @@ func (m *Meili) WithFacets(fs FacetSet) *Meili {
 }
 
 func (fs FacetSet) meiliSettings() *meilisearch.Settings {
-	filterable := []string{"id", "public", "start", "end", "online", "source", "status"}
+	filterable := []string{"id", "public", "start", "end", "source", "status"}
 	for _, fc := range fs {
 		filterable = append(filterable, fc.Attr)
 	}

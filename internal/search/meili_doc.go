@@ -20,7 +20,6 @@ type meiliDoc struct {
 	TopicNames  string   `json:"topic_names,omitempty"`
 	Start       int64    `json:"start"`
 	End         int64    `json:"end"` // when the event is over, as tp_event_end
-	Online      string   `json:"online"`
 	Sources     []string `json:"source"`
 	Status      string   `json:"status"`
 	Public      bool     `json:"public"`
@@ -71,7 +70,7 @@ func newMeiliDoc(e store.Event, sources []store.EventSource) meiliDoc {
 	doc := meiliDoc{
 		ID: e.ID, Title: d.Title, Description: desc, Venue: d.Place.Venue, City: d.Place.City,
 		TopicNames: strings.Join(names, " · "), Start: d.Start.Unix(), End: endUnix,
-		Online: string(d.Online), Status: string(d.Status), Public: e.Public(),
+		Status: string(d.Status), Public: e.Public(),
 		Sources: []string{},
 	}
 	for _, s := range sources {

@@ -46,14 +46,6 @@ func newMeiliFilter(fs FacetSet, f Filter) meiliFilter {
 	if f.To != nil {
 		m.base = append(m.base, "start < "+strconv.FormatInt(f.To.Unix(), 10))
 	}
-	switch f.Online {
-	case "yes":
-		m.base = append(m.base, in("online", []string{"yes", "hybrid"}))
-	case "no":
-		m.base = append(m.base, in("online", []string{"no", "hybrid"}))
-	case "hybrid":
-		m.base = append(m.base, "online = "+quote("hybrid"))
-	}
 	if len(f.Sources) > 0 {
 		m.base = append(m.base, in("source", f.Sources))
 	}

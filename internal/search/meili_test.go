@@ -203,7 +203,7 @@ func TestMeiliSettingsAndDocuments(t *testing.T) {
 		t.Error("merged event indexed")
 	}
 	a := docs[ids["anerkennung"]]
-	if a["status"] != "cancelled" || a["region"] != "goerlitz" || a["public"] != true ||
+	if a["status"] != "cancelled" || fmt.Sprint(a["online"]) != "[no]" || a["region"] != "goerlitz" || a["public"] != true ||
 		fmt.Sprint(a["source"]) != "[saqsen]" || fmt.Sprint(a["languages"]) != "[de ar fa]" ||
 		a["start"] != float64(searchtest.At(24, 10, 0).Unix()) {
 		t.Errorf("document %v", a)
@@ -255,6 +255,7 @@ func TestMeiliSearchRequest(t *testing.T) {
 		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"registration": map[string]int{"true": 1}}},
 		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"audience": map[string]int{"women": 1, "youth": 2}}},
 		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"access": map[string]int{"childcare": 1}}},
+		map[string]any{"indexUid": "events", "hits": []any{}, "facetDistribution": map[string]any{"online": map[string]int{"yes": 2, "no": 6, "hybrid": 1}}},
 	}}
 	f := search.Filter{
 		Query: `Spot "on"`, Regions: []string{"leipzig"}, Languages: []string{"de", "ar"}, Topics: []string{"health"},
@@ -277,16 +278,16 @@ func TestMeiliSearchRequest(t *testing.T) {
 	if err := json.Unmarshal(srv.last("POST", "/multi-search"), &req); err != nil {
 		t.Fatal(err)
 	}
-	if len(req.Queries) != 9 {
+	if len(req.Queries) != 10 {
 		t.Fatalf("%d queries", len(req.Queries))
 	}
 	from := strconv.FormatInt(searchtest.Ref.Unix(), 10)
-	base := `(public = true) AND (end >= ` + from + `) AND (online IN ["yes", "hybrid"]) AND (source IN ["we\"ird\\source"])`
+	base := `(public = true) AND (end >= ` + from + `) AND (source IN ["we\"ird\\source"])`
 	// The faceted conditions, by facet attribute: each facet's own query
 	// leaves its condition out.
 	conds := []struct{ attr, cond string }{{"region", `(region IN ["leipzig"])`}, {"languages", `(languages IN ["de", "ar"])`},
 		{"topics", `(topics IN ["health"])`}, {"free", `(free IN ["true"])`}, {"registration", ""}, {"audience", ""},
-		{"access", `(access IN ["childcare"])`}}
+		{"access", `(access IN ["childcare"])`}, {"online", `(online IN ["yes"])`}}
 	without := func(skip string) string {
 		out := base
 		for _, c := range conds {
@@ -518,6 +519,7 @@ func TestBackendStartsWhileMeiliDown(t *testing.T) {
 		map[string]any{"hits": []any{}, "totalHits": 1},
 		map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}},
 		map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}}, map[string]any{"hits": []any{}},
+		map[string]any{"hits": []any{}},
 	}}
 	srv.mu.Unlock()
 	go func() { _ = b.Run(ctx) }()

@@ -16,7 +16,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
@@ -68,7 +67,6 @@ type memSnap struct {
 	id      []int64
 	start   []int64 // Unix nanoseconds
 	end     []int64 // tp_event_end, Unix nanoseconds
-	online  []event.OnlineMode
 	fs      FacetSet
 	facets  []uint64 // len(fs) words per doc (facetbits.go)
 	maxSpan int64    // the longest end - start, to bound a date window
@@ -191,7 +189,7 @@ func (m *memIndex) covers(f Filter, o Order, fuzzy bool) bool {
 // With sources, the last column is the ids of the sources that announced
 // the event.
 func memSelect(fs FacetSet, sources bool) string {
-	q := `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day), e.online,
+	q := `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day),
 			array_to_string(tsvector_to_array(e.search_doc), E'\x1f')` + fs.selectList()
 	if sources {
 		q += `, ARRAY(SELECT DISTINCT i.source_id FROM event_items ei JOIN items i ON i.id = ei.item_id WHERE ei.event_id = e.id)`
@@ -202,8 +200,7 @@ func memSelect(fs FacetSet, sources bool) string {
 // memRow is one event as the index holds it.
 type memRow struct {
 	id         int64
-	start, end int64 // Unix nanoseconds
-	online     event.OnlineMode
+	start, end int64    // Unix nanoseconds
 	facets     []uint64 // len(fs) words (facetbits.go)
 	lexemes    string   // search_doc's, separated by \x1f
 	sources    []string
@@ -211,18 +208,18 @@ type memRow struct {
 
 // rowScan receives memSelect's rows.
 type rowScan struct {
-	id              int64
-	start, end      time.Time
-	online, lexemes string
-	facets          *facetScan
-	sources         []string
-	dest            []any
+	id         int64
+	start, end time.Time
+	lexemes    string
+	facets     *facetScan
+	sources    []string
+	dest       []any
 }
 
 // newRowScan receives memSelect(fs, sources).
 func newRowScan(fs FacetSet, sources bool) *rowScan {
 	r := &rowScan{facets: newFacetScan(fs)}
-	r.dest = append([]any{&r.id, &r.start, &r.end, &r.online, &r.lexemes}, r.facets.dest...)
+	r.dest = append([]any{&r.id, &r.start, &r.end, &r.lexemes}, r.facets.dest...)
 	if sources {
 		r.dest = append(r.dest, &r.sources)
 	}
@@ -233,7 +230,7 @@ func newRowScan(fs FacetSet, sources bool) *rowScan {
 // facets).
 func (r *rowScan) row(d *facetDicts, facets []uint64) (memRow, error) {
 	f, err := d.appendRow(facets, r.facets)
-	return memRow{id: r.id, start: r.start.UnixNano(), end: r.end.UnixNano(), online: event.OnlineMode(r.online),
+	return memRow{id: r.id, start: r.start.UnixNano(), end: r.end.UnixNano(),
 		facets: f, lexemes: r.lexemes, sources: r.sources}, err
 }
 
@@ -256,7 +253,6 @@ func (b *segBuilder) add(r *memRow) {
 	s.id = append(s.id, r.id)
 	s.start = append(s.start, r.start)
 	s.end = append(s.end, r.end)
-	s.online = append(s.online, r.online)
 	s.maxSpan = max(s.maxSpan, r.end-r.start)
 	for rest := r.lexemes; rest != ""; {
 		var w string

@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/treffpunkt/treffpunkt/internal/event"
 )
 
 // Answering a search from a snapshot: the text's docs per segment, the
@@ -81,7 +79,6 @@ type memQuery struct {
 	src      docSet // nil: no source condition
 	dead     docSet // nil: every doc is current
 	from, to int64
-	online   string
 	ff       facetFilter
 	lo, hi   int       // the docs the dates allow, by start
 	delta    *memQuery // the next segment's
@@ -122,7 +119,7 @@ func (q *memQuery) refilter(f Filter) *memQuery {
 }
 
 func (s *memSnap) segQuery(f Filter, text docSet, ff facetFilter) *memQuery {
-	q := &memQuery{s: s, text: text, ff: ff, from: math.MinInt64, to: math.MaxInt64, online: f.Online, lo: 0, hi: len(s.id)}
+	q := &memQuery{s: s, text: text, ff: ff, from: math.MinInt64, to: math.MaxInt64, lo: 0, hi: len(s.id)}
 	if f.From != nil {
 		q.from = f.From.UnixNano()
 		// Nothing that starts more than the longest span before From can
@@ -148,20 +145,12 @@ func (s *memSnap) segQuery(f Filter, text docSet, ff facetFilter) *memQuery {
 }
 
 // base reports whether doc i matches the shared conditions (text, dates,
-// online mode).
+// sources).
 func (q *memQuery) base(i int) bool {
 	s := q.s
 	if s.end[i] < q.from || s.start[i] >= q.to || (q.text != nil && !q.text.has(i)) || (q.src != nil && !q.src.has(i)) ||
 		(q.dead != nil && q.dead.has(i)) {
 		return false
-	}
-	switch q.online {
-	case "yes":
-		return s.online[i] == event.OnlineYes || s.online[i] == event.OnlineHybrid
-	case "no":
-		return s.online[i] == event.OnlineNo || s.online[i] == event.OnlineHybrid
-	case "hybrid":
-		return s.online[i] == event.OnlineHybrid
 	}
 	return true
 }

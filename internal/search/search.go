@@ -38,7 +38,8 @@ type Filter struct {
 	// To keeps events that start before it.
 	To *time.Time
 	// Online is "", "yes" (can be attended online: yes or hybrid), "no" (on
-	// site: no or hybrid) or "hybrid" (both only).
+	// site: no or hybrid) or "hybrid" (both only): the registry's online
+	// facet.
 	Online string
 	// Sources keeps events that any of these sources announced.
 	Sources []string
@@ -93,8 +94,8 @@ type Result struct {
 	FellBack    bool // an external index was unavailable and Postgres answered
 	EndCursor   string
 	StartCursor string
-	// matched counts the events the text (with dates, online mode and
-	// sources) matches before regions, languages and topics: typo
+	// matched counts the events the text (with dates and sources)
+	// matches before the facets (region, online mode, …): typo
 	// tolerance is for text that finds nothing, not for a region that has
 	// nothing.
 	matched int
@@ -168,11 +169,6 @@ func (fs FacetSet) validateSearch(f *Filter, p *Page, o *Order) error {
 	}
 	if err := fs.validate(f); err != nil {
 		return err
-	}
-	switch f.Online {
-	case "", string(event.OnlineNo), string(event.OnlineYes), string(event.OnlineHybrid):
-	default:
-		return fmt.Errorf("%w: online must be yes, no or hybrid, got %q", ErrInvalid, f.Online)
 	}
 	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
 		return fmt.Errorf("%w: to (%s) is before from (%s)", ErrInvalid, f.To.Format(time.RFC3339), f.From.Format(time.RFC3339))

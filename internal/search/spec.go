@@ -8,7 +8,7 @@ import (
 // conditions and one condition per facet of the set (store.SearchSpec).
 // fuzzy adds typo-tolerant title matches to the full-text ones.
 func (fs FacetSet) spec(f Filter, fuzzy bool) store.SearchSpec {
-	s := store.SearchSpec{IncludeUnpublished: f.IncludeUnpublished, From: f.From, To: f.To, Online: f.Online,
+	s := store.SearchSpec{IncludeUnpublished: f.IncludeUnpublished, From: f.From, To: f.To,
 		Sources: f.Sources, Words: Words(f.Query), Fuzzy: fuzzy, Facets: make([]store.FacetCond, len(fs))}
 	for i, fc := range fs {
 		s.Facets[i] = store.FacetCond{FacetColumn: fc.column(), Want: fc.Get(&f)}

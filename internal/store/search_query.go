@@ -9,7 +9,7 @@ import (
 )
 
 // SearchSpec is one search of events as SQL runs it: the conditions every
-// part of a search shares (visibility, dates, online mode, sources, text)
+// part of a search shares (visibility, dates, sources, text)
 // and the faceted ones, which the facet counts leave out one at a time.
 // internal/search translates its Filter into it; the SQL is built here
 // and nowhere else.
@@ -20,9 +20,6 @@ type SearchSpec struct {
 	// From keeps events that have not ended before it, To those that
 	// start before it.
 	From, To *time.Time
-	// Online is "", "yes" (yes or hybrid), "no" (no or hybrid) or
-	// "hybrid".
-	Online string
 	// Sources keeps events that any of these sources announced.
 	Sources []string
 	// Words must each match as a prefix (german or simple configuration);
@@ -110,14 +107,6 @@ func newSearchQuery(s SearchSpec) *searchQuery {
 	}
 	if s.To != nil {
 		q.base = append(q.base, "e.start_at < "+q.arg(*s.To))
-	}
-	switch s.Online {
-	case "yes":
-		q.base = append(q.base, "e.online IN ('yes', 'hybrid')")
-	case "no":
-		q.base = append(q.base, "e.online IN ('no', 'hybrid')")
-	case "hybrid":
-		q.base = append(q.base, "e.online = 'hybrid'")
 	}
 	if len(s.Sources) > 0 {
 		q.base = append(q.base, `EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
