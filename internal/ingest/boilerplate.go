@@ -154,9 +154,9 @@ const templateBlockLimit = 1000
 // many events share a sentence (dedup.BestMatchIn): the events of the
 // draft's own organiser are the best witnesses that a sentence is its
 // template, and they are never candidates (but for translations).
-func candidatesAndBlock(ctx context.Context, db store.DB, rec dedup.Record, nb *nearby) ([]dedup.Record, []dedup.Record, error) {
+func candidatesAndBlock(ctx context.Context, db store.DB, rec dedup.Record, nb *nearby, langs *draftLanguages) ([]dedup.Record, []dedup.Record, error) {
 	d := rec.Draft
-	recs, err := candidateRecords(ctx, db, rec, nb)
+	recs, err := candidateRecords(ctx, db, rec, nb, langs)
 	if err != nil || len(recs) == 0 || d.Description == "" {
 		// Nothing to match, or no text whose template parts would need
 		// telling apart: no block to read.
@@ -192,7 +192,7 @@ func candidatesAndBlock(ctx context.Context, db store.DB, rec dedup.Record, nb *
 // them only when each of their live versions from the source is the same
 // page in another language (dedup.Translation): a site's own two events
 // are never merged.
-func candidateRecords(ctx context.Context, db store.DB, rec dedup.Record, nb *nearby) ([]dedup.Record, error) {
+func candidateRecords(ctx context.Context, db store.DB, rec dedup.Record, nb *nearby, langs *draftLanguages) ([]dedup.Record, error) {
 	d := rec.Draft
 	from, to := candidateWindow(d)
 	region := d.Place.Region
@@ -232,7 +232,7 @@ func candidateRecords(ctx context.Context, db store.DB, rec dedup.Record, nb *ne
 		return nil, err
 	}
 	for _, e := range own {
-		if translated(nb, rec, lang, e.ID, linked[e.ID]) {
+		if translated(langs, rec, lang, linked[e.ID]) {
 			evs = append(evs, e)
 		}
 	}
@@ -252,13 +252,13 @@ func candidateRecords(ctx context.Context, db store.DB, rec dedup.Record, nb *ne
 // translated reports whether an event of rec's source is rec in another
 // language: each of its live versions from the source is (and there is
 // one).
-func translated(nb *nearby, rec dedup.Record, lang string, evID int64, linked []store.LinkedDraft) bool {
+func translated(langs *draftLanguages, rec dedup.Record, lang string, linked []store.LinkedDraft) bool {
 	n := 0
 	for _, l := range linked {
 		if l.Vanished || l.SourceID != rec.SourceID {
 			continue
 		}
-		if !dedup.TranslationIn(rec, lang, dedup.Record{SourceID: l.SourceID, URL: l.URL, Draft: l.Draft}, nb.language(evID, l)) {
+		if !dedup.TranslationIn(rec, lang, dedup.Record{SourceID: l.SourceID, URL: l.URL, Draft: l.Draft}, langs.of(l)) {
 			return false
 		}
 		n++

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/dedup"
@@ -31,13 +32,9 @@ type nearby struct {
 	events   []store.Event // ordered by start and id, none the crawled source's when read
 	own      []store.Event // the crawled source's, ordered by start and id
 	linked   map[int64][]store.LinkedDraft
-	langs    map[draftKey]string // the text language of own drafts (dedup.TextLanguage)
 	taken    map[int64]bool
 	stale    bool
 }
-
-// draftKey names one occurrence's draft linked to an event.
-type draftKey struct{ event, item int64 }
 
 const (
 	// nearbyMaxDays bounds the stretch a batch reads at once; a batch of
@@ -72,7 +69,7 @@ func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []even
 		return nil, err
 	}
 	nb := &nearby{from: from, to: to, events: evs, own: own, linked: map[int64][]store.LinkedDraft{},
-		langs: map[draftKey]string{}, taken: map[int64]bool{}}
+		taken: map[int64]bool{}}
 	// The own events' drafts in the same one query for the batch: each
 	// occurrence needs them to tell translations.
 	ids := make([]int64, len(own))
@@ -143,18 +140,43 @@ func (nb *nearby) drafts(ctx context.Context, db store.DB, ids []int64) (map[int
 	return out, nil
 }
 
-// language is dedup.TextLanguage of an event's linked draft, detected
-// once per batch (nb may be nil).
-func (nb *nearby) language(evID int64, l store.LinkedDraft) string {
-	if nb == nil {
+// draftLanguages caches dedup.TextLanguage of the crawled source's
+// linked drafts for a crawl: every new occurrence checks the source's own
+// events near it for translations, and detecting the same pages'
+// languages again for each grows with the square of the pages of a few
+// days. Keyed by the text, a page changed in the crawl is detected anew.
+type draftLanguages struct {
+	mu sync.Mutex
+	m  map[draftText]string
+}
+
+type draftText struct {
+	item               int64
+	title, description string
+}
+
+// draftLanguagesMax bounds the cache; past it, it starts again.
+const draftLanguagesMax = 50_000
+
+// of is dedup.TextLanguage of l's draft; dl may be nil.
+func (dl *draftLanguages) of(l store.LinkedDraft) string {
+	if dl == nil {
 		return dedup.TextLanguage(dedup.Record{Draft: l.Draft})
 	}
-	k := draftKey{evID, l.ItemID}
-	lang, ok := nb.langs[k]
-	if !ok {
-		lang = dedup.TextLanguage(dedup.Record{Draft: l.Draft})
-		nb.langs[k] = lang
+	k := draftText{l.ItemID, l.Draft.Title, l.Draft.Description}
+	dl.mu.Lock()
+	lang, ok := dl.m[k]
+	dl.mu.Unlock()
+	if ok {
+		return lang
 	}
+	lang = dedup.TextLanguage(dedup.Record{Draft: l.Draft})
+	dl.mu.Lock()
+	if dl.m == nil || len(dl.m) >= draftLanguagesMax {
+		dl.m = map[draftText]string{}
+	}
+	dl.m[k] = lang
+	dl.mu.Unlock()
 	return lang
 }
 
