@@ -153,9 +153,10 @@ const templateBlockLimit = 1000
 // the draft's days, of any source and region, in which dedup counts how
 // many events share a sentence (dedup.BestMatchIn): the events of the
 // draft's own organiser are the best witnesses that a sentence is its
-// template, and they are never candidates.
-func candidatesAndBlock(ctx context.Context, db store.DB, sourceID string, d event.Draft, nb *nearby) ([]dedup.Record, []dedup.Record, error) {
-	recs, err := candidateRecords(ctx, db, sourceID, d, nb)
+// template, and they are never candidates (but for translations).
+func candidatesAndBlock(ctx context.Context, db store.DB, rec dedup.Record, nb *nearby, langs *draftLanguages) ([]dedup.Record, []dedup.Record, error) {
+	d := rec.Draft
+	recs, err := candidateRecords(ctx, db, rec, nb, langs)
 	if err != nil || len(recs) == 0 || d.Description == "" {
 		// Nothing to match, or no text whose template parts would need
 		// telling apart: no block to read.
@@ -182,27 +183,43 @@ func candidatesAndBlock(ctx context.Context, db store.DB, sourceID string, d eve
 	return recs, block, nil
 }
 
-// candidateRecords returns the known events a new occurrence may duplicate, each
-// as its canonical draft and as every live source version linked to it (all
-// with the event's ID): the occurrence joins the event when it matches any
-// of them, so the outcome does not depend on which source's fields won the
-// merge, that is on the order in which sources were crawled.
-func candidateRecords(ctx context.Context, db store.DB, sourceID string, d event.Draft, nb *nearby) ([]dedup.Record, error) {
+// candidateRecords returns the known events a new occurrence rec of the
+// crawled source may duplicate, each as its canonical draft and as every
+// live source version linked to it (all with the event's ID): the
+// occurrence joins the event when it matches any of them, so the outcome
+// does not depend on which source's fields won the merge, that is on the
+// order in which sources were crawled. The source's own events are among
+// them only when each of their live versions from the source is the same
+// page in another language (dedup.Translation): a site's own two events
+// are never merged.
+func candidateRecords(ctx context.Context, db store.DB, rec dedup.Record, nb *nearby, langs *draftLanguages) ([]dedup.Record, error) {
+	d := rec.Draft
 	from, to := candidateWindow(d)
 	region := d.Place.Region
 	if d.Online == event.OnlineYes {
 		region = "" // an online event has no place that could conflict
 	}
+	// Only a text in one language can have a translation.
+	lang := dedup.TextLanguage(rec)
 	evs, ok := nb.near(from, to, region)
-	if !ok {
+	var own []store.Event
+	switch {
+	case ok && lang != "":
+		own = nb.ownNear(from, to, region)
+	case !ok:
 		var err error
-		if evs, err = store.EventsNear(ctx, db, from, to, region, sourceID); err != nil {
+		if evs, err = store.EventsNear(ctx, db, from, to, region, rec.SourceID); err != nil {
 			return nil, err
 		}
+		if lang != "" {
+			if own, err = store.OwnEventsNear(ctx, db, from, to, region, rec.SourceID); err != nil {
+				return nil, err
+			}
+		}
 	}
-	ids := make([]int64, len(evs))
-	for i, e := range evs {
-		ids[i] = e.ID
+	ids := make([]int64, 0, len(evs)+len(own))
+	for _, e := range slices.Concat(evs, own) {
+		ids = append(ids, e.ID)
 	}
 	var linked map[int64][]store.LinkedDraft
 	var err error
@@ -213,6 +230,11 @@ func candidateRecords(ctx context.Context, db store.DB, sourceID string, d event
 	}
 	if err != nil {
 		return nil, err
+	}
+	for _, e := range own {
+		if translated(langs, rec, lang, linked[e.ID]) {
+			evs = append(evs, e)
+		}
 	}
 	recs := make([]dedup.Record, 0, 3*len(evs))
 	for _, e := range evs {
@@ -225,4 +247,21 @@ func candidateRecords(ctx context.Context, db store.DB, sourceID string, d event
 		}
 	}
 	return recs, nil
+}
+
+// translated reports whether an event of rec's source is rec in another
+// language: each of its live versions from the source is (and there is
+// one).
+func translated(langs *draftLanguages, rec dedup.Record, lang string, linked []store.LinkedDraft) bool {
+	n := 0
+	for _, l := range linked {
+		if l.Vanished || l.SourceID != rec.SourceID {
+			continue
+		}
+		if !dedup.TranslationIn(rec, lang, dedup.Record{SourceID: l.SourceID, URL: l.URL, Draft: l.Draft}, langs.of(l)) {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }

@@ -191,11 +191,16 @@ func TestCorpusCrossPosts(t *testing.T) {
 				}
 			}
 			rec := dedup.Record{ID: int64(len(seen) + 1), SourceID: r.Site, Organizer: d.Organizer, URL: r.URL, Draft: d}
-			// Other sources, and the site's own pages in another
-			// language (dedup.Translation).
-			cands := slices.DeleteFunc(slices.Clone(block), func(c dedup.Record) bool {
-				return c.SourceID == r.Site && !dedup.Translation(rec, c)
-			})
+			// Other sources' events, and the site's own whose pages of
+			// the site are each this one in another language
+			// (dedup.Translation), as the pipeline's candidateRecords.
+			own := map[int64]bool{} // events with a page of the site that is no translation
+			for _, k := range seen {
+				if k.rec.SourceID == r.Site && !dedup.Translation(rec, k.rec) {
+					own[int64(k.event+1)] = true
+				}
+			}
+			cands := slices.DeleteFunc(slices.Clone(block), func(c dedup.Record) bool { return own[c.ID] })
 			ev := len(seen)
 			if m, _, ok := dedup.BestMatchIn(rec, cands, block); ok {
 				ev = int(m.ID - 1)

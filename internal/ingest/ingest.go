@@ -154,6 +154,7 @@ type crawl struct {
 	// analyzeAt is the count of items this crawl has written at which
 	// the tables' statistics are checked next (maybeAnalyze).
 	analyzeAt int
+	langs     draftLanguages // of the source's own pages, for translations
 }
 
 // CrawlSource crawls one source and records the run. Errors end up in the

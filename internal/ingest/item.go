@@ -152,7 +152,7 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, links map[
 				return err
 			}
 		}
-		nb.link(evID)
+		nb.link(evID, created, store.LinkedDraft{ItemID: itemID, SourceID: c.src.ID, URL: it.URL, Draft: d})
 		if created {
 			n.created++
 			n.createdIDs = append(n.createdIDs, evID)
@@ -195,7 +195,7 @@ func (c *crawl) place(ctx context.Context, tx store.DB, itemID int64, fresh bool
 	// Concurrent writers (other pages, other sources) must not both create
 	// the same event: matching and inserting for one day is serialised by
 	// the day lock the caller took (reading.days).
-	cands, block, err := candidatesAndBlock(ctx, tx, c.src.ID, d, nb)
+	cands, block, err := candidatesAndBlock(ctx, tx, rec, nb, &c.langs)
 	if err != nil {
 		return 0, false, err
 	}

@@ -1,7 +1,10 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/treffpunkt/treffpunkt/internal/dedup"
@@ -18,13 +21,16 @@ import (
 //
 // It answers exactly as EventsNear would at that point of the
 // transaction: events the transaction links to the crawled source
-// afterwards leave the candidates (taken), events it creates are the
-// source's own and never were candidates, and when an event loses a link
+// afterwards leave the candidates (taken), and when an event loses a link
 // (an announcement lists fewer dates) it steps aside (stale) and the store
-// is asked again.
+// is asked again. It also holds the source's own events (OwnEventsNear),
+// with their drafts, those the transaction creates or links included:
+// they are candidates for a page of the site in another language only
+// (dedup.Translation), which candidateRecords decides.
 type nearby struct {
 	from, to time.Time     // the stretch read
 	events   []store.Event // ordered by start and id, none the crawled source's when read
+	own      []store.Event // the crawled source's, ordered by start and id
 	linked   map[int64][]store.LinkedDraft
 	taken    map[int64]bool
 	stale    bool
@@ -58,7 +64,22 @@ func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []even
 	if err != nil || len(evs) >= nearbyMaxEvents {
 		return nil, err
 	}
-	return &nearby{from: from, to: to, events: evs, linked: map[int64][]store.LinkedDraft{}, taken: map[int64]bool{}}, nil
+	own, err := store.OwnEventsAround(ctx, db, from, to, sourceID, nearbyMaxEvents)
+	if err != nil || len(own) >= nearbyMaxEvents {
+		return nil, err
+	}
+	nb := &nearby{from: from, to: to, events: evs, own: own, linked: map[int64][]store.LinkedDraft{},
+		taken: map[int64]bool{}}
+	// The own events' drafts in the same one query for the batch: each
+	// occurrence needs them to tell translations.
+	ids := make([]int64, len(own))
+	for i, e := range own {
+		ids[i] = e.ID
+	}
+	if _, err := nb.drafts(ctx, db, ids); err != nil {
+		return nil, err
+	}
+	return nb, nil
 }
 
 // near is EventsNear(from, to, region) for the crawled source, and false
@@ -67,12 +88,23 @@ func (nb *nearby) near(from, to time.Time, region string) ([]store.Event, bool) 
 	if nb == nil || nb.stale || from.Before(nb.from) || to.After(nb.to) {
 		return nil, false
 	}
+	return pickNear(nb.events, nb.taken, from, to, region), true
+}
+
+// ownNear is OwnEventsNear(from, to, region) for the crawled source; call
+// it only when near answered.
+func (nb *nearby) ownNear(from, to time.Time, region string) []store.Event {
+	return pickNear(nb.own, nil, from, to, region)
+}
+
+// pickNear applies eventsNear's conditions to evs, leaving out taken.
+func pickNear(evs []store.Event, taken map[int64]bool, from, to time.Time, region string) []store.Event {
 	earliest := from.AddDate(0, 0, -3)
 	var out []store.Event
-	for _, e := range nb.events {
+	for _, e := range evs {
 		s, end := e.Draft.Start, e.Draft.End
 		switch {
-		case !s.Before(to) || s.Before(earliest) || nb.taken[e.ID]:
+		case !s.Before(to) || s.Before(earliest) || taken[e.ID]:
 			continue
 		case s.Before(from) && (end.IsZero() || end.Before(from)):
 			continue
@@ -83,7 +115,7 @@ func (nb *nearby) near(from, to time.Time, region string) ([]store.Event, bool) 
 			break
 		}
 	}
-	return out, true
+	return out
 }
 
 // drafts is LinkedDraftsOf, reading only the events not read before.
@@ -108,11 +140,80 @@ func (nb *nearby) drafts(ctx context.Context, db store.DB, ids []int64) (map[int
 	return out, nil
 }
 
-// link notes that the transaction linked an event to the crawled source.
-func (nb *nearby) link(evID int64) {
-	if nb != nil {
-		nb.taken[evID] = true
+// draftLanguages caches dedup.TextLanguage of the crawled source's
+// linked drafts for a crawl: every new occurrence checks the source's own
+// events near it for translations, and detecting the same pages'
+// languages again for each grows with the square of the pages of a few
+// days. Keyed by the text, a page changed in the crawl is detected anew.
+type draftLanguages struct {
+	mu sync.Mutex
+	m  map[draftText]string
+}
+
+type draftText struct {
+	item               int64
+	title, description string
+}
+
+// draftLanguagesMax bounds the cache; past it, it starts again.
+const draftLanguagesMax = 50_000
+
+// of is dedup.TextLanguage of l's draft; dl may be nil.
+func (dl *draftLanguages) of(l store.LinkedDraft) string {
+	if dl == nil {
+		return dedup.TextLanguage(dedup.Record{Draft: l.Draft})
 	}
+	k := draftText{l.ItemID, l.Draft.Title, l.Draft.Description}
+	dl.mu.Lock()
+	lang, ok := dl.m[k]
+	dl.mu.Unlock()
+	if ok {
+		return lang
+	}
+	lang = dedup.TextLanguage(dedup.Record{Draft: l.Draft})
+	dl.mu.Lock()
+	if dl.m == nil || len(dl.m) >= draftLanguagesMax {
+		dl.m = map[draftText]string{}
+	}
+	dl.m[k] = lang
+	dl.mu.Unlock()
+	return lang
+}
+
+// link notes that the transaction linked an event to the crawled source
+// (created it, when created): it leaves the candidates and becomes one of
+// the source's own, l among its drafts.
+func (nb *nearby) link(evID int64, created bool, l store.LinkedDraft) {
+	if nb == nil {
+		return
+	}
+	nb.taken[evID] = true
+	if created {
+		nb.addOwn(store.Event{ID: evID, Draft: l.Draft})
+		nb.linked[evID] = []store.LinkedDraft{l}
+		return
+	}
+	if !slices.ContainsFunc(nb.own, func(e store.Event) bool { return e.ID == evID }) {
+		if i := slices.IndexFunc(nb.events, func(e store.Event) bool { return e.ID == evID }); i >= 0 {
+			nb.addOwn(nb.events[i])
+		}
+	}
+	if ls, ok := nb.linked[evID]; ok {
+		// Unread drafts are read from the transaction, which has l.
+		nb.linked[evID] = append(ls, l)
+	}
+}
+
+// addOwn inserts e into own in its order (start, then id), as the store
+// would return it.
+func (nb *nearby) addOwn(e store.Event) {
+	i, _ := slices.BinarySearchFunc(nb.own, e, func(a, b store.Event) int {
+		if c := a.Draft.Start.Compare(b.Draft.Start); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	nb.own = slices.Insert(nb.own, i, e)
 }
 
 // unlinked notes that events lost links: nb no longer knows their drafts.

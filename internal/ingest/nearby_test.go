@@ -113,17 +113,31 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 		if !ok || !slices.Equal(ids(got), ids(want)) {
 			t.Errorf("draft %d (%s, %q): nearby %v (answered %v), EventsNear %v", i, d.Start, region, ids(got), ok, ids(want))
 		}
+		wantOwn, err := store.OwnEventsNear(ctx, pool, from, to, region, "crawled")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := nb.ownNear(from, to, region); !slices.Equal(ids(got), ids(wantOwn)) {
+			t.Errorf("draft %d (%s, %q): nearby's own %v, OwnEventsNear %v", i, d.Start, region, ids(got), ids(wantOwn))
+		}
+	}
+	if len(nb.own) != 1 || len(nb.linked[nb.own[0].ID]) != 1 {
+		t.Errorf("own events %v with drafts %v, want the crawled source's one event and its draft", ids(nb.own), nb.linked)
 	}
 	// Linked to the crawled source in the batch, an event is no candidate
-	// any more; a lost link makes nearby step aside.
+	// any more but one of the source's own (a translation's candidate); a
+	// lost link makes nearby step aside.
 	from, to := candidateWindow(drafts[0])
 	before, _ := nb.near(from, to, "Leipzig")
 	if len(before) == 0 {
 		t.Fatal("no candidates for the first draft")
 	}
-	nb.link(before[0].ID)
+	nb.link(before[0].ID, false, store.LinkedDraft{SourceID: "crawled", Draft: drafts[0]})
 	if after, _ := nb.near(from, to, "Leipzig"); slices.Contains(ids(after), before[0].ID) {
 		t.Errorf("event %d linked in the batch is still a candidate", before[0].ID)
+	}
+	if own := nb.ownNear(from, to, "Leipzig"); !slices.Contains(ids(own), before[0].ID) {
+		t.Errorf("event %d linked in the batch is not among the source's own %v", before[0].ID, ids(own))
 	}
 	nb.unlinked([]int64{before[0].ID})
 	if _, ok := nb.near(from, to, "Leipzig"); ok {

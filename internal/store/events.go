@@ -330,7 +330,7 @@ func statusOr(s event.Status) string {
 // online-only event is in every region's block (pass "" for a new record
 // that is online-only itself).
 func EventsNear(ctx context.Context, db DB, from, to time.Time, region, excludeSource string) ([]Event, error) {
-	return eventsNear(ctx, db, from, to, region, excludeSource, NearLimit)
+	return eventsNear(ctx, db, from, to, region, excludeSource, false, NearLimit)
 }
 
 // MarkEventsOrphaned flags an event no source item backs any more (its

@@ -17,18 +17,40 @@ const NearLimit = 500
 // each new occurrence's EventsNear from it (the same conditions, applied
 // in Go: ingest's nearby) instead of one query per occurrence.
 func EventsAround(ctx context.Context, db DB, from, to time.Time, excludeSource string, limit int) ([]Event, error) {
-	return eventsNear(ctx, db, from, to, "", excludeSource, limit)
+	return eventsNear(ctx, db, from, to, "", excludeSource, false, limit)
 }
 
-func eventsNear(ctx context.Context, db DB, from, to time.Time, region, excludeSource string, limit int) ([]Event, error) {
+// OwnEventsNear is EventsNear's complement: the events of the block that
+// an item of source backs. They are candidates only for a page of the
+// site in another language (dedup.Translation), which the caller decides
+// from their linked drafts.
+func OwnEventsNear(ctx context.Context, db DB, from, to time.Time, region, source string) ([]Event, error) {
+	return eventsNear(ctx, db, from, to, region, source, true, NearLimit)
+}
+
+// OwnEventsAround is OwnEventsNear for a stretch of days and every region
+// at once, at most limit events (as EventsAround).
+func OwnEventsAround(ctx context.Context, db DB, from, to time.Time, source string, limit int) ([]Event, error) {
+	return eventsNear(ctx, db, from, to, "", source, true, limit)
+}
+
+// eventsNear returns the block's events that source backs (own) or that
+// it does not.
+func eventsNear(ctx context.Context, db DB, from, to time.Time, region, source string, own bool, limit int) ([]Event, error) {
+	// Two literal texts rather than "EXISTS (…) = $6": the planner turns
+	// only a plain [NOT] EXISTS into a (anti-)join.
+	exists := "NOT EXISTS"
+	if own {
+		exists = "EXISTS"
+	}
 	rows, err := db.Query(ctx, EventSelect+`
 		WHERE e.start_at < $2 AND e.start_at >= $1::timestamptz - interval '3 days'
 		  AND (e.start_at >= $1 OR e.end_at >= $1)
 		  AND e.merged_into IS NULL AND e.review <> 'rejected'
 		  AND ($3 = '' OR e.region IS NULL OR e.region = $3 OR e.online = 'yes')
-		  AND NOT EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
+		  AND `+exists+` (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
 		                  WHERE ei.event_id = e.id AND i.source_id = $4)
-		ORDER BY e.start_at, e.id LIMIT $5`, from, to, region, excludeSource, limit)
+		ORDER BY e.start_at, e.id LIMIT $5`, from, to, region, source, limit)
 	if err != nil {
 		return nil, fmt.Errorf("events near %s: %w", from.Format(time.DateOnly), err)
 	}
