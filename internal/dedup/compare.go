@@ -160,6 +160,7 @@ type parts struct {
 	score                            float64
 
 	noDate        bool
+	reported      bool // the text stood in for a re-post's own headline (reports)
 	dayConflict   bool
 	timeConflict  bool
 	placeConflict placeConflict
@@ -406,6 +407,16 @@ func score(a, b *features, quick bool) parts {
 		p.text = jaccardU32(a.ctx, b.ctx)
 		p.title = max(p.title, min(1, p.text/textFull))
 	}
+	if p.time == 1 && p.title < 1 && (reports(a, b) || reports(b, a)) {
+		// A re-post that states no venue and no organiser of its own but
+		// names the other's in its text, at the same minute, reports on
+		// that event under a headline of its own ("Wie kommt unser Verein
+		// an Fördergeld?"): as for a guessed title, the texts speak for
+		// the titles.
+		p.reported = true
+		p.text = jaccardU32(a.ctx, b.ctx)
+		p.title = max(p.title, min(1, p.text/textFull))
+	}
 	if p.time >= crossTime && otherLanguage(a, b) {
 		// Two titles in two languages share no words even when they
 		// name one event: the names and numbers both texts contain
@@ -454,13 +465,14 @@ func (p *parts) combined() float64 {
 }
 
 // daysCompatible: the same start day, or one record is a multi-day event
-// of at most MaxSpanDays whose span contains the other's start day.
+// of at most MaxSpanDays (or a later day of one, firstDay) whose span
+// contains the other's start day.
 func daysCompatible(a, b *features) bool {
 	if a.day == b.day {
 		return true
 	}
 	in := func(x, span *features) bool {
-		return span.multiDay() && span.lastDay-span.day < MaxSpanDays && x.day >= span.day && x.day <= span.lastDay
+		return span.spans() && span.lastDay-span.firstDay < MaxSpanDays && x.day >= span.firstDay && x.day <= span.lastDay
 	}
 	return in(a, b) || in(b, a)
 }
@@ -608,6 +620,13 @@ func venueNamedIn(a, b *features) bool {
 		}
 	}
 	return true
+}
+
+// reports says whether b reads as a report on a's event: b states no venue
+// and no organiser (or only a guessed one) of its own, and its text names
+// both a's venue and a's organiser.
+func reports(a, b *features) bool {
+	return (b.org == "" || b.weakOrg) && venueNamedIn(a, b) && namedIn(a, b)
 }
 
 // namedIn reports whether the title or description of b names a's
@@ -779,7 +798,7 @@ func evidence(a, b *features, p *parts) Evidence {
 	if p.hasDesc {
 		ev.Parts["description"] = p.desc
 	}
-	if a.weakTitle || b.weakTitle {
+	if a.weakTitle || b.weakTitle || p.reported {
 		ev.Parts["text"] = p.text
 	}
 	add := func(format string, args ...any) { ev.Reasons = append(ev.Reasons, fmt.Sprintf(format, args...)) }
@@ -820,8 +839,11 @@ func evidence(a, b *features, p *parts) Evidence {
 		add("verschiedene Veranstalter (%s / %s)", a.org, b.org)
 	}
 	add("Titel: Wörter %.2f, Trigramme %.2f, im anderen Text %.2f", p.tok, p.tri, p.ctx)
-	if a.weakTitle || b.weakTitle {
+	switch {
+	case a.weakTitle || b.weakTitle:
 		add("Titel aus dem Seitentext geraten: Texte %.0f %% gemeinsame Inhaltswörter", 100*p.text)
+	case p.reported:
+		add("ein Eintrag nennt Ort und Veranstalter des anderen nur im Text: Texte %.0f %% gemeinsame Inhaltswörter", 100*p.text)
 	}
 	if p.hasDesc {
 		add("Beschreibung: %.0f %% gemeinsame Wortfolgen", 100*p.desc)

@@ -27,8 +27,11 @@ const maxSpanDays = 31
 // so that comparing two records allocates nothing.
 type features struct {
 	day, lastDay int32 // civil day numbers (Berlin) of start and, for multi-day events, end
-	minute       int16 // minute of day of the start, -1 when unknown (all-day)
-	noDate       bool
+	// firstDay is day, or for a record whose title marks it as the N-th
+	// day of a multi-day event (eventDay) the day that event began.
+	firstDay int32
+	minute   int16 // minute of day of the start, -1 when unknown (all-day)
+	noDate   bool
 
 	onlineOnly bool
 	hybrid     bool
@@ -114,6 +117,9 @@ func prepare(r Record) *features {
 		}
 	}
 	f.tri = trigrams(tw)
+	if n := eventDay(titleAll); n > 0 && !f.noDate {
+		f.firstDay = f.day - int32(n-1)
+	}
 	dw := words(aliases.expandAcronyms(d.Description))
 	f.desc = shingleSketch(dw)
 	f.ctx = contextWords(titleAll, dw)
@@ -141,6 +147,7 @@ func (f *features) setTime(d event.Draft) {
 	start := d.Start.In(event.Berlin)
 	f.day = civilDay(start)
 	f.lastDay = f.day
+	f.firstDay = f.day
 	f.minute = -1
 	// A start at midnight that is not all-day is a date whose time was
 	// not read (a page's "10.12.2019" turned into 00:00) far more often
@@ -157,6 +164,10 @@ func (f *features) setTime(d event.Draft) {
 
 // multiDay reports whether the record spans more than its start day.
 func (f *features) multiDay() bool { return f.lastDay > f.day }
+
+// spans reports whether the record stands for more than one day of an
+// event: a multi-day record, or one day of a multi-day event (firstDay).
+func (f *features) spans() bool { return f.lastDay > f.firstDay }
 
 // civilDay numbers the calendar day of t (in t's location) from 1970-01-01.
 func civilDay(t time.Time) int32 {

@@ -15,7 +15,8 @@ import (
 // that can produce Same under the hard rules, i.e. the record's own start
 // day and, for multi-day events, the days of its span (a record on the day
 // before or after can only be Same through a multi-day span, which is filed
-// under each of its days). Where both regions are known and neither event
+// under each of its days; a later day of an event, eventDay, is filed back
+// to the day the event began). Where both regions are known and neither event
 // is online-only, other regions are skipped.
 //
 // An Index is safe for concurrent use.
@@ -38,6 +39,7 @@ type Index struct {
 type entry struct {
 	i      int32 // position in recs and feats
 	day    int32 // the record's start day
+	first  int32 // the first day it is filed under (features.firstDay)
 	minute int16 // start minute, -1 unknown
 	region uint8 // regionCode
 	online bool  // online only
@@ -152,8 +154,8 @@ func (ix *Index) add(r Record, f *features) {
 	if f.noDate {
 		return
 	}
-	e := entry{i: i, day: f.day, minute: f.minute, region: regionCode(f.region), online: f.onlineOnly}
-	for d := f.day; d <= f.lastDay; d++ {
+	e := entry{i: i, day: f.day, first: f.firstDay, minute: f.minute, region: regionCode(f.region), online: f.onlineOnly}
+	for d := f.firstDay; d <= f.lastDay; d++ {
 		ix.byDay[d] = append(ix.byDay[d], e)
 	}
 }
@@ -198,9 +200,9 @@ func (ix *Index) match(f *features) (int32, Evidence, bool) {
 	var block []int32
 	var feats []*features
 	var ids []int64
-	for d := f.day; d <= f.lastDay; d++ {
+	for d := f.firstDay; d <= f.lastDay; d++ {
 		for _, e := range ix.byDay[d] {
-			if d != max(e.day, f.day) || !ix.alive[e.i] { // already seen under an earlier day of both spans
+			if d != max(e.first, f.firstDay) || !ix.alive[e.i] { // already seen under an earlier day of both spans
 				continue
 			}
 			feats = append(feats, ix.feats.at(e.i))
