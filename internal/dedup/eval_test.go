@@ -24,15 +24,49 @@ type labelled struct {
 		AllDay                              bool `json:"all_day"`
 		Online                              string
 		Venue, Street, Postal, City, Region string
+		// Truth is what the page says, for records the pipeline read
+		// (the m-… mirror records); without it a record was written as
+		// its text reads.
+		Truth *truth
 	}
 	Pairs []struct {
 		A, B, Label, Why string
 	}
 }
 
+// truth: the start (a plain date when the page states no time), online
+// mode and district (only where the page names a place) of a record's
+// page; Misread says what the normaliser got wrong, if anything.
+type truth struct {
+	Start, Online, Region, Misread string
+}
+
+// readRight says whether the draft's start day, clock time (or none),
+// online mode and district are those of its page (truth), as the corpus's
+// readRight in internal/ingest does: pairs of two records read right tell
+// matching errors from reading errors.
+func (tr *truth) readRight(d event.Draft) bool {
+	if tr == nil {
+		return true
+	}
+	st := d.Start.In(event.Berlin)
+	if d.Start.IsZero() || len(tr.Start) < 10 || st.Format(time.DateOnly) != tr.Start[:10] {
+		return false
+	}
+	if len(tr.Start) > 10 {
+		if d.AllDay || st.Format("15:04") != tr.Start[11:16] {
+			return false
+		}
+	} else if !d.AllDay {
+		return false
+	}
+	return string(d.Online) == tr.Online && (tr.Region == "" || d.Place.Region == tr.Region)
+}
+
 type evalSet struct {
 	recs    []Record
 	names   []string       // record id in the file
+	right   []bool         // read right (truth.readRight)
 	cluster []string       // labelled cluster per record
 	byName  map[string]int // id → index
 	pairs   []evalPair
@@ -74,7 +108,7 @@ func loadEvalFile(t testing.TB, path string) *evalSet {
 		es.byName[r.ID] = i
 		es.names = append(es.names, r.ID)
 		es.cluster = append(es.cluster, r.Cluster)
-		es.recs = append(es.recs, Record{
+		rec := Record{
 			ID: int64(i + 1), SourceID: r.Source, Organizer: r.Organizer, OwnSite: r.OwnSite, URL: r.URL,
 			Draft: event.Draft{
 				Title: r.Title, Description: r.Desc,
@@ -82,7 +116,13 @@ func loadEvalFile(t testing.TB, path string) *evalSet {
 				Online: event.OnlineMode(r.Online),
 				Place:  event.Place{Venue: r.Venue, Street: r.Street, PostalCode: r.Postal, City: r.City, Region: r.Region},
 			},
-		})
+		}
+		es.recs = append(es.recs, rec)
+		right := r.Truth.readRight(rec.Draft)
+		if r.Truth != nil && right != (r.Truth.Misread == "") {
+			t.Fatalf("record %s: read right %v, but its truth says misread %q", r.ID, right, r.Truth.Misread)
+		}
+		es.right = append(es.right, right)
 	}
 	for _, p := range l.Pairs {
 		a, okA := es.byName[p.A]
@@ -134,13 +174,14 @@ func (s *pairStats) add(label string, v Verdict) {
 	}
 }
 
-// TestPairsEval reports pair precision and recall on the labelled set and
-// how the records cluster under union-find over Same verdicts. It fails
-// below precision 0.98 or recall 0.90, when a series pair is judged Same,
-// or when Compare is not symmetric.
+// TestPairsEval reports pair precision and recall on the labelled set, for
+// all pairs and for pairs of two records read right, and how the records
+// cluster under union-find over Same verdicts. It fails below issue 14's
+// precision 0.98 or recall 0.95 (either count), when a series pair is
+// judged Same, or when Compare is not symmetric.
 func TestPairsEval(t *testing.T) {
 	es := loadEval(t)
-	st, feats := evalPairs(t, es)
+	st, right, feats := evalPairs(t, es)
 	cs := clusterEval(es, feats)
 	t.Logf("clusters: labelled %d, predicted %d, recovered exactly %d; all-pairs precision %.3f, recall %.3f (%d record pairs)",
 		cs.labelled, cs.predicted, cs.exact, cs.all.precision(), cs.all.recall(), len(es.recs)*(len(es.recs)-1)/2)
@@ -148,8 +189,13 @@ func TestPairsEval(t *testing.T) {
 	if testing.Verbose() {
 		sweep(t, es, feats)
 	}
-	if st.precision() < 0.98 || st.recall() < 0.90 {
-		t.Errorf("pair precision %.3f / recall %.3f below the targets 0.98 / 0.90", st.precision(), st.recall())
+	for _, c := range []struct {
+		name string
+		st   pairStats
+	}{{"all pairs", st}, {"pairs read right", right}} {
+		if c.st.precision() < 0.98 || c.st.recall() < 0.95 {
+			t.Errorf("%s: precision %.3f / recall %.3f below the targets 0.98 / 0.95", c.name, c.st.precision(), c.st.recall())
+		}
 	}
 }
 
@@ -158,7 +204,7 @@ func TestPairsEval(t *testing.T) {
 // regression.
 func TestHoldoutEval(t *testing.T) {
 	es := loadEvalFile(t, "testdata/holdout.json")
-	st, feats := evalPairs(t, es)
+	st, _, feats := evalPairs(t, es)
 	cs := clusterEval(es, feats)
 	t.Logf("holdout clusters: labelled %d, predicted %d, recovered exactly %d", cs.labelled, cs.predicted, cs.exact)
 	if st.precision() < 0.9 || st.recall() < 0.7 {
@@ -166,15 +212,16 @@ func TestHoldoutEval(t *testing.T) {
 	}
 }
 
-// evalPairs judges every labelled pair, logs the misses and the totals, and
-// fails on asymmetry or on a series pair judged Same.
-func evalPairs(t *testing.T, es *evalSet) (pairStats, []*features) {
+// evalPairs judges every labelled pair, logs the misses and the totals (of
+// all pairs and of pairs whose two records were read right), and fails on
+// asymmetry or on a series pair judged Same.
+func evalPairs(t *testing.T, es *evalSet) (all, right pairStats, _ []*features) {
 	t.Helper()
 	feats := make([]*features, len(es.recs))
 	for i, r := range es.recs {
 		feats[i] = prepare(r)
 	}
-	var st pairStats
+	st := &all
 	seriesSeen, seriesHit := 0, 0
 	for _, p := range es.pairs {
 		ev := Compare(es.recs[p.a], es.recs[p.b])
@@ -184,6 +231,9 @@ func evalPairs(t *testing.T, es *evalSet) (pairStats, []*features) {
 				ev.Verdict, ev.Score, back.Verdict, back.Score)
 		}
 		st.add(p.label, ev.Verdict)
+		if es.right[p.a] && es.right[p.b] {
+			right.add(p.label, ev.Verdict)
+		}
 		if p.label == "series" {
 			seriesSeen++
 			if ev.Verdict == SeriesSibling {
@@ -194,14 +244,23 @@ func evalPairs(t *testing.T, es *evalSet) (pairStats, []*features) {
 			}
 		}
 		if (p.label == "same") != (ev.Verdict == Same) || testing.Verbose() && p.label == "series" && ev.Verdict != SeriesSibling {
-			t.Logf("miss %-7s %-22s %-22s → %-9v %.3f %v | %s", p.label, es.names[p.a], es.names[p.b],
-				ev.Verdict, ev.Score, roundParts(ev.Parts), strings.Join(ev.Reasons, "; "))
+			t.Logf("miss %-7s %-22s %-22s → %-9v %.3f %v | read right %v/%v | %s", p.label, es.names[p.a], es.names[p.b],
+				ev.Verdict, ev.Score, roundParts(ev.Parts), es.right[p.a], es.right[p.b], strings.Join(ev.Reasons, "; "))
+		}
+	}
+	nRight := 0
+	for _, r := range es.right {
+		if r {
+			nRight++
 		}
 	}
 	t.Logf("labelled pairs: %d (same %d); TP %d FP %d FN %d TN %d", len(es.pairs), st.tp+st.fn, st.tp, st.fp, st.fn, st.tn)
-	t.Logf("pair precision %.3f, recall %.3f; series pairs recognised as SeriesSibling: %d/%d",
-		st.precision(), st.recall(), seriesHit, seriesSeen)
-	return st, feats
+	t.Logf("series pairs recognised as SeriesSibling: %d/%d", seriesHit, seriesSeen)
+	t.Logf("labelled pairs, all pairs: precision %.3f, recall %.3f (TP %d, FP %d, FN %d)",
+		all.precision(), all.recall(), all.tp, all.fp, all.fn)
+	t.Logf("labelled pairs, pairs read right (%d of %d records read right): precision %.3f, recall %.3f (TP %d, FP %d, FN %d; %d pairs)",
+		nRight, len(es.recs), right.precision(), right.recall(), right.tp, right.fp, right.fn, right.tp+right.fp+right.fn+right.tn)
+	return all, right, feats
 }
 
 type clusterStats struct {
