@@ -17,11 +17,7 @@ func runReindex(ctx context.Context, args []string, io stdio) error {
 	fs := newFlagSet("reindex", "Rebuild the Meilisearch index from Postgres into a new index and swap it in atomically.\n"+
 		"Without MEILI_URL there is nothing to rebuild: the Postgres search document is a generated column.", io.err)
 	pgIndexes := fs.Bool("postgres-indexes", false, "with Postgres only: REINDEX the full-text and trigram indexes")
-	cfg, err := loadConfig(fs, app.Reindex, args)
-	if err != nil {
-		return err
-	}
-	pool, err := openCurrent(ctx, cfg.DatabaseURL)
+	cfg, pool, err := openWith(ctx, fs, app.Reindex, args)
 	if err != nil {
 		return err
 	}

@@ -25,11 +25,7 @@ func runRenormalize(ctx context.Context, args []string, io stdio) error {
 	fs := newFlagSet("renormalize", renormalizeHelp, io.err)
 	only := fs.String("source", "", "only the source with this id")
 	all := fs.Bool("all", false, "read every item, not only those read by an older normaliser")
-	cfg, err := loadConfig(fs, app.Renormalize, args)
-	if err != nil {
-		return err
-	}
-	pool, err := openCurrent(ctx, cfg.DatabaseURL)
+	_, pool, err := openWith(ctx, fs, app.Renormalize, args)
 	if err != nil {
 		return err
 	}

@@ -44,11 +44,7 @@ func runUsers(ctx context.Context, args []string, io stdio) error {
 	email := fs.String("email", "", "the account's e-mail address")
 	role := fs.String("role", "reviewer", "admin or reviewer")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
-	cfg, err := loadConfig(fs, app.Users, args)
-	if err != nil {
-		return err
-	}
-	pool, err := openCurrent(ctx, cfg.DatabaseURL)
+	_, pool, err := openWith(ctx, fs, app.Users, args)
 	if err != nil {
 		return err
 	}
