@@ -128,9 +128,9 @@ var settings = []setting{
 
 	{flag: "sources", flagRoles: Worker, env: []string{"SOURCES"},
 		help: "sources file whose entries `worker` and `all` add to (or update in) the database at start",
-		set:  func(c *Config, v string) error { c.Sources = v; return nil }},
+		set:  setSources},
 	{roles: Crawl, flag: "sources", flagRoles: Crawl, env: []string{"SOURCES"}, def: "sources.yaml", help: "sources file `crawl` crawls",
-		set: func(c *Config, v string) error { c.Sources = v; return nil }},
+		set: setSources},
 	{flag: "allow-private", flagRoles: Worker, env: []string{"ALLOW_PRIVATE"}, def: "false",
 		help: "let sources (and staff-added sources) reach private/loopback addresses — demo and tests only",
 		set:  boolean(func(c *Config) *bool { return &c.AllowPrivate })},
@@ -228,6 +228,10 @@ var settings = []setting{
 		help: "listen address of `demo-sites`, the offline mirror of the partner sites",
 		set:  addr(func(c *Config) *string { return &c.DemoAddr }, false)},
 }
+
+// setSources takes the sources file as named: source.Load says what is
+// wrong with it.
+func setSources(c *Config, v string) error { c.Sources = v; return nil }
 
 var indexUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,400}$`)
 
