@@ -1,17 +1,16 @@
 package graph_test
 
 import (
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/treffpunkt/treffpunkt/graph"
+	"github.com/treffpunkt/treffpunkt/internal/app"
+	"github.com/treffpunkt/treffpunkt/internal/app/apptest"
 	"github.com/treffpunkt/treffpunkt/internal/browsertest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
-	"github.com/treffpunkt/treffpunkt/internal/server"
 )
 
 // TestBrowserGraphiQL opens GraphiQL in headless Chromium with no network
@@ -22,14 +21,11 @@ func TestBrowserGraphiQL(t *testing.T) {
 	if _, ok := browsertest.Path(); !ok {
 		t.Skip("browsertest: no Chromium found (install Debian's chromium package or set CHROMIUM); skipping the GraphiQL browser test")
 	}
-	pool := pgtest.New(t)
-	api := graph.NewHandler(graph.Options{DB: pool})
-	srv := httptest.NewServer(server.New(server.Deps{Pool: pool},
-		server.Mount{Pattern: "/graphql", Handler: api}, server.Mount{Pattern: "GET /graphql/static/", Handler: api}))
-	t.Cleanup(srv.Close)
+	// The `serve` process as the binary builds it: its CSP is what GraphiQL must start under.
+	a := apptest.Start(t, pgtest.New(t), app.Serve, nil)
 	ctx := browsertest.New(t, browsertest.Options{Timeout: 90 * time.Second})
 	consoleErrors := browsertest.Console(ctx)
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/graphql"), chromedp.WaitVisible(`.graphiql-container`)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+a.Addr()+"/graphql"), chromedp.WaitVisible(`.graphiql-container`)); err != nil {
 		t.Fatalf("GraphiQL did not start: %v", err)
 	}
 	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))

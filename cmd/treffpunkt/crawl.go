@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/treffpunkt/treffpunkt/internal/app"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/jobs"
 	"github.com/treffpunkt/treffpunkt/internal/source"
@@ -22,16 +23,15 @@ reported in its line and its run record, and the other sources go on.`
 
 func runCrawl(ctx context.Context, args []string, io stdio) error {
 	fs := newFlagSet("crawl", crawlHelp, io.err)
-	dbURL := dbFlag(fs)
-	file := fs.String("sources", envOr("SOURCES", "sources.yaml"), "sources file (env SOURCES)")
 	only := fs.String("source", "", "crawl only the source with this id")
 	allowPrivate := fs.Bool("allow-private", false, "allow sources on private, loopback and link-local addresses")
 	parallel := fs.Int("parallel", 4, "sources crawled at the same time")
 	noPolite := fs.Bool("no-politeness", false, "no per-host delay (only for your own sites, e.g. benchmarks)")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := loadConfig(fs, app.Crawl, args)
+	if err != nil {
 		return err
 	}
-	srcs, err := source.Load(*file)
+	srcs, err := source.Load(cfg.Sources)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func runCrawl(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	pool, err := openCurrent(ctx, *dbURL)
+	pool, err := openCurrent(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}

@@ -19,13 +19,10 @@ func init() { register("demo-sites", demoSitesSummary, runDemoSites) }
 
 func runDemoSites(ctx context.Context, args []string, io stdio) error {
 	fs := newFlagSet("demo-sites", demoSitesSummary, io.err)
-	addr := fs.String("addr", envOr("DEMO_ADDR", "127.0.0.1:8081"), "listen address (env DEMO_ADDR)")
 	synthetic := fs.Int("synthetic", 0, "also serve a generated site with this many detail pages under /synthetic/ (crawl benchmark)")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := loadConfig(fs, app.DemoSites, args)
+	if err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	if *synthetic < 0 {
 		return fmt.Errorf("--synthetic %d: want a page count of 0 or more", *synthetic)
@@ -35,9 +32,9 @@ func runDemoSites(ctx context.Context, args []string, io stdio) error {
 	if *synthetic > 0 {
 		mux.Handle(demosites.SyntheticPrefix, demosites.Synthetic(*synthetic))
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", cfg.DemoAddr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return fmt.Errorf("listen on %s: %w", cfg.DemoAddr, err)
 	}
 	// Requests get a context that ends at shutdown, so the deliberately slow
 	// page lets go instead of holding the shutdown up.

@@ -97,7 +97,7 @@ func TestDemoSitesFlags(t *testing.T) {
 		{[]string{"--help"}, func(err error) bool { return errors.Is(err, flag.ErrHelp) }},
 		{[]string{"--synthetic", "-1"}, func(err error) bool { return err != nil && strings.Contains(err.Error(), "--synthetic") }},
 		{[]string{"extra"}, func(err error) bool { return err != nil && strings.Contains(err.Error(), "unexpected") }},
-		{[]string{"--addr", "256.0.0.1:99999"}, func(err error) bool { return err != nil && strings.Contains(err.Error(), "listen") }},
+		{[]string{"--addr", "256.0.0.1:99999"}, func(err error) bool { return err != nil && strings.Contains(err.Error(), "--addr: invalid port") }},
 	}
 	for _, tt := range tests {
 		err := runDemoSites(context.Background(), tt.args, stdio{in: strings.NewReader(""), out: io.Discard, err: io.Discard})

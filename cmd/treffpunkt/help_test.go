@@ -30,17 +30,39 @@ func TestHelpShowsNoSecrets(t *testing.T) {
 	}
 }
 
-// TestDatabaseURLFlag: the flag wins over the variable, which is the default.
-func TestDatabaseURLFlag(t *testing.T) {
-	t.Setenv("DATABASE_URL", "postgres://env/x")
-	fs := newFlagSet("t", "", &bytes.Buffer{})
-	u := dbFlag(fs)
-	if err := fs.Parse(nil); err != nil || *u != "postgres://env/x" {
-		t.Errorf("default = %q, %v", *u, err)
-	}
-	fs = newFlagSet("t", "", &bytes.Buffer{})
-	u = dbFlag(fs)
-	if err := fs.Parse([]string{"--database-url", "postgres://flag/x"}); err != nil || *u != "postgres://flag/x" {
-		t.Errorf("flag = %q, %v", *u, err)
+// TestCommandsRefuseBadSettings: every command reads its variables and
+// flags through internal/app, so a bad value stops it before it connects
+// anywhere, with an error naming the variable and never the value. (The
+// one-shot commands read them with a silent default, or not at all, before.)
+func TestCommandsRefuseBadSettings(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{env: map[string]string{"DATABASE_URL": "postgres://u:s3cret@db:notaport/x"}, args: []string{"migrate"}, want: "DATABASE_URL: invalid connection string"},
+		{env: map[string]string{"DATABASE_URL": "postgres://u:s3cret@db:notaport/x"}, args: []string{"users", "list"}, want: "DATABASE_URL: invalid connection string"},
+		{env: map[string]string{"DATABASE_URL": "postgres://u:s3cret@db:notaport/x"}, args: []string{"apikeys", "list"}, want: "DATABASE_URL: invalid connection string"},
+		{args: []string{"renormalize", "--database-url", "host=db password=s3cret port=x"}, want: "--database-url: invalid connection string"},
+		{args: []string{"crawl", "--database-url", "postgres://u:s3cret@db:notaport/x"}, want: "--database-url: invalid connection string"},
+		{env: map[string]string{"MEILI_URL": "s3cret.example"}, args: []string{"reindex"}, want: "MEILI_URL: invalid URL"},
+		{env: map[string]string{"MEILI_INDEX": "s3cret index"}, args: []string{"reindex"}, want: "MEILI_INDEX: invalid index uid"},
+		{args: []string{"reindex", "--meili-url", "ftp://s3cret"}, want: "--meili-url: invalid URL"},
+		{env: map[string]string{"DEMO_ADDR": "s3cret"}, args: []string{"demo-sites"}, want: "DEMO_ADDR: invalid listen address"},
+		{args: []string{"migrate", "stray"}, want: `unexpected argument "stray"`},
+		{args: []string{"apikeys", "list", "stray"}, want: `unexpected argument "stray"`},
+		{args: []string{"apikeys", "revoke"}, want: "give the key's prefix"},
+	} {
+		for _, k := range []string{"DATABASE_URL", "MEILI_URL", "MEILI_INDEX", "DEMO_ADDR"} {
+			t.Setenv(k, tt.env[k])
+		}
+		var out bytes.Buffer
+		code := runMain(context.Background(), tt.args, stdio{in: strings.NewReader(""), out: &out, err: &out})
+		if code != 1 || !strings.Contains(out.String(), tt.want) {
+			t.Errorf("%v %v: exit %d, want 1 and %q:\n%s", tt.env, tt.args, code, tt.want, out.String())
+		}
+		if strings.Contains(out.String(), "s3cret") {
+			t.Errorf("%v %v: the error repeats the value:\n%s", tt.env, tt.args, out.String())
+		}
 	}
 }

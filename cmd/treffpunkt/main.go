@@ -99,10 +99,9 @@ func newFlagSet(name, summary string, w io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// envOr returns the environment variable or a default.
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
+// loadConfig reads the settings of a command in role (internal/app) from
+// the environment and the flags on fs, which may hold the command's own
+// flags already: a bad value is an error naming the variable or flag.
+func loadConfig(fs *flag.FlagSet, role app.Role, args []string) (app.Config, error) {
+	return app.Load(fs, role, args, os.Getenv)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/treffpunkt/treffpunkt/internal/app"
 	"github.com/treffpunkt/treffpunkt/internal/jobs"
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -15,11 +16,11 @@ func init() {
 
 func runMigrate(ctx context.Context, args []string, io stdio) error {
 	fs := newFlagSet("migrate", "Apply every pending database migration (each in its own transaction).", io.err)
-	dbURL := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	cfg, err := loadConfig(fs, app.Migrate, args)
+	if err != nil {
 		return err
 	}
-	pool, err := store.Open(ctx, *dbURL)
+	pool, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/treffpunkt/treffpunkt/internal/app"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/jobs"
 )
@@ -22,13 +23,9 @@ A source being crawled right now is skipped (run again later).`
 
 func runRenormalize(ctx context.Context, args []string, io stdio) error {
 	fs := newFlagSet("renormalize", renormalizeHelp, io.err)
-	dbURL := dbFlag(fs)
 	only := fs.String("source", "", "only the source with this id")
 	all := fs.Bool("all", false, "read every item, not only those read by an older normaliser")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	pool, err := openCurrent(ctx, *dbURL)
+	_, pool, err := openWith(ctx, fs, app.Renormalize, args)
 	if err != nil {
 		return err
 	}

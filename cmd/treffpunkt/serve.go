@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 
 	"github.com/treffpunkt/treffpunkt/internal/app"
 )
@@ -22,7 +21,7 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 // environment and flags, the process app builds from it, run until ctx ends
 // (SIGTERM or Ctrl-C).
 func runProcess(ctx context.Context, fs *flag.FlagSet, role app.Role, args []string, io stdio) error {
-	cfg, err := app.Load(fs, role, args, os.Getenv)
+	cfg, err := loadConfig(fs, role, args)
 	if err != nil {
 		return err
 	}

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/treffpunkt/treffpunkt/internal/app"
 	"github.com/treffpunkt/treffpunkt/internal/auth"
 	"github.com/treffpunkt/treffpunkt/internal/review"
 	"github.com/treffpunkt/treffpunkt/internal/store"
@@ -39,14 +41,10 @@ func runUsers(ctx context.Context, args []string, io stdio) error {
 		return fmt.Errorf("users: %w", err)
 	}
 	fs := newFlagSet("users "+sub, usersUsage, io.err)
-	dbURL := dbFlag(fs)
 	email := fs.String("email", "", "the account's e-mail address")
 	role := fs.String("role", "reviewer", "admin or reviewer")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	pool, err := openCurrent(ctx, *dbURL)
+	_, pool, err := openWith(ctx, fs, app.Users, args)
 	if err != nil {
 		return err
 	}
@@ -144,14 +142,20 @@ func runAPIKeys(ctx context.Context, args []string, io stdio) error {
 		return fmt.Errorf("apikeys: %w", err)
 	}
 	fs := newFlagSet("apikeys "+sub, apikeysUsage, io.err)
-	dbURL := dbFlag(fs)
 	name := fs.String("name", "", "what the key is for, e.g. ci-import")
 	role := fs.String("role", "reviewer", "admin or reviewer")
 	owner := fs.String("owner", "", "e-mail of the staff member responsible for the key")
-	if err := fs.Parse(args); err != nil {
+	cfg, rest, err := app.LoadArgs(fs, app.APIKeys, args, os.Getenv)
+	if err != nil {
 		return err
 	}
-	pool, err := openCurrent(ctx, *dbURL)
+	switch {
+	case sub == "revoke" && len(rest) != 1:
+		return errors.New("apikeys revoke: give the key's prefix")
+	case sub != "revoke" && len(rest) > 0:
+		return fmt.Errorf("apikeys %s: unexpected argument %q", sub, rest[0])
+	}
+	pool, err := openCurrent(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
@@ -187,13 +191,10 @@ func runAPIKeys(ctx context.Context, args []string, io stdio) error {
 		}
 		return tw.Flush()
 	case "revoke":
-		if fs.NArg() != 1 {
-			return errors.New("apikeys revoke: give the key's prefix")
-		}
-		if err := review.RevokeKey(ctx, pool, auth.CLI, fs.Arg(0)); err != nil {
+		if err := review.RevokeKey(ctx, pool, auth.CLI, rest[0]); err != nil {
 			return err
 		}
-		fmt.Fprintf(io.out, "revoked %s\n", fs.Arg(0))
+		fmt.Fprintf(io.out, "revoked %s\n", rest[0])
 		return nil
 	}
 	return fmt.Errorf("apikeys: unknown subcommand %q (create, list, revoke)", sub)

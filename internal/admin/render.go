@@ -199,8 +199,8 @@ func funcs(lang string) template.FuncMap {
 			}
 			return st
 		},
-		"rerr": func(status int, msg string) string {
-			if k := runErrorKey(status, msg); k != "" {
+		"rerr": func(e store.RunError) string {
+			if k := runErrorKey(e); k != "" {
 				return tr(lang, k)
 			}
 			return ""

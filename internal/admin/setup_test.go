@@ -149,19 +149,11 @@ var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
 func (b *browser) get(path string) (*http.Response, string) {
 	b.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
-	for k, v := range b.hdr {
-		req.Header.Set(k, v)
+	res, body := b.do(req, nil)
+	if m := csrfMeta.FindStringSubmatch(body); m != nil {
+		b.csrf = m[1]
 	}
-	res, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if m := csrfMeta.FindSubmatch(body); m != nil {
-		b.csrf = string(m[1])
-	}
-	return res, string(body)
+	return res, body
 }
 
 // post sends a form (with the remembered CSRF token unless noToken).
@@ -175,11 +167,16 @@ func (b *browser) post(path string, form url.Values, hdr map[string]string) (*ht
 	}
 	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for k, v := range b.hdr {
-		req.Header.Set(k, v)
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
+	return b.do(req, hdr)
+}
+
+// do sends req with the browser's headers, then hdr, and reads the answer.
+func (b *browser) do(req *http.Request, hdr map[string]string) (*http.Response, string) {
+	b.t.Helper()
+	for _, h := range []map[string]string{b.hdr, hdr} {
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
 	}
 	res, err := b.c.Do(req)
 	if err != nil {

@@ -119,6 +119,23 @@ func TestBrowserTrySource(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
+	// follow clicks (or submits) what leads to another page, waits until
+	// that page has loaded, then for ready. Waiting for ready alone could
+	// find the node while the navigation was still under way; the document
+	// update that ends it (DOM.documentUpdated) drops every node id, and the
+	// next action then failed with "Could not find node with given id"
+	// (seen once under -race).
+	follow := func(what string, click chromedp.Action[chromedp.Void], ready string) {
+		t.Helper()
+		resp, err := chromedp.RunResponse(ctx, click)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if resp.Status >= 400 {
+			t.Fatalf("%s: HTTP %d", what, resp.Status)
+		}
+		run(what, chromedp.WaitVisible(ready))
+	}
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(sel))
@@ -129,16 +146,16 @@ func TestBrowserTrySource(t *testing.T) {
 	}
 
 	run("log in", chromedp.Navigate(f.srv.URL+"/login"), chromedp.WaitVisible(`input[name=email]`),
-		chromedp.SendKeys(`input[name=email]`, "redaktion@example.org"), chromedp.SendKeys(`input[name=password]`, pw),
-		chromedp.Submit(`input[name=password]`), chromedp.WaitVisible(`a[href="/admin/sources"]`))
-	run("sources", chromedp.Navigate(f.srv.URL+"/admin/sources"), chromedp.WaitVisible(`a[href="/admin/sources/try"]`),
-		chromedp.Click(`a[href="/admin/sources/try"]`), chromedp.WaitVisible(`#try-url`))
+		chromedp.SendKeys(`input[name=email]`, "redaktion@example.org"), chromedp.SendKeys(`input[name=password]`, pw))
+	follow("log in", chromedp.Submit(`input[name=password]`), `a[href="/admin/sources"]`)
+	run("sources", chromedp.Navigate(f.srv.URL+"/admin/sources"), chromedp.WaitVisible(`a[href="/admin/sources/try"]`))
+	follow("open the preview", chromedp.Click(`a[href="/admin/sources/try"]`), `#try-url`)
 	run("type the URL", chromedp.SendKeys(`#try-url`, f.mirror.URL+"/kulturbuero-dresden/spot-on/termine.html"),
 		chromedp.SetValue(`input[name=max_pages]`, "3"))
 	if _, err := browsertest.Screenshot(ctx, shots, "admin-try-form"); err != nil {
 		t.Fatal(err)
 	}
-	run("test", chromedp.Click(`#try-run`), chromedp.WaitVisible(`#try-result`))
+	follow("test", chromedp.Click(`#try-run`), `#try-result`)
 	if _, err := browsertest.Screenshot(ctx, shots, "admin-try-result"); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +174,7 @@ func TestBrowserTrySource(t *testing.T) {
 	if y := text(`#try-yaml-sel`); !strings.Contains(y, "follow: td.titel a") {
 		t.Errorf("selectors entry: %q", y)
 	}
-	run("save as source", chromedp.Click(`#try-save`), chromedp.WaitVisible(`input[name=id]`))
+	follow("save as source", chromedp.Click(`#try-save`), `input[name=id]`)
 	url, err := chromedp.Run(ctx, chromedp.Value(`input[name=url]`))
 	if err != nil || !strings.HasSuffix(url, "/kulturbuero-dresden/spot-on/termine.html") {
 		t.Errorf("new-source form URL %q (%v)", url, err)

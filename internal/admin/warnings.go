@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // warningKind is one kind of warning the normaliser, the recurrence
@@ -101,35 +102,11 @@ func normErrorText(lang, msg string) string {
 	return msg
 }
 
-// runErrorKey is the message key of a crawl error (a page's HTTP status
-// and the crawler's Go error text), "" when the kind is unknown.
-func runErrorKey(status int, msg string) string {
-	m := strings.ToLower(msg)
-	switch {
-	case status == 404 || status == 410:
-		return "err-404"
-	case status >= 500:
-		return "err-5xx"
-	case status >= 400:
-		return "err-4xx"
-	case strings.HasPrefix(m, "warning: "):
-		return "err-cut"
-	case strings.HasPrefix(m, "limit: ") || strings.Contains(m, "occurrences not stored"):
-		return "err-limit"
-	case strings.Contains(m, "robots.txt"):
-		return "err-robots"
-	case strings.Contains(m, "redirect"):
-		return "err-redirects"
-	case strings.Contains(m, "timeout") || strings.Contains(m, "deadline"):
-		return "err-timeout"
-	case strings.Contains(m, "too large") || strings.Contains(m, "max_bytes") || strings.Contains(m, "body size"):
-		return "err-toolarge"
-	case strings.Contains(m, "no title"):
-		return "err-notitle"
-	case strings.Contains(m, event.ErrNoDate.Error()):
-		return "err-nodate"
-	case strings.HasPrefix(m, "store: "):
-		return "err-store"
+// runErrorKey is the message key of a crawl error's kind, "" for an
+// unknown kind (the UI shows the message as recorded).
+func runErrorKey(e store.RunError) string {
+	if k := e.Kind(); k != store.KindOther {
+		return "err-" + string(k)
 	}
 	return ""
 }
@@ -147,6 +124,10 @@ var errorTexts = map[string][2]string{
 	"err-redirects":     {"Zu viele oder unzulässige Weiterleitungen", "Too many or forbidden redirects"},
 	"err-timeout":       {"Zeitüberschreitung", "Timed out"},
 	"err-toolarge":      {"Seite zu groß", "Page too large"},
+	"err-tls":           {"HTTPS-Zertifikat oder -Verbindung fehlerhaft", "HTTPS certificate or connection failed"},
+	"err-dns":           {"Domain nicht gefunden (DNS)", "Domain not found (DNS)"},
+	"err-unreachable":   {"Server nicht erreichbar", "Server unreachable"},
+	"err-private":       {"Abgelehnt: keine öffentliche Adresse", "Refused: not a public address"},
 	"err-notitle":       {"Kein Titel gefunden", "No title found"},
 	"err-store":         {"Speichern fehlgeschlagen", "Could not be stored"},
 	"err-details":       {"Technische Details", "Technical details"},

@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/treffpunkt/treffpunkt/internal/auth"
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // englishWarning matches the English words of the warnings and errors the
@@ -62,20 +64,18 @@ func TestWarningText(t *testing.T) {
 	if got := normErrorText("de", "normalize https://x.example/a: no event date found"); got != "Kein Veranstaltungsdatum gefunden" {
 		t.Errorf("normErrorText = %q", got)
 	}
-	for _, tc := range []struct {
-		status int
-		msg    string
-		key    string
-	}{
-		{404, "Not Found", "err-404"},
-		{0, "robots.txt forbids https://x.example/a", "err-robots"},
-		{0, "context deadline exceeded", "err-timeout"},
-		{0, "warning: title cut to 300 bytes", "err-cut"},
-		{0, "something else", ""},
-	} {
-		if got := runErrorKey(tc.status, tc.msg); got != tc.key {
-			t.Errorf("runErrorKey(%d, %q) = %q, want %q", tc.status, tc.msg, got, tc.key)
+	// Each kind of crawl error (store.RunError.Kind) has words; an unknown
+	// one is shown as recorded.
+	for _, k := range store.RunErrorKinds {
+		if _, ok := texts["err-"+string(k)]; !ok && k != store.KindOther {
+			t.Errorf("crawl error kind %s has no words", k)
 		}
+	}
+	if got := runErrorKey(store.RunError{Status: 404, Message: "HTTP 404 Not Found"}); got != "err-404" {
+		t.Errorf("runErrorKey(404) = %q", got)
+	}
+	if got := runErrorKey(store.RunError{Message: "not an HTML page (application/pdf)"}); got != "" {
+		t.Errorf("runErrorKey(other) = %q, want none", got)
 	}
 }
 
@@ -168,6 +168,14 @@ func TestRunPagesGerman(t *testing.T) {
 	var run, status string
 	if err := f.pool.QueryRow(t.Context(), `SELECT id::text, status FROM crawl_runs ORDER BY id LIMIT 1`).Scan(&run, &status); err != nil {
 		t.Fatal(err)
+	}
+	runID, _ := strconv.ParseInt(run, 10, 64)
+	if err := store.AddRunError(t.Context(), f.pool, runID, "https://x.example/a", 0,
+		`Get "https://x.example/robots.txt": tls: failed to verify certificate: x509: certificate signed by unknown authority`); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := b.get("/admin/runs/" + run); !strings.Contains(body, "HTTPS-Zertifikat oder -Verbindung fehlerhaft") {
+		t.Errorf("run page does not name the certificate failure")
 	}
 	for _, p := range []string{"/admin/runs/" + run, "/admin/sources/kulturbuero-sachsen"} {
 		_, body := b.get(p)

@@ -38,10 +38,11 @@ type App struct {
 	staff     *admin.Handler
 	handler   http.Handler // nil unless Role has Serve
 
-	listeners []listener
-	now       func() time.Time // the handlers' clock; nil for time.Now
-	ran       bool
-	closeOnce sync.Once
+	listeners  []listener
+	now        func() time.Time      // the handlers' clock; nil for time.Now
+	tuneSearch func(*search.Backend) // a test's changes to the search backend; nil for none
+	ran        bool
+	closeOnce  sync.Once
 }
 
 // listener is an HTTP server New has bound, so an address in use is a
@@ -88,6 +89,9 @@ func New(ctx context.Context, cfg Config, opts ...Option) (_ *App, err error) {
 	if a.backend, err = search.Open(life, a.pool, meili, a.log); err != nil {
 		return nil, err
 	}
+	if a.tuneSearch != nil {
+		a.tuneSearch(a.backend)
+	}
 	if cfg.Role&Worker != 0 {
 		if a.worker, err = newWorker(life, a.pool, cfg); err != nil {
 			return nil, err
@@ -122,6 +126,10 @@ type Option func(*App)
 // seeded events with fixed dates).
 func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
 
+// WithSearch lets a test change the search backend New opened before
+// anything uses it (fault tests: the outbox drainer's poll and backoff).
+func WithSearch(tune func(*search.Backend)) Option { return func(a *App) { a.tuneSearch = tune } }
+
 func (a *App) listen(name, addr string, h http.Handler) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -153,6 +161,9 @@ func (a *App) Handler() http.Handler { return a.handler }
 
 // Pool is the process's database pool.
 func (a *App) Pool() *pgxpool.Pool { return a.pool }
+
+// Search is the process's search backend (its searcher and outbox drainer).
+func (a *App) Search() *search.Backend { return a.backend }
 
 // Run serves and works until ctx ends or a part fails; then every part
 // stops: the listeners stop accepting and finish the requests in flight,

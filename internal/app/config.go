@@ -16,31 +16,48 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Role is what a process does: serve HTTP, work the job queue, or both.
-type Role uint8
+// Role is what a command does. The processes serve HTTP, work the job
+// queue, or both (All); the one-shot commands read the few settings they
+// need from the same table, so their bad values are start-up errors too.
+type Role uint16
 
-// The roles of `serve`, `worker` and `all`.
+// The roles of `serve`, `worker` and `all`, then of the one-shot commands
+// that read settings.
 const (
 	Serve Role = 1 << iota
 	Worker
+	Migrate
+	Crawl
+	Renormalize
+	Reindex
+	Users
+	APIKeys
+	DemoSites
+
 	All = Serve | Worker
+	// withDatabase are the commands that connect to PostgreSQL.
+	withDatabase = All | Migrate | Crawl | Renormalize | Reindex | Users | APIKeys
 )
 
+// roleNames spells each role as its command is called.
+var roleNames = []struct {
+	r    Role
+	name string
+}{{Serve, "serve"}, {Worker, "worker"}, {All, "all"}, {Migrate, "migrate"}, {Crawl, "crawl"},
+	{Renormalize, "renormalize"}, {Reindex, "reindex"}, {Users, "users"}, {APIKeys, "apikeys"}, {DemoSites, "demo-sites"}}
+
 func (r Role) String() string {
-	switch r {
-	case Serve:
-		return "serve"
-	case Worker:
-		return "worker"
-	case All:
-		return "all"
+	for _, n := range roleNames {
+		if n.r == r {
+			return n.name
+		}
 	}
-	return fmt.Sprintf("Role(%d)", uint8(r))
+	return fmt.Sprintf("Role(%d)", uint16(r))
 }
 
-// Config is everything a serving or working process is configured with. Load
-// fills it from the settings table below, so each value has exactly one
-// name, default and check.
+// Config is everything a command is configured with (a one-shot command
+// gets only the fields of its settings). Load fills it from the settings
+// table below, so each value has exactly one name, default and check.
 type Config struct {
 	Role Role
 
@@ -49,7 +66,7 @@ type Config struct {
 	MetricsAddr string // /metrics, /healthz, /readyz; "" for none
 	PprofAddr   string // net/http/pprof; "" for none
 
-	Sources         string // sources file recorded at start (Worker); "" for none
+	Sources         string // sources file recorded at start (Worker; "" for none) or crawled (Crawl)
 	AllowPrivate    bool
 	Concurrency     int
 	ScheduleEvery   time.Duration
@@ -75,23 +92,30 @@ type Config struct {
 
 	LogJSON  bool
 	LogLevel slog.Level
+
+	DemoAddr string // listener of `demo-sites`
 }
 
-// setting is one configuration value: its flag (for the roles in flagRoles)
-// and environment variables, its default, and how it is read into Config.
-// The README's Configuration table is generated from these.
+// setting is one configuration value: the commands that read it, its flag
+// (for the roles in flagRoles) and environment variables, its default, and
+// how it is read into Config. The README's Configuration table is generated
+// from these.
 type setting struct {
+	roles     Role // 0: the processes (All)
 	flag      string
 	flagRoles Role
 	env       []string // the first one set wins
 	def       string   // parsed like a given value; "" shows as —
+	secret    bool     // --help names the variable instead of its value
 	help      string
 	set       func(c *Config, v string) error
 }
 
-// settings is the one list of what serve, worker and all read.
+// settings is the one list of what the commands read from flags and the
+// environment. A role has each flag name once; two settings may share one
+// for different roles (`--sources`, `--addr`).
 var settings = []setting{
-	{flag: "database-url", flagRoles: All, env: []string{"DATABASE_URL"}, help: "PostgreSQL connection URL",
+	{roles: withDatabase, flag: "database-url", flagRoles: withDatabase, env: []string{"DATABASE_URL"}, secret: true, help: "PostgreSQL connection URL",
 		set: func(c *Config, v string) error { c.DatabaseURL = v; return checkDatabaseURL(v) }},
 	{flag: "addr", flagRoles: Serve, env: []string{"ADDR"}, def: ":8080", help: "listen address of `serve` and `all`",
 		set: addr(func(c *Config) *string { return &c.Addr }, false)},
@@ -103,8 +127,10 @@ var settings = []setting{
 		set:  addr(func(c *Config) *string { return &c.PprofAddr }, true)},
 
 	{flag: "sources", flagRoles: Worker, env: []string{"SOURCES"},
-		help: "sources file whose entries `worker` and `all` add to (or update in) the database at start (`crawl`: `sources.yaml`)",
-		set:  func(c *Config, v string) error { c.Sources = v; return nil }},
+		help: "sources file whose entries `worker` and `all` add to (or update in) the database at start",
+		set:  setSources},
+	{roles: Crawl, flag: "sources", flagRoles: Crawl, env: []string{"SOURCES"}, def: "sources.yaml", help: "sources file `crawl` crawls",
+		set: setSources},
 	{flag: "allow-private", flagRoles: Worker, env: []string{"ALLOW_PRIVATE"}, def: "false",
 		help: "let sources (and staff-added sources) reach private/loopback addresses — demo and tests only",
 		set:  boolean(func(c *Config) *bool { return &c.AllowPrivate })},
@@ -120,11 +146,13 @@ var settings = []setting{
 		help: "raw pages of events that ended longer ago (180 days by default) are pruned (kept: URL, title, dates, place); `0` keeps them",
 		set:  duration(func(c *Config) *time.Duration { return &c.RawRetention }, 0)},
 
-	{env: []string{"MEILI_URL"}, help: "use Meilisearch (with Postgres as fallback) instead of Postgres full-text search alone",
-		set: absURL(func(c *Config) *string { return &c.MeiliURL })},
-	{env: []string{"MEILI_KEY", "MEILI_MASTER_KEY"}, help: "Meilisearch key (the master key, or one allowed to manage the index)",
-		set: func(c *Config, v string) error { c.MeiliKey = v; return nil }},
-	{env: []string{"MEILI_INDEX"}, def: "events", help: "Meilisearch index uid",
+	{roles: All | Reindex, flag: "meili-url", flagRoles: Reindex, env: []string{"MEILI_URL"},
+		help: "use Meilisearch (with Postgres as fallback) instead of Postgres full-text search alone; `reindex` rebuilds its index",
+		set:  absURL(func(c *Config) *string { return &c.MeiliURL })},
+	{roles: All | Reindex, flag: "meili-key", flagRoles: Reindex, env: []string{"MEILI_KEY", "MEILI_MASTER_KEY"}, secret: true,
+		help: "Meilisearch key (the master key, or one allowed to manage the index)",
+		set:  func(c *Config, v string) error { c.MeiliKey = v; return nil }},
+	{roles: All | Reindex, flag: "meili-index", flagRoles: Reindex, env: []string{"MEILI_INDEX"}, def: "events", help: "Meilisearch index uid",
 		set: func(c *Config, v string) error {
 			c.MeiliIndex = v
 			if !indexUID.MatchString(v) {
@@ -195,18 +223,38 @@ var settings = []setting{
 			}
 			return nil
 		}},
+
+	{roles: DemoSites, flag: "addr", flagRoles: DemoSites, env: []string{"DEMO_ADDR"}, def: "127.0.0.1:8081",
+		help: "listen address of `demo-sites`, the offline mirror of the partner sites",
+		set:  addr(func(c *Config) *string { return &c.DemoAddr }, false)},
 }
+
+// setSources takes the sources file as named: source.Load says what is
+// wrong with it.
+func setSources(c *Config, v string) error { c.Sources = v; return nil }
 
 var indexUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,400}$`)
 
-// Load reads the configuration of a process in role: defaults, then the
+// Load reads the configuration of a command in role: defaults, then the
 // environment (through getenv), then the flags in args, which it adds to fs.
 // An empty environment variable counts as unset. Every value is checked; an
 // error names the variable or flag and never repeats the value, which may be
-// a secret.
+// a secret. A command's own flags (those of no setting) may be on fs
+// already. Positional arguments are refused.
 func Load(fs *flag.FlagSet, role Role, args []string, getenv func(string) string) (Config, error) {
+	c, rest, err := LoadArgs(fs, role, args, getenv)
+	if err == nil && len(rest) > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q", rest[0])
+	}
+	return c, err
+}
+
+// LoadArgs is Load for a command that takes positional arguments: it
+// returns them, unchecked.
+func LoadArgs(fs *flag.FlagSet, role Role, args []string, getenv func(string) string) (Config, []string, error) {
+	list := settingsOf(role)
 	given := map[string]*flagValue{}
-	for _, s := range settings {
+	for _, s := range list {
 		if s.flag == "" || s.flagRoles&role == 0 {
 			continue
 		}
@@ -214,7 +262,7 @@ func Load(fs *flag.FlagSet, role Role, args []string, getenv func(string) string
 		v.shown = s.def
 		if env := firstSet(s.env, getenv); env != "" {
 			v.shown = getenv(env)
-			if isSecret(s) {
+			if s.secret {
 				v.shown = "$" + env
 			}
 		}
@@ -222,13 +270,31 @@ func Load(fs *flag.FlagSet, role Role, args []string, getenv func(string) string
 		fs.Var(v, s.flag, flagHelp(s))
 	}
 	if err := fs.Parse(args); err != nil {
-		return Config{}, err
-	}
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return Config{}, nil, err
 	}
 	c := Config{Role: role}
-	return c, apply(&c, settings, getenv, given)
+	if err := apply(&c, list, getenv, given); err != nil {
+		return Config{}, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+// settingsOf are the settings a command in role reads.
+func settingsOf(role Role) []setting {
+	var out []setting
+	for _, s := range settings {
+		if s.readBy()&role != 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (s setting) readBy() Role {
+	if s.roles == 0 {
+		return All
+	}
+	return s.roles
 }
 
 // apply reads each setting into c from its default, its environment
@@ -264,10 +330,6 @@ func (s setting) name() string {
 		return s.env[0]
 	}
 	return "--" + s.flag
-}
-
-func isSecret(s setting) bool {
-	return s.flag == "database-url"
 }
 
 func firstSet(names []string, getenv func(string) string) string {
@@ -448,9 +510,9 @@ func configurationTable() string {
 			flag = "`--" + s.flag + "`"
 			if s.flagRoles != All {
 				var roles []string
-				for _, r := range []Role{Serve, Worker, All} {
-					if s.flagRoles&r != 0 {
-						roles = append(roles, r.String())
+				for _, n := range roleNames {
+					if s.flagRoles&n.r != 0 {
+						roles = append(roles, n.name)
 					}
 				}
 				flag += " (" + strings.Join(roles, ", ") + ")"

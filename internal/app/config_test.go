@@ -146,6 +146,50 @@ func TestFlagsPerRole(t *testing.T) {
 	}
 }
 
+// TestOneShotCommands: the one-shot commands read their own settings
+// through the same table (flags winning over variables, secrets named not
+// shown in --help) and are not stopped by settings they do not read.
+func TestOneShotCommands(t *testing.T) {
+	for _, n := range roleNames {
+		if _, err := load(n.r, nil); err != nil { // a flag defined twice would panic
+			t.Errorf("%s: defaults: %v", n.name, err)
+		}
+	}
+	c, err := load(Migrate, map[string]string{"DATABASE_URL": "postgres://env/x", "API_TIMEOUT": "abc", "CONCURRENCY": "0"},
+		"--database-url", "postgres://flag/x")
+	if err != nil || c.DatabaseURL != "postgres://flag/x" {
+		t.Errorf("migrate: %q, %v", c.DatabaseURL, err)
+	}
+	c, err = load(Reindex, map[string]string{"MEILI_URL": "http://meili:7700", "MEILI_MASTER_KEY": "m"}, "--meili-index", "events_2")
+	if err != nil || c.MeiliURL != "http://meili:7700" || c.MeiliKey != "m" || c.MeiliIndex != "events_2" {
+		t.Errorf("reindex: %+v, %v", c, err)
+	}
+	if c, err := load(Crawl, nil); err != nil || c.Sources != "sources.yaml" {
+		t.Errorf("crawl: Sources = %q, %v", c.Sources, err)
+	}
+	if c, err := load(Worker, nil); err != nil || c.Sources != "" {
+		t.Errorf("worker: Sources = %q, %v", c.Sources, err)
+	}
+	if c, err := load(DemoSites, map[string]string{"DEMO_ADDR": "127.0.0.1:9"}); err != nil || c.DemoAddr != "127.0.0.1:9" {
+		t.Errorf("demo-sites: DemoAddr = %q, %v", c.DemoAddr, err)
+	}
+	for _, tt := range []struct {
+		role Role
+		flag string
+	}{{Migrate, "--addr=:1"}, {Crawl, "--concurrency=2"}, {Serve, "--meili-url=http://m"}, {Users, "--sources=x"}} {
+		if _, err := load(tt.role, nil, tt.flag); err == nil {
+			t.Errorf("%s accepts %s", tt.role, tt.flag)
+		}
+	}
+	var help bytes.Buffer
+	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
+	fs.SetOutput(&help)
+	_, err = Load(fs, Reindex, []string{"-h"}, env(map[string]string{"DATABASE_URL": "postgres://u:s3cret@db/x", "MEILI_KEY": "s3cret"}))
+	if !errors.Is(err, flag.ErrHelp) || strings.Contains(help.String(), "s3cret") || !strings.Contains(help.String(), "$MEILI_KEY") {
+		t.Errorf("reindex -h: %v\n%s", err, help.String())
+	}
+}
+
 func TestNewLogger(t *testing.T) {
 	var buf bytes.Buffer
 	log, err := NewLogger(&buf, env(map[string]string{"LOG_FORMAT": "json", "LOG_LEVEL": "warn"}))

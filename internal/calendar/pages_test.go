@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -377,12 +378,15 @@ func TestPartnerPage(t *testing.T) {
 		{"https://saqsen.example/alt/", 404, "HTTP 404 Not Found"},
 		{"https://saqsen.example/intern/", 0, "disallowed by robots.txt"},
 		{"https://saqsen.example/gross/", 0, "response too large: 3145976 bytes announced, cap is 1048576"},
+		// A certificate failure met while fetching robots.txt was told as
+		// "your robots.txt forbids us this page".
+		{"https://saqsen.example/neu/", 0, `Get "https://saqsen.example/robots.txt": tls: failed to verify certificate: x509: certificate has expired or is not yet valid`},
 	} {
 		if err := store.AddRunError(ctx, e.pool, run.ID, f.url, f.status, f.msg); err != nil {
 			t.Fatal(err)
 		}
 	}
-	run.Status, run.Errors = "partial", 3
+	run.Status, run.Errors = "partial", 4
 	if err := store.FinishRun(ctx, e.pool, run); err != nil {
 		t.Fatal(err)
 	}
@@ -390,10 +394,14 @@ func TestPartnerPage(t *testing.T) {
 	for _, s := range []string{`<html lang="de" dir="ltr">`, `class="masthead"`, `class="sitefoot"`,
 		`href="https://saqsen.example/alt/"`, "Diese Seite gibt es nicht (HTTP 404)",
 		"Ihre robots.txt verbietet uns diese Seite", "Die Seite ist zu groß für uns", "teilweise gelesen",
+		"Das HTTPS-Zertifikat Ihrer Website konnte nicht geprüft werden",
 		`<textarea id="jsonld" readonly`} {
 		if !strings.Contains(page, s) {
 			t.Errorf("partner page lacks %s", s)
 		}
+	}
+	if n := strings.Count(page, "Ihre robots.txt verbietet"); n != 1 {
+		t.Errorf("robots.txt blamed for %d pages, want 1", n)
 	}
 	text := visibleText(page)
 	for _, english := range []string{"robots.txt forbids", "HTTP 404 Not Found", "disallowed", "partial", "Pages we could not read"} {
@@ -425,5 +433,19 @@ func TestPartnerPage(t *testing.T) {
 	page = string(mustStatus(t, e.get(t, "/partners/saqsen"), http.StatusOK))
 	if !strings.Contains(page, `id="regression"`) || !strings.Contains(page, `<strong dir="ltr">html</strong> → <strong dir="ltr">sitemap</strong>`) {
 		t.Errorf("partner page shows no strategy change:\n%s", page)
+	}
+}
+
+// TestFailReasonsHaveWords: every kind of crawl error has words for
+// partners (every language has the same keys: internal/locale's test).
+func TestFailReasonsHaveWords(t *testing.T) {
+	keys, err := locale.Keys(locale.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range store.RunErrorKinds {
+		if key := failReason(k); !slices.Contains(keys, key) {
+			t.Errorf("kind %s: no words (%s)", k, key)
+		}
 	}
 }

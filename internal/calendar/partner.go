@@ -85,7 +85,7 @@ func (h *Handler) servePartner(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, e := range errs {
-			fp := failedPage{URL: e.URL, Reason: l.T(failReason(e))}
+			fp := failedPage{URL: e.URL, Reason: l.T(failReason(e.Kind()))}
 			if e.Status != 0 {
 				fp.Status = "HTTP " + strconv.Itoa(e.Status)
 			}
@@ -145,29 +145,14 @@ func (h *Handler) servePartner(w http.ResponseWriter, r *http.Request) {
 		Partner: p, Footer: ft, Meta: pageMeta{Description: l.T("p-intro")}}, http.StatusOK)
 }
 
-// failReason is the message key saying in plain words why a page failed,
-// from what the crawler recorded (its status and error).
-func failReason(e store.RunError) string {
-	msg := strings.ToLower(e.Message)
-	switch {
-	case e.Status == http.StatusNotFound || e.Status == http.StatusGone:
-		return "reason-404"
-	case e.Status >= 500:
-		return "reason-5xx"
-	case e.Status >= 400:
-		return "reason-4xx"
-	case strings.Contains(msg, "robots.txt"):
-		return "reason-robots"
-	case strings.Contains(msg, "redirect"):
-		return "reason-redirects"
-	case strings.Contains(msg, "timeout") || strings.Contains(msg, "deadline"):
-		return "reason-timeout"
-	case strings.Contains(msg, "too large") || strings.Contains(msg, "max_bytes") || strings.Contains(msg, "body size") || strings.Contains(msg, "response body"):
-		return "reason-toolarge"
-	case strings.Contains(msg, "no title"):
-		return "reason-notitle"
-	case strings.Contains(msg, "no date"):
-		return "reason-nodate"
+// failReason is the message key saying in plain words why a page failed.
+// Our own notes on a page (fields cut, limits, storage) have no words for
+// partners: the page could not be used as it was.
+func failReason(k store.RunErrorKind) string {
+	switch k {
+	case store.KindCut, store.KindLimit, store.KindStore, store.KindOther:
+		return "reason-other"
+	default:
+		return "reason-" + string(k)
 	}
-	return "reason-other"
 }

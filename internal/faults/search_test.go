@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/treffpunkt/treffpunkt/graph"
+	"github.com/treffpunkt/treffpunkt/internal/app"
+	"github.com/treffpunkt/treffpunkt/internal/app/apptest"
 	"github.com/treffpunkt/treffpunkt/internal/ingest"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/search"
@@ -104,16 +104,12 @@ func TestSearchBackendOutage(t *testing.T) {
 	site := mirror(t, 0)
 	srcs := parseSources(t, demoYAML(t, site.URL, nil, "pokubi", "ntsachsen", "dsm-sachsen", "saqsen"))
 	meili := newFakeMeili(t)
-	backend, err := search.Open(ctx, pool, search.MeiliConfig{URL: meili.URL, Key: "test-key"}, quietLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	backend.Drainer.Poll, backend.Drainer.MinBackoff, backend.Drainer.MaxBackoff = 50*time.Millisecond, 100*time.Millisecond, 400*time.Millisecond
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	go backend.Run(runCtx)
-	api := httptest.NewServer(graph.NewHandler(graph.Options{DB: pool, Searcher: backend.Searcher, Logger: quietLogger()}))
-	defer api.Close()
+	// The `serve` process as the binary builds it, on Meilisearch.
+	a := apptest.Start(t, pool, app.Serve, map[string]string{"MEILI_URL": meili.URL, "MEILI_KEY": "test-key"},
+		app.WithSearch(func(b *search.Backend) {
+			b.Drainer.Poll, b.Drainer.MinBackoff, b.Drainer.MaxBackoff = 50*time.Millisecond, 100*time.Millisecond, 400*time.Millisecond
+		}))
+	backend, apiURL := a.Search(), "http://"+a.Addr()
 	crawl := &ingest.Pipeline{Pool: pool, AllowPrivate: true, NoPoliteness: true, Logger: quietLogger()}
 	synced := func() bool {
 		n, err := search.Pending(ctx, pool)
@@ -160,7 +156,7 @@ func TestSearchBackendOutage(t *testing.T) {
 		if !res.FellBack || res.Total != during {
 			t.Errorf("during the outage: FellBack=%v total=%d, want Postgres answering with %d", res.FellBack, res.Total, during)
 		}
-		if got := graphqlTotal(t, api.URL+"/graphql"); got != during {
+		if got := graphqlTotal(t, apiURL+"/graphql"); got != during {
 			t.Errorf("GraphQL during the outage: %d events, want %d", got, during)
 		}
 		time.Sleep(time.Second)
@@ -188,7 +184,7 @@ func TestSearchBackendOutage(t *testing.T) {
 	if res := searchAll(); res.FellBack || res.Total != during {
 		t.Errorf("after the outage: FellBack=%v total=%d, want the index answering with %d", res.FellBack, res.Total, during)
 	}
-	if got := graphqlTotal(t, api.URL+"/graphql"); got != during {
+	if got := graphqlTotal(t, apiURL+"/graphql"); got != during {
 		t.Errorf("GraphQL after the outage: %d events, want %d", got, during)
 	}
 }
