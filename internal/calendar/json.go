@@ -3,7 +3,6 @@ package calendar
 import (
 	"bufio"
 	"encoding/json"
-	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -185,8 +184,8 @@ func toJSONEvent(e store.Event, src sourceLink, lang, pageURL string) jsonEvent 
 	if src.URL != "" {
 		j.Source = &jsonSource{ID: src.SourceID, Name: src.Name, URL: src.URL}
 	}
-	j.ContentLang = contentLang(d.Title + "\n" + d.Description)
-	if slices.Contains(facetOf(src.Facets, "access"), "interpreting") {
+	j.ContentLang = draftLang(&d)
+	if hasValue(src.Facets, accessFacet, "interpreting") {
 		j.Interpreting = interpreted(d.Languages, j.ContentLang)
 	}
 	return j
