@@ -295,7 +295,7 @@ func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pi
 	fmt.Printf("searching %s to %s: %d searches find %d events in all\n", from.Format(time.DateOnly),
 		from.AddDate(0, 3, 0).Format(time.DateOnly), len(filters), found)
 	if found == 0 {
-		fmt.Fprintln(os.Stderr, "benchload: warning: the searches find nothing in this window; -from auto searches where the loaded events are")
+		fmt.Fprintln(os.Stderr, "benchload: warning: the searches find nothing in this window (-from: a date, or auto for the loaded events' median start)")
 	}
 	wctx, stopWrites := context.WithCancel(ctx)
 	writesDone := w.start(wctx, pool)
