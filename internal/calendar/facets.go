@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/locale"
@@ -57,14 +58,20 @@ var badgeFacets = map[string]bool{"free": true, "registration": true, "access": 
 // eventFacets are an event's values of shownFacets.
 type eventFacets = search.EventFacets
 
-// facetOf returns an event's values of the shown facet named name.
-func facetOf(fv eventFacets, name string) []string {
-	for i, fc := range shownFacets {
-		if fc.Name == name {
-			return fv.Of(i)
-		}
-	}
-	return nil
+// accessFacet is the index of the access facet in shownFacets.
+var accessFacet = slices.IndexFunc(shownFacets, func(fc *search.Facet) bool { return fc.Name == "access" })
+
+// hasFacet reports whether an event has a value of the shown facet at
+// index i.
+func hasFacet(fv eventFacets, i int) bool {
+	return slices.ContainsFunc(fv, func(v search.FacetValue) bool { return v.Facet == i })
+}
+
+// hasValue reports whether an event has the value of the shown facet at
+// index i (without gathering the facet's values: feeds ask for every
+// event).
+func hasValue(fv eventFacets, i int, value string) bool {
+	return slices.ContainsFunc(fv, func(v search.FacetValue) bool { return v.Facet == i && v.Value == value })
 }
 
 // loadFacets returns the shown facets' values of events (one query per
@@ -98,45 +105,110 @@ type badge struct {
 	Label        string
 }
 
+// isBadge reports whether a facet value is an offer worth a badge.
+func isBadge(v search.FacetValue) bool {
+	fc := shownFacets[v.Facet]
+	return badgeFacets[fc.Name] && (!fc.Bool || v.Value == "true")
+}
+
 // badges are an event's offers in the UI's language. Interpreting names
 // its languages ("Dolmetschung: Arabisch").
 func badges(fv eventFacets, d *event.Draft, lang string) []badge {
 	var out []badge
 	for _, v := range fv {
-		fc := shownFacets[v.Facet]
-		if !badgeFacets[fc.Name] || (fc.Bool && v.Value != "true") {
+		if !isBadge(v) {
 			continue
 		}
-		b := badge{Facet: fc.Name, Value: v.Value, Label: facetLabel(fc, v.Value, lang)}
+		label := valueLabel(v.Facet, v.Value, lang)
 		if v.Value == "interpreting" {
-			var names []string
-			for _, c := range interpreted(d.Languages, contentLang(d.Title+"\n"+d.Description)) {
-				names = append(names, languageName(c, lang))
-			}
-			if len(names) > 0 {
-				b.Label += ": " + strings.Join(names, ", ")
-			}
+			label = string(appendBadgeLabel(nil, v, d, lang))
 		}
-		out = append(out, b)
+		out = append(out, badge{Facet: shownFacets[v.Facet].Name, Value: v.Value, Label: label})
 	}
 	return out
 }
 
+// appendBadgeLabel appends a badge's label to b: the value's name and,
+// for interpreting, the languages interpreted into when they are known.
+func appendBadgeLabel(b []byte, v search.FacetValue, d *event.Draft, lang string) []byte {
+	b = append(b, valueLabel(v.Facet, v.Value, lang)...)
+	if v.Value != "interpreting" || len(d.Languages) == 0 {
+		return b // no languages: none interpreted into, and no need to detect the text's
+	}
+	n := len(b)
+	b = append(b, ": "...)
+	sep := len(b)
+	content := interpretedFrom(draftLang(d))
+	for _, c := range d.Languages {
+		if c == content {
+			continue
+		}
+		if len(b) > sep {
+			b = append(b, ", "...)
+		}
+		b = append(b, languageName(c, lang)...)
+	}
+	if len(b) == sep {
+		return b[:n]
+	}
+	return b
+}
+
+// labelKey is a value of the shown facet at index facet, named in lang.
+type labelKey struct {
+	facet       int
+	value, lang string
+}
+
+// shownLabels are facetLabel's names of every registered value of the
+// shown facets in every UI language, worked out once: a feed names the
+// offers of thousands of events per request, and facetLabel builds a
+// message key for each.
+var shownLabels = sync.OnceValue(func() map[labelKey]string {
+	out := map[labelKey]string{}
+	for i, fc := range shownFacets {
+		if fc.Terms == nil {
+			continue
+		}
+		for _, t := range fc.Terms() {
+			for _, l := range locale.All() {
+				out[labelKey{i, t.Slug, l.Code}] = facetLabel(fc, t.Slug, l.Code)
+			}
+		}
+	}
+	return out
+})
+
+// valueLabel is facetLabel of a value of the shown facet at index i.
+func valueLabel(i int, value, lang string) string {
+	if s, ok := shownLabels()[labelKey{i, value, lang}]; ok {
+		return s
+	}
+	return facetLabel(shownFacets[i], value, lang)
+}
+
 // interpreted guesses the languages an interpreted event is interpreted
 // into: those it is held in other than the one its announcement is written
-// in (German when that is unknown). The normaliser counts interpreted
-// languages among the event's languages without telling them apart.
+// in (see interpretedFrom). The normaliser counts interpreted languages
+// among the event's languages without telling them apart.
 func interpreted(langs []string, contentLang string) []string {
-	if contentLang == "" {
-		contentLang = "de"
-	}
+	from := interpretedFrom(contentLang)
 	var out []string
 	for _, c := range langs {
-		if c != contentLang {
+		if c != from {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// interpretedFrom is the language interpreting starts from: the
+// announcement's, German when that is unknown.
+func interpretedFrom(contentLang string) string {
+	if contentLang == "" {
+		return "de"
+	}
+	return contentLang
 }
 
 // appendFacetProps writes an event's facet values as iCalendar
@@ -242,12 +314,19 @@ func anySelected(opts []option) bool {
 	return slices.ContainsFunc(opts, func(o option) bool { return o.Selected })
 }
 
-// accessBadges are the badges of the access facet: a feed's description
-// already says "Kostenfrei" and "Anmeldung erforderlich" in its own words.
-func accessBadges(fv eventFacets, d *event.Draft, lang string) []badge {
-	if len(facetOf(fv, "access")) == 0 {
-		return nil
+// appendAccess appends the names of an event's access offers (its
+// access badges, comma-separated) to b: a feed's description already says
+// "Kostenfrei" and "Anmeldung erforderlich" in its own words.
+func appendAccess(b []byte, fv eventFacets, d *event.Draft, lang string) []byte {
+	n := len(b)
+	for _, v := range fv {
+		if v.Facet != accessFacet {
+			continue
+		}
+		if len(b) > n {
+			b = append(b, ", "...)
+		}
+		b = appendBadgeLabel(b, v, d, lang)
 	}
-	all := badges(fv, d, lang)
-	return slices.DeleteFunc(all, func(b badge) bool { return b.Facet != "access" })
+	return b
 }

@@ -247,14 +247,9 @@ func appendDescription(b []byte, e *store.Event, src sourceLink, lang string) []
 	if d.CostFree != nil && *d.CostFree {
 		b = append(fact(b), pick(lang, "Kostenfrei", "Free of charge")...)
 	}
-	if access := accessBadges(src.Facets, d, lang); len(access) > 0 {
+	if hasFacet(src.Facets, accessFacet) {
 		b = append(append(fact(b), locale.Get(lang).T("f.access")...), ": "...)
-		for i, a := range access {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = append(b, a.Label...)
-		}
+		b = appendAccess(b, src.Facets, d, lang)
 	}
 	if src.URL != "" {
 		b = append(append(fact(b), pick(lang, "Quelle: ", "Source: ")...), src.URL...)

@@ -2,8 +2,8 @@ package calendar
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
-	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -185,8 +185,8 @@ func toJSONEvent(e store.Event, src sourceLink, lang, pageURL string) jsonEvent 
 	if src.URL != "" {
 		j.Source = &jsonSource{ID: src.SourceID, Name: src.Name, URL: src.URL}
 	}
-	j.ContentLang = contentLang(d.Title + "\n" + d.Description)
-	if slices.Contains(facetOf(src.Facets, "access"), "interpreting") {
+	j.ContentLang = draftLang(&d)
+	if hasValue(src.Facets, accessFacet, "interpreting") {
 		j.Interpreting = interpreted(d.Languages, j.ContentLang)
 	}
 	return j
@@ -208,6 +208,13 @@ type jsonWriter struct {
 	from                       time.Time // the filter's lower bound: events that began earlier are still on
 	n                          int
 	regions, languages, topics map[string]bool
+	// enc encodes one event's object at a time into buf, and obj is it
+	// with the facets: both reused from event to event, where
+	// json.Marshal returned a new copy of each and adding the facets
+	// copied it again.
+	buf bytes.Buffer
+	enc *json.Encoder
+	obj []byte
 }
 
 func (jw *jsonWriter) begin() error {
@@ -235,12 +242,16 @@ func (jw *jsonWriter) begin() error {
 }
 
 func (jw *jsonWriter) event(e store.Event, src sourceLink) error {
-	j := toJSONEvent(e, src, jw.info.lang, jw.info.eventURL(e.ID))
-	b, err := json.Marshal(j)
-	if err != nil {
+	if jw.enc == nil {
+		jw.enc = json.NewEncoder(&jw.buf) // escapes HTML as json.Marshal does
+	}
+	jw.buf.Reset()
+	if err := jw.enc.Encode(toJSONEvent(e, src, jw.info.lang, jw.info.eventURL(e.ID))); err != nil {
 		return err
 	}
-	b = append(appendJSONFacets(b[:len(b)-1], src.Facets), '}')
+	b := jw.buf.Bytes()
+	jw.obj = append(jw.obj[:0], b[:len(b)-2]...) // without Encode's "}\n": the facets go before the brace
+	jw.obj = append(appendJSONFacets(jw.obj, src.Facets), '}')
 	if jw.n > 0 {
 		jw.w.WriteByte(',')
 	}
@@ -254,7 +265,7 @@ func (jw *jsonWriter) event(e store.Event, src sourceLink) error {
 	for _, t := range e.Draft.Topics {
 		jw.topics[t] = true
 	}
-	_, err = jw.w.Write(b)
+	_, err := jw.w.Write(jw.obj)
 	return err
 }
 

@@ -169,7 +169,7 @@ func newEventView(e store.Event, src sourceLink, lang, base string) eventView {
 	v := eventView{ID: e.ID, URL: base + langURL("/events/"+strconv.FormatInt(e.ID, 10), lang), SourceURL: src.URL,
 		SourceName: src.Name, Title: d.Title, When: pageWhen(d, l), Place: location(d, lang),
 		Status: string(d.Status), Online: string(d.Online), LanguageCodes: d.Languages,
-		ContentLang: contentLang(d.Title + "\n" + d.Description), Badges: badges(src.Facets, &d, lang), OffersLabel: l.T("offers")}
+		ContentLang: draftLang(&d), Badges: badges(src.Facets, &d, lang), OffersLabel: l.T("offers")}
 	start := d.Start.In(event.Berlin)
 	if d.AllDay {
 		v.Time, v.Datetime = l.T("allday"), start.Format(time.DateOnly)
@@ -190,6 +190,10 @@ func newEventView(e store.Event, src sourceLink, lang, base string) eventView {
 	}
 	return v
 }
+
+// draftLang is the language an event's announcement is written in (see
+// contentLang), read from its title and description.
+func draftLang(d *event.Draft) string { return contentLang(d.Title + "\n" + d.Description) }
 
 // contentLang tells the language an announcement is written in, for its
 // lang attribute: what the normaliser's detector reads from the text;

@@ -151,6 +151,27 @@ func icalText(s string) string {
 	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`).Replace(s)
 }
 
+// FeedSources is a sources file (YAML) of the n generated feeds that
+// Feeds serves under base (http://host:port): each a source of its own
+// with its organiser, published automatically, allowed on a private
+// address and up to 50 MB.
+func FeedSources(base string, n int) string {
+	var b strings.Builder
+	b.WriteString("sources:\n")
+	for f := range n {
+		fmt.Fprintf(&b, `  - id: feed-%d
+    name: Generierter Kalender %d
+    url: %s%s%d.ics
+    kind: ical
+    organizer: %s
+    publish: auto
+    max_bytes: 52428800
+    allow_private: true
+`, f, f, base, FeedPrefix, f, GenFeedOrganizer(f))
+	}
+	return b.String()
+}
+
 // Feeds serves n generated iCal feeds of size events each under
 // FeedPrefix (0.ics … n-1.ics), built once and then served with a fixed
 // ETag and Last-Modified, so an unchanged re-crawl is a 304.

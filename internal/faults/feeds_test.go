@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -50,7 +49,7 @@ func TestLargeFeedsRestartAndKill(t *testing.T) {
 	mux.Handle(demosites.FeedPrefix, demosites.Feeds(feeds, size))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	sources := writeFile(t, "sources.yaml", feedsYAML(srv.URL, feeds))
+	sources := writeFile(t, "sources.yaml", demosites.FeedSources(srv.URL, feeds))
 	bin := treffpunktBinary(t)
 	cluster := startRestartable(t)
 	dbURL := cluster.database(t, "feeds")
@@ -152,18 +151,6 @@ func feedCounts(t *testing.T, pool *pgxpool.Pool) feedStore {
 		t.Fatal(err)
 	}
 	return c
-}
-
-// feedsYAML is a sources file of n generated feeds.
-func feedsYAML(base string, n int) string {
-	var b strings.Builder
-	b.WriteString("sources:\n")
-	for f := range n {
-		fmt.Fprintf(&b, "  - id: feed-%d\n    name: Generierter Kalender %d\n    url: %s%s%d.ics\n    kind: ical\n"+
-			"    organizer: %s\n    publish: auto\n    max_bytes: 52428800\n    allow_private: true\n",
-			f, f, base, demosites.FeedPrefix, f, demosites.GenFeedOrganizer(f))
-	}
-	return b.String()
 }
 
 // crawlProc is `treffpunkt crawl` running as a child process.

@@ -2,12 +2,10 @@ package ingest_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -34,20 +32,7 @@ func feedSize(t testing.TB, def int) int {
 // feedSources are n generated iCal feeds on srv as sources.
 func feedSources(t testing.TB, base string, n int) []source.Source {
 	t.Helper()
-	var b strings.Builder
-	b.WriteString("sources:\n")
-	for f := range n {
-		fmt.Fprintf(&b, `  - id: feed-%d
-    name: Generierter Kalender %d
-    url: %s%s%d.ics
-    kind: ical
-    organizer: %s
-    publish: auto
-    max_bytes: 52428800
-    allow_private: true
-`, f, f, base, demosites.FeedPrefix, f, demosites.GenFeedOrganizer(f))
-	}
-	srcs, err := source.Parse([]byte(b.String()))
+	srcs, err := source.Parse([]byte(demosites.FeedSources(base, n)))
 	if err != nil {
 		t.Fatal(err)
 	}

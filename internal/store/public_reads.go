@@ -153,9 +153,10 @@ func FirstSources(ctx context.Context, db DB, ids []int64) (map[int64]SourceLink
 	var id int64
 	var srcID, name pgtype.DriverBytes
 	var url string
+	dest := []any{&id, &srcID, &name, &url} // once: a variadic call would allocate the slice for every row
 	names := map[string][2]string{}
 	for rows.Next() {
-		if err := rows.Scan(&id, &srcID, &name, &url); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("sources of %d events: %w", len(ids), err)
 		}
 		n, ok := names[string(srcID)]

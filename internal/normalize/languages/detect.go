@@ -91,7 +91,7 @@ func DetectCounts(text string, sw Stopwords) Detection {
 		code string
 		n    int
 	}
-	var parts []part
+	parts := make([]part, 0, 5) // at most Cyrillic, Arabic, two Latin and Polish: on the stack
 	if cyr > 0 {
 		c := "ru"
 		if ukr*50 >= cyr { // Ukrainian letters in at least 2 % of the Cyrillic ones

@@ -2,7 +2,8 @@
 //
 //	benchload load  -db URL [-n 100000]          migrate and load synthetic events
 //	benchload serve -db URL [-addr 127.0.0.1:8090] [-no-cache]  serve /graphql alone
-//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N] [-no-cache] [-cold] [-one] [-warmup 5s] [-writes 10] [-no-seq]
+//	benchload run   -db URL -url http://127.0.0.1:8090/graphql [-c 8] [-d 20s] [-pid N] [-no-cache] [-cold] [-one] [-warmup 5s] [-writes 10] [-no-seq] [-from 2026-06-01|auto]
+//	benchload feeds -addr 127.0.0.1:8093 [-feeds 10] [-size 10000] -sources feeds.yaml   serve generated iCal feeds to crawl
 //
 // load -keep-outbox leaves the outbox rows the insert trigger wrote, as a
 // real ingest leaves them for the server's drainer. run -one repeats one
@@ -11,6 +12,14 @@
 // run -writes N stores N transactions a second during the run, each
 // changing -write-batch random events (free or not, updated_at), as a
 // crawl storing pages does; -no-seq skips the one-at-a-time comparison.
+// run -from sets the start of the searched three months: a date, or auto
+// for the day of the loaded events' median start (the generated iCal
+// feeds hold 2027, not the synthetic data's 2026); run says how many
+// events its searches found and warns when none did.
+//
+// feeds serves the generated iCal feeds of internal/demosites and writes
+// a sources file naming them, for `treffpunkt crawl --sources`: the real
+// ingest the served-latency measurement runs on.
 //
 // `treffpunkt serve` can stand in for `benchload serve` (it mounts the same
 // handler, with the count and page caches).
@@ -31,6 +40,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -43,6 +53,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/graph"
+	"github.com/treffpunkt/treffpunkt/internal/demosites"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/search"
 	"github.com/treffpunkt/treffpunkt/internal/search/benchdata"
@@ -50,8 +61,9 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
-// ref is the centre of the generated data and the start of the searched
-// date range, so the figures do not depend on the day they are taken.
+// ref is the centre of the generated data and the default start of the
+// searched date range, so the figures do not depend on the day they are
+// taken.
 var ref = time.Date(2026, 6, 1, 0, 0, 0, 0, event.Berlin)
 
 func main() {
@@ -78,6 +90,10 @@ func main() {
 	writes := fs.Float64("writes", 0, "write transactions per second during the run (run)")
 	writeBatch := fs.Int("write-batch", 20, "events each write transaction changes (run)")
 	noSeq := fs.Bool("no-seq", false, "skip the one-at-a-time phase (run)")
+	from := fs.String("from", ref.Format(time.DateOnly), "start of the searched three months: a date (YYYY-MM-DD, Berlin) or auto for the day of the loaded events' median start (run)")
+	feeds := fs.Int("feeds", 10, "generated iCal feeds to serve (feeds)")
+	size := fs.Int("size", 10_000, "events per generated feed (feeds)")
+	sources := fs.String("sources", "", "sources file to write for the served feeds (feeds)")
 	_ = fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
@@ -86,7 +102,9 @@ func main() {
 	case "serve":
 		err = serve(ctx, *db, *addr, *noCache, *cpuProfile)
 	case "run":
-		err = run(ctx, *db, *url, *conc, *dur, *pid, *noCache, *cold, *one, *warmup, writer{perSecond: *writes, batch: *writeBatch}, *noSeq)
+		err = run(ctx, *db, *url, *conc, *dur, *pid, *noCache, *cold, *one, *warmup, writer{perSecond: *writes, batch: *writeBatch}, *noSeq, *from)
+	case "feeds":
+		err = serveFeeds(ctx, *addr, *feeds, *size, *sources)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -160,19 +178,42 @@ func searcher(ctx context.Context, pool *pgxpool.Pool, noCache bool) (*search.Po
 	return s, s.WarmUp(ctx)
 }
 
-// typical are the searches the benchmark cycles through.
-func typical() []search.Filter {
+// typical are the searches the benchmark cycles through: three months
+// from from.
+func typical(from time.Time) []search.Filter {
 	texts := []string{"Workshop", "Gesundheit", "Anerkennung", "Rassismus", "Verein", "Beratung", "Sprachcafé", "Förder"}
 	topics := []string{"training", "health", "work_recognition", "antidiscrimination", "funding", "counselling", "culture_media", "participation_politics"}
-	to := ref.AddDate(0, 3, 0)
+	to := from.AddDate(0, 3, 0)
 	var out []search.Filter
 	for i, r := range event.Regions {
 		for j := range texts {
 			out = append(out, search.Filter{Query: texts[(i+j)%len(texts)], Regions: []string{r},
-				Topics: []string{topics[j]}, From: &ref, To: &to})
+				Topics: []string{topics[j]}, From: &from, To: &to})
 		}
 	}
 	return out
+}
+
+// searchFrom is the start of the searched window that -from names: a
+// date in Berlin, or auto: the day of the median start of the loaded
+// events, so the window holds events whatever their dates.
+func searchFrom(ctx context.Context, pool *pgxpool.Pool, from string) (time.Time, error) {
+	if from != "auto" {
+		t, err := time.ParseInLocation(time.DateOnly, from, event.Berlin)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("-from %q: want a date (YYYY-MM-DD) or auto", from)
+		}
+		return t, nil
+	}
+	var median *time.Time
+	if err := pool.QueryRow(ctx, `SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY start_at) FROM events`).Scan(&median); err != nil {
+		return time.Time{}, fmt.Errorf("-from auto: median start of the events: %w", err)
+	}
+	if median == nil {
+		return time.Time{}, fmt.Errorf("-from auto: no events loaded")
+	}
+	y, m, d := median.In(event.Berlin).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, event.Berlin), nil
 }
 
 const query = `query Search($f: EventFilter) { events(filter: $f, first: 20) {
@@ -194,44 +235,68 @@ func body(f search.Filter) []byte {
 }
 
 // oneSearch is the search of run -one: a filtered text search with facets.
-func oneSearch() []search.Filter {
-	f := typical()[0]
+func oneSearch(from time.Time) []search.Filter {
+	f := typical(from)[0]
 	free := true
 	f.Free = &free
 	return []search.Filter{f}
 }
 
-func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int, noCache, cold, one bool, warmup time.Duration, w writer, noSeq bool) error {
-	filters := typical()
-	if one {
-		filters = oneSearch()
-	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}, Timeout: 10 * time.Second}
-	post := func(f search.Filter) (time.Duration, error) {
-		start := time.Now()
-		resp, err := client.Post(url, "application/json", bytes.NewReader(body(f)))
-		if err != nil {
-			return 0, err
-		}
-		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != 200 || bytes.Contains(b, []byte(`"errors"`)) {
-			return 0, fmt.Errorf("status %d: %s %v", resp.StatusCode, b, err)
-		}
-		return time.Since(start), nil
-	}
-	// Warm up: every search once (plans, caches, connections).
-	for _, f := range filters {
-		if _, err := post(f); err != nil {
-			return err
-		}
-	}
-
+func run(ctx context.Context, dbURL, url string, conc int, dur time.Duration, pid int, noCache, cold, one bool, warmup time.Duration, w writer, noSeq bool, fromFlag string) error {
 	pool, err := store.Open(ctx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
+	from, err := searchFrom(ctx, pool, fromFlag)
+	if err != nil {
+		return err
+	}
+	filters := typical(from)
+	if one {
+		filters = oneSearch(from)
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}, Timeout: 10 * time.Second}
+	postBody := func(f search.Filter) ([]byte, time.Duration, error) {
+		start := time.Now()
+		resp, err := client.Post(url, "application/json", bytes.NewReader(body(f)))
+		if err != nil {
+			return nil, 0, err
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || bytes.Contains(b, []byte(`"errors"`)) {
+			return nil, 0, fmt.Errorf("status %d: %s %v", resp.StatusCode, b, err)
+		}
+		return b, time.Since(start), nil
+	}
+	post := func(f search.Filter) (time.Duration, error) {
+		_, d, err := postBody(f)
+		return d, err
+	}
+	// Warm up: every search once (plans, caches, connections), counting
+	// what they find.
+	found := 0
+	for _, f := range filters {
+		b, _, err := postBody(f)
+		if err != nil {
+			return err
+		}
+		var answer struct {
+			Data struct {
+				Events struct{ TotalCount int }
+			}
+		}
+		if err := json.Unmarshal(b, &answer); err != nil {
+			return fmt.Errorf("answer to the warm-up search: %w", err)
+		}
+		found += answer.Data.Events.TotalCount
+	}
+	fmt.Printf("searching %s to %s: %d searches find %d events in all\n", from.Format(time.DateOnly),
+		from.AddDate(0, 3, 0).Format(time.DateOnly), len(filters), found)
+	if found == 0 {
+		fmt.Fprintln(os.Stderr, "benchload: warning: the searches find nothing in this window (-from: a date, or auto for the loaded events' median start)")
+	}
 	wctx, stopWrites := context.WithCancel(ctx)
 	writesDone := w.start(wctx, pool)
 	var mu sync.Mutex
@@ -436,4 +501,40 @@ func (w writer) start(ctx context.Context, pool *pgxpool.Pool) func() (int, erro
 		}
 	}()
 	return func() (int, error) { err := <-done; return n, err }
+}
+
+// serveFeeds serves n generated iCal feeds of size events each on addr
+// and writes the sources file that crawls them, until ctx ends.
+func serveFeeds(ctx context.Context, addr string, n, size int, sources string) error {
+	switch {
+	case n < 1 || n > 100:
+		return fmt.Errorf("-feeds %d: want 1 to 100", n)
+	case size < 1 || size > 100_000:
+		return fmt.Errorf("-size %d: want 1 to 100000", size)
+	case sources == "":
+		return fmt.Errorf("-sources: name the sources file to write")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	if err := os.WriteFile(sources, []byte(demosites.FeedSources(base, n)), 0o644); err != nil {
+		ln.Close()
+		return fmt.Errorf("write %s: %w", sources, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(demosites.FeedPrefix, demosites.Feeds(n, size))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(os.Stderr, "serving %d feeds of %d events on %s%s; sources in %s\n", n, size, base, demosites.FeedPrefix, sources)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve %s: %w", base, err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
 }
