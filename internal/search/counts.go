@@ -12,8 +12,8 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
-// countCache keeps, for the shared part of a search (text, dates, online
-// mode, sources), the facet fields of every matching event, so totals and
+// countCache keeps, for the shared part of a search (text, dates,
+// filter-only facets such as the sources), the counted facets' values of every matching event, so totals and
 // facets for any choice of regions, languages and topics are counted in
 // memory. Counting is the costly part of a search: the text has to be
 // checked on every event in the date range, while a page needs only the
@@ -56,7 +56,7 @@ func newCountCache() *countCache {
 }
 
 // baseKey names the shared part of a filter: the whole filter without
-// the facets of fs, so a field added to Filter is part of the key without
+// the counted facets fs (a filter-only one is part of the shared part), so a field added to Filter is part of the key without
 // anyone listing it here. From is floored to the minute so "now" repeats;
 // the rows then hold a minute more and counts filter them on the exact
 // From.
@@ -84,7 +84,7 @@ func baseKey(fs FacetSet, f Filter, fuzzy bool) (string, *time.Time) {
 // the shared part's rows once; version is the database's now.
 func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbVersion) (Result, error) {
 	c := p.cache
-	key, from := baseKey(p.fs, f, fuzzy)
+	key, from := baseKey(p.counted, f, fuzzy)
 	c.mu.Lock()
 	e := c.entries[key]
 	if e != nil && (e.version != version || time.Since(e.at) > c.ttl) {
@@ -106,8 +106,8 @@ func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbV
 	if e == nil {
 		base := f
 		base.From = from
-		e = &countEntry{version: version, at: time.Now(), from: from, dicts: newFacetDicts(p.fs)}
-		scan := newFacetScan(p.fs)
+		e = &countEntry{version: version, at: time.Now(), from: from, dicts: newFacetDicts(p.counted)}
+		scan := newFacetScan(p.counted)
 		err := store.EachSearchRow(ctx, p.db, p.fs.spec(base, fuzzy), scan.dest, func(end time.Time) error {
 			var err error
 			e.ends = append(e.ends, end.UnixNano())
@@ -122,7 +122,7 @@ func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbV
 		}
 		c.put(key, e)
 	}
-	return e.count(p.fs, f), nil
+	return e.count(p.counted, f), nil
 }
 
 func (c *countCache) put(key string, e *countEntry) {

@@ -16,11 +16,13 @@ import (
 // weights title A, venue/city B, description C), prefix matching on every
 // word, and trigram similarity on titles when full text finds little.
 type Postgres struct {
-	db    store.DB
-	fs    FacetSet
-	cache *countCache
-	pages *pageCache
-	mem   *memIndex // nil: every search in SQL
+	db store.DB
+	fs FacetSet
+	// counted is fs.counted(): what the caches and the index hold as bits.
+	counted FacetSet
+	cache   *countCache
+	pages   *pageCache
+	mem     *memIndex // nil: every search in SQL
 	// FuzzyBelow: when full-text search finds fewer events than this (by
 	// default: none), titles
 	// similar to the query (typos) are added.
@@ -29,15 +31,16 @@ type Postgres struct {
 
 // NewPostgres returns the Postgres searcher on a pool.
 func NewPostgres(db store.DB) *Postgres {
-	return &Postgres{db: db, fs: DefaultFacets(), FuzzyBelow: 1, cache: newCountCache(), pages: newPageCache()}
+	fs := DefaultFacets()
+	return &Postgres{db: db, fs: fs, counted: fs.counted(), FuzzyBelow: 1, cache: newCountCache(), pages: newPageCache()}
 }
 
 // WithFacets makes the searcher filter and count the facets fs instead of
 // DefaultFacets (call before the first search).
 func (p *Postgres) WithFacets(fs FacetSet) *Postgres {
-	p.fs = fs
+	p.fs, p.counted = fs, fs.counted()
 	if p.mem != nil {
-		p.mem.fs = fs
+		p.mem.setFacets(fs)
 	}
 	return p
 }
@@ -253,7 +256,7 @@ func (p *Postgres) countSQL(ctx context.Context, f Filter, fuzzy bool) (Result, 
 			lists[i] = append(lists[i], FacetCount(c))
 		}
 	}
-	return Result{Total: n.Total, matched: n.Matched, Facets: p.fs.facetsOf(lists)}, nil
+	return Result{Total: n.Total, matched: n.Matched, Facets: p.counted.facetsOf(lists)}, nil
 }
 
 // facetsOf puts each facet's counts (in the order of fs) into Facets,
