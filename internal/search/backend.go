@@ -36,6 +36,9 @@ func Open(ctx context.Context, pool *pgxpool.Pool, cfg MeiliConfig, log *slog.Lo
 	if log == nil {
 		log = slog.Default()
 	}
+	// SQL with the count and page caches as layers above it
+	// (Postgres.compose); with Postgres alone the in-memory index joins
+	// them between the two caches.
 	pg := NewPostgres(pool)
 	b := &Backend{log: log, Drainer: &Drainer{Pool: pool, Logger: log}}
 	if cfg.URL == "" {

@@ -36,8 +36,9 @@ import (
 // for it briefly before it asks SQL. Searches it does not cover
 // (relevance order, typo tolerance, unpublished events) always go to SQL.
 type memIndex struct {
-	pool *pgxpool.Pool
-	fs   FacetSet // all facets: what it refuses is a filter outside them
+	inner layer // answers what the index refuses
+	pool  *pgxpool.Pool
+	fs    FacetSet // all facets: what it refuses is a filter outside them
 	// counted are held as bits per doc (facetbits.go), listed (the
 	// filter-only facets) as a set of docs per value.
 	counted, listed FacetSet
@@ -134,6 +135,7 @@ func (p *Postgres) withMemoryIndex(ctx context.Context, pool *pgxpool.Pool, log 
 	p.mem = &memIndex{pool: pool, ctx: ctx, log: log, o: o,
 		published: make(chan struct{}), kick: make(chan struct{}, 1)}
 	p.mem.setFacets(p.fs)
+	p.compose()
 	return p
 }
 
@@ -181,15 +183,79 @@ func (m *memIndex) lastBuildTook() time.Duration {
 	return m.lastBuild.Round(time.Millisecond)
 }
 
-// covers reports whether a search can be answered from the snapshot: it
+// supports reports whether a search can be answered from the snapshot: it
 // refuses relevance order, typo matching, unpublished events and any facet
 // its set does not hold, rather than answer with a condition ignored.
-func (m *memIndex) covers(f Filter, o Order, fuzzy bool) bool {
-	if m == nil || fuzzy || o == Relevance || f.IncludeUnpublished {
+func (m *memIndex) supports(f Filter, o Order, fuzzy bool) bool {
+	if fuzzy || o == Relevance || f.IncludeUnpublished {
 		return false
 	}
 	_, unknown := m.fs.unknown(&f)
 	return !unknown
+}
+
+// query prepares r's filter on a snapshot holding r's database version;
+// nil when the index does not answer (a search it does not support, no
+// snapshot current in time, a word that is not one lexeme).
+func (m *memIndex) query(ctx context.Context, r *request, o Order, fuzzy bool) (*memQuery, error) {
+	if !m.supports(r.f, o, fuzzy) {
+		return nil, nil // not even the version needs reading
+	}
+	v, err := r.version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap := m.current(ctx, v)
+	if snap == nil {
+		return nil, nil
+	}
+	return m.memSearch(ctx, snap, r.f)
+}
+
+// answer counts and reads the keys from the snapshot (the events from
+// Postgres), or passes r down when the index does not answer it.
+func (m *memIndex) answer(ctx context.Context, r *request) (Result, []pageKey, error) {
+	mq, err := m.query(ctx, r, r.o, r.fuzzy)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	if mq == nil {
+		return m.inner.answer(ctx, r)
+	}
+	m.served.Add(1)
+	var res Result
+	if r.counts {
+		res = mq.counts()
+	}
+	var keys []pageKey
+	if r.limit > 0 {
+		kq := mq
+		if r.keysFrom != nil {
+			kq = mq.refilter(r.keyFilter())
+		}
+		keys, err = loadEvents(ctx, m.pool, kq.keys(r.o, r.c, r.limit), r.load)
+	}
+	return res, keys, err
+}
+
+// each streams from the snapshot, or passes the stream down when the
+// index does not answer it or its text finds too few events (typo-tolerant
+// matching is SQL's).
+func (m *memIndex) each(ctx context.Context, r *request, limit int, fn func([]store.Event) error) error {
+	mq, err := m.query(ctx, r, StartAsc, false)
+	if err != nil {
+		return err
+	}
+	if mq == nil || (r.f.Query != "" && r.fuzzyBelow > 0 && !mq.matchesAtLeast(r.fuzzyBelow)) {
+		return m.inner.each(ctx, r, limit, fn)
+	}
+	m.served.Add(1)
+	keys := mq.keys(StartAsc, nil, limit)
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	return feedBatches(ctx, m.pool, ids, fn)
 }
 
 // memRow is one event as the index holds it.
