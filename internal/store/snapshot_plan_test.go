@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -17,23 +16,7 @@ func TestRelatedFilterIsAJoin(t *testing.T) {
 	pool := pgtest.New(t)
 	where, args := store.SearchWhere(store.SearchSpec{Filters: []store.FacetCond{
 		{FacetColumn: store.FacetColumn{Related: store.SourcesOfEvents}, Want: []string{"saqsen"}}}})
-	rows, err := pool.Query(context.Background(), `EXPLAIN SELECT e.id FROM events e WHERE `+where, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan strings.Builder
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(l + "\n")
-	}
-	t.Log(plan.String())
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if p := plan.String(); !strings.Contains(p, "Join") || strings.Contains(p, "SubPlan") {
-		t.Errorf("the source filter is not planned as a join:\n%s", p)
+	if plan := explain(t, pool, `SELECT e.id FROM events e WHERE `+where, args...); !strings.Contains(plan, "Join") || strings.Contains(plan, "SubPlan") {
+		t.Errorf("the source filter is not planned as a join:\n%s", plan)
 	}
 }
