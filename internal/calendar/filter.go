@@ -32,7 +32,7 @@ var filterParams = func() []string {
 	for _, fc := range search.DefaultFacets() {
 		out = append(out, fc.Param)
 	}
-	return append(out, "source", "from", "to")
+	return append(out, "from", "to")
 }()
 
 // facetParam returns the facet whose URL parameter is name.
@@ -81,7 +81,6 @@ func parseQuery(v url.Values, now time.Time, maxLimit int) (query, error) {
 		}
 		fc.Set(f, vals)
 	}
-	f.Sources = list(v, "source")
 	if s := v.Get("from"); s != "" {
 		t, err := parseWhen(s, false)
 		if err != nil {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // Backend is what a server needs for search: the searcher to answer with
@@ -34,6 +36,9 @@ func Open(ctx context.Context, pool *pgxpool.Pool, cfg MeiliConfig, log *slog.Lo
 	if log == nil {
 		log = slog.Default()
 	}
+	// SQL with the count and page caches as layers above it
+	// (Postgres.compose); with Postgres alone the in-memory index joins
+	// them between the two caches.
 	pg := NewPostgres(pool)
 	b := &Backend{log: log, Drainer: &Drainer{Pool: pool, Logger: log}}
 	if cfg.URL == "" {
@@ -95,10 +100,5 @@ func (b *Backend) Run(ctx context.Context) error {
 // itself is a generated column and never needs rebuilding; this only
 // helps after index bloat or corruption.
 func ReindexPostgres(ctx context.Context, pool *pgxpool.Pool) error {
-	for _, idx := range []string{"events_search_doc", "events_title_fold_trgm"} {
-		if _, err := pool.Exec(ctx, `REINDEX INDEX CONCURRENTLY `+idx); err != nil {
-			return fmt.Errorf("reindex %s: %w", idx, err)
-		}
-	}
-	return nil
+	return store.ReindexSearch(ctx, pool)
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
-// countCache keeps, for the shared part of a search (text, dates, online
-// mode, sources), the facet fields of every matching event, so totals and
+// countCache keeps, for the shared part of a search (text, dates,
+// filter-only facets such as the sources), the counted facets' values of every matching event, so totals and
 // facets for any choice of regions, languages and topics are counted in
 // memory. Counting is the costly part of a search: the text has to be
 // checked on every event in the date range, while a page needs only the
@@ -23,6 +23,8 @@ import (
 // An entry is used only while the data's version (store.Version) is
 // unchanged, and for at most ttl.
 type countCache struct {
+	inner   layer
+	db      store.DB
 	ttl     time.Duration
 	maxRows int // all entries together
 
@@ -51,12 +53,12 @@ type countEntry struct {
 // dbVersion is the data version the caches are checked against.
 type dbVersion = store.Version
 
-func newCountCache() *countCache {
-	return &countCache{ttl: 30 * time.Second, maxRows: 200_000, entries: map[string]*countEntry{}, seen: map[string]time.Time{}}
+func newCountCache(db store.DB) *countCache {
+	return &countCache{db: db, ttl: 30 * time.Second, maxRows: 200_000, entries: map[string]*countEntry{}, seen: map[string]time.Time{}}
 }
 
 // baseKey names the shared part of a filter: the whole filter without
-// the facets of fs, so a field added to Filter is part of the key without
+// the counted facets fs (a filter-only one is part of the shared part), so a field added to Filter is part of the key without
 // anyone listing it here. From is floored to the minute so "now" repeats;
 // the rows then hold a minute more and counts filter them on the exact
 // From.
@@ -80,11 +82,18 @@ func baseKey(fs FacetSet, f Filter, fuzzy bool) (string, *time.Time) {
 	return string(k), from
 }
 
-// counts returns the total and facets of f, from the cache or by reading
-// the shared part's rows once; version is the database's now.
-func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbVersion) (Result, error) {
-	c := p.cache
-	key, from := baseKey(p.fs, f, fuzzy)
+// answer counts from the cache, or by reading the shared part's rows
+// once, and leaves the keys to the layer below; it passes on a request
+// without counts, and the counting of a shared part nobody repeats.
+func (c *countCache) answer(ctx context.Context, r *request) (Result, []pageKey, error) {
+	if !r.counts {
+		return c.inner.answer(ctx, r)
+	}
+	version, err := r.version(ctx)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	key, from := baseKey(r.counted, r.f, r.fuzzy)
 	c.mu.Lock()
 	e := c.entries[key]
 	if e != nil && (e.version != version || time.Since(e.at) > c.ttl) {
@@ -101,28 +110,67 @@ func (p *Postgres) counts(ctx context.Context, f Filter, fuzzy bool, version dbV
 	}
 	c.mu.Unlock()
 	if e == nil && !repeated {
-		return p.countSQL(ctx, f, fuzzy)
+		return c.inner.answer(ctx, r)
 	}
-	if e == nil {
-		base := f
-		base.From = from
-		e = &countEntry{version: version, at: time.Now(), from: from, dicts: newFacetDicts(p.fs)}
-		scan := newFacetScan(p.fs)
-		err := store.EachSearchRow(ctx, p.db, p.fs.spec(base, fuzzy), scan.dest, func(end time.Time) error {
-			var err error
-			e.ends = append(e.ends, end.UnixNano())
-			e.bits, err = e.dicts.appendRow(e.bits, scan)
-			return err
-		})
-		if errors.Is(err, errTooManyValues) {
-			return p.countSQL(ctx, f, fuzzy)
+	keysOnly := *r
+	keysOnly.counts = false
+	var res Result
+	var keys []pageKey
+	var cerr, kerr error
+	count := func() {
+		if e == nil {
+			if e, cerr = c.read(ctx, r, version, key, from); cerr != nil || e == nil {
+				return
+			}
 		}
-		if err != nil {
-			return Result{}, err
-		}
-		c.put(key, e)
+		res = e.count(r.counted, r.f)
 	}
-	return e.count(p.fs, f), nil
+	read := func() {
+		if r.limit > 0 {
+			_, keys, kerr = c.inner.answer(ctx, &keysOnly)
+		}
+	}
+	both(c.db, count, read)
+	switch {
+	case cerr != nil:
+		return Result{}, nil, cerr
+	case kerr != nil:
+		return Result{}, nil, kerr
+	case e == nil: // too many values to hold: counted below
+		countOnly := *r
+		countOnly.limit, countOnly.load = 0, 0
+		res, _, err = c.inner.answer(ctx, &countOnly)
+		return res, keys, err
+	}
+	return res, keys, nil
+}
+
+// read reads the rows of r's shared part (From floored) into a new entry
+// and keeps it; nil when a facet has more values than bits.
+func (c *countCache) read(ctx context.Context, r *request, version dbVersion, key string, from *time.Time) (*countEntry, error) {
+	base := r.f
+	base.From = from
+	e := &countEntry{version: version, at: time.Now(), from: from, dicts: newFacetDicts(r.counted)}
+	scan := newFacetScan(r.counted)
+	err := store.EachSearchRow(ctx, c.db, r.fs.spec(base, r.fuzzy), scan.dest, func(end time.Time) error {
+		var err error
+		e.ends = append(e.ends, end.UnixNano())
+		e.bits, err = e.dicts.appendRow(e.bits, scan)
+		return err
+	})
+	if errors.Is(err, errTooManyValues) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.put(key, e)
+	return e, nil
+}
+
+// each streams below: the cache holds counts, not streams.
+func (c *countCache) each(ctx context.Context, r *request, limit int, fn func([]store.Event) error) error {
+	return c.inner.each(ctx, r, limit, fn)
 }
 
 func (c *countCache) put(key string, e *countEntry) {

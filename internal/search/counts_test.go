@@ -262,10 +262,10 @@ func TestEveryFilterFieldOnEveryPath(t *testing.T) {
 		"Registration":       ptr(true),
 		"Audience":           []string{"women"},
 		"Access":             []string{"barrier_free"},
-		"Extra":              map[string][]string{"daytime": {"morning"}},
+		"Extra":              map[string][]string{"daytime": {"later", "allday"}, "feedkind": {"ical"}},
 		"IncludeUnpublished": true, // widens instead: compared, not required to narrow
 	}
-	fs := search.DefaultFacets().With(daytime)
+	fs := search.DefaultFacets().With(daytime, feedKind)
 	sql := search.NewPostgres(pool).WithoutCache().WithFacets(fs)
 	paths := []struct {
 		name string

@@ -40,18 +40,21 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 	if err := validateEach(p.fs, &f, limit); err != nil {
 		return err
 	}
-	if done, err := p.eachInMemory(ctx, f, limit, fn); done || err != nil {
-		return err
-	}
-	fuzzy, err := p.fuzzy(ctx, f)
+	r := &request{fs: p.fs, counted: p.counted, f: f, o: StartAsc, fuzzyBelow: p.FuzzyBelow, ver: &versionOnce{db: p.db}}
+	return p.top.each(ctx, r, limit, fn)
+}
+
+// each streams in SQL, reading eachKeys keys per query.
+func (s *sqlSearch) each(ctx context.Context, r *request, limit int, fn func([]store.Event) error) error {
+	fuzzy, err := s.fuzzy(ctx, r)
 	if err != nil {
 		return err
 	}
-	spec := p.fs.spec(f, fuzzy)
+	spec := r.fs.spec(r.f, fuzzy)
 	var c *store.SearchKey
 	for n := 0; n < limit; {
 		size := min(eachKeys, limit-n)
-		keys, err := store.SearchKeys(ctx, p.db, spec, store.ByStart, c, size)
+		keys, err := store.SearchKeys(ctx, s.db, spec, store.ByStart, c, size)
 		if err != nil {
 			return fmt.Errorf("stream events after %d: %w", n, err)
 		}
@@ -59,7 +62,7 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 		for i, k := range keys {
 			ids[i] = k.ID
 		}
-		if err := p.feedBatches(ctx, ids, fn); err != nil {
+		if err := feedBatches(ctx, s.db, ids, fn); err != nil {
 			return err
 		}
 		n += len(keys)
@@ -71,40 +74,14 @@ func (p *Postgres) Each(ctx context.Context, f Filter, limit int, fn func([]stor
 	return nil
 }
 
-// eachInMemory streams from the in-memory index when it covers f and is
-// current; done is false when it cannot (SQL streams then).
-func (p *Postgres) eachInMemory(ctx context.Context, f Filter, limit int, fn func([]store.Event) error) (done bool, err error) {
-	if !p.mem.covers(f, StartAsc, false) {
-		return false, nil // not even the version needs reading
-	}
-	v, err := p.version(ctx)
-	if err != nil {
-		return false, err
-	}
-	mq, err := p.fromMemory(ctx, f, StartAsc, false, *v)
-	if mq == nil || err != nil {
-		return false, err
-	}
-	if f.Query != "" && p.FuzzyBelow > 0 && !mq.matchesAtLeast(p.FuzzyBelow) {
-		return false, nil // typo-tolerant matching is SQL's
-	}
-	p.mem.served.Add(1)
-	keys := mq.keys(StartAsc, nil, limit)
-	ids := make([]int64, len(keys))
-	for i, k := range keys {
-		ids[i] = k.ID
-	}
-	return true, p.feedBatches(ctx, ids, fn)
-}
-
 // feedBatches loads the events of ids for feeds in batches of EachBatch
 // and hands each batch to fn. An event deleted since the ids were read is
 // skipped.
-func (p *Postgres) feedBatches(ctx context.Context, ids []int64, fn func([]store.Event) error) error {
+func feedBatches(ctx context.Context, db store.DB, ids []int64, fn func([]store.Event) error) error {
 	for len(ids) > 0 {
 		batch := ids[:min(EachBatch, len(ids))]
 		ids = ids[len(batch):]
-		evs, err := store.FeedEventsByID(ctx, p.db, batch)
+		evs, err := store.FeedEventsByID(ctx, db, batch)
 		if err != nil {
 			return err
 		}
@@ -120,15 +97,15 @@ func (p *Postgres) feedBatches(ctx context.Context, ids []int64, fn func([]store
 // fuzzy decides as Search's first page: typo-tolerant matching when the
 // text query with the shared conditions (not the faceted ones) matches
 // fewer than FuzzyBelow events.
-func (p *Postgres) fuzzy(ctx context.Context, f Filter) (bool, error) {
-	if f.Query == "" || p.FuzzyBelow <= 0 {
+func (s *sqlSearch) fuzzy(ctx context.Context, r *request) (bool, error) {
+	if r.f.Query == "" || r.fuzzyBelow <= 0 {
 		return false, nil
 	}
-	n, err := store.CountMatches(ctx, p.db, p.fs.spec(f, false), p.FuzzyBelow)
+	n, err := store.CountMatches(ctx, s.db, r.fs.spec(r.f, false), r.fuzzyBelow)
 	if err != nil {
 		return false, err
 	}
-	return n < p.FuzzyBelow, nil
+	return n < r.fuzzyBelow, nil
 }
 
 // Each streams like Postgres.Each, paging the index by (start, id) keys so

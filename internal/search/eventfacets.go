@@ -43,7 +43,7 @@ func (fs FacetSet) EventValues(ctx context.Context, db store.DB, ids []int64) (m
 		if fc.Column != "" {
 			q.WriteString(", coalesce((" + fc.Column + ")::text, '')")
 		} else {
-			q.WriteString(", coalesce(array_to_string(" + fc.Values + ", ','), '')")
+			q.WriteString(", coalesce(array_to_string(" + fc.ColumnOf().ValuesSQL() + ", ','), '')")
 		}
 	}
 	q.WriteString(" FROM events e WHERE e.id = ANY($1::bigint[])")

@@ -43,9 +43,11 @@ func TestEventValues(t *testing.T) {
 	}
 	want := map[string]map[string][]string{
 		"oeffnung": {"region": {"dresden"}, "free": {"false"}, "registration": {"true"},
-			"audience": {"multipliers", "professionals"}, "access": {"barrier_free", "childcare"}, "online": {"no"}, "daytime": {"morning"}},
-		"spoton": {"region": {"meissen"}, "registration": {"false"}, "audience": {"youth"}, "online": {"no"}, "daytime": {"later"}},
-		"radio":  {"online": {"yes"}, "daytime": {"later"}},
+			"audience": {"multipliers", "professionals"}, "access": {"barrier_free", "childcare"}, "online": {"no"}, "source": {"kulturbuero"},
+			"daytime": {"morning"}},
+		"spoton": {"region": {"meissen"}, "registration": {"false"}, "audience": {"youth"}, "online": {"no"}, "source": {"kulturbuero"},
+			"daytime": {"later"}},
+		"radio": {"online": {"yes"}, "source": {"zwischenraum"}, "daytime": {"later"}},
 	}
 	for key, w := range want {
 		if g := byName(got[ids[key]]); !reflect.DeepEqual(g, w) {

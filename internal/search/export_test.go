@@ -2,8 +2,11 @@ package search
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // NewPostgresInMemory is the Postgres searcher with an in-memory index that
@@ -28,4 +31,28 @@ func (p *Postgres) MemoryFullReads() int64 {
 		return -1
 	}
 	return p.mem.fullReads.Load()
+}
+
+// CountBelowMemory makes the in-memory index's inner layer count the
+// requests and streams the index passed down to it (refused or not
+// current), and returns the counter.
+func (p *Postgres) CountBelowMemory() *atomic.Int64 {
+	n := &atomic.Int64{}
+	p.mem.inner = countingLayer{layer: p.mem.inner, n: n}
+	return n
+}
+
+type countingLayer struct {
+	layer
+	n *atomic.Int64
+}
+
+func (c countingLayer) answer(ctx context.Context, r *request) (Result, []pageKey, error) {
+	c.n.Add(1)
+	return c.layer.answer(ctx, r)
+}
+
+func (c countingLayer) each(ctx context.Context, r *request, limit int, fn func([]store.Event) error) error {
+	c.n.Add(1)
+	return c.layer.each(ctx, r, limit, fn)
 }

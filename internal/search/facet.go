@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // Facet is one filterable and counted property of events, declared once.
@@ -39,6 +41,16 @@ type Facet struct {
 	// expression of them as text[] on the alias e (filtered with &&, which
 	// a GIN index on it serves).
 	Values string
+	// Related, for values held in other rows, is a query of (event id,
+	// value) pairs (store.SourcesOfEvents), filtered with EXISTS.
+	Related string
+	// FilterOnly marks a facet that filters but is not counted, so it may
+	// have any number of values (the sources: hundreds, more than the 64
+	// bits per facet of the in-memory tally). It is a shared condition of
+	// every query (store.SearchSpec.Filters, Meilisearch's base filter, a
+	// set of docs per value in the in-memory index), has no facet
+	// distribution and no field in Facets.
+	FilterOnly bool
 	// Bool marks a yes/no facet: its values are "true" and "false" (URL
 	// parameters 1 and 0).
 	Bool bool
@@ -66,9 +78,21 @@ type Facet struct {
 // FacetSet is the facets a backend filters and counts, in a fixed order.
 type FacetSet []*Facet
 
-// maxFacets bounds a FacetSet: the in-memory tally keeps which facets an
-// event fails as bits of one word.
+// maxFacets bounds a FacetSet's counted facets: the in-memory tally keeps
+// which facets an event fails as bits of one word.
 const maxFacets = 64
+
+// counted is the facets of the set that are counted (all but the
+// filter-only ones): those the in-memory tally holds as bits and every
+// backend counts, in the order of their counts.
+func (fs FacetSet) counted() FacetSet {
+	return slices.DeleteFunc(slices.Clone(fs), func(fc *Facet) bool { return fc.FilterOnly })
+}
+
+// filterOnly is the facets of the set that only filter.
+func (fs FacetSet) filterOnly() FacetSet {
+	return slices.DeleteFunc(slices.Clone(fs), func(fc *Facet) bool { return !fc.FilterOnly })
+}
 
 // DefaultFacets are the facets of Treffpunkt's events.
 func DefaultFacets() FacetSet { return defaultFacets }
@@ -102,6 +126,11 @@ var defaultFacets = FacetSet{
 	// Facets.Other) are thus how many events each filter value finds.
 	{Name: "online", Param: "online", Attr: "online", Values: onlineValues, Terms: onlineTerms, Strict: true, Hidden: true,
 		get: func(f *Filter) []string { return stringValues(f.Online) }, set: func(f *Filter, v []string) { f.Online = strings.Join(v, ",") }},
+	// The sources that announced an event (ids of the sources file): any
+	// number of them, so filter-only; hidden, as the pages link sources
+	// rather than offer them as a control.
+	{Name: "source", Param: "source", Field: "sources", Attr: "source", Related: store.SourcesOfEvents, FilterOnly: true, Hidden: true,
+		get: func(f *Filter) []string { return f.Sources }, set: func(f *Filter, v []string) { f.Sources = v }},
 }
 
 // onlineValues is an event's online mode as the online filter's values
@@ -124,8 +153,8 @@ func stringValues(s string) []string {
 // holds at most maxFacets: more is a programming error.
 func (fs FacetSet) With(more ...*Facet) FacetSet {
 	out := append(slices.Clip(fs), more...)
-	if len(out) > maxFacets {
-		panic(fmt.Sprintf("search: %d facets, at most %d", len(out), maxFacets))
+	if n := len(out.counted()); n > maxFacets {
+		panic(fmt.Sprintf("search: %d counted facets, at most %d", n, maxFacets))
 	}
 	return out
 }

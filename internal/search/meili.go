@@ -86,7 +86,8 @@ func (m *Meili) IndexName() string { return m.cfg.Index }
 // index. The "sort" rule comes first so an explicit date order is strict
 // even with a text query; in relevance order the trailing start/id rules
 // break ties by date.
-// Every facet's attribute is filterable.
+// Every facet's attribute is filterable (the source's too: it is a
+// filter-only facet of the registry).
 func Settings() *meilisearch.Settings { return DefaultFacets().meiliSettings() }
 
 // WithFacets makes the adapter filter, count and index the facets fs
@@ -98,7 +99,7 @@ func (m *Meili) WithFacets(fs FacetSet) *Meili {
 }
 
 func (fs FacetSet) meiliSettings() *meilisearch.Settings {
-	filterable := []string{"id", "public", "start", "end", "source", "status"}
+	filterable := []string{"id", "public", "start", "end", "status"}
 	for _, fc := range fs {
 		filterable = append(filterable, fc.Attr)
 	}

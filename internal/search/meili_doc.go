@@ -12,17 +12,16 @@ import (
 // meiliDoc is an event as the Meilisearch index holds it: the searchable
 // text and every filterable field. Times are Unix seconds.
 type meiliDoc struct {
-	ID          int64    `json:"id"`
-	Title       string   `json:"title"`
-	Description string   `json:"description,omitempty"`
-	Venue       string   `json:"venue,omitempty"`
-	City        string   `json:"city,omitempty"`
-	TopicNames  string   `json:"topic_names,omitempty"`
-	Start       int64    `json:"start"`
-	End         int64    `json:"end"` // when the event is over, as tp_event_end
-	Sources     []string `json:"source"`
-	Status      string   `json:"status"`
-	Public      bool     `json:"public"`
+	ID          int64  `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Venue       string `json:"venue,omitempty"`
+	City        string `json:"city,omitempty"`
+	TopicNames  string `json:"topic_names,omitempty"`
+	Start       int64  `json:"start"`
+	End         int64  `json:"end"` // when the event is over, as tp_event_end
+	Status      string `json:"status"`
+	Public      bool   `json:"public"`
 	// facets holds each facet's attribute: a string for a one-value facet
 	// ("" for none), else a list.
 	facets map[string]any
@@ -47,7 +46,7 @@ func (d meiliDoc) MarshalJSON() ([]byte, error) {
 // descriptionLimit matches the Postgres document (left(description, 4000)).
 const descriptionLimit = 4000
 
-func newMeiliDoc(e store.Event, sources []store.EventSource) meiliDoc {
+func newMeiliDoc(e store.Event) meiliDoc {
 	d := e.Draft
 	end := d.Start
 	if !d.End.IsZero() {
@@ -67,16 +66,11 @@ func newMeiliDoc(e store.Event, sources []store.EventSource) meiliDoc {
 			names = append(names, term.NameDE, term.NameEN)
 		}
 	}
-	doc := meiliDoc{
+	return meiliDoc{
 		ID: e.ID, Title: d.Title, Description: desc, Venue: d.Place.Venue, City: d.Place.City,
 		TopicNames: strings.Join(names, " · "), Start: d.Start.Unix(), End: endUnix,
 		Status: string(d.Status), Public: e.Public(),
-		Sources: []string{},
 	}
-	for _, s := range sources {
-		doc.Sources = append(doc.Sources, s.SourceID)
-	}
-	return doc
 }
 
 // facetAttrs reads the facet attributes of events from the same SQL
@@ -114,17 +108,13 @@ func loadDocs(ctx context.Context, db store.DB, fs FacetSet, ids []int64) (docs 
 	if err != nil {
 		return nil, nil, err
 	}
-	srcs, err := store.EventSourcesByEvent(ctx, db, ids)
-	if err != nil {
-		return nil, nil, err
-	}
 	found := map[int64]bool{}
 	for _, e := range evs {
 		if e.MergedInto != nil {
 			continue
 		}
 		found[e.ID] = true
-		doc := newMeiliDoc(e, srcs[e.ID])
+		doc := newMeiliDoc(e)
 		doc.facets = facets[e.ID]
 		docs = append(docs, doc)
 	}

@@ -14,8 +14,9 @@ import (
 )
 
 // meiliFilter is a filter translated to Meilisearch filter expressions, the
-// shared part and the faceted ones (in the order of the facet set, "" when
-// the filter has none) kept apart like store.SearchSpec.
+// shared part (with the filter-only facets) and the counted facets' (in
+// the order of fs.counted(), "" when the filter has none) kept apart like
+// store.SearchSpec.
 type meiliFilter struct {
 	base  []string
 	facet []string
@@ -36,7 +37,7 @@ func in(attr string, vals []string) string {
 }
 
 func newMeiliFilter(fs FacetSet, f Filter) meiliFilter {
-	m := meiliFilter{facet: make([]string, len(fs))}
+	m := meiliFilter{facet: make([]string, 0, len(fs))}
 	if !f.IncludeUnpublished {
 		m.base = append(m.base, "public = true")
 	}
@@ -46,12 +47,16 @@ func newMeiliFilter(fs FacetSet, f Filter) meiliFilter {
 	if f.To != nil {
 		m.base = append(m.base, "start < "+strconv.FormatInt(f.To.Unix(), 10))
 	}
-	if len(f.Sources) > 0 {
-		m.base = append(m.base, in("source", f.Sources))
-	}
-	for i, fc := range fs {
+	for _, fc := range fs {
+		cond := ""
 		if vals := fc.Get(&f); len(vals) > 0 {
-			m.facet[i] = in(fc.Attr, vals)
+			cond = in(fc.Attr, vals)
+		}
+		switch {
+		case !fc.FilterOnly:
+			m.facet = append(m.facet, cond)
+		case cond != "":
+			m.base = append(m.base, cond)
 		}
 	}
 	return m
@@ -117,7 +122,7 @@ func (m *Meili) searchRequests(f Filter, p Page, o Order, c *cursor) []*meilisea
 	zero := int64(0)
 	total := &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, HitsPerPage: &zero, Page: 1, Filter: mf.expr(-1)}
 	reqs := []*meilisearch.SearchRequest{page, total}
-	for i, fc := range m.fs {
+	for i, fc := range m.fs.counted() {
 		reqs = append(reqs, &meilisearch.SearchRequest{IndexUID: m.cfg.Index, Query: f.Query, Limit: 1, AttributesToRetrieve: []string{"id"},
 			Facets: []string{fc.Attr}, Filter: mf.expr(i)})
 	}
@@ -137,7 +142,8 @@ func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, 
 	if err != nil {
 		return Result{}, m.wrap("search", err)
 	}
-	want := 2 + len(m.fs)
+	counted := m.fs.counted()
+	want := 2 + len(counted)
 	if p.SkipCounts {
 		want = 1
 	}
@@ -147,13 +153,13 @@ func (m *Meili) Search(ctx context.Context, f Filter, p Page, o Order) (Result, 
 	var res Result
 	if !p.SkipCounts {
 		res.Total = int(resp.Results[1].TotalHits)
-		lists := make([][]FacetCount, len(m.fs))
-		for i := range m.fs {
+		lists := make([][]FacetCount, len(counted))
+		for i := range counted {
 			if lists[i], err = facetCounts(resp.Results[2+i].FacetDistribution); err != nil {
 				return Result{}, err
 			}
 		}
-		res.Facets = m.fs.facetsOf(lists)
+		res.Facets = counted.facetsOf(lists)
 	}
 	hits, err := pageHits(resp.Results[0].Hits, p, o, c)
 	if err != nil {

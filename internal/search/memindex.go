@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
@@ -37,11 +36,15 @@ import (
 // for it briefly before it asks SQL. Searches it does not cover
 // (relevance order, typo tolerance, unpublished events) always go to SQL.
 type memIndex struct {
-	pool *pgxpool.Pool
-	fs   FacetSet
-	ctx  context.Context // bounds the applier
-	log  *slog.Logger
-	o    memOptions
+	inner layer // answers what the index refuses
+	pool  *pgxpool.Pool
+	fs    FacetSet // all facets: what it refuses is a filter outside them
+	// counted are held as bits per doc (facetbits.go), listed (the
+	// filter-only facets) as a set of docs per value.
+	counted, listed FacetSet
+	ctx             context.Context // bounds the applier
+	log             *slog.Logger
+	o               memOptions
 
 	snap atomic.Pointer[memSnap]
 
@@ -65,15 +68,16 @@ type memIndex struct {
 type memSnap struct {
 	version dbVersion
 	id      []int64
-	start   []int64 // Unix nanoseconds
-	end     []int64 // tp_event_end, Unix nanoseconds
-	fs      FacetSet
+	start   []int64  // Unix nanoseconds
+	end     []int64  // tp_event_end, Unix nanoseconds
+	fs      FacetSet // the counted facets
 	facets  []uint64 // len(fs) words per doc (facetbits.go)
 	maxSpan int64    // the longest end - start, to bound a date window
 	dicts   facetDicts
-	// sources holds the docs each source announced (staying announced
-	// after the page dropped them, as the SQL filter).
-	sources map[string]docSet
+	// lists holds, per filter-only facet of listed, the docs having each
+	// value (the sources: the docs each source announced).
+	listed FacetSet
+	lists  []map[string]docSet
 
 	lexemes  []string  // sorted bytewise
 	postings [][]int32 // docs of each lexeme, ascending
@@ -128,9 +132,16 @@ func (p *Postgres) withMemoryIndex(ctx context.Context, pool *pgxpool.Pool, log 
 	if o.poll == 0 {
 		o.poll = memPoll
 	}
-	p.mem = &memIndex{pool: pool, fs: p.fs, ctx: ctx, log: log, o: o,
+	p.mem = &memIndex{pool: pool, ctx: ctx, log: log, o: o,
 		published: make(chan struct{}), kick: make(chan struct{}, 1)}
+	p.mem.setFacets(p.fs)
+	p.compose()
 	return p
+}
+
+// setFacets makes the index hold the facets fs (before its first read).
+func (m *memIndex) setFacets(fs FacetSet) {
+	m.fs, m.counted, m.listed = fs, fs.counted(), fs.filterOnly()
 }
 
 // WarmUp builds the in-memory index now if it is missing, rather than on
@@ -156,7 +167,7 @@ func (p *Postgres) WarmUp(ctx context.Context) error {
 func (m *memIndex) rebuild(ctx context.Context) (*memSnap, error) {
 	start := time.Now()
 	m.fullReads.Add(1)
-	s, err := loadSnap(ctx, m.pool, m.fs)
+	s, err := loadSnap(ctx, m.pool, m.counted, m.listed)
 	m.mu.Lock()
 	m.lastBuild = time.Since(start)
 	if errors.Is(err, errTooManyValues) {
@@ -172,29 +183,79 @@ func (m *memIndex) lastBuildTook() time.Duration {
 	return m.lastBuild.Round(time.Millisecond)
 }
 
-// covers reports whether a search can be answered from the snapshot: it
+// supports reports whether a search can be answered from the snapshot: it
 // refuses relevance order, typo matching, unpublished events and any facet
 // its set does not hold, rather than answer with a condition ignored.
-func (m *memIndex) covers(f Filter, o Order, fuzzy bool) bool {
-	if m == nil || fuzzy || o == Relevance || f.IncludeUnpublished {
+func (m *memIndex) supports(f Filter, o Order, fuzzy bool) bool {
+	if fuzzy || o == Relevance || f.IncludeUnpublished {
 		return false
 	}
 	_, unknown := m.fs.unknown(&f)
 	return !unknown
 }
 
-// memSelect reads the public events as the index holds them; the lexemes
-// come as one string per event (separated by the unit separator, which no
-// lexeme contains): one allocation per event instead of one per lexeme.
-// With sources, the last column is the ids of the sources that announced
-// the event.
-func memSelect(fs FacetSet, sources bool) string {
-	q := `SELECT e.id, e.start_at, tp_event_end(e.start_at, e.end_at, e.all_day),
-			array_to_string(tsvector_to_array(e.search_doc), E'\x1f')` + fs.selectList()
-	if sources {
-		q += `, ARRAY(SELECT DISTINCT i.source_id FROM event_items ei JOIN items i ON i.id = ei.item_id WHERE ei.event_id = e.id)`
+// query prepares r's filter on a snapshot holding r's database version;
+// nil when the index does not answer (a search it does not support, no
+// snapshot current in time, a word that is not one lexeme).
+func (m *memIndex) query(ctx context.Context, r *request, o Order, fuzzy bool) (*memQuery, error) {
+	if !m.supports(r.f, o, fuzzy) {
+		return nil, nil // not even the version needs reading
 	}
-	return q + ` FROM events e WHERE ` + store.PublicSQL
+	v, err := r.version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap := m.current(ctx, v)
+	if snap == nil {
+		return nil, nil
+	}
+	return m.memSearch(ctx, snap, r.f)
+}
+
+// answer counts and reads the keys from the snapshot (the events from
+// Postgres), or passes r down when the index does not answer it.
+func (m *memIndex) answer(ctx context.Context, r *request) (Result, []pageKey, error) {
+	mq, err := m.query(ctx, r, r.o, r.fuzzy)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	if mq == nil {
+		return m.inner.answer(ctx, r)
+	}
+	m.served.Add(1)
+	var res Result
+	if r.counts {
+		res = mq.counts()
+	}
+	var keys []pageKey
+	if r.limit > 0 {
+		kq := mq
+		if r.keysFrom != nil {
+			kq = mq.refilter(r.keyFilter())
+		}
+		keys, err = loadEvents(ctx, m.pool, kq.keys(r.o, r.c, r.limit), r.load)
+	}
+	return res, keys, err
+}
+
+// each streams from the snapshot, or passes the stream down when the
+// index does not answer it or its text finds too few events (typo-tolerant
+// matching is SQL's).
+func (m *memIndex) each(ctx context.Context, r *request, limit int, fn func([]store.Event) error) error {
+	mq, err := m.query(ctx, r, StartAsc, false)
+	if err != nil {
+		return err
+	}
+	if mq == nil || (r.f.Query != "" && r.fuzzyBelow > 0 && !mq.matchesAtLeast(r.fuzzyBelow)) {
+		return m.inner.each(ctx, r, limit, fn)
+	}
+	m.served.Add(1)
+	keys := mq.keys(StartAsc, nil, limit)
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	return feedBatches(ctx, m.pool, ids, fn)
 }
 
 // memRow is one event as the index holds it.
@@ -203,25 +264,25 @@ type memRow struct {
 	start, end int64    // Unix nanoseconds
 	facets     []uint64 // len(fs) words (facetbits.go)
 	lexemes    string   // search_doc's, separated by \x1f
-	sources    []string
+	listed     [][]string
 }
 
-// rowScan receives memSelect's rows.
+// rowScan receives the store's rows of a snapshot (store.ReadSnapshot,
+// store.ReadChanges).
 type rowScan struct {
-	id         int64
-	start, end time.Time
-	lexemes    string
-	facets     *facetScan
-	sources    []string
-	dest       []any
+	ev     store.SnapshotEvent
+	facets *facetScan
+	listed [][]string
+	dest   []any
 }
 
-// newRowScan receives memSelect(fs, sources).
-func newRowScan(fs FacetSet, sources bool) *rowScan {
-	r := &rowScan{facets: newFacetScan(fs)}
-	r.dest = append([]any{&r.id, &r.start, &r.end, &r.lexemes}, r.facets.dest...)
-	if sources {
-		r.dest = append(r.dest, &r.sources)
+// newRowScan receives the counted facets' values and, when listed is
+// given, those of the filter-only facets too (as text[]).
+func newRowScan(counted, listed FacetSet) *rowScan {
+	r := &rowScan{facets: newFacetScan(counted), listed: make([][]string, len(listed))}
+	r.dest = slices.Clone(r.facets.dest)
+	for i := range r.listed {
+		r.dest = append(r.dest, &r.listed[i])
 	}
 	return r
 }
@@ -230,8 +291,12 @@ func newRowScan(fs FacetSet, sources bool) *rowScan {
 // facets).
 func (r *rowScan) row(d *facetDicts, facets []uint64) (memRow, error) {
 	f, err := d.appendRow(facets, r.facets)
-	return memRow{id: r.id, start: r.start.UnixNano(), end: r.end.UnixNano(),
-		facets: f, lexemes: r.lexemes, sources: r.sources}, err
+	var listed [][]string
+	if len(r.listed) > 0 {
+		listed = slices.Clone(r.listed)
+	}
+	return memRow{id: r.ev.ID, start: r.ev.Start.UnixNano(), end: r.ev.End.UnixNano(),
+		facets: f, lexemes: r.ev.Lexemes, listed: listed}, err
 }
 
 // segBuilder builds a segment (the base snapshot or a delta) from events
@@ -241,8 +306,12 @@ type segBuilder struct {
 	lex map[string]int32
 }
 
-func newSegBuilder(fs FacetSet, dicts facetDicts) *segBuilder {
-	return &segBuilder{s: &memSnap{fs: fs, dicts: dicts, sources: map[string]docSet{}}, lex: map[string]int32{}}
+func newSegBuilder(fs, listed FacetSet, dicts facetDicts) *segBuilder {
+	lists := make([]map[string]docSet, len(listed))
+	for i := range lists {
+		lists[i] = map[string]docSet{}
+	}
+	return &segBuilder{s: &memSnap{fs: fs, dicts: dicts, listed: listed, lists: lists}, lex: map[string]int32{}}
 }
 
 // add appends r as the next doc.
@@ -291,67 +360,46 @@ func (s *memSnap) docOf(id int64) (int32, bool) {
 	return s.byID[i], true
 }
 
-// loadSnap reads a snapshot: the version, Postgres' snapshot, the public
-// events with their lexemes and their sources, all in one repeatable-read
-// transaction, so the version labels exactly the data read.
-func loadSnap(ctx context.Context, pool *pgxpool.Pool, fs FacetSet) (*memSnap, error) {
-	var s *memSnap
-	err := pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		v, pgSnap, err := readState(ctx, tx)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, memSelect(fs, false)+` ORDER BY e.start_at, e.id`)
-		if err != nil {
-			return err
-		}
-		b := newSegBuilder(fs, newFacetDicts(fs))
-		scan := newRowScan(fs, false)
-		var facets []uint64
-		_, err = pgx.ForEachRow(rows, scan.dest, func() error {
+// loadSnap reads a snapshot of the public events with their lexemes and
+// facet values (store.ReadSnapshot), labelled with the version it holds.
+func loadSnap(ctx context.Context, pool *pgxpool.Pool, counted, listed FacetSet) (*memSnap, error) {
+	b := newSegBuilder(counted, listed, newFacetDicts(counted))
+	scan := newRowScan(counted, nil)
+	var facets []uint64
+	var s *memSnap // once every event is read: the pairs need its ids
+	st, err := store.ReadSnapshot(ctx, pool, counted.columns(), listed.columns(), &scan.ev, scan.dest,
+		func() error {
 			r, err := scan.row(&b.s.dicts, facets[:0])
 			facets = r.facets
 			b.add(&r)
 			return err
+		},
+		func(facet int, id int64, v string) error {
+			if s == nil {
+				s = b.done()
+			}
+			if d, ok := s.docOf(id); ok {
+				s.addListed(facet, d, v)
+			}
+			return nil
 		})
-		if err != nil {
-			return err
-		}
-		s = b.done()
-		s.version, s.pgSnap = v, pgSnap
-		return s.loadSources(ctx, tx)
-	})
 	if err != nil {
 		return nil, fmt.Errorf("search: load in-memory index: %w", err)
 	}
+	if s == nil {
+		s = b.done()
+	}
+	s.version, s.pgSnap = st.Version, st.PGSnap
 	return s, nil
 }
 
-// loadSources reads which sources announced each doc.
-func (s *memSnap) loadSources(ctx context.Context, tx pgx.Tx) error {
-	rows, err := tx.Query(ctx, `SELECT DISTINCT ei.event_id, i.source_id
-		FROM event_items ei JOIN items i ON i.id = ei.item_id JOIN events e ON e.id = ei.event_id
-		WHERE `+store.PublicSQL)
-	if err != nil {
-		return err
-	}
-	var id int64
-	var src string
-	_, err = pgx.ForEachRow(rows, []any{&id, &src}, func() error {
-		if d, ok := s.docOf(id); ok {
-			s.addSource(d, src)
-		}
-		return nil
-	})
-	return err
-}
-
-// addSource records that source src announced doc d.
-func (s *memSnap) addSource(d int32, src string) {
-	set := s.sources[src]
+// addListed records that doc d has value v of the filter-only facet at
+// index facet of s.listed.
+func (s *memSnap) addListed(facet int, d int32, v string) {
+	set := s.lists[facet][v]
 	if set == nil {
 		set = newDocSet(len(s.id))
-		s.sources[strings.Clone(src)] = set
+		s.lists[facet][v] = set
 	}
 	set.add(d)
 }

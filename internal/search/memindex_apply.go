@@ -9,7 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
@@ -46,24 +45,6 @@ func maxDelta(n int) int { return 1000 + n/20 }
 // log); read everything again.
 var errFullRead = errors.New("read all events again")
 
-// readState reads, in the caller's repeatable-read transaction, the
-// database version and the snapshot the transaction sees.
-func readState(ctx context.Context, tx pgx.Tx) (dbVersion, string, error) {
-	var v dbVersion
-	var snap string
-	if err := tx.QueryRow(ctx, `SELECT `+store.VersionColumns+`, pg_current_snapshot()::text`).Scan(append(v.Dest(), &snap)...); err != nil {
-		return v, "", fmt.Errorf("search: read version: %w", err)
-	}
-	return v, snap, nil
-}
-
-// changedSQL selects the events changed since the snapshot $1 (at most
-// $2): the log rows whose transaction that snapshot did not see. The xid
-// index narrows them to transactions at least as new as the oldest one
-// it did not see.
-const changedSQL = `ARRAY(SELECT DISTINCT event_id FROM search_changes
-	WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot) LIMIT $2)`
-
 // changes is what happened since a snapshot.
 type changes struct {
 	version dbVersion
@@ -73,37 +54,26 @@ type changes struct {
 	dicts   facetDicts
 }
 
-// readChanges reads the events changed since Postgres' snapshot since, in
-// one repeatable-read transaction sent as one round trip (searches may be
-// waiting for it); their facet values are numbered in a copy of dicts.
-// limit bounds how many changed events are applied (errFullRead beyond).
-func readChanges(ctx context.Context, pool *pgxpool.Pool, fs FacetSet, since string, dicts facetDicts, limit int) (*changes, error) {
+// readChanges reads the events changed since Postgres' snapshot since
+// (store.ReadChanges); their facet values are numbered in a copy of
+// dicts. limit bounds how many changed events are applied (errFullRead
+// beyond).
+func readChanges(ctx context.Context, pool *pgxpool.Pool, counted, listed FacetSet, since string, dicts facetDicts, limit int) (*changes, error) {
 	c := &changes{dicts: dicts.clone()}
-	var pruned bool
-	b := &pgx.Batch{}
-	b.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`)
-	b.Queue(`SELECT `+store.VersionColumns+`, pg_current_snapshot()::text,
-		(SELECT horizon FROM search_changes_horizon) >= pg_snapshot_xmin($1::pg_snapshot), `+changedSQL, since, limit+1).
-		QueryRow(func(row pgx.Row) error {
-			return row.Scan(append(c.version.Dest(), &c.pgSnap, &pruned, &c.ids)...)
-		})
-	scan := newRowScan(fs, true)
-	b.Queue(memSelect(fs, true)+` AND e.id = ANY(`+changedSQL+`) ORDER BY e.start_at, e.id`, since, limit+1).
-		Query(func(rows pgx.Rows) error {
-			_, err := pgx.ForEachRow(rows, scan.dest, func() error {
-				r, err := scan.row(&c.dicts, make([]uint64, 0, len(fs)))
-				c.rows = append(c.rows, r)
-				return err
-			})
-			return err
-		})
-	b.Queue(`COMMIT`)
-	if err := pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, fmt.Errorf("read changed events: %w", err)
+	scan := newRowScan(counted, listed)
+	cols := append(counted.columns(), listed.columns()...)
+	sc, err := store.ReadChanges(ctx, pool, since, limit, cols, &scan.ev, scan.dest, func() error {
+		r, err := scan.row(&c.dicts, make([]uint64, 0, len(counted)))
+		c.rows = append(c.rows, r)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	if pruned || len(c.ids) > limit {
+	if sc.Pruned || len(sc.IDs) > limit {
 		return nil, errFullRead
 	}
+	c.version, c.pgSnap, c.ids = sc.State.Version, sc.State.PGSnap, sc.IDs
 	return c, nil
 }
 
@@ -144,12 +114,12 @@ func (s *memSnap) with(c *changes) *memSnap {
 		deltas = append(deltas, &nd)
 	}
 	if len(c.rows) > 0 {
-		deltas = append(deltas, newSegment(c.rows, s.fs, c.dicts))
+		deltas = append(deltas, newSegment(c.rows, s.fs, s.listed, c.dicts))
 	}
 	for n := len(deltas); n >= 2 && (n > maxSegments || 2*deltas[n-1].live() >= deltas[n-2].live()); n = len(deltas) {
 		rows := append(deltas[n-2].liveRows(), deltas[n-1].liveRows()...)
 		slices.SortFunc(rows, func(a, b memRow) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.id, b.id)) })
-		deltas = append(deltas[:n-2], newSegment(rows, s.fs, c.dicts))
+		deltas = append(deltas[:n-2], newSegment(rows, s.fs, s.listed, c.dicts))
 	}
 	prev := &head
 	prev.delta = nil
@@ -212,16 +182,18 @@ func (s *memSnap) deltaRows() int {
 }
 
 // newSegment builds a delta segment of rows in (start, id) order.
-func newSegment(rows []memRow, fs FacetSet, dicts facetDicts) *memSnap {
-	b := newSegBuilder(fs, dicts)
+func newSegment(rows []memRow, fs, listed FacetSet, dicts facetDicts) *memSnap {
+	b := newSegBuilder(fs, listed, dicts)
 	for i := range rows {
 		b.add(&rows[i])
 	}
 	seg := b.done()
 	seg.rows = rows
 	for i, r := range rows {
-		for _, src := range r.sources {
-			seg.addSource(int32(i), src)
+		for j, vals := range r.listed {
+			for _, v := range vals {
+				seg.addListed(j, int32(i), v)
+			}
 		}
 	}
 	return seg
@@ -229,7 +201,7 @@ func newSegment(rows []memRow, fs FacetSet, dicts facetDicts) *memSnap {
 
 // apply reads the changes since s and returns s with them applied.
 func (m *memIndex) apply(ctx context.Context, s *memSnap) (*memSnap, error) {
-	c, err := readChanges(ctx, m.pool, m.fs, s.pgSnap, s.dicts, maxDelta(len(s.id)))
+	c, err := readChanges(ctx, m.pool, m.counted, m.listed, s.pgSnap, s.dicts, maxDelta(len(s.id)))
 	if err != nil {
 		if errors.Is(err, errTooManyValues) {
 			return nil, errFullRead // the full read disables the index

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/treffpunkt/treffpunkt/internal/store"
 )
 
 // Answering a search from a snapshot: the text's docs per segment, the
@@ -75,9 +75,9 @@ func (s *memSnap) textSet(terms []wordTerm) docSet {
 // the same filter on the snapshot's delta segment.
 type memQuery struct {
 	s        *memSnap
-	text     docSet // nil: no text condition
-	src      docSet // nil: no source condition
-	dead     docSet // nil: every doc is current
+	text     docSet   // nil: no text condition
+	lists    []docSet // the docs each filter-only facet of the filter allows
+	dead     docSet   // nil: every doc is current
 	from, to int64
 	ff       facetFilter
 	lo, hi   int       // the docs the dates allow, by start
@@ -133,24 +133,33 @@ func (s *memSnap) segQuery(f Filter, text docSet, ff facetFilter) *memQuery {
 		q.to = f.To.UnixNano()
 		q.hi = sort.Search(len(s.id), func(i int) bool { return s.start[i] >= q.to })
 	}
-	if len(f.Sources) > 0 {
-		q.src = newDocSet(len(s.id))
-		for _, id := range f.Sources {
-			if set := s.sources[id]; set != nil {
-				q.src.or(set)
+	for j, fc := range s.listed {
+		want := fc.Get(&f)
+		if len(want) == 0 {
+			continue
+		}
+		set := newDocSet(len(s.id))
+		for _, v := range want {
+			if docs := s.lists[j][v]; docs != nil {
+				set.or(docs)
 			}
 		}
+		q.lists = append(q.lists, set)
 	}
 	return q
 }
 
 // base reports whether doc i matches the shared conditions (text, dates,
-// sources).
+// filter-only facets).
 func (q *memQuery) base(i int) bool {
 	s := q.s
-	if s.end[i] < q.from || s.start[i] >= q.to || (q.text != nil && !q.text.has(i)) || (q.src != nil && !q.src.has(i)) ||
-		(q.dead != nil && q.dead.has(i)) {
+	if s.end[i] < q.from || s.start[i] >= q.to || (q.text != nil && !q.text.has(i)) || (q.dead != nil && q.dead.has(i)) {
 		return false
+	}
+	for _, l := range q.lists {
+		if !l.has(i) {
+			return false
+		}
 	}
 	return true
 }
@@ -292,39 +301,29 @@ func (m *memIndex) terms(ctx context.Context, words []string) ([]wordTerm, error
 	if len(missing) == 0 {
 		return out, nil
 	}
-	rows, err := m.pool.Query(ctx, `SELECT w, numnode(g), g::text, numnode(s), s::text
-		FROM unnest($1::text[]) w,
-		     LATERAL (SELECT to_tsquery('german', quote_literal(tp_unaccent(w)) || ':*') g,
-		                     to_tsquery('simple', quote_literal(tp_unaccent(w)) || ':*') s) x`, missing)
+	lex, err := store.PrefixLexemes(ctx, m.pool, missing)
 	if err != nil {
-		return nil, fmt.Errorf("search: query words: %w", err)
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	found := map[string]wordTerm{}
-	var w, g, s string
-	var gn, sn int
-	_, err = pgx.ForEachRow(rows, []any{&w, &gn, &g, &sn, &s}, func() error {
+	for _, l := range lex {
 		var t wordTerm
 		switch {
-		case gn == 0:
+		case l.GermanNodes == 0:
 			t.stop = true
-		case gn != 1 || sn > 1:
-			return fmt.Errorf("%w: %q gives %s / %s", errNotSingleLexeme, w, g, s)
+		case l.GermanNodes != 1 || l.SimpleNodes > 1:
+			return nil, fmt.Errorf("%w: %q gives %s / %s", errNotSingleLexeme, l.Word, l.German, l.Simple)
 		default:
-			var err error
-			if t.german, err = prefixLexeme(g); err != nil {
-				return err
+			if t.german, err = prefixLexeme(l.German); err != nil {
+				return nil, err
 			}
-			if sn == 1 {
-				if t.simple, err = prefixLexeme(s); err != nil {
-					return err
+			if l.SimpleNodes == 1 {
+				if t.simple, err = prefixLexeme(l.Simple); err != nil {
+					return nil, err
 				}
 			}
 		}
-		found[w] = t
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		found[l.Word] = t
 	}
 	m.words.mu.Lock()
 	if m.words.m == nil || len(m.words.m) > maxWordCache {

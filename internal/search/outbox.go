@@ -191,13 +191,5 @@ const KeepChanges = 10 * time.Minute
 // the newest transaction it deleted, so a reader older than that knows to
 // read everything again. It returns how many rows it deleted.
 func PruneChanges(ctx context.Context, db store.DB, keep time.Duration) (int64, error) {
-	var n int64
-	err := db.QueryRow(ctx, `WITH d AS (DELETE FROM search_changes WHERE at < now() - $1 * interval '1 millisecond' RETURNING xid),
-		h AS (UPDATE search_changes_horizon SET horizon = greatest(horizon, (SELECT max(xid) FROM d))
-			WHERE EXISTS (SELECT 1 FROM d))
-		SELECT count(*) FROM d`, keep.Milliseconds()).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("prune search change log: %w", err)
-	}
-	return n, nil
+	return store.PruneSearchChanges(ctx, db, keep)
 }

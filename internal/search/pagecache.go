@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"sync"
@@ -21,8 +22,9 @@ import (
 // events that ended before the exact From. If that leaves too few keys to
 // fill the page while more may follow, the hit is not used.
 type pageCache struct {
-	ttl time.Duration
-	max int // entries
+	inner layer
+	ttl   time.Duration
+	max   int // entries
 
 	mu      sync.Mutex
 	entries map[string]*pageEntry
@@ -131,4 +133,53 @@ func (e *pageEntry) page(from *time.Time, first int) ([]pageKey, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// answer reads the keys from the cache, or reads them with a few more
+// from the minute below and keeps them; the counts come from below. It
+// passes on a request without keys.
+func (pc *pageCache) answer(ctx context.Context, r *request) (Result, []pageKey, error) {
+	if r.limit == 0 {
+		return pc.inner.answer(ctx, r)
+	}
+	v, err := r.version(ctx)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	first := r.limit - 1
+	key, floor := pageKeyOf(r.f, r.o, r.c, first, r.fuzzy)
+	if e := pc.get(key, v); e != nil {
+		if keys, ok := e.page(r.f.From, first); ok {
+			if !r.counts {
+				return Result{}, keys, nil
+			}
+			countOnly := *r
+			countOnly.limit, countOnly.load = 0, 0
+			res, _, err := pc.inner.answer(ctx, &countOnly)
+			return res, keys, err
+		}
+	}
+	wide := *r
+	wide.keysFrom = floor
+	wide.limit = first + 1 + pageSlack
+	wide.load = wide.limit
+	res, keys, err := pc.inner.answer(ctx, &wide)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	e := &pageEntry{version: v, at: time.Now(), keys: keys, complete: len(keys) < wide.limit}
+	pc.put(key, e)
+	if out, ok := e.page(r.f.From, first); ok {
+		return res, out, nil
+	}
+	// More events than the slack ended within the minute: read the exact page.
+	keysOnly := *r
+	keysOnly.counts = false
+	_, keys, err = pc.inner.answer(ctx, &keysOnly)
+	return res, keys, err
+}
+
+// each streams below: the cache holds pages, not streams.
+func (pc *pageCache) each(ctx context.Context, r *request, limit int, fn func([]store.Event) error) error {
+	return pc.inner.each(ctx, r, limit, fn)
 }

@@ -2,11 +2,7 @@ package search
 
 import (
 	"context"
-	"fmt"
 	"sort"
-	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/treffpunkt/treffpunkt/internal/store"
 )
@@ -15,29 +11,58 @@ import (
 // generated search_doc column (german and simple configurations, unaccent,
 // weights title A, venue/city B, description C), prefix matching on every
 // word, and trigram similarity on titles when full text finds little.
+// Caches and the in-memory index answer what they can exactly, as layers
+// above SQL (layer.go).
 type Postgres struct {
-	db    store.DB
-	fs    FacetSet
+	db store.DB
+	fs FacetSet
+	// counted is fs.counted(): what the caches and the index hold as bits.
+	counted FacetSet
+	// The layers, nil when not used; top is the stack compose built.
+	sql   *sqlSearch
 	cache *countCache
 	pages *pageCache
-	mem   *memIndex // nil: every search in SQL
+	mem   *memIndex
+	top   layer
 	// FuzzyBelow: when full-text search finds fewer events than this (by
 	// default: none), titles
 	// similar to the query (typos) are added.
 	FuzzyBelow int
 }
 
-// NewPostgres returns the Postgres searcher on a pool.
+// NewPostgres returns the Postgres searcher on a pool, with its count and
+// page caches.
 func NewPostgres(db store.DB) *Postgres {
-	return &Postgres{db: db, fs: DefaultFacets(), FuzzyBelow: 1, cache: newCountCache(), pages: newPageCache()}
+	fs := DefaultFacets()
+	p := &Postgres{db: db, fs: fs, counted: fs.counted(), FuzzyBelow: 1,
+		sql: &sqlSearch{db: db}, cache: newCountCache(db), pages: newPageCache()}
+	p.compose()
+	return p
+}
+
+// compose stacks the layers: the page cache above the in-memory index
+// above the count cache above SQL. Each refuses what it cannot answer
+// exactly and passes it down.
+func (p *Postgres) compose() {
+	var l layer = p.sql
+	if p.cache != nil {
+		p.cache.inner, l = l, p.cache
+	}
+	if p.mem != nil {
+		p.mem.inner, l = l, p.mem
+	}
+	if p.pages != nil {
+		p.pages.inner, l = l, p.pages
+	}
+	p.top = l
 }
 
 // WithFacets makes the searcher filter and count the facets fs instead of
 // DefaultFacets (call before the first search).
 func (p *Postgres) WithFacets(fs FacetSet) *Postgres {
-	p.fs = fs
+	p.fs, p.counted = fs, fs.counted()
 	if p.mem != nil {
-		p.mem.fs = fs
+		p.mem.setFacets(fs)
 	}
 	return p
 }
@@ -46,6 +71,7 @@ func (p *Postgres) WithFacets(fs FacetSet) *Postgres {
 // countCache and pageCache).
 func (p *Postgres) WithoutCache() *Postgres {
 	p.cache, p.pages = nil, nil
+	p.compose()
 	return p
 }
 
@@ -64,14 +90,9 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 	if err != nil {
 		return Result{}, err
 	}
-	var v *dbVersion
-	if p.cache != nil || p.pages != nil {
-		if v, err = p.version(ctx); err != nil {
-			return Result{}, err
-		}
-	}
-	fuzzy := c != nil && c.Fuzzy
-	res, keys, err := p.run(ctx, f, pg, o, c, fuzzy, v)
+	r := &request{fs: p.fs, counted: p.counted, f: f, o: o, c: c, fuzzy: c != nil && c.Fuzzy, counts: !pg.SkipCounts,
+		limit: pg.First + 1, load: pg.First, fuzzyBelow: p.FuzzyBelow, ver: &versionOnce{db: p.db}}
+	res, keys, err := p.top.answer(ctx, r)
 	if err != nil {
 		return Result{}, err
 	}
@@ -80,8 +101,9 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 		found = len(keys)
 	}
 	if c == nil && f.Query != "" && found < p.FuzzyBelow {
-		fuzzy = true
-		if res, keys, err = p.run(ctx, f, pg, o, c, true, v); err != nil {
+		fr := *r
+		fr.fuzzy = true
+		if res, keys, err = p.top.answer(ctx, &fr); err != nil {
 			return Result{}, err
 		}
 	}
@@ -101,149 +123,54 @@ func (p *Postgres) Search(ctx context.Context, f Filter, pg Page, o Order) (Resu
 	return res, nil
 }
 
-// version reads the database version the caches are checked against.
-func (p *Postgres) version(ctx context.Context) (*dbVersion, error) {
-	return readVersion(ctx, p.db)
-}
+// sqlSearch is the bottom layer: it answers every request in SQL.
+type sqlSearch struct{ db store.DB }
 
-// readVersion reads the database version (store.ReadVersion).
-func readVersion(ctx context.Context, db store.DB) (*dbVersion, error) {
-	v, err := store.ReadVersion(ctx, db)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	return &v, nil
-}
-
-// fromMemory decides, for searches and streams alike, whether the
-// in-memory index answers: only a search it covers (it refuses relevance
-// order, typo matching, unpublished events and facets it does not hold)
-// and only from a snapshot of the database version v. nil: SQL answers.
-func (p *Postgres) fromMemory(ctx context.Context, f Filter, o Order, fuzzy bool, v dbVersion) (*memQuery, error) {
-	if !p.mem.covers(f, o, fuzzy) {
-		return nil, nil
-	}
-	snap := p.mem.current(ctx, v)
-	if snap == nil {
-		return nil, nil
-	}
-	return p.mem.memSearch(ctx, snap, f)
-}
-
-// run counts (total and facets) and reads the page: from the in-memory
-// snapshot when it covers the search and is current, else in SQL. In SQL
-// on a pool the two run at once on two connections, so a search takes as
-// long as the slower one. v is the database version the caches are
-// checked against (nil without caches).
-func (p *Postgres) run(ctx context.Context, f Filter, pg Page, o Order, c *cursor, fuzzy bool, v *dbVersion) (Result, []pageKey, error) {
-	if v != nil {
-		mq, err := p.fromMemory(ctx, f, o, fuzzy, *v)
-		if err != nil {
-			return Result{}, nil, err
-		}
-		if mq != nil {
-			p.mem.served.Add(1)
-			var res Result
-			if !pg.SkipCounts {
-				res = mq.counts()
-			}
-			keys, err := p.page(ctx, f, o, c, pg.First, fuzzy, v, mq)
-			return res, keys, err
-		}
-	}
+// answer counts and reads the keys; on a pool the two run at once on two
+// connections.
+func (s *sqlSearch) answer(ctx context.Context, r *request) (Result, []pageKey, error) {
 	var res Result
-	var ferr error
-	done := make(chan struct{})
+	var keys []pageKey
+	var cerr, kerr error
 	count := func() {
-		switch {
-		case pg.SkipCounts:
-		case p.cache != nil:
-			res, ferr = p.counts(ctx, f, fuzzy, *v)
-		default:
-			res, ferr = p.countSQL(ctx, f, fuzzy)
+		if r.counts {
+			res, cerr = s.countSQL(ctx, r)
 		}
-		close(done)
 	}
-	if _, ok := p.db.(*pgxpool.Pool); ok {
-		go count()
+	read := func() {
+		if r.limit > 0 {
+			keys, kerr = s.keys(ctx, r)
+		}
+	}
+	if r.counts && r.limit > 0 {
+		both(s.db, count, read)
 	} else {
 		count()
+		read()
 	}
-	keys, err := p.page(ctx, f, o, c, pg.First, fuzzy, v, nil)
-	<-done
-	if err == nil {
-		err = ferr
+	if cerr != nil {
+		return Result{}, nil, cerr
 	}
-	return res, keys, err
+	return res, keys, kerr
 }
 
-// page returns up to first+1 keys after c, the first ones with their
-// events, from the page cache when it holds them. mq, when set, reads the
-// keys from the in-memory snapshot instead of SQL.
-func (p *Postgres) page(ctx context.Context, f Filter, o Order, c *cursor, first int, fuzzy bool, v *dbVersion, mq *memQuery) ([]pageKey, error) {
-	if p.pages == nil {
-		return p.readPage(ctx, f, o, c, first+1, first, fuzzy, mq)
-	}
-	key, floor := pageKeyOf(f, o, c, first, fuzzy)
-	if e := p.pages.get(key, *v); e != nil {
-		if keys, ok := e.page(f.From, first); ok {
-			return keys, nil
-		}
-	}
-	ff := f
-	ff.From = floor
-	limit := first + 1 + pageSlack
-	keys, err := p.readPage(ctx, ff, o, c, limit, limit, fuzzy, mq)
+// keys reads up to r.limit keys after r.c and the events of the first
+// r.load of them.
+func (s *sqlSearch) keys(ctx context.Context, r *request) ([]pageKey, error) {
+	sk, err := store.SearchKeys(ctx, s.db, r.fs.spec(r.keyFilter(), r.fuzzy), keyOrder(r.o), r.c.key(), r.limit)
 	if err != nil {
 		return nil, err
 	}
-	e := &pageEntry{version: *v, at: time.Now(), keys: keys, complete: len(keys) < limit}
-	p.pages.put(key, e)
-	if out, ok := e.page(f.From, first); ok {
-		return out, nil
+	keys := make([]pageKey, len(sk))
+	for i, k := range sk {
+		keys[i] = pageKey{cursor: cursor{Order: r.o, Fuzzy: r.fuzzy, Start: k.Start, ID: k.ID, Rank: k.Rank}, end: k.End}
 	}
-	// More events than the slack ended within the minute: read the exact page.
-	return p.readPage(ctx, f, o, c, first+1, first, fuzzy, mq)
-}
-
-// readPage reads up to limit keys after c and the events of the first
-// load of them.
-func (p *Postgres) readPage(ctx context.Context, f Filter, o Order, c *cursor, limit, load int, fuzzy bool, mq *memQuery) ([]pageKey, error) {
-	var keys []pageKey
-	if mq != nil {
-		keys = mq.refilter(f).keys(o, c, limit)
-	} else {
-		sk, err := store.SearchKeys(ctx, p.db, p.fs.spec(f, fuzzy), keyOrder(o), c.key(), limit)
-		if err != nil {
-			return nil, err
-		}
-		keys = make([]pageKey, len(sk))
-		for i, k := range sk {
-			keys[i] = pageKey{cursor: cursor{Order: o, Fuzzy: fuzzy, Start: k.Start, ID: k.ID, Rank: k.Rank}, end: k.End}
-		}
-	}
-	load = min(load, len(keys))
-	ids := make([]int64, 0, load)
-	for _, k := range keys[:load] {
-		ids = append(ids, k.ID)
-	}
-	evs, err := store.ListingEventsByID(ctx, p.db, ids)
-	if err != nil {
-		return nil, err
-	}
-	// EventsByID keeps the order of ids and skips the ones it did not find.
-	for i, j := 0, 0; i < load && j < len(evs); i++ {
-		if keys[i].ID == evs[j].ID {
-			keys[i].event = &evs[j]
-			j++
-		}
-	}
-	return keys, nil
+	return loadEvents(ctx, s.db, keys, r.load)
 }
 
 // countSQL fills Total and Facets in SQL.
-func (p *Postgres) countSQL(ctx context.Context, f Filter, fuzzy bool) (Result, error) {
-	n, err := store.CountSearch(ctx, p.db, p.fs.spec(f, fuzzy))
+func (s *sqlSearch) countSQL(ctx context.Context, r *request) (Result, error) {
+	n, err := store.CountSearch(ctx, s.db, r.fs.spec(r.f, r.fuzzy))
 	if err != nil {
 		return Result{}, err
 	}
@@ -253,7 +180,7 @@ func (p *Postgres) countSQL(ctx context.Context, f Filter, fuzzy bool) (Result, 
 			lists[i] = append(lists[i], FacetCount(c))
 		}
 	}
-	return Result{Total: n.Total, matched: n.Matched, Facets: p.fs.facetsOf(lists)}, nil
+	return Result{Total: n.Total, matched: n.Matched, Facets: r.counted.facetsOf(lists)}, nil
 }
 
 // facetsOf puts each facet's counts (in the order of fs) into Facets,

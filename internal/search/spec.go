@@ -5,13 +5,21 @@ import (
 )
 
 // spec translates a validated filter into the store's search: the shared
-// conditions and one condition per facet of the set (store.SearchSpec).
-// fuzzy adds typo-tolerant title matches to the full-text ones.
+// conditions (a filter-only facet's among them) and one condition per
+// counted facet of the set (store.SearchSpec), in the order of
+// fs.counted(). fuzzy adds typo-tolerant title matches to the full-text
+// ones.
 func (fs FacetSet) spec(f Filter, fuzzy bool) store.SearchSpec {
 	s := store.SearchSpec{IncludeUnpublished: f.IncludeUnpublished, From: f.From, To: f.To,
-		Sources: f.Sources, Words: Words(f.Query), Fuzzy: fuzzy, Facets: make([]store.FacetCond, len(fs))}
-	for i, fc := range fs {
-		s.Facets[i] = store.FacetCond{FacetColumn: fc.column(), Want: fc.Get(&f)}
+		Words: Words(f.Query), Fuzzy: fuzzy, Facets: make([]store.FacetCond, 0, len(fs))}
+	for _, fc := range fs {
+		c := store.FacetCond{FacetColumn: fc.column(), Want: fc.Get(&f)}
+		switch {
+		case !fc.FilterOnly:
+			s.Facets = append(s.Facets, c)
+		case len(c.Want) > 0:
+			s.Filters = append(s.Filters, c)
+		}
 	}
 	return s
 }
@@ -30,7 +38,7 @@ func (fs FacetSet) columns() []store.FacetColumn {
 func (fc *Facet) ColumnOf() store.FacetColumn { return fc.column() }
 
 func (fc *Facet) column() store.FacetColumn {
-	return store.FacetColumn{Column: fc.Column, Values: fc.Values}
+	return store.FacetColumn{Column: fc.Column, Values: fc.Values, Related: fc.Related}
 }
 
 // keyOrder is o as the store orders keys.

@@ -22,20 +22,8 @@ func TestPublicUsesPartialIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := pool.Query(ctx, `EXPLAIN SELECT e.id FROM events e WHERE `+store.PublicSQL+` ORDER BY e.start_at, e.id LIMIT 20`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan strings.Builder
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(l + "\n")
-	}
-	if !strings.Contains(plan.String(), "events_public_start") {
-		t.Errorf("public listing does not use events_public_start:\n%s", plan.String())
+	if plan := explain(t, pool, `SELECT e.id FROM events e WHERE `+store.PublicSQL+` ORDER BY e.start_at, e.id LIMIT 20`); !strings.Contains(plan, "events_public_start") {
+		t.Errorf("public listing does not use events_public_start:\n%s", plan)
 	}
 	// The Go definition agrees with the SQL one.
 	for _, c := range []struct {
@@ -51,4 +39,25 @@ func TestPublicUsesPartialIndex(t *testing.T) {
 			t.Errorf("%s merged %v: Go %v, SQL %v, want %v", c.review, c.merged != nil, got, sql, c.want)
 		}
 	}
+}
+
+// explain is the plan of query with args, one line per node.
+func explain(t *testing.T, db store.DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.Query(context.Background(), `EXPLAIN `+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan strings.Builder
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(l + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan.String()
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // SearchSpec is one search of events as SQL runs it: the conditions every
-// part of a search shares (visibility, dates, sources, text)
+// part of a search shares (visibility, dates, text, filter-only facets)
 // and the faceted ones, which the facet counts leave out one at a time.
 // internal/search translates its Filter into it; the SQL is built here
 // and nowhere else.
@@ -20,8 +20,9 @@ type SearchSpec struct {
 	// From keeps events that have not ended before it, To those that
 	// start before it.
 	From, To *time.Time
-	// Sources keeps events that any of these sources announced.
-	Sources []string
+	// Filters are the conditions of filter-only facets (the source): shared
+	// by every part of the search, never counted.
+	Filters []FacetCond
 	// Words must each match as a prefix (german or simple configuration);
 	// Fuzzy adds titles similar to them (typos).
 	Words []string
@@ -33,11 +34,13 @@ type SearchSpec struct {
 
 // FacetColumn says where a facet's values are, as an SQL expression on the
 // events alias e: Column for at most one value per event (text, NULL for
-// none), else Values (text[]). The expressions are declarations of
-// internal/search's facet registry, never user input.
+// none), Values for a text[], or Related for values in other rows (a query
+// of (event id, value) pairs such as SourcesOfEvents). The expressions are
+// declarations of internal/search's facet registry, never user input.
 type FacetColumn struct {
-	Column string
-	Values string
+	Column  string
+	Values  string
+	Related string
 }
 
 // FacetCond is one facet of a search: where its values are and the wanted
@@ -108,9 +111,10 @@ func newSearchQuery(s SearchSpec) *searchQuery {
 	if s.To != nil {
 		q.base = append(q.base, "e.start_at < "+q.arg(*s.To))
 	}
-	if len(s.Sources) > 0 {
-		q.base = append(q.base, `EXISTS (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
-			WHERE ei.event_id = e.id AND i.source_id = ANY(`+q.arg(s.Sources)+`))`)
+	for _, fc := range s.Filters {
+		if len(fc.Want) > 0 {
+			q.base = append(q.base, fc.where(q.arg(fc.Want)))
+		}
 	}
 	if len(s.Words) > 0 {
 		q.textQuery(s.Words, s.Fuzzy)
@@ -126,10 +130,13 @@ func newSearchQuery(s SearchSpec) *searchQuery {
 
 // where is the condition "has any of the values in the text[] parameter
 // p": = ANY for one value (an index on the column applies), && for a list
-// (a GIN index applies).
+// (a GIN index applies), EXISTS for related rows (planned as a semi-join).
 func (fc FacetColumn) where(p string) string {
-	if fc.Column != "" {
+	switch {
+	case fc.Column != "":
 		return fc.Column + " = ANY(" + p + "::text[])"
+	case fc.Related != "":
+		return "EXISTS (SELECT 1 FROM (" + fc.Related + ") r(event_id, value) WHERE r.event_id = e.id AND r.value = ANY(" + p + "::text[]))"
 	}
 	return fc.Values + " && " + p + "::text[]"
 }
@@ -138,6 +145,14 @@ func (fc FacetColumn) where(p string) string {
 func (fc FacetColumn) expr() string {
 	if fc.Column != "" {
 		return fc.Column
+	}
+	return fc.ValuesSQL()
+}
+
+// ValuesSQL is a many-value facet's values as text[] on the alias e.
+func (fc FacetColumn) ValuesSQL() string {
+	if fc.Related != "" {
+		return "ARRAY(SELECT DISTINCT r.value FROM (" + fc.Related + ") r(event_id, value) WHERE r.event_id = e.id)"
 	}
 	return fc.Values
 }
@@ -151,7 +166,7 @@ func FacetSelectList(cols []FacetColumn) string {
 		if fc.Column != "" {
 			b.WriteString(", coalesce(" + fc.Column + ", '')")
 		} else {
-			b.WriteString(", coalesce(" + fc.Values + ", '{}')")
+			b.WriteString(", coalesce(" + fc.ValuesSQL() + ", '{}')")
 		}
 	}
 	return b.String()
