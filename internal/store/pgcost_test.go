@@ -1,0 +1,295 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/treffpunkt/treffpunkt/internal/demosites"
+	"github.com/treffpunkt/treffpunkt/internal/pgtest"
+	"github.com/treffpunkt/treffpunkt/internal/store"
+)
+
+// What PostgreSQL itself spends per written events, items and event_items
+// row (issue 14 point 4), whatever the Go side batches: N rows in one
+// statement, one transaction, reported as µs/row. The "without" variants
+// take the cost apart: each drops one generated column, index or trigger
+// in the benchmark's own database before writing, so the difference to
+// "all" is what that part costs.
+//
+//	go test -run '^$' -bench 'InsertEvents|UpdateEvent|LinkItems' -benchtime 3x ./internal/store/
+//
+// TREFFPUNKT_PGCOST_SCHEMA=160 migrates the database down to that version
+// first: the schema before this branch's migrations, for before/after
+// ratios measured in one run. TREFFPUNKT_PGCOST_ROWS sets N (2,000).
+
+// pgcostVariant removes one part of the write path; every statement uses
+// IF EXISTS so one list serves both schemas.
+type pgcostVariant struct {
+	name string
+	sql  []string
+}
+
+var pgcostVariants = []pgcostVariant{
+	{"all", nil},
+	{"without=triggers", []string{`ALTER TABLE events DISABLE TRIGGER USER`, `ALTER TABLE event_items DISABLE TRIGGER USER`}},
+	{"without=outbox-trigger", []string{
+		`DROP TRIGGER IF EXISTS events_enqueue ON events`,
+		`DROP TRIGGER IF EXISTS events_enqueue_insert ON events`,
+		`DROP TRIGGER IF EXISTS events_enqueue_update ON events`,
+		`DROP TRIGGER IF EXISTS events_enqueue_delete ON events`}},
+	{"without=version-trigger", []string{
+		`DROP TRIGGER IF EXISTS events_version ON events`,
+		`DROP TRIGGER IF EXISTS event_items_version_at_commit ON event_items`}},
+	{"without=was-public-trigger", []string{`DROP TRIGGER IF EXISTS events_was_public ON events`}},
+	{"without=search_doc", []string{`ALTER TABLE events DROP COLUMN search_doc`}},
+	{"without=search_doc-index", []string{`DROP INDEX IF EXISTS events_search_doc`}},
+	{"without=title-trgm-indexes", []string{`DROP INDEX IF EXISTS events_title_trgm`, `DROP INDEX IF EXISTS events_title_fold_trgm`}},
+	{"without=events_title_trgm", []string{`DROP INDEX IF EXISTS events_title_trgm`}},
+	{"without=array-gin-indexes", []string{`DROP INDEX IF EXISTS events_languages`, `DROP INDEX IF EXISTS events_topics`,
+		`DROP INDEX IF EXISTS events_audience`, `DROP INDEX IF EXISTS events_access`}},
+	{"without=audience-access", []string{`ALTER TABLE events DROP COLUMN audience`, `ALTER TABLE events DROP COLUMN access`}},
+	{"without=btree-indexes", []string{`DROP INDEX IF EXISTS events_start`, `DROP INDEX IF EXISTS events_region`,
+		`DROP INDEX IF EXISTS events_series`, `DROP INDEX IF EXISTS events_public_start`, `DROP INDEX IF EXISTS events_public_end`,
+		`DROP INDEX IF EXISTS events_public_region_end`, `DROP INDEX IF EXISTS events_updated`, `DROP INDEX IF EXISTS events_review_queue`}},
+}
+
+// pgcostRows is the N rows written per statement.
+func pgcostRows(b *testing.B) int {
+	n := 2000
+	if s := os.Getenv("TREFFPUNKT_PGCOST_ROWS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 || v > 100000 {
+			b.Fatalf("TREFFPUNKT_PGCOST_ROWS=%q: want 1..100000", s)
+		}
+		n = v
+	}
+	return n
+}
+
+// pgcostDB is a fresh database at the schema asked for, with variant v
+// applied.
+func pgcostDB(b *testing.B, v pgcostVariant) *pgxpool.Pool {
+	ctx := context.Background()
+	pool := pgtest.New(b)
+	if s := os.Getenv("TREFFPUNKT_PGCOST_SCHEMA"); s != "" {
+		to, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			b.Fatalf("TREFFPUNKT_PGCOST_SCHEMA=%q: %v", s, err)
+		}
+		migrateDownTo(b, pool, to)
+	}
+	for _, q := range v.sql {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO sources (id, name, url, kind) VALUES ('bench', 'Bench', 'http://127.0.0.1/', 'ical')`); err != nil {
+		b.Fatal(err)
+	}
+	return pool
+}
+
+func migrateDownTo(b *testing.B, pool *pgxpool.Pool, to int64) {
+	sub, err := fs.Sub(store.MigrationsFS(), "migrations")
+	if err != nil {
+		b.Fatal(err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithAllowOutofOrder(true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := p.DownTo(context.Background(), to); err != nil {
+		b.Fatalf("migrate down to %d: %v", to, err)
+	}
+}
+
+// pgcostEvents are n generated feed events (realistic German titles,
+// venues and descriptions of an umbrella organisation's programme) as
+// column arrays for unnest, uids prefixed so every round writes new rows.
+type pgcostEvents struct {
+	uid, title, desc, venue, street, postal, city, region, organizer, draft, fp []string
+	start, end                                                                   []time.Time
+}
+
+func genPgcostEvents(b *testing.B, prefix string, n int) pgcostEvents {
+	var e pgcostEvents
+	audiences := [][]string{{"young_people"}, {"volunteers", "multipliers"}, {"families"}, {"age:16-27"}, nil}
+	access := [][]string{{"wheelchair"}, {"interpreting"}, nil, {"barrier_free", "not_barrier_free"}}
+	for i, g := range demosites.GenFeed(3, n) {
+		draft, err := json.Marshal(map[string]any{
+			"title": g.Title, "description": g.Description, "start": g.Start, "end": g.End,
+			"place": map[string]any{"venue": g.Venue, "street": g.Street, "postal_code": g.PostalCode, "city": g.City},
+			"audience": audiences[i%len(audiences)], "accessibility": access[i%len(access)],
+			"languages": []string{"de"}, "confidence": 0.9,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.uid = append(e.uid, prefix+g.UID)
+		e.title = append(e.title, g.Title)
+		e.desc = append(e.desc, g.Description)
+		e.venue = append(e.venue, g.Venue)
+		e.street = append(e.street, g.Street)
+		e.postal = append(e.postal, g.PostalCode)
+		e.city = append(e.city, g.City)
+		e.region = append(e.region, g.Region)
+		e.organizer = append(e.organizer, demosites.GenFeedOrganizer(3))
+		e.draft = append(e.draft, string(draft))
+		e.fp = append(e.fp, fmt.Sprintf("fp-%s-%d", prefix, i))
+		e.start = append(e.start, g.Start)
+		e.end = append(e.end, g.End)
+	}
+	return e
+}
+
+const pgcostInsertSQL = `
+	INSERT INTO events (uid, title, description, start_at, end_at, venue, street, postal_code, city, region,
+		languages, topics, organizer, review, draft, fingerprint)
+	SELECT u, t, d, s, e, v, st, pc, c, NULLIF(r, ''), '{de}', '{education}', o, 'published', dr::jsonb, fp
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[],
+		$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS x(u, t, d, s, e, v, st, pc, c, r, o, dr, fp)
+	RETURNING id`
+
+// insertPgcost writes the events in one statement and one transaction and
+// returns their ids.
+func insertPgcost(b *testing.B, pool *pgxpool.Pool, e pgcostEvents) []int64 {
+	ctx := context.Background()
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, pgcostInsertSQL, e.uid, e.title, e.desc, e.start, e.end, e.venue, e.street,
+		e.postal, e.city, e.region, e.organizer, e.draft, e.fp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return ids
+}
+
+// execPgcost runs one statement in its own transaction, commit included
+// (the deferred version trigger runs at commit).
+func execPgcost(b *testing.B, pool *pgxpool.Pool, q string, args ...any) {
+	ctx := context.Background()
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, q, args...); err != nil {
+		b.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func reportPerRow(b *testing.B, d time.Duration, rows int) {
+	b.ReportMetric(float64(d.Microseconds())/float64(rows), "µs/row")
+}
+
+// BenchmarkInsertEvents: N new events in one INSERT … SELECT.
+func BenchmarkInsertEvents(b *testing.B) {
+	n := pgcostRows(b)
+	for _, v := range pgcostVariants {
+		b.Run(v.name, func(b *testing.B) {
+			pool := pgcostDB(b, v)
+			// One round first, so the tables and indexes are not empty.
+			insertPgcost(b, pool, genPgcostEvents(b, "warm-", n))
+			batches := make([]pgcostEvents, b.N)
+			for i := range batches {
+				batches[i] = genPgcostEvents(b, fmt.Sprintf("r%d-", i), n)
+			}
+			var d time.Duration
+			b.ResetTimer()
+			for i := range batches {
+				t0 := time.Now()
+				insertPgcost(b, pool, batches[i])
+				d += time.Since(t0)
+			}
+			reportPerRow(b, d, b.N*n)
+		})
+	}
+}
+
+// BenchmarkUpdateEventDescriptions: N existing events get a changed
+// description in one UPDATE (a re-crawl that found new text).
+func BenchmarkUpdateEventDescriptions(b *testing.B) {
+	n := pgcostRows(b)
+	for _, v := range pgcostVariants {
+		b.Run(v.name, func(b *testing.B) {
+			pool := pgcostDB(b, v)
+			ids := insertPgcost(b, pool, genPgcostEvents(b, "upd-", n))
+			var d time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				execPgcost(b, pool, `UPDATE events SET description = description || ' Neuer Termin, Runde ' || $2::text,
+					fingerprint = fingerprint || '-' || $2::text, sequence = sequence + 1, updated_at = now()
+					WHERE id = ANY($1)`, ids, strconv.Itoa(i))
+				d += time.Since(t0)
+			}
+			reportPerRow(b, d, b.N*n)
+		})
+	}
+}
+
+// BenchmarkLinkItems: N raw items saved and linked to N existing events
+// (items, then event_items), each in one statement, one transaction.
+func BenchmarkLinkItems(b *testing.B) {
+	n := pgcostRows(b)
+	for _, v := range []pgcostVariant{pgcostVariants[0], pgcostVariants[1], pgcostVariants[3]} {
+		b.Run(v.name, func(b *testing.B) {
+			pool := pgcostDB(b, v)
+			e := genPgcostEvents(b, "link-", n)
+			ids := insertPgcost(b, pool, e)
+			var d time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				keys := make([]string, n)
+				for j := range keys {
+					keys[j] = fmt.Sprintf("r%d-%s", i, e.uid[j])
+				}
+				t0 := time.Now()
+				execPgcost(b, pool, `
+					WITH it AS (
+						INSERT INTO items (source_id, key, page_url, raw, raw_hash)
+						SELECT 'bench', k, 'http://127.0.0.1/feed.ics', dr::jsonb, md5(dr)
+						FROM unnest($1::text[], $2::text[]) AS x(k, dr)
+						RETURNING id, key)
+					INSERT INTO event_items (item_id, occurrence, event_id, draft)
+					SELECT it.id, 0, x.ev, x.dr::jsonb
+					FROM it JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS x(k, dr, ev) ON x.k = it.key`,
+					keys, e.draft, ids)
+				d += time.Since(t0)
+			}
+			reportPerRow(b, d, b.N*n)
+		})
+	}
+}
