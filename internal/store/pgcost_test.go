@@ -120,7 +120,7 @@ func migrateDownTo(b *testing.B, pool *pgxpool.Pool, to int64) {
 // column arrays for unnest, uids prefixed so every round writes new rows.
 type pgcostEvents struct {
 	uid, title, desc, venue, street, postal, city, region, organizer, draft, fp []string
-	start, end                                                                   []time.Time
+	start, end                                                                  []time.Time
 }
 
 func genPgcostEvents(b *testing.B, prefix string, n int) pgcostEvents {
@@ -130,7 +130,7 @@ func genPgcostEvents(b *testing.B, prefix string, n int) pgcostEvents {
 	for i, g := range demosites.GenFeed(3, n) {
 		draft, err := json.Marshal(map[string]any{
 			"title": g.Title, "description": g.Description, "start": g.Start, "end": g.End,
-			"place": map[string]any{"venue": g.Venue, "street": g.Street, "postal_code": g.PostalCode, "city": g.City},
+			"place":    map[string]any{"venue": g.Venue, "street": g.Street, "postal_code": g.PostalCode, "city": g.City},
 			"audience": audiences[i%len(audiences)], "accessibility": access[i%len(access)],
 			"languages": []string{"de"}, "confidence": 0.9,
 		})
