@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -162,15 +164,49 @@ const pgcostInsertSQL = `
 		$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS x(u, t, d, s, e, v, st, pc, c, r, o, dr, fp)
 	RETURNING id`
 
+// backendCPU is the CPU time the server process behind tx has used so
+// far (Linux schedstat, in ns): on a loaded machine a far steadier measure
+// of PostgreSQL's own work than the wall clock. The throwaway cluster
+// runs on this machine; elsewhere it reports 0 and only µs/row counts.
+type backendCPU struct{ path string }
+
+func cpuOf(b *testing.B, tx pgx.Tx) backendCPU {
+	var pid int
+	if err := tx.QueryRow(context.Background(), `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		b.Fatal(err)
+	}
+	return backendCPU{fmt.Sprintf("/proc/%d/schedstat", pid)}
+}
+
+func (c backendCPU) now() time.Duration {
+	raw, err := os.ReadFile(c.path)
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(raw))
+	if len(f) == 0 {
+		return 0
+	}
+	ns, _ := strconv.ParseInt(f[0], 10, 64)
+	return time.Duration(ns)
+}
+
+// pgcostCost is what writing took: wall clock and the backend's CPU.
+type pgcostCost struct{ wall, cpu time.Duration }
+
+func (c *pgcostCost) add(o pgcostCost) { c.wall += o.wall; c.cpu += o.cpu }
+
 // insertPgcost writes the events in one statement and one transaction and
 // returns their ids.
-func insertPgcost(b *testing.B, pool *pgxpool.Pool, e pgcostEvents) []int64 {
+func insertPgcost(b *testing.B, pool *pgxpool.Pool, e pgcostEvents) ([]int64, pgcostCost) {
 	ctx := context.Background()
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
+	cpu := cpuOf(b, tx)
+	c0, t0 := cpu.now(), time.Now()
 	rows, err := tx.Query(ctx, pgcostInsertSQL, e.uid, e.title, e.desc, e.start, e.end, e.venue, e.street,
 		e.postal, e.city, e.region, e.organizer, e.draft, e.fp)
 	if err != nil {
@@ -190,28 +226,32 @@ func insertPgcost(b *testing.B, pool *pgxpool.Pool, e pgcostEvents) []int64 {
 	if err := tx.Commit(ctx); err != nil {
 		b.Fatal(err)
 	}
-	return ids
+	return ids, pgcostCost{time.Since(t0), cpu.now() - c0}
 }
 
 // execPgcost runs one statement in its own transaction, commit included
 // (the deferred version trigger runs at commit).
-func execPgcost(b *testing.B, pool *pgxpool.Pool, q string, args ...any) {
+func execPgcost(b *testing.B, pool *pgxpool.Pool, q string, args ...any) pgcostCost {
 	ctx := context.Background()
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
+	cpu := cpuOf(b, tx)
+	c0, t0 := cpu.now(), time.Now()
 	if _, err := tx.Exec(ctx, q, args...); err != nil {
 		b.Fatal(err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		b.Fatal(err)
 	}
+	return pgcostCost{time.Since(t0), cpu.now() - c0}
 }
 
-func reportPerRow(b *testing.B, d time.Duration, rows int) {
-	b.ReportMetric(float64(d.Microseconds())/float64(rows), "µs/row")
+func reportPerRow(b *testing.B, c pgcostCost, rows int) {
+	b.ReportMetric(float64(c.wall.Microseconds())/float64(rows), "µs/row")
+	b.ReportMetric(float64(c.cpu.Microseconds())/float64(rows), "cpu-µs/row")
 }
 
 // BenchmarkInsertEvents: N new events in one INSERT … SELECT.
@@ -226,12 +266,11 @@ func BenchmarkInsertEvents(b *testing.B) {
 			for i := range batches {
 				batches[i] = genPgcostEvents(b, fmt.Sprintf("r%d-", i), n)
 			}
-			var d time.Duration
+			var d pgcostCost
 			b.ResetTimer()
 			for i := range batches {
-				t0 := time.Now()
-				insertPgcost(b, pool, batches[i])
-				d += time.Since(t0)
+				_, c := insertPgcost(b, pool, batches[i])
+				d.add(c)
 			}
 			reportPerRow(b, d, b.N*n)
 		})
@@ -245,15 +284,13 @@ func BenchmarkUpdateEventDescriptions(b *testing.B) {
 	for _, v := range pgcostVariants {
 		b.Run(v.name, func(b *testing.B) {
 			pool := pgcostDB(b, v)
-			ids := insertPgcost(b, pool, genPgcostEvents(b, "upd-", n))
-			var d time.Duration
+			ids, _ := insertPgcost(b, pool, genPgcostEvents(b, "upd-", n))
+			var d pgcostCost
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				t0 := time.Now()
-				execPgcost(b, pool, `UPDATE events SET description = description || ' Neuer Termin, Runde ' || $2::text,
+				d.add(execPgcost(b, pool, `UPDATE events SET description = description || ' Neuer Termin, Runde ' || $2::text,
 					fingerprint = fingerprint || '-' || $2::text, sequence = sequence + 1, updated_at = now()
-					WHERE id = ANY($1)`, ids, strconv.Itoa(i))
-				d += time.Since(t0)
+					WHERE id = ANY($1)`, ids, strconv.Itoa(i)))
 			}
 			reportPerRow(b, d, b.N*n)
 		})
@@ -268,16 +305,15 @@ func BenchmarkLinkItems(b *testing.B) {
 		b.Run(v.name, func(b *testing.B) {
 			pool := pgcostDB(b, v)
 			e := genPgcostEvents(b, "link-", n)
-			ids := insertPgcost(b, pool, e)
-			var d time.Duration
+			ids, _ := insertPgcost(b, pool, e)
+			var d pgcostCost
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				keys := make([]string, n)
 				for j := range keys {
 					keys[j] = fmt.Sprintf("r%d-%s", i, e.uid[j])
 				}
-				t0 := time.Now()
-				execPgcost(b, pool, `
+				d.add(execPgcost(b, pool, `
 					WITH it AS (
 						INSERT INTO items (source_id, key, page_url, raw, raw_hash)
 						SELECT 'bench', k, 'http://127.0.0.1/feed.ics', dr::jsonb, md5(dr)
@@ -286,8 +322,7 @@ func BenchmarkLinkItems(b *testing.B) {
 					INSERT INTO event_items (item_id, occurrence, event_id, draft)
 					SELECT it.id, 0, x.ev, x.dr::jsonb
 					FROM it JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS x(k, dr, ev) ON x.k = it.key`,
-					keys, e.draft, ids)
-				d += time.Since(t0)
+					keys, e.draft, ids))
 			}
 			reportPerRow(b, d, b.N*n)
 		})
