@@ -23,7 +23,9 @@ import (
 
 // What PostgreSQL itself spends per written events, items and event_items
 // row (issue 14 point 4), whatever the Go side batches: N rows in one
-// statement, one transaction, reported as µs/row. The "without" variants
+// statement (OneByOne: one statement per row), one transaction, reported
+// as wall-clock µs/row and as the server backend's CPU µs/row (steadier on
+// a loaded machine). The "without" variants
 // take the cost apart: each drops one generated column, index or trigger
 // in the benchmark's own database before writing, so the difference to
 // "all" is what that part costs.
@@ -323,6 +325,48 @@ func BenchmarkLinkItems(b *testing.B) {
 					SELECT it.id, 0, x.ev, x.dr::jsonb
 					FROM it JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS x(k, dr, ev) ON x.k = it.key`,
 					keys, e.draft, ids))
+			}
+			reportPerRow(b, d, b.N*n)
+		})
+	}
+}
+
+// BenchmarkInsertEventsOneByOne: the same events, one INSERT statement
+// each (one pgx.Batch, one transaction), as the write path sends them: the
+// per-statement part of the triggers' cost counts here.
+func BenchmarkInsertEventsOneByOne(b *testing.B) {
+	n := pgcostRows(b)
+	for _, v := range []pgcostVariant{pgcostVariants[0], pgcostVariants[1]} {
+		b.Run(v.name, func(b *testing.B) {
+			ctx := context.Background()
+			pool := pgcostDB(b, v)
+			insertPgcost(b, pool, genPgcostEvents(b, "warm-", n))
+			var d pgcostCost
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				e := genPgcostEvents(b, fmt.Sprintf("r%d-", i), n)
+				b.StartTimer()
+				tx, err := pool.Begin(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cpu := cpuOf(b, tx)
+				c0, t0 := cpu.now(), time.Now()
+				batch := &pgx.Batch{}
+				for j := range e.uid {
+					batch.Queue(pgcostInsertSQL, []string{e.uid[j]}, []string{e.title[j]}, []string{e.desc[j]},
+						[]time.Time{e.start[j]}, []time.Time{e.end[j]}, []string{e.venue[j]}, []string{e.street[j]},
+						[]string{e.postal[j]}, []string{e.city[j]}, []string{e.region[j]}, []string{e.organizer[j]},
+						[]string{e.draft[j]}, []string{e.fp[j]})
+				}
+				if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+					b.Fatal(err)
+				}
+				if err := tx.Commit(ctx); err != nil {
+					b.Fatal(err)
+				}
+				d.add(pgcostCost{time.Since(t0), cpu.now() - c0})
 			}
 			reportPerRow(b, d, b.N*n)
 		})
