@@ -198,42 +198,9 @@ type pgcostCost struct{ wall, cpu time.Duration }
 
 func (c *pgcostCost) add(o pgcostCost) { c.wall += o.wall; c.cpu += o.cpu }
 
-// insertPgcost writes the events in one statement and one transaction and
-// returns their ids.
-func insertPgcost(b *testing.B, pool *pgxpool.Pool, e pgcostEvents) ([]int64, pgcostCost) {
-	ctx := context.Background()
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	cpu := cpuOf(b, tx)
-	c0, t0 := cpu.now(), time.Now()
-	rows, err := tx.Query(ctx, pgcostInsertSQL, e.uid, e.title, e.desc, e.start, e.end, e.venue, e.street,
-		e.postal, e.city, e.region, e.organizer, e.draft, e.fp)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			b.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		b.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		b.Fatal(err)
-	}
-	return ids, pgcostCost{time.Since(t0), cpu.now() - c0}
-}
-
-// execPgcost runs one statement in its own transaction, commit included
+// timedTx runs write in one transaction and measures it, commit included
 // (the deferred version trigger runs at commit).
-func execPgcost(b *testing.B, pool *pgxpool.Pool, q string, args ...any) pgcostCost {
+func timedTx(b *testing.B, pool *pgxpool.Pool, write func(tx pgx.Tx) error) pgcostCost {
 	ctx := context.Background()
 	tx, err := pool.Begin(ctx)
 	if err != nil {
@@ -242,13 +209,37 @@ func execPgcost(b *testing.B, pool *pgxpool.Pool, q string, args ...any) pgcostC
 	defer tx.Rollback(ctx)
 	cpu := cpuOf(b, tx)
 	c0, t0 := cpu.now(), time.Now()
-	if _, err := tx.Exec(ctx, q, args...); err != nil {
+	if err := write(tx); err != nil {
 		b.Fatal(err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		b.Fatal(err)
 	}
 	return pgcostCost{time.Since(t0), cpu.now() - c0}
+}
+
+// insertPgcost writes the events in one statement and one transaction and
+// returns their ids.
+func insertPgcost(b *testing.B, pool *pgxpool.Pool, e pgcostEvents) ([]int64, pgcostCost) {
+	var ids []int64
+	c := timedTx(b, pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(context.Background(), pgcostInsertSQL, e.uid, e.title, e.desc, e.start, e.end,
+			e.venue, e.street, e.postal, e.city, e.region, e.organizer, e.draft, e.fp)
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
+	return ids, c
+}
+
+// execPgcost runs one statement in its own transaction.
+func execPgcost(b *testing.B, pool *pgxpool.Pool, q string, args ...any) pgcostCost {
+	return timedTx(b, pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), q, args...)
+		return err
+	})
 }
 
 func reportPerRow(b *testing.B, c pgcostCost, rows int) {
@@ -347,12 +338,6 @@ func BenchmarkInsertEventsOneByOne(b *testing.B) {
 				b.StopTimer()
 				e := genPgcostEvents(b, fmt.Sprintf("r%d-", i), n)
 				b.StartTimer()
-				tx, err := pool.Begin(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				cpu := cpuOf(b, tx)
-				c0, t0 := cpu.now(), time.Now()
 				batch := &pgx.Batch{}
 				for j := range e.uid {
 					batch.Queue(pgcostInsertSQL, []string{e.uid[j]}, []string{e.title[j]}, []string{e.desc[j]},
@@ -360,13 +345,7 @@ func BenchmarkInsertEventsOneByOne(b *testing.B) {
 						[]string{e.postal[j]}, []string{e.city[j]}, []string{e.region[j]}, []string{e.organizer[j]},
 						[]string{e.draft[j]}, []string{e.fp[j]})
 				}
-				if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-					b.Fatal(err)
-				}
-				if err := tx.Commit(ctx); err != nil {
-					b.Fatal(err)
-				}
-				d.add(pgcostCost{time.Since(t0), cpu.now() - c0})
+				d.add(timedTx(b, pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, batch).Close() }))
 			}
 			reportPerRow(b, d, b.N*n)
 		})
