@@ -80,16 +80,25 @@ func pgcostRows(b *testing.B) int {
 	return n
 }
 
-// pgcostDB is a fresh database at the schema asked for, with variant v
-// applied.
+// pgcostDB is a fresh database at the schema asked for
+// (TREFFPUNKT_PGCOST_SCHEMA, else the newest), with variant v applied.
 func pgcostDB(b *testing.B, v pgcostVariant) *pgxpool.Pool {
-	ctx := context.Background()
-	pool := pgtest.New(b)
+	var to int64
 	if s := os.Getenv("TREFFPUNKT_PGCOST_SCHEMA"); s != "" {
-		to, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
+		var err error
+		if to, err = strconv.ParseInt(s, 10, 64); err != nil {
 			b.Fatalf("TREFFPUNKT_PGCOST_SCHEMA=%q: %v", s, err)
 		}
+	}
+	return pgcostDBAt(b, to, v)
+}
+
+// pgcostDBAt is a fresh database migrated down to schema version to (0:
+// the newest), with variant v applied.
+func pgcostDBAt(b *testing.B, to int64, v pgcostVariant) *pgxpool.Pool {
+	ctx := context.Background()
+	pool := pgtest.New(b)
+	if to > 0 {
 		migrateDownTo(b, pool, to)
 	}
 	for _, q := range v.sql {
@@ -247,107 +256,129 @@ func reportPerRow(b *testing.B, c pgcostCost, rows int) {
 	b.ReportMetric(float64(c.cpu.Microseconds())/float64(rows), "cpu-µs/row")
 }
 
-// BenchmarkInsertEvents: N new events in one INSERT … SELECT.
-func BenchmarkInsertEvents(b *testing.B) {
-	n := pgcostRows(b)
-	for _, v := range pgcostVariants {
-		b.Run(v.name, func(b *testing.B) {
-			pool := pgcostDB(b, v)
-			// One round first, so the tables and indexes are not empty.
-			insertPgcost(b, pool, genPgcostEvents(b, "warm-", n))
-			batches := make([]pgcostEvents, b.N)
-			for i := range batches {
-				batches[i] = genPgcostEvents(b, fmt.Sprintf("r%d-", i), n)
-			}
-			var d pgcostCost
-			b.ResetTimer()
-			for i := range batches {
-				_, c := insertPgcost(b, pool, batches[i])
-				d.add(c)
-			}
-			reportPerRow(b, d, b.N*n)
-		})
-	}
+// pgcostWrite is one kind of write: setup prepares a database (a first
+// round, so tables and indexes are not empty; the rows an update or link
+// needs) and returns what writes round r of n rows.
+type pgcostWrite struct {
+	name  string
+	setup func(b *testing.B, pool *pgxpool.Pool, n int) func(r int) pgcostCost
 }
 
-// BenchmarkUpdateEventDescriptions: N existing events get a changed
-// description in one UPDATE (a re-crawl that found new text).
-func BenchmarkUpdateEventDescriptions(b *testing.B) {
+var (
+	// N new events in one INSERT … SELECT.
+	writeInsert = pgcostWrite{"insert", func(b *testing.B, pool *pgxpool.Pool, n int) func(int) pgcostCost {
+		insertPgcost(b, pool, genPgcostEvents(b, "warm-", n))
+		return func(r int) pgcostCost {
+			_, c := insertPgcost(b, pool, genPgcostEvents(b, fmt.Sprintf("r%d-", r), n))
+			return c
+		}
+	}}
+	// The same, one INSERT statement per event (one pgx.Batch), as the
+	// write path sends them: the per-statement part of the cost counts.
+	writeOneByOne = pgcostWrite{"one-by-one", func(b *testing.B, pool *pgxpool.Pool, n int) func(int) pgcostCost {
+		insertPgcost(b, pool, genPgcostEvents(b, "warm-", n))
+		return func(r int) pgcostCost {
+			e := genPgcostEvents(b, fmt.Sprintf("r%d-", r), n)
+			batch := &pgx.Batch{}
+			for j := range e.uid {
+				batch.Queue(pgcostInsertSQL, []string{e.uid[j]}, []string{e.title[j]}, []string{e.desc[j]},
+					[]time.Time{e.start[j]}, []time.Time{e.end[j]}, []string{e.venue[j]}, []string{e.street[j]},
+					[]string{e.postal[j]}, []string{e.city[j]}, []string{e.region[j]}, []string{e.organizer[j]},
+					[]string{e.draft[j]}, []string{e.fp[j]})
+			}
+			return timedTx(b, pool, func(tx pgx.Tx) error { return tx.SendBatch(context.Background(), batch).Close() })
+		}
+	}}
+	// N existing events get a changed description in one UPDATE (a
+	// re-crawl that found new text).
+	writeUpdate = pgcostWrite{"update", func(b *testing.B, pool *pgxpool.Pool, n int) func(int) pgcostCost {
+		ids, _ := insertPgcost(b, pool, genPgcostEvents(b, "upd-", n))
+		return func(r int) pgcostCost {
+			return execPgcost(b, pool, `UPDATE events SET description = description || ' Neuer Termin, Runde ' || $2::text,
+				fingerprint = fingerprint || '-' || $2::text, sequence = sequence + 1, updated_at = now()
+				WHERE id = ANY($1)`, ids, strconv.Itoa(r))
+		}
+	}}
+	// N raw items saved and linked to N existing events (items, then
+	// event_items) in one statement.
+	writeLink = pgcostWrite{"link", func(b *testing.B, pool *pgxpool.Pool, n int) func(int) pgcostCost {
+		e := genPgcostEvents(b, "link-", n)
+		ids, _ := insertPgcost(b, pool, e)
+		return func(r int) pgcostCost {
+			keys := make([]string, n)
+			for j := range keys {
+				keys[j] = fmt.Sprintf("r%d-%s", r, e.uid[j])
+			}
+			return execPgcost(b, pool, `
+				WITH it AS (
+					INSERT INTO items (source_id, key, page_url, raw, raw_hash)
+					SELECT 'bench', k, 'http://127.0.0.1/feed.ics', dr::jsonb, md5(dr)
+					FROM unnest($1::text[], $2::text[]) AS x(k, dr)
+					RETURNING id, key)
+				INSERT INTO event_items (item_id, occurrence, event_id, draft)
+				SELECT it.id, 0, x.ev, x.dr::jsonb
+				FROM it JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS x(k, dr, ev) ON x.k = it.key`,
+				keys, e.draft, ids)
+		}
+	}}
+)
+
+// benchVariants runs w on a fresh database per variant.
+func benchVariants(b *testing.B, w pgcostWrite, variants []pgcostVariant) {
 	n := pgcostRows(b)
-	for _, v := range pgcostVariants {
+	for _, v := range variants {
 		b.Run(v.name, func(b *testing.B) {
-			pool := pgcostDB(b, v)
-			ids, _ := insertPgcost(b, pool, genPgcostEvents(b, "upd-", n))
+			round := w.setup(b, pgcostDB(b, v), n)
 			var d pgcostCost
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				d.add(execPgcost(b, pool, `UPDATE events SET description = description || ' Neuer Termin, Runde ' || $2::text,
-					fingerprint = fingerprint || '-' || $2::text, sequence = sequence + 1, updated_at = now()
-					WHERE id = ANY($1)`, ids, strconv.Itoa(i)))
+				d.add(round(i))
 			}
 			reportPerRow(b, d, b.N*n)
 		})
 	}
 }
 
-// BenchmarkLinkItems: N raw items saved and linked to N existing events
-// (items, then event_items), each in one statement, one transaction.
-func BenchmarkLinkItems(b *testing.B) {
-	n := pgcostRows(b)
-	for _, v := range []pgcostVariant{pgcostVariants[0], pgcostVariants[1], pgcostVariants[3]} {
-		b.Run(v.name, func(b *testing.B) {
-			pool := pgcostDB(b, v)
-			e := genPgcostEvents(b, "link-", n)
-			ids, _ := insertPgcost(b, pool, e)
-			var d pgcostCost
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				keys := make([]string, n)
-				for j := range keys {
-					keys[j] = fmt.Sprintf("r%d-%s", i, e.uid[j])
-				}
-				d.add(execPgcost(b, pool, `
-					WITH it AS (
-						INSERT INTO items (source_id, key, page_url, raw, raw_hash)
-						SELECT 'bench', k, 'http://127.0.0.1/feed.ics', dr::jsonb, md5(dr)
-						FROM unnest($1::text[], $2::text[]) AS x(k, dr)
-						RETURNING id, key)
-					INSERT INTO event_items (item_id, occurrence, event_id, draft)
-					SELECT it.id, 0, x.ev, x.dr::jsonb
-					FROM it JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS x(k, dr, ev) ON x.k = it.key`,
-					keys, e.draft, ids))
-			}
-			reportPerRow(b, d, b.N*n)
-		})
-	}
-}
+func BenchmarkInsertEvents(b *testing.B) { benchVariants(b, writeInsert, pgcostVariants) }
 
-// BenchmarkInsertEventsOneByOne: the same events, one INSERT statement
-// each (one pgx.Batch, one transaction), as the write path sends them: the
-// per-statement part of the triggers' cost counts here.
 func BenchmarkInsertEventsOneByOne(b *testing.B) {
+	benchVariants(b, writeOneByOne, pgcostVariants[:2])
+}
+
+func BenchmarkUpdateEventDescriptions(b *testing.B) { benchVariants(b, writeUpdate, pgcostVariants) }
+
+func BenchmarkLinkItems(b *testing.B) {
+	benchVariants(b, writeLink, []pgcostVariant{pgcostVariants[0], pgcostVariants[1], pgcostVariants[3]})
+}
+
+// BenchmarkWriteBeforeAfter: every kind of write, rounds alternating
+// between a database at schema 160 (before this branch's migrations) and
+// a fully migrated one, in one process, the order swapped every round, so
+// the machine's load falls on both alike. after/before is the ratio of
+// their backend CPU per row.
+//
+//	TREFFPUNKT_PGCOST_ROWS=500 go test -run '^$' -bench WriteBeforeAfter -benchtime 8x ./internal/store/
+func BenchmarkWriteBeforeAfter(b *testing.B) {
 	n := pgcostRows(b)
-	for _, v := range []pgcostVariant{pgcostVariants[0], pgcostVariants[1]} {
-		b.Run(v.name, func(b *testing.B) {
-			ctx := context.Background()
-			pool := pgcostDB(b, v)
-			insertPgcost(b, pool, genPgcostEvents(b, "warm-", n))
-			var d pgcostCost
+	for _, w := range []pgcostWrite{writeInsert, writeUpdate, writeLink, writeOneByOne} {
+		b.Run(w.name, func(b *testing.B) {
+			rounds := [2]func(int) pgcostCost{
+				w.setup(b, pgcostDBAt(b, 160, pgcostVariants[0]), n),
+				w.setup(b, pgcostDBAt(b, 0, pgcostVariants[0]), n),
+			}
+			var cost [2]pgcostCost
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				e := genPgcostEvents(b, fmt.Sprintf("r%d-", i), n)
-				b.StartTimer()
-				batch := &pgx.Batch{}
-				for j := range e.uid {
-					batch.Queue(pgcostInsertSQL, []string{e.uid[j]}, []string{e.title[j]}, []string{e.desc[j]},
-						[]time.Time{e.start[j]}, []time.Time{e.end[j]}, []string{e.venue[j]}, []string{e.street[j]},
-						[]string{e.postal[j]}, []string{e.city[j]}, []string{e.region[j]}, []string{e.organizer[j]},
-						[]string{e.draft[j]}, []string{e.fp[j]})
+				for k := range 2 {
+					j := (i + k) % 2
+					cost[j].add(rounds[j](i))
 				}
-				d.add(timedTx(b, pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, batch).Close() }))
 			}
-			reportPerRow(b, d, b.N*n)
+			rows := float64(b.N * n)
+			b.ReportMetric(float64(cost[0].cpu.Microseconds())/rows, "before-cpu-µs/row")
+			b.ReportMetric(float64(cost[1].cpu.Microseconds())/rows, "after-cpu-µs/row")
+			b.ReportMetric(float64(cost[1].cpu)/float64(cost[0].cpu), "after/before-cpu")
+			b.ReportMetric(float64(cost[1].wall)/float64(cost[0].wall), "after/before-wall")
 		})
 	}
 }
