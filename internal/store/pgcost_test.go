@@ -112,19 +112,52 @@ func pgcostDBAt(b *testing.B, to int64, v pgcostVariant) *pgxpool.Pool {
 	return pool
 }
 
-func migrateDownTo(b *testing.B, pool *pgxpool.Pool, to int64) {
+// migrateDownTo runs the Down sections of every migration above version
+// to; up again, it applies them once more.
+func migrateDownTo(tb testing.TB, pool *pgxpool.Pool, to int64) {
 	sub, err := fs.Sub(store.MigrationsFS(), "migrations")
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
 	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithAllowOutofOrder(true))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if _, err := p.DownTo(context.Background(), to); err != nil {
-		b.Fatalf("migrate down to %d: %v", to, err)
+		tb.Fatalf("migrate down to %d: %v", to, err)
+	}
+}
+
+// TestPgcostMigrationsDownAndUp: this branch's migrations go down to main's
+// schema (which the before/after benchmark measures) and up again.
+func TestPgcostMigrationsDownAndUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	triggers := func() string {
+		t.Helper()
+		var s string
+		if err := pool.QueryRow(ctx, `SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger
+			WHERE tgrelid IN ('events'::regclass, 'event_items'::regclass) AND NOT tgisinternal`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	now := triggers()
+	migrateDownTo(t, pool, 160)
+	if got, want := triggers(), "event_items_version,event_items_version_at_commit,events_enqueue,events_touch,events_version,events_was_public"; got != want {
+		t.Errorf("triggers at 160: %s, want %s", got, want)
+	}
+	if _, err := store.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	if got := triggers(); got != now {
+		t.Errorf("triggers up again: %s, want %s", got, now)
+	}
+	if err := store.CheckSchema(ctx, pool); err != nil {
+		t.Fatal(err)
 	}
 }
 
