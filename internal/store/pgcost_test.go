@@ -332,6 +332,20 @@ var (
 				WHERE id = ANY($1)`, ids, strconv.Itoa(r))
 		}
 	}}
+	// N conditional updates that find the event unchanged (the write
+	// path's UPDATE … WHERE fingerprint <> …), one statement each: a
+	// statement-level trigger runs even when no row changed.
+	writeUnchanged = pgcostWrite{"update-unchanged", func(b *testing.B, pool *pgxpool.Pool, n int) func(int) pgcostCost {
+		ids, _ := insertPgcost(b, pool, genPgcostEvents(b, "same-", n))
+		return func(int) pgcostCost {
+			batch := &pgx.Batch{}
+			for _, id := range ids {
+				batch.Queue(`UPDATE events SET description = 'x', updated_at = now()
+					WHERE id = $1 AND fingerprint <> fingerprint`, id)
+			}
+			return timedTx(b, pool, func(tx pgx.Tx) error { return tx.SendBatch(context.Background(), batch).Close() })
+		}
+	}}
 	// N raw items saved and linked to N existing events (items, then
 	// event_items) in one statement.
 	writeLink = pgcostWrite{"link", func(b *testing.B, pool *pgxpool.Pool, n int) func(int) pgcostCost {
@@ -393,7 +407,7 @@ func BenchmarkLinkItems(b *testing.B) {
 //	TREFFPUNKT_PGCOST_ROWS=500 go test -run '^$' -bench WriteBeforeAfter -benchtime 8x ./internal/store/
 func BenchmarkWriteBeforeAfter(b *testing.B) {
 	n := pgcostRows(b)
-	for _, w := range []pgcostWrite{writeInsert, writeUpdate, writeLink, writeOneByOne} {
+	for _, w := range []pgcostWrite{writeInsert, writeUpdate, writeLink, writeOneByOne, writeUnchanged} {
 		b.Run(w.name, func(b *testing.B) {
 			rounds := [2]func(int) pgcostCost{
 				w.setup(b, pgcostDBAt(b, 160, pgcostVariants[0]), n),
