@@ -402,15 +402,24 @@ func BenchmarkLinkItems(b *testing.B) {
 // between a database at schema 160 (before this branch's migrations) and
 // a fully migrated one, in one process, the order swapped every round, so
 // the machine's load falls on both alike. after/before is the ratio of
-// their backend CPU per row.
+// their backend CPU per row. TREFFPUNKT_PGCOST_BEFORE sets another
+// "before" version (to tell this branch's migrations apart).
 //
 //	TREFFPUNKT_PGCOST_ROWS=500 go test -run '^$' -bench WriteBeforeAfter -benchtime 8x ./internal/store/
 func BenchmarkWriteBeforeAfter(b *testing.B) {
 	n := pgcostRows(b)
+	before := int64(160)
+	if s := os.Getenv("TREFFPUNKT_PGCOST_BEFORE"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || v < 1 {
+			b.Fatalf("TREFFPUNKT_PGCOST_BEFORE=%q: want a migration version", s)
+		}
+		before = v
+	}
 	for _, w := range []pgcostWrite{writeInsert, writeUpdate, writeLink, writeOneByOne, writeUnchanged} {
 		b.Run(w.name, func(b *testing.B) {
 			rounds := [2]func(int) pgcostCost{
-				w.setup(b, pgcostDBAt(b, 160, pgcostVariants[0]), n),
+				w.setup(b, pgcostDBAt(b, before, pgcostVariants[0]), n),
 				w.setup(b, pgcostDBAt(b, 0, pgcostVariants[0]), n),
 			}
 			var cost [2]pgcostCost
