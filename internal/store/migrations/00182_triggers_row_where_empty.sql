@@ -1,14 +1,14 @@
 -- +goose Up
--- A statement-level trigger runs even when its statement changes no row,
--- and the write path sends many such statements one row at a time: the
--- conditional UPDATE that finds an event unchanged (WHERE fingerprint <>
--- …) cost 1.22× main's with 00181's statement trigger (BenchmarkWriteBeforeAfter,
--- update-unchanged), and every link upsert (INSERT … ON CONFLICT DO UPDATE)
--- that only updates fired the INSERT statement trigger for nothing. Those
--- two go back to row triggers, which cost nothing for no row; inserts and
--- deletes of events, which always write the rows they name, stay per
--- statement, as do the version trigger's single queued call and
--- was_public's condition.
+-- A statement-level trigger runs (a call, two empty INSERTs) even when its
+-- statement changes no row, and the write path sends many such statements
+-- one row at a time: the conditional UPDATE that finds an event unchanged
+-- (WHERE fingerprint <> …; BenchmarkWriteBeforeAfter/update-unchanged
+-- measured 1.22× main's CPU after 00181), and every link upsert (INSERT …
+-- ON CONFLICT DO UPDATE) that only updates fired the INSERT statement
+-- trigger for nothing. Those two go back to row triggers, which cost
+-- nothing for no row; inserts and deletes of events, which always write
+-- the rows they name, stay per statement, as do the version trigger's
+-- single queued call and was_public's condition.
 DROP TRIGGER events_enqueue_update ON events;
 CREATE TRIGGER events_enqueue_update AFTER UPDATE ON events FOR EACH ROW
     EXECUTE FUNCTION tp_events_enqueue();
