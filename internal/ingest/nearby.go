@@ -28,8 +28,8 @@ import (
 // they are candidates for a page of the site in another language only
 // (dedup.Translation), which candidateRecords decides.
 type nearby struct {
-	from, to time.Time     // the stretch read
-	events   []store.Event // ordered by start and id, none the crawled source's when read
+	stretches []store.Stretch // the stretches read, ordered and apart
+	events    []store.Event   // ordered by start and id, none the crawled source's when read
 	own      []store.Event // the crawled source's, ordered by start and id
 	linked   map[int64][]store.LinkedDraft
 	taken    map[int64]bool
@@ -37,38 +37,34 @@ type nearby struct {
 }
 
 const (
-	// nearbyMaxDays bounds the stretch a batch reads at once; a batch of
-	// items on scattered days asks per occurrence, as before.
+	// nearbyMaxDays bounds a stretch read at once; an occurrence whose
+	// own window is longer asks for itself, as before.
 	nearbyMaxDays = 8
-	// nearbyMaxEvents bounds what a batch holds; a stretch with more is
+	// nearbyMaxEvents bounds what a batch holds; stretches with more are
 	// not known to be complete, and the batch asks per occurrence.
 	nearbyMaxEvents = 1500
 )
 
 // readNearby reads the events around drafts, the new occurrences of a
 // batch, or returns nil when asking per occurrence is as good (fewer than
-// two) or the stretch is too long or too full.
+// two) or the stretches are too full.
 func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []event.Draft) (*nearby, error) {
 	if len(drafts) < 2 {
 		return nil, nil
 	}
-	from, to := candidateWindow(drafts[0])
-	for _, d := range drafts[1:] {
-		f, t := candidateWindow(d)
-		from, to = minTime(from, f), maxTime(to, t)
-	}
-	if to.After(from.AddDate(0, 0, nearbyMaxDays)) {
+	stretches := stretchesOf(drafts)
+	if len(stretches) == 0 {
 		return nil, nil
 	}
-	evs, err := store.EventsAround(ctx, db, from, to, sourceID, nearbyMaxEvents)
+	evs, err := store.EventsAround(ctx, db, stretches, sourceID, nearbyMaxEvents)
 	if err != nil || len(evs) >= nearbyMaxEvents {
 		return nil, err
 	}
-	own, err := store.OwnEventsAround(ctx, db, from, to, sourceID, nearbyMaxEvents)
+	own, err := store.OwnEventsAround(ctx, db, stretches, sourceID, nearbyMaxEvents)
 	if err != nil || len(own) >= nearbyMaxEvents {
 		return nil, err
 	}
-	nb := &nearby{from: from, to: to, events: evs, own: own, linked: map[int64][]store.LinkedDraft{},
+	nb := &nearby{stretches: stretches, events: evs, own: own, linked: map[int64][]store.LinkedDraft{},
 		taken: map[int64]bool{}}
 	// The own events' drafts in the same one query for the batch: each
 	// occurrence needs them to tell translations.
@@ -82,10 +78,38 @@ func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []even
 	return nb, nil
 }
 
+// stretchesOf joins the candidate windows of drafts into stretches of at
+// most nearbyMaxDays, in order; a window longer than that is left out.
+// The items of a transaction may lie on days far apart (pages of a
+// site written together), and each stretch is read by the start index.
+func stretchesOf(drafts []event.Draft) []store.Stretch {
+	ws := make([]store.Stretch, 0, len(drafts))
+	for _, d := range drafts {
+		from, to := candidateWindow(d)
+		if !to.After(from.AddDate(0, 0, nearbyMaxDays)) {
+			ws = append(ws, store.Stretch{From: from, To: to})
+		}
+	}
+	slices.SortFunc(ws, func(a, b store.Stretch) int { return a.From.Compare(b.From) })
+	var out []store.Stretch
+	for _, w := range ws {
+		if n := len(out); n > 0 && !w.From.After(out[n-1].To) {
+			if to := maxTime(out[n-1].To, w.To); !to.After(out[n-1].From.AddDate(0, 0, nearbyMaxDays)) {
+				out[n-1].To = to
+				continue
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 // near is EventsNear(from, to, region) for the crawled source, and false
 // when nb cannot answer it.
 func (nb *nearby) near(from, to time.Time, region string) ([]store.Event, bool) {
-	if nb == nil || nb.stale || from.Before(nb.from) || to.After(nb.to) {
+	if nb == nil || nb.stale || !slices.ContainsFunc(nb.stretches, func(s store.Stretch) bool {
+		return !from.Before(s.From) && !to.After(s.To)
+	}) {
 		return nil, false
 	}
 	return pickNear(nb.events, nb.taken, from, to, region), true

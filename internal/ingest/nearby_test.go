@@ -44,6 +44,11 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 		{"other", "Görlitz", at(30, 12), time.Time{}, false},
 		{"other", "Leipzig", at(31, 23), time.Time{}, false},
 		{"crawled", "Leipzig", at(28, 12), time.Time{}, false}, // the crawled source's own
+		// Six weeks later: a second stretch of the same batch (pages of a
+		// site written together lie on days far apart).
+		{"other", "Leipzig", at(48, 10), time.Time{}, false},
+		{"other", "", at(49, 19), time.Time{}, false},
+		{"crawled", "Leipzig", at(48, 18), time.Time{}, false},
 	}
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		for i, e := range evs {
@@ -87,6 +92,8 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 		draft(at(28, 18), time.Time{}, "Görlitz", true),
 		draft(at(29, 10), at(30, 12), "Leipzig", false),
 		draft(at(30, 20), time.Time{}, "Görlitz", false),
+		draft(at(48, 12), time.Time{}, "Leipzig", false),
+		draft(at(49, 20), time.Time{}, "Dresden", false),
 	}
 	ids := func(es []store.Event) []int64 {
 		out := make([]int64, len(es))
@@ -96,8 +103,8 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 		return out
 	}
 	nb, err := readNearby(ctx, pool, "crawled", drafts)
-	if err != nil || nb == nil {
-		t.Fatalf("readNearby: %v, %v", nb, err)
+	if err != nil || nb == nil || len(nb.stretches) != 2 {
+		t.Fatalf("readNearby: %v, %v; want two stretches read", nb, err)
 	}
 	for i, d := range drafts {
 		from, to := candidateWindow(d)
@@ -121,8 +128,11 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 			t.Errorf("draft %d (%s, %q): nearby's own %v, OwnEventsNear %v", i, d.Start, region, ids(got), ids(wantOwn))
 		}
 	}
-	if len(nb.own) != 1 || len(nb.linked[nb.own[0].ID]) != 1 {
-		t.Errorf("own events %v with drafts %v, want the crawled source's one event and its draft", ids(nb.own), nb.linked)
+	if _, ok := nb.near(at(38, 0), at(40, 0), ""); ok {
+		t.Error("nearby answered for days between the stretches it read")
+	}
+	if len(nb.own) != 2 || len(nb.linked[nb.own[0].ID]) != 1 || len(nb.linked[nb.own[1].ID]) != 1 {
+		t.Errorf("own events %v with drafts %v, want the crawled source's two events and their drafts", ids(nb.own), nb.linked)
 	}
 	// Linked to the crawled source in the batch, an event is no candidate
 	// any more but one of the source's own (a translation's candidate); a

@@ -12,12 +12,17 @@ import (
 // compares a new occurrence with more.
 const NearLimit = 500
 
-// EventsAround is EventsNear for a stretch of days and every region at
-// once, at most limit events. A batch of items reads it once and picks
-// each new occurrence's EventsNear from it (the same conditions, applied
-// in Go: ingest's nearby) instead of one query per occurrence.
-func EventsAround(ctx context.Context, db DB, from, to time.Time, excludeSource string, limit int) ([]Event, error) {
-	return eventsNear(ctx, db, from, to, "", excludeSource, false, limit)
+// Stretch is a span of days [From, To) whose events a batch reads at
+// once (EventsAround).
+type Stretch struct{ From, To time.Time }
+
+// EventsAround is EventsNear for stretches of days and every region at
+// once, at most limit events in all. A batch of items reads it once and
+// picks each new occurrence's EventsNear from it (the same conditions,
+// applied in Go: ingest's nearby) instead of one query per occurrence;
+// several stretches serve a transaction whose items lie far apart.
+func EventsAround(ctx context.Context, db DB, stretches []Stretch, excludeSource string, limit int) ([]Event, error) {
+	return eventsAround(ctx, db, stretches, excludeSource, false, limit)
 }
 
 // OwnEventsNear is EventsNear's complement: the events of the block that
@@ -28,10 +33,40 @@ func OwnEventsNear(ctx context.Context, db DB, from, to time.Time, region, sourc
 	return eventsNear(ctx, db, from, to, region, source, true, NearLimit)
 }
 
-// OwnEventsAround is OwnEventsNear for a stretch of days and every region
+// OwnEventsAround is OwnEventsNear for stretches of days and every region
 // at once, at most limit events (as EventsAround).
-func OwnEventsAround(ctx context.Context, db DB, from, to time.Time, source string, limit int) ([]Event, error) {
-	return eventsNear(ctx, db, from, to, "", source, true, limit)
+func OwnEventsAround(ctx context.Context, db DB, stretches []Stretch, source string, limit int) ([]Event, error) {
+	return eventsAround(ctx, db, stretches, source, true, limit)
+}
+
+// eventsAround is eventsNear of every region for each stretch, each event
+// once, in eventsNear's order.
+func eventsAround(ctx context.Context, db DB, stretches []Stretch, source string, own bool, limit int) ([]Event, error) {
+	if len(stretches) == 1 {
+		return eventsNear(ctx, db, stretches[0].From, stretches[0].To, "", source, own, limit)
+	}
+	exists := "NOT EXISTS"
+	if own {
+		exists = "EXISTS"
+	}
+	froms, tos := make([]time.Time, len(stretches)), make([]time.Time, len(stretches))
+	for i, s := range stretches {
+		froms[i], tos[i] = s.From, s.To
+	}
+	// Each stretch by the start index (a lateral scan), the ids joined
+	// back once: stretches three days apart may find an event twice.
+	rows, err := db.Query(ctx, EventSelect+`
+		WHERE e.id IN (SELECT x.id FROM unnest($1::timestamptz[], $2::timestamptz[]) AS s(f, t),
+		                LATERAL (SELECT id FROM events WHERE start_at < s.t AND start_at >= s.f - interval '3 days'
+		                         AND (start_at >= s.f OR end_at >= s.f)) x)
+		  AND e.merged_into IS NULL AND e.review <> 'rejected'
+		  AND `+exists+` (SELECT 1 FROM event_items ei JOIN items i ON i.id = ei.item_id
+		                  WHERE ei.event_id = e.id AND i.source_id = $3)
+		ORDER BY e.start_at, e.id LIMIT $4`, froms, tos, source, limit)
+	if err != nil {
+		return nil, fmt.Errorf("events around %d stretches from %s: %w", len(stretches), froms[0].Format(time.DateOnly), err)
+	}
+	return pgx.CollectRows(rows, ScanEvent)
 }
 
 // eventsNear returns the block's events that source backs (own) or that
