@@ -30,10 +30,10 @@ import (
 type nearby struct {
 	stretches []store.Stretch // the stretches read, ordered and apart
 	events    []store.Event   // ordered by start and id, none the crawled source's when read
-	own      []store.Event // the crawled source's, ordered by start and id
-	linked   map[int64][]store.LinkedDraft
-	taken    map[int64]bool
-	stale    bool
+	own       []store.Event   // the crawled source's, ordered by start and id
+	linked    map[int64][]store.LinkedDraft
+	taken     map[int64]bool
+	stale     bool
 }
 
 const (
