@@ -222,24 +222,25 @@ func candidateRecords(ctx context.Context, db store.DB, rec dedup.Record, nb *ne
 			}
 		}
 	}
-	ids := make([]int64, 0, len(evs)+len(own))
-	for _, e := range slices.Concat(evs, own) {
-		ids = append(ids, e.ID)
-	}
 	var linked map[int64][]store.LinkedDraft
 	var err error
 	if ok {
-		linked, err = nb.drafts(ctx, db, ids)
+		// nearby holds its own events with only what tells a
+		// translation: a translation is read in full.
+		if evs, err = nb.translations(ctx, db, rec, lang, own, evs, langs); err != nil {
+			return nil, err
+		}
+		linked, err = nb.drafts(ctx, db, eventIDs(evs))
 	} else {
-		linked, err = store.LinkedDraftsOf(ctx, db, ids)
+		linked, err = store.LinkedDraftsOf(ctx, db, eventIDs(slices.Concat(evs, own)))
+		for _, e := range own {
+			if translated(langs, rec, lang, linked[e.ID]) {
+				evs = append(evs, e)
+			}
+		}
 	}
 	if err != nil {
 		return nil, err
-	}
-	for _, e := range own {
-		if translated(langs, rec, lang, linked[e.ID]) {
-			evs = append(evs, e)
-		}
 	}
 	recs := make([]dedup.Record, 0, 3*len(evs))
 	for _, e := range evs {
@@ -364,4 +365,12 @@ func (w *warmUp) flush() []scrapers.Page {
 		w.log.Info("boilerplate learned from the first pages", "pages", len(pages), "paragraphs", len(b.Paragraphs()))
 	}
 	return held
+}
+
+func eventIDs(evs []store.Event) []int64 {
+	ids := make([]int64, len(evs))
+	for i, e := range evs {
+		ids[i] = e.ID
+	}
+	return ids
 }

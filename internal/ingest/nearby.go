@@ -30,10 +30,14 @@ import (
 type nearby struct {
 	stretches []store.Stretch // the stretches read, ordered and apart
 	events    []store.Event   // ordered by start and id, none the crawled source's when read
-	own       []store.Event   // the crawled source's, ordered by start and id
-	linked    map[int64][]store.LinkedDraft
-	taken     map[int64]bool
-	stale     bool
+	// own are the crawled source's, ordered by start and id, with only
+	// the fields pickNear reads (store.OwnEventsAround); versions are
+	// their source versions with only what tells a translation.
+	own      []store.Event
+	versions map[int64][]store.LinkedDraft
+	linked   map[int64][]store.LinkedDraft // full source versions, as read or linked
+	taken    map[int64]bool
+	stale    bool
 }
 
 const (
@@ -60,22 +64,14 @@ func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []even
 	if err != nil || len(evs) >= nearbyMaxEvents {
 		return nil, err
 	}
-	own, err := store.OwnEventsAround(ctx, db, stretches, sourceID, nearbyMaxEvents)
+	// The own events with what tells translations in one query: each
+	// occurrence checks them.
+	own, versions, err := store.OwnEventsAround(ctx, db, stretches, sourceID, nearbyMaxEvents)
 	if err != nil || len(own) >= nearbyMaxEvents {
 		return nil, err
 	}
-	nb := &nearby{stretches: stretches, events: evs, own: own, linked: map[int64][]store.LinkedDraft{},
-		taken: map[int64]bool{}}
-	// The own events' drafts in the same one query for the batch: each
-	// occurrence needs them to tell translations.
-	ids := make([]int64, len(own))
-	for i, e := range own {
-		ids[i] = e.ID
-	}
-	if _, err := nb.drafts(ctx, db, ids); err != nil {
-		return nil, err
-	}
-	return nb, nil
+	return &nearby{stretches: stretches, events: evs, own: own, versions: versions,
+		linked: map[int64][]store.LinkedDraft{}, taken: map[int64]bool{}}, nil
 }
 
 // stretchesOf joins the candidate windows of drafts into stretches of at
@@ -115,10 +111,54 @@ func (nb *nearby) near(from, to time.Time, region string) ([]store.Event, bool) 
 	return pickNear(nb.events, nb.taken, from, to, region), true
 }
 
-// ownNear is OwnEventsNear(from, to, region) for the crawled source; call
-// it only when near answered.
+// ownNear is OwnEventsNear(from, to, region) for the crawled source, the
+// events with only the fields pickNear reads (full: ownEvent); call it
+// only when near answered.
 func (nb *nearby) ownNear(from, to time.Time, region string) []store.Event {
 	return pickNear(nb.own, nil, from, to, region)
+}
+
+// ownVersions are the source versions of own events, enough to tell a
+// translation (TranslationIn); those not read with them are read in full.
+func (nb *nearby) ownVersions(ctx context.Context, db store.DB, ids []int64) (map[int64][]store.LinkedDraft, error) {
+	out := make(map[int64][]store.LinkedDraft, len(ids))
+	var rest []int64
+	for _, id := range ids {
+		if v, ok := nb.versions[id]; ok {
+			out[id] = v
+		} else {
+			rest = append(rest, id)
+		}
+	}
+	full, err := nb.drafts(ctx, db, rest)
+	for id, v := range full {
+		out[id] = v
+	}
+	return out, err
+}
+
+// translations appends to evs those of own (ownNear's) that are rec in
+// another language (translated), each read in full as the transaction
+// sees it now, as OwnEventsNear would return it.
+func (nb *nearby) translations(ctx context.Context, db store.DB, rec dedup.Record, lang string, own, evs []store.Event, langs *draftLanguages) ([]store.Event, error) {
+	if len(own) == 0 {
+		return evs, nil
+	}
+	versions, err := nb.ownVersions(ctx, db, eventIDs(own))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range own {
+		if !translated(langs, rec, lang, versions[e.ID]) {
+			continue
+		}
+		full, err := store.GetEvent(ctx, db, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, full)
+	}
+	return evs, nil
 }
 
 // pickNear applies eventsNear's conditions to evs, leaving out taken.
@@ -215,7 +255,11 @@ func (nb *nearby) link(evID int64, created bool, l store.LinkedDraft) {
 	if created {
 		nb.addOwn(store.Event{ID: evID, Draft: l.Draft})
 		nb.linked[evID] = []store.LinkedDraft{l}
+		nb.versions[evID] = []store.LinkedDraft{l}
 		return
+	}
+	if vs, ok := nb.versions[evID]; ok {
+		nb.versions[evID] = append(vs, l)
 	}
 	if !slices.ContainsFunc(nb.own, func(e store.Event) bool { return e.ID == evID }) {
 		if i := slices.IndexFunc(nb.events, func(e store.Event) bool { return e.ID == evID }); i >= 0 {

@@ -131,8 +131,8 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 	if _, ok := nb.near(at(38, 0), at(40, 0), ""); ok {
 		t.Error("nearby answered for days between the stretches it read")
 	}
-	if len(nb.own) != 2 || len(nb.linked[nb.own[0].ID]) != 1 || len(nb.linked[nb.own[1].ID]) != 1 {
-		t.Errorf("own events %v with drafts %v, want the crawled source's two events and their drafts", ids(nb.own), nb.linked)
+	if len(nb.own) != 2 || len(nb.versions[nb.own[0].ID]) != 1 || len(nb.versions[nb.own[1].ID]) != 1 {
+		t.Errorf("own events %v with drafts %v, want the crawled source's two events and their drafts", ids(nb.own), nb.versions)
 	}
 	// Linked to the crawled source in the batch, an event is no candidate
 	// any more but one of the source's own (a translation's candidate); a
