@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,8 +22,9 @@ import (
 // or groupItems changed items, and writes them at once; it never waits for
 // more, so a slow site's page is written as soon as a writer is free.
 const (
-	groupPages = 32
-	groupItems = 64
+	groupPages   = 32
+	groupItems   = 64
+	groupWriters = 2
 )
 
 // part is one page's share of a transaction: its items, its fetch record
@@ -34,53 +36,85 @@ type part struct {
 	caps    *pageCaps
 }
 
-// writePages writes the changed pages of work until it is closed: a big
-// page in batches (storeBig), small ones grouped (storeSmall).
-func (c *crawl) writePages(ctx context.Context, log *slog.Logger, work <-chan scrapers.Page) {
-	var carry *prepared // a small page left for the next group
-	for {
-		var group []*prepared
-		items := 0
-		keys := map[string]bool{}
-		if carry != nil {
-			group, items = append(group, carry), len(carry.pending)
-			addKeys(keys, carry)
-			carry = nil
-		}
-		open := true
-		for open && len(group) < groupPages && items < groupItems {
-			var pg scrapers.Page
-			if len(group) == 0 {
-				pg, open = <-work // nothing to write: wait for a page
-			} else {
-				select {
-				case pg, open = <-work:
+// writePages writes the changed pages of work until it is closed and
+// returns the function that waits for the last: pageWriters goroutines
+// read the pages (prepare) and write each big one in batches (storeBig);
+// the small ones go to groupWriters group writers (writeGroups). Two,
+// not eight: a group's items lie on days far apart, so eight groups
+// written side by side queued for each other's day locks, each holding
+// part of its own meanwhile (the 2,000-page crawl was slower than one
+// page to a transaction); with two, one writer's Go work overlaps the
+// other's statements. The reading of the next pages goes on beside them.
+func (c *crawl) writePages(ctx context.Context, log *slog.Logger, work <-chan scrapers.Page) (wait func()) {
+	small := make(chan *prepared, groupPages)
+	var wg sync.WaitGroup
+	for range pageWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for pg := range work {
+				p := c.prepare(ctx, pg)
+				switch {
+				case p.err != nil:
+					c.done(ctx, log, p, p.err)
+				case len(p.pending) > itemBatch:
+					c.done(ctx, log, p, c.storeBig(ctx, p))
 				default:
-					open = false // write what is there
+					small <- p
 				}
 			}
-			if !open {
-				break
-			}
-			p := c.prepare(ctx, pg)
-			switch {
-			case p.err != nil:
-				c.done(ctx, log, p, p.err)
-			case len(p.pending) > itemBatch:
-				c.done(ctx, log, p, c.storeBig(ctx, p))
-			case sharesKey(keys, p):
-				// The same announcement on two pages: the second is
-				// written after the first committed, as before.
-				carry = p
-				open = false
-			default:
-				group = append(group, p)
-				items += len(p.pending)
-				addKeys(keys, p)
+		}()
+	}
+	var gw sync.WaitGroup
+	for range groupWriters {
+		gw.Add(1)
+		go func() {
+			defer gw.Done()
+			c.writeGroups(ctx, log, small)
+		}()
+	}
+	return func() {
+		wg.Wait()
+		close(small)
+		gw.Wait()
+	}
+}
+
+// writeGroups writes the small pages of small until it is closed, the
+// pages waiting at once together (up to groupPages pages or groupItems
+// items) in one transaction.
+func (c *crawl) writeGroups(ctx context.Context, log *slog.Logger, small <-chan *prepared) {
+	var carry *prepared // a page left for the next group
+	for {
+		next := carry
+		carry = nil
+		if next == nil {
+			var ok bool
+			if next, ok = <-small; !ok {
+				return
 			}
 		}
-		if len(group) == 0 && carry == nil {
-			return // work is closed and drained
+		group, items := []*prepared{next}, len(next.pending)
+		keys := map[string]bool{}
+		addKeys(keys, next)
+	gather:
+		for len(group) < groupPages && items < groupItems {
+			select {
+			case p, ok := <-small:
+				if !ok {
+					break gather
+				}
+				if sharesKey(keys, p) {
+					// The same announcement on two pages: the second is
+					// written after the first committed, as before.
+					carry = p
+					break gather
+				}
+				group, items = append(group, p), items+len(p.pending)
+				addKeys(keys, p)
+			default:
+				break gather // write what is there
+			}
 		}
 		c.storeSmall(ctx, log, group)
 	}

@@ -197,18 +197,9 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src source.Source) (rep Repo
 		Known:        known,
 		Now:          func() time.Time { return c.now },
 	}
-	// Fetching goes on while earlier pages are written: changed pages go to
-	// a few writers, each storing a big page in batches and small pages
-	// several to a transaction (writePages).
-	work := make(chan scrapers.Page, groupPages)
-	var wg sync.WaitGroup
-	for range pageWriters {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.writePages(ctx, log, work)
-		}()
-	}
+	// Fetching goes on while earlier pages are written (writePages).
+	work := make(chan scrapers.Page, 2*pageWriters)
+	wait := c.writePages(ctx, log, work)
 	warm := c.warmUp(log)
 	sum, err := scrapers.Crawl(ctx, src, opt, func(pg scrapers.Page) {
 		pg = c.limitPage(ctx, log, pg)
@@ -222,7 +213,7 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src source.Source) (rep Repo
 		work <- pg
 	}
 	close(work)
-	wg.Wait()
+	wait()
 	c.run.Strategy, c.run.StrategyReason = src.Kind, "configured in the sources file"
 	if sum.Plan != nil {
 		c.run.Strategy, c.run.StrategyReason = sum.Plan.Strategy, sum.Plan.Reason
