@@ -221,7 +221,11 @@ func (c *crawl) storeGroup(ctx context.Context, parts []part) error {
 		if err := store.LockDays(ctx, tx, days); err != nil {
 			return err
 		}
-		nb, err := readNearby(ctx, tx, c.src.ID, newOccurrences(reads, links))
+		ids := make([]int64, len(refs))
+		for i, r := range refs {
+			ids[i] = r.ID
+		}
+		nb, err := readNearby(ctx, tx, c.src.ID, newOccurrences(reads, links), c.oneLanguage(reads, links, ids))
 		if err != nil {
 			return err
 		}

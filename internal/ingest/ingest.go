@@ -156,6 +156,11 @@ type crawl struct {
 	// the tables' statistics are checked next (maybeAnalyze).
 	analyzeAt int
 	langs     draftLanguages // of the source's own pages, for translations
+	// fresh: the store held no item of the source when the crawl began;
+	// ownLangs are the text languages of the drafts it linked since
+	// (oneLanguage).
+	fresh    bool
+	ownLangs map[string]bool
 }
 
 // CrawlSource crawls one source and records the run. Errors end up in the
@@ -245,6 +250,7 @@ func (p *Pipeline) begin(ctx context.Context, src source.Source) (*crawl, error)
 	if c.known, err = store.SourceItems(ctx, p.Pool, src.ID); err != nil {
 		return c, err
 	}
+	c.fresh = len(c.known) == 0
 	if c.bp, err = loadBoilerplate(ctx, p.Pool, src.ID); err != nil {
 		return c, err
 	}

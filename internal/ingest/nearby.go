@@ -51,8 +51,10 @@ const (
 
 // readNearby reads the events around drafts, the new occurrences of a
 // batch, or returns nil when asking per occurrence is as good (fewer than
-// two) or the stretches are too full.
-func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []event.Draft) (*nearby, error) {
+// two) or the stretches are too full. noOwn says that none of the
+// crawled source's events can be a translation of the drafts (oneLanguage):
+// they are not read.
+func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []event.Draft, noOwn bool) (*nearby, error) {
 	if len(drafts) < 2 {
 		return nil, nil
 	}
@@ -66,9 +68,12 @@ func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []even
 	}
 	// The own events with what tells translations in one query: each
 	// occurrence checks them.
-	own, versions, err := store.OwnEventsAround(ctx, db, stretches, sourceID, nearbyMaxEvents)
-	if err != nil || len(own) >= nearbyMaxEvents {
-		return nil, err
+	var own []store.Event
+	versions := map[int64][]store.LinkedDraft{}
+	if !noOwn {
+		if own, versions, err = store.OwnEventsAround(ctx, db, stretches, sourceID, nearbyMaxEvents); err != nil || len(own) >= nearbyMaxEvents {
+			return nil, err
+		}
 	}
 	return &nearby{stretches: stretches, events: evs, own: own, versions: versions,
 		linked: map[int64][]store.LinkedDraft{}, taken: map[int64]bool{}}, nil
@@ -333,4 +338,49 @@ func newOccurrences(reads []reading, links []map[int]int64) []event.Draft {
 		}
 	}
 	return out
+}
+
+// oneLanguage reports whether no event of the crawled source can be a
+// translation of the batch's new occurrences, so the batch need not read
+// them: in a first crawl (the store held no item of the source) the
+// source's events are those this crawl wrote, and when they and the
+// batch are all in one language (or none), none is another language's
+// page (dedup.TranslationIn). A first crawl of a one-language site read
+// hundreds of its own events per batch for nothing.
+func (c *crawl) oneLanguage(reads []reading, links []map[int]int64, items []int64) bool {
+	if !c.fresh {
+		return false
+	}
+	seen := map[string]bool{}
+	for i, r := range reads {
+		for k, d := range r.drafts {
+			if _, ok := links[i][k]; !ok {
+				if l := c.langs.of(store.LinkedDraft{ItemID: items[i], Draft: d}); l != "" {
+					seen[l] = true
+				}
+			}
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for l := range c.ownLangs {
+		seen[l] = true
+	}
+	return len(seen) <= 1
+}
+
+// wroteLanguage notes the text language of a draft the crawl links to an
+// event (oneLanguage), before its transaction commits: a rolled-back one
+// only makes later batches read more.
+func (c *crawl) wroteLanguage(itemID int64, d event.Draft) {
+	l := c.langs.of(store.LinkedDraft{ItemID: itemID, Draft: d})
+	if l == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ownLangs == nil {
+		c.ownLangs = map[string]bool{}
+	}
+	c.ownLangs[l] = true
 }

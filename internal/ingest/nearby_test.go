@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/treffpunkt/treffpunkt/internal/dedup"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/source"
@@ -102,7 +103,7 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 		}
 		return out
 	}
-	nb, err := readNearby(ctx, pool, "crawled", drafts)
+	nb, err := readNearby(ctx, pool, "crawled", drafts, false)
 	if err != nil || nb == nil || len(nb.stretches) != 2 {
 		t.Fatalf("readNearby: %v, %v; want two stretches read", nb, err)
 	}
@@ -157,7 +158,42 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 	if _, ok := nb.near(at(1, 0), at(3, 0), ""); ok {
 		t.Error("nearby answered for days it did not read")
 	}
-	if nb, _ := readNearby(ctx, pool, "crawled", drafts[:1]); nb != nil {
+	if nb, _ := readNearby(ctx, pool, "crawled", drafts[:1], false); nb != nil {
 		t.Error("one occurrence: nearby read anyway")
+	}
+}
+
+// TestOneLanguage checks when a batch may leave its source's own events
+// unread: only in a first crawl whose drafts so far and the batch's are in
+// one language, since only a page in another language is a translation.
+func TestOneLanguage(t *testing.T) {
+	de := event.Draft{Title: "Sprachcafé für Geflüchtete", Description: "Wir laden herzlich ein zum gemeinsamen Deutschlernen und Kennenlernen bei Kaffee und Kuchen. Die Teilnahme ist kostenlos.",
+		Start: time.Date(2027, 3, 1, 18, 0, 0, 0, event.Berlin)}
+	en := event.Draft{Title: "Language café for refugees", Description: "We warmly invite you to learn German together and get to know each other over coffee and cake. Participation is free of charge.",
+		Start: de.Start}
+	if dedup.TextLanguage(dedup.Record{Draft: de}) == dedup.TextLanguage(dedup.Record{Draft: en}) {
+		t.Fatal("test texts are not told apart")
+	}
+	batch := func(ds ...event.Draft) []reading { return []reading{{drafts: ds}} }
+	for _, tc := range []struct {
+		name  string
+		fresh bool
+		wrote []event.Draft
+		batch []event.Draft
+		want  bool
+	}{
+		{"first crawl, one language", true, []event.Draft{de}, []event.Draft{de}, true},
+		{"first crawl, nothing written yet", true, nil, []event.Draft{de, de}, true},
+		{"first crawl, batch in another language", true, []event.Draft{de}, []event.Draft{en}, false},
+		{"first crawl, batch in two languages", true, nil, []event.Draft{de, en}, false},
+		{"source had items before", false, nil, []event.Draft{de}, false},
+	} {
+		c := &crawl{fresh: tc.fresh}
+		for i, d := range tc.wrote {
+			c.wroteLanguage(int64(100+i), d)
+		}
+		if got := c.oneLanguage(batch(tc.batch...), []map[int]int64{nil}, []int64{1}); got != tc.want {
+			t.Errorf("%s: oneLanguage = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
