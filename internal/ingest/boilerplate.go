@@ -279,9 +279,12 @@ func translated(langs *draftLanguages, rec dedup.Record, lang string, linked []s
 func learnBoilerplate(pages [][]string) *dedup.Boilerplate {
 	texts := make([]string, 0, len(pages))
 	for _, its := range pages {
-		var distinct []string
+		// A feed is one page of thousands of items: a set, not a scan.
+		seen := make(map[string]bool, len(its))
+		distinct := make([]string, 0, len(its))
 		for _, t := range its {
-			if !slices.Contains(distinct, t) {
+			if !seen[t] {
+				seen[t] = true
 				distinct = append(distinct, t)
 			}
 		}
