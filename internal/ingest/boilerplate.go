@@ -14,6 +14,7 @@ import (
 	"github.com/treffpunkt/treffpunkt/internal/dedup"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/store"
+	"github.com/treffpunkt/treffpunkt/scrapers"
 )
 
 // Boilerplate is a paragraph found on at least this many pages of a site
@@ -77,8 +78,6 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 		return err
 	}
 	decoded := make([]event.Item, 0, len(items))
-	// Pages, not items, are counted: the four events of one page share
-	// their text without it being the site's boilerplate.
 	pageTexts := map[string][]string{}
 	var pageOrder []string
 	for _, li := range items {
@@ -90,25 +89,31 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 		if _, ok := pageTexts[li.PageURL]; !ok {
 			pageOrder = append(pageOrder, li.PageURL)
 		}
-		if !slices.Contains(pageTexts[li.PageURL], it.Text) {
-			pageTexts[li.PageURL] = append(pageTexts[li.PageURL], it.Text)
-		}
+		pageTexts[li.PageURL] = append(pageTexts[li.PageURL], it.Text)
 	}
-	texts := make([]string, 0, len(pageOrder))
+	texts := make([][]string, 0, len(pageOrder))
 	for _, u := range pageOrder {
-		texts = append(texts, strings.Join(pageTexts[u], "\n"))
+		texts = append(texts, pageTexts[u])
 	}
-	learned := dedup.LearnBoilerplate(texts, boilerplateMinPages, boilerplateShare)
+	learned := learnBoilerplate(texts)
 	ps := learned.Paragraphs()
 	slices.Sort(ps)
-	old := slices.Clone(c.bp.paragraphs)
-	slices.Sort(old)
-	if slices.Equal(ps, old) {
-		return nil
+	stored := slices.Clone(c.stored)
+	slices.Sort(stored)
+	inUse := slices.Clone(c.bp.paragraphs)
+	slices.Sort(inUse)
+	if !slices.Equal(ps, stored) {
+		log.Info("boilerplate relearned", "paragraphs", len(ps), "before", len(stored))
+		if err := store.SaveBoilerplate(ctx, c.p.Pool, c.src.ID, ps); err != nil {
+			return err
+		}
+		c.stored = ps
 	}
-	log.Info("boilerplate relearned", "paragraphs", len(ps), "before", len(old))
-	if err := store.SaveBoilerplate(ctx, c.p.Pool, c.src.ID, ps); err != nil {
-		return err
+	// The crawl read its pages with the boilerplate stored before it, or
+	// with the one learned from its first pages (warmUp): only when that
+	// differs are items read again.
+	if slices.Equal(ps, inUse) {
+		return nil
 	}
 	before := c.bp
 	c.bp = boilerplate{paragraphs: ps, b: learned}
@@ -217,24 +222,25 @@ func candidateRecords(ctx context.Context, db store.DB, rec dedup.Record, nb *ne
 			}
 		}
 	}
-	ids := make([]int64, 0, len(evs)+len(own))
-	for _, e := range slices.Concat(evs, own) {
-		ids = append(ids, e.ID)
-	}
 	var linked map[int64][]store.LinkedDraft
 	var err error
 	if ok {
-		linked, err = nb.drafts(ctx, db, ids)
+		// nearby holds its own events with only what tells a
+		// translation: a translation is read in full.
+		if evs, err = nb.translations(ctx, db, rec, lang, own, evs, langs); err != nil {
+			return nil, err
+		}
+		linked, err = nb.drafts(ctx, db, eventIDs(evs))
 	} else {
-		linked, err = store.LinkedDraftsOf(ctx, db, ids)
+		linked, err = store.LinkedDraftsOf(ctx, db, eventIDs(slices.Concat(evs, own)))
+		for _, e := range own {
+			if translated(langs, rec, lang, linked[e.ID]) {
+				evs = append(evs, e)
+			}
+		}
 	}
 	if err != nil {
 		return nil, err
-	}
-	for _, e := range own {
-		if translated(langs, rec, lang, linked[e.ID]) {
-			evs = append(evs, e)
-		}
 	}
 	recs := make([]dedup.Record, 0, 3*len(evs))
 	for _, e := range evs {
@@ -264,4 +270,110 @@ func translated(langs *draftLanguages, rec dedup.Record, lang string, linked []s
 		n++
 	}
 	return n > 0
+}
+
+// learnBoilerplate learns a site's boilerplate from its pages, each given
+// as the texts of its items. Pages, not items, are counted: the four
+// events of one page share their text without it being the site's
+// boilerplate.
+func learnBoilerplate(pages [][]string) *dedup.Boilerplate {
+	texts := make([]string, 0, len(pages))
+	for _, its := range pages {
+		// A feed is one page of thousands of items: a set, not a scan.
+		seen := make(map[string]bool, len(its))
+		distinct := make([]string, 0, len(its))
+		for _, t := range its {
+			if !seen[t] {
+				seen[t] = true
+				distinct = append(distinct, t)
+			}
+		}
+		texts = append(texts, strings.Join(distinct, "\n"))
+	}
+	return dedup.LearnBoilerplate(texts, boilerplateMinPages, boilerplateShare)
+}
+
+// A site's first crawl (no boilerplate known) holds its first changed
+// pages until warmPages of them with items, or warmItems items, are
+// fetched, and learns a provisional boilerplate from them before any is
+// written. Without it every item was written with its boilerplate, and
+// written again when the boilerplate was learned after the crawl: in the
+// 2,000-page benchmark half of PostgreSQL's time went to rewriting the
+// events. The boilerplate learned from all pages at the end still decides
+// (relearnBoilerplate); items it reads differently are written again, as
+// before. What is held is bounded by both constants (and a page's caps).
+const (
+	warmPages = 128
+	warmItems = 5000
+)
+
+// warmUp holds a first crawl's first pages (see warmPages); it runs on
+// Crawl's emit, serially, and its pages go to the writers only after
+// c.bp is set, so the writers read it without a lock.
+type warmUp struct {
+	c     *crawl
+	log   *slog.Logger
+	held  []scrapers.Page
+	pages int // held pages with items
+	items int
+	done  bool
+}
+
+func (c *crawl) warmUp(log *slog.Logger) *warmUp {
+	return &warmUp{c: c, log: log, done: c.bp.b != nil}
+}
+
+// add takes a changed page and returns the pages to write now.
+func (w *warmUp) add(pg scrapers.Page) []scrapers.Page {
+	if w.done {
+		return []scrapers.Page{pg}
+	}
+	w.held = append(w.held, pg)
+	if len(pg.Items) > 0 {
+		w.pages++
+		w.items += len(pg.Items)
+	}
+	if w.pages < warmPages && w.items < warmItems {
+		return nil
+	}
+	return w.flush()
+}
+
+// flush learns the provisional boilerplate from the held pages and
+// returns them; after it, add passes pages through.
+func (w *warmUp) flush() []scrapers.Page {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	held := w.held
+	w.held = nil
+	if w.pages < boilerplateMinPages {
+		return held
+	}
+	pages := make([][]string, 0, w.pages)
+	for _, pg := range held {
+		if len(pg.Items) == 0 {
+			continue
+		}
+		texts := make([]string, len(pg.Items))
+		for i, it := range pg.Items {
+			it, _ = event.BoundItem(it, pg.URL) // as stored
+			texts[i] = it.Text
+		}
+		pages = append(pages, texts)
+	}
+	if b := learnBoilerplate(pages); len(b.Paragraphs()) > 0 {
+		w.c.bp = boilerplate{paragraphs: b.Paragraphs(), b: b}
+		w.log.Info("boilerplate learned from the first pages", "pages", len(pages), "paragraphs", len(b.Paragraphs()))
+	}
+	return held
+}
+
+func eventIDs(evs []store.Event) []int64 {
+	ids := make([]int64, len(evs))
+	for i, e := range evs {
+		ids[i] = e.ID
+	}
+	return ids
 }

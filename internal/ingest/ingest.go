@@ -138,7 +138,8 @@ type crawl struct {
 	src     source.Source
 	run     store.Run
 	known   map[string]store.ItemRef
-	bp      boilerplate
+	bp      boilerplate // what the crawl reads items with
+	stored  []string    // the boilerplate paragraphs stored for the source
 	now     time.Time
 	visited map[string]bool // page URLs fetched OK (changed or not)
 	changed map[string]bool // page URLs whose content changed
@@ -155,6 +156,11 @@ type crawl struct {
 	// the tables' statistics are checked next (maybeAnalyze).
 	analyzeAt int
 	langs     draftLanguages // of the source's own pages, for translations
+	// fresh: the store held no item of the source when the crawl began;
+	// ownLangs are the text languages of the drafts it linked since
+	// (oneLanguage).
+	fresh    bool
+	ownLangs map[string]bool
 }
 
 // CrawlSource crawls one source and records the run. Errors end up in the
@@ -196,27 +202,23 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src source.Source) (rep Repo
 		Known:        known,
 		Now:          func() time.Time { return c.now },
 	}
-	// Fetching goes on while earlier pages are written: changed pages go to
-	// a few writers, each storing a page in its own transaction.
+	// Fetching goes on while earlier pages are written (writePages).
 	work := make(chan scrapers.Page, 2*pageWriters)
-	var wg sync.WaitGroup
-	for range pageWriters {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for pg := range work {
-				c.store(ctx, log, pg)
-			}
-		}()
-	}
+	wait := c.writePages(ctx, log, work)
+	warm := c.warmUp(log)
 	sum, err := scrapers.Crawl(ctx, src, opt, func(pg scrapers.Page) {
 		pg = c.limitPage(ctx, log, pg)
 		if c.page(ctx, log, pg) {
-			work <- pg
+			for _, pg := range warm.add(pg) {
+				work <- pg
+			}
 		}
 	})
+	for _, pg := range warm.flush() {
+		work <- pg
+	}
 	close(work)
-	wg.Wait()
+	wait()
 	c.run.Strategy, c.run.StrategyReason = src.Kind, "configured in the sources file"
 	if sum.Plan != nil {
 		c.run.Strategy, c.run.StrategyReason = sum.Plan.Strategy, sum.Plan.Reason
@@ -248,9 +250,11 @@ func (p *Pipeline) begin(ctx context.Context, src source.Source) (*crawl, error)
 	if c.known, err = store.SourceItems(ctx, p.Pool, src.ID); err != nil {
 		return c, err
 	}
+	c.fresh = len(c.known) == 0
 	if c.bp, err = loadBoilerplate(ctx, p.Pool, src.ID); err != nil {
 		return c, err
 	}
+	c.stored = c.bp.paragraphs
 	linked, err := store.ItemLinkCounts(ctx, p.Pool, src.ID)
 	if err != nil {
 		return c, err
@@ -320,24 +324,17 @@ func (c *crawl) page(ctx context.Context, log *slog.Logger, pg scrapers.Page) bo
 // one global order, so concurrent feeds wait instead of deadlocking.
 const itemBatch = 16
 
-// store writes one changed page, its changed items in small transactions
-// (itemBatch) and its fetch record last. A page cut off half way (a crash,
-// a database restart) keeps the batches that committed; its fetch is not
-// recorded, so the next run fetches it again, skips the items already
-// stored (their hash is known) and writes the rest: the page resumes.
-func (c *crawl) store(ctx context.Context, log *slog.Logger, pg scrapers.Page) {
-	var caps pageCaps
-	err := c.storeItems(ctx, pg, &caps)
-	// What the caps did to the batches that committed is reported even
-	// when a later batch failed.
-	c.reportCaps(ctx, log, pg.URL, caps)
+// done reports what happened to a written page: what the caps did to the
+// batches that committed (even when a later batch failed) and, when err
+// is set, the failure. The page's uncommitted items keep their previous
+// state; its fetch is not recorded, so the next run fetches it again.
+func (c *crawl) done(ctx context.Context, log *slog.Logger, p *prepared, err error) {
+	c.reportCaps(ctx, log, p.url, p.caps)
 	if err != nil {
-		// The page's uncommitted items keep their previous state; the
-		// fetch is not recorded, so the next run fetches the page again.
 		c.mu.Lock()
-		c.failed[pg.URL] = true
+		c.failed[p.url] = true
 		c.mu.Unlock()
-		c.recordError(ctx, log, pg.URL, pg.Status, "store: "+err.Error())
+		c.recordError(ctx, log, p.url, p.status, "store: "+err.Error())
 	}
 }
 
@@ -350,49 +347,71 @@ type pendingItem struct {
 	read reading
 }
 
-// storeItems writes the page's changed items batch by batch, and the
-// page's fetch record in the last batch's transaction (a page of one
-// announcement is one transaction, as before); caps accumulates what the
-// crawl limits did to the page's committed batches.
-func (c *crawl) storeItems(ctx context.Context, pg scrapers.Page, caps *pageCaps) error {
-	var pending []pendingItem
+// prepared is a changed page with its changed items hashed, read and
+// sorted, waiting to be written; caps accumulates what the crawl limits
+// did to its committed batches.
+type prepared struct {
+	url     string
+	status  int
+	pending []pendingItem
+	fetch   store.Fetch
+	caps    pageCaps
+	err     error // the page could not be prepared
+}
+
+// prepare hashes a changed page's items, leaves out those stored
+// unchanged and reads the rest (outside any transaction).
+func (c *crawl) prepare(ctx context.Context, pg scrapers.Page) *prepared {
+	p := &prepared{url: pg.URL, status: pg.Status, fetch: store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL,
+		Status: pg.Status, ETag: pg.Validators.ETag, LastModified: pg.Validators.LastModified,
+		ContentHash: pg.Validators.Hash, FetchedAt: pg.FetchedAt}}
 	unchanged := 0
 	for _, it := range pg.Items {
 		// Whatever the strategy extracted is cut to the domain's field
 		// limits and keeps only web URLs before it is stored or normalised.
 		it, notes := event.BoundItem(it, pg.URL)
-		caps.notes = addDistinct(caps.notes, notes...)
+		p.caps.notes = addDistinct(p.caps.notes, notes...)
 		raw, hash, err := store.HashItem(it)
 		if err != nil {
-			return err
+			p.err = err
+			return p
 		}
 		c.mu.Lock()
 		ref, ok := c.known[it.Key]
 		c.mu.Unlock()
 		if ok && ref.RawHash == hash && !ref.Vanished {
 			unchanged++
-			c.countUnchanged(ref.ID, caps)
+			c.countUnchanged(ref.ID, &p.caps)
 			continue
 		}
-		pending = append(pending, pendingItem{it: it, raw: raw, hash: hash})
+		p.pending = append(p.pending, pendingItem{it: it, raw: raw, hash: hash})
 	}
 	c.mu.Lock()
 	c.run.Items += unchanged
 	c.mu.Unlock()
-	c.readAll(ctx, pending)
-	sortByDay(pending)
-	fetch := store.Fetch{URL: pg.URL, FinalURL: pg.FinalURL, Status: pg.Status, ETag: pg.Validators.ETag,
-		LastModified: pg.Validators.LastModified, ContentHash: pg.Validators.Hash, FetchedAt: pg.FetchedAt}
-	if len(pending) > itemBatch && !repeats(pending) {
-		return c.storeParallel(ctx, pg.URL, pending, fetch, caps)
+	c.readAll(ctx, p.pending)
+	sortByDay(p.pending)
+	return p
+}
+
+// storeBig writes a page of more than itemBatch changed items batch by
+// batch and its fetch record last (with the last batch when its items
+// repeat dates, whose page cap counts in order). A page cut off half way
+// (a crash, a database restart) keeps the batches that committed; its
+// fetch is not recorded, so the next run fetches it again, skips the
+// items already stored (their hash is known) and writes the rest: the
+// page resumes.
+func (c *crawl) storeBig(ctx context.Context, p *prepared) error {
+	if !repeats(p.pending) {
+		return c.storeParallel(ctx, p.url, p.pending, p.fetch, &p.caps)
 	}
-	for start := 0; start < len(pending) || start == 0; start += itemBatch {
-		end := min(start+itemBatch, len(pending))
+	for start := 0; start < len(p.pending); start += itemBatch {
+		end := min(start+itemBatch, len(p.pending))
 		var f *store.Fetch
-		if end == len(pending) {
-			f = &fetch
+		if end == len(p.pending) {
+			f = &p.fetch
 		}
-		if err := c.storeBatch(ctx, pg.URL, pending[start:end], f, caps); err != nil {
+		if err := c.storeBatch(ctx, p.url, p.pending[start:end], f, &p.caps); err != nil {
 			return err
 		}
 	}
@@ -445,10 +464,16 @@ func spread(n, w int) []int {
 // saveFetch records a stored page's fetch; a page the caps cut is read in
 // full next time.
 func (c *crawl) saveFetch(ctx context.Context, tx pgx.Tx, f store.Fetch, dropped int) error {
+	return store.SaveFetch(ctx, tx, c.src.ID, fetchRecord(f, dropped))
+}
+
+// fetchRecord is f as stored for a page whose caps cut dropped
+// occurrences: without its validators, so it is read in full next time.
+func fetchRecord(f store.Fetch, dropped int) store.Fetch {
 	if dropped > 0 {
 		f.ETag, f.LastModified, f.ContentHash = "", "", ""
 	}
-	return store.SaveFetch(ctx, tx, c.src.ID, f)
+	return f
 }
 
 // readAll normalises a page's changed items, on both cores for a big page.
@@ -497,100 +522,11 @@ func sortByDay(pending []pendingItem) {
 	})
 }
 
-// storeBatch writes a few items in one transaction, retried when it lost a
-// race, and the page's fetch record when fetch is set (the last batch).
-// Items are read before the transaction; their day locks are taken in it
-// all at once, before any matching.
+// storeBatch writes a few items of one page in one transaction
+// (storeGroup), and the page's fetch record when fetch is set (the last
+// batch).
 func (c *crawl) storeBatch(ctx context.Context, pageURL string, batch []pendingItem, fetch *store.Fetch, caps *pageCaps) error {
-	// At most pageWriters batches of a crawl at once, whether they come
-	// from several pages or from one big page's storeParallel: each holds
-	// a connection and the events around its days.
-	select {
-	case c.slots <- struct{}{}:
-		defer func() { <-c.slots }()
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	reads := make([]reading, len(batch))
-	rows := make([]store.NewItem, len(batch))
-	for i, p := range batch {
-		reads[i] = p.read
-		rows[i] = store.NewItem{Key: p.it.Key, Hash: p.hash, Raw: p.raw}
-	}
-	var n counts
-	refs := make([]store.ItemRef, 0, len(batch))
-	links := make([]map[int]int64, len(batch))
-	err := c.retryTx(ctx, func(tx pgx.Tx) error {
-		// A retried attempt gives back what the failed one took from the
-		// source's account and starts from the page's committed count.
-		c.release(&n)
-		n, refs = counts{caps: pageCaps{repeats: caps.repeats}}, refs[:0]
-		var days []time.Time
-		saved, err := store.UpsertItems(ctx, tx, c.src.ID, pageURL, rows, normalize.Version)
-		if err != nil {
-			return err
-		}
-		for i, p := range batch {
-			if links[i], err = itemLinks(ctx, tx, saved[i].ID, saved[i].Inserted); err != nil {
-				return err
-			}
-			days = append(days, reads[i].days(links[i])...)
-			refs = append(refs, store.ItemRef{ID: saved[i].ID, Key: p.it.Key, PageURL: pageURL, RawHash: p.hash})
-		}
-		// The fetch record needs no day lock: written before them, it is
-		// one statement less while other writers wait for those locks.
-		// A page the caps cut in this batch writes it again (saveFetch).
-		if fetch != nil {
-			if err := c.saveFetch(ctx, tx, *fetch, caps.dropped); err != nil {
-				return err
-			}
-		}
-		// Every day lock the batch needs, at once and in one order.
-		if err := store.LockDays(ctx, tx, days); err != nil {
-			return err
-		}
-		nb, err := readNearby(ctx, tx, c.src.ID, newOccurrences(reads, links))
-		if err != nil {
-			return err
-		}
-		for i := range batch {
-			n.items++
-			n.caps.retry = false
-			if err := c.apply(ctx, tx, refs[i].ID, links[i], reads[i], nb, &n); err != nil {
-				return err
-			}
-			if n.caps.retry {
-				// A cap cut this item's occurrences: the next crawl reads
-				// it again even if unchanged, and may have room for them.
-				if err := store.ForgetItemHash(ctx, tx, refs[i].ID); err != nil {
-					return err
-				}
-				refs[i].RawHash = ""
-			}
-		}
-		if fetch != nil && caps.dropped == 0 && n.caps.dropped > 0 {
-			return c.saveFetch(ctx, tx, *fetch, n.caps.dropped)
-		}
-		return nil
-	})
-	if err != nil {
-		c.release(&n)
-		return err
-	}
-	// Only now, after the commit, are the items known as stored: a
-	// rolled-back attempt must not make its retry skip them.
-	n.commit(c)
-	caps.repeats = n.caps.repeats
-	caps.dropped += n.caps.dropped
-	caps.reasons = addDistinct(caps.reasons, n.caps.reasons...)
-	c.mu.Lock()
-	for _, r := range refs {
-		c.known[r.Key] = r
-	}
-	c.mu.Unlock()
-	c.wrote(batch)
-	c.maybeAnalyze(ctx)
-	return nil
+	return c.storeGroup(ctx, []part{{pageURL: pageURL, items: batch, fetch: fetch, caps: caps}})
 }
 
 // firstAnalyze is how many items a crawl writes before it first checks the

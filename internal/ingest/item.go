@@ -136,6 +136,7 @@ func (c *crawl) apply(ctx context.Context, tx store.DB, itemID int64, links map[
 	drafts = c.limitDrafts(slices.Clone(drafts), itemID, n)
 	touched := map[int64]bool{}
 	for i, d := range drafts {
+		c.wroteLanguage(itemID, d)
 		if evID, ok := links[i]; ok {
 			if err := store.Link(ctx, tx, itemID, i, evID, d); err != nil {
 				return err

@@ -28,73 +28,142 @@ import (
 // they are candidates for a page of the site in another language only
 // (dedup.Translation), which candidateRecords decides.
 type nearby struct {
-	from, to time.Time     // the stretch read
-	events   []store.Event // ordered by start and id, none the crawled source's when read
-	own      []store.Event // the crawled source's, ordered by start and id
-	linked   map[int64][]store.LinkedDraft
+	stretches []store.Stretch // the stretches read, ordered and apart
+	events    []store.Event   // ordered by start and id, none the crawled source's when read
+	// own are the crawled source's, ordered by start and id, with only
+	// the fields pickNear reads (store.OwnEventsAround); versions are
+	// their source versions with only what tells a translation.
+	own      []store.Event
+	versions map[int64][]store.LinkedDraft
+	linked   map[int64][]store.LinkedDraft // full source versions, as read or linked
 	taken    map[int64]bool
 	stale    bool
 }
 
 const (
-	// nearbyMaxDays bounds the stretch a batch reads at once; a batch of
-	// items on scattered days asks per occurrence, as before.
+	// nearbyMaxDays bounds a stretch read at once; an occurrence whose
+	// own window is longer asks for itself, as before.
 	nearbyMaxDays = 8
-	// nearbyMaxEvents bounds what a batch holds; a stretch with more is
+	// nearbyMaxEvents bounds what a batch holds; stretches with more are
 	// not known to be complete, and the batch asks per occurrence.
 	nearbyMaxEvents = 1500
 )
 
 // readNearby reads the events around drafts, the new occurrences of a
 // batch, or returns nil when asking per occurrence is as good (fewer than
-// two) or the stretch is too long or too full.
-func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []event.Draft) (*nearby, error) {
+// two) or the stretches are too full. noOwn says that none of the
+// crawled source's events can be a translation of the drafts (oneLanguage):
+// they are not read.
+func readNearby(ctx context.Context, db store.DB, sourceID string, drafts []event.Draft, noOwn bool) (*nearby, error) {
 	if len(drafts) < 2 {
 		return nil, nil
 	}
-	from, to := candidateWindow(drafts[0])
-	for _, d := range drafts[1:] {
-		f, t := candidateWindow(d)
-		from, to = minTime(from, f), maxTime(to, t)
-	}
-	if to.After(from.AddDate(0, 0, nearbyMaxDays)) {
+	stretches := stretchesOf(drafts)
+	if len(stretches) == 0 {
 		return nil, nil
 	}
-	evs, err := store.EventsAround(ctx, db, from, to, sourceID, nearbyMaxEvents)
+	evs, err := store.EventsAround(ctx, db, stretches, sourceID, nearbyMaxEvents)
 	if err != nil || len(evs) >= nearbyMaxEvents {
 		return nil, err
 	}
-	own, err := store.OwnEventsAround(ctx, db, from, to, sourceID, nearbyMaxEvents)
-	if err != nil || len(own) >= nearbyMaxEvents {
-		return nil, err
+	// The own events with what tells translations in one query: each
+	// occurrence checks them.
+	var own []store.Event
+	versions := map[int64][]store.LinkedDraft{}
+	if !noOwn {
+		if own, versions, err = store.OwnEventsAround(ctx, db, stretches, sourceID, nearbyMaxEvents); err != nil || len(own) >= nearbyMaxEvents {
+			return nil, err
+		}
 	}
-	nb := &nearby{from: from, to: to, events: evs, own: own, linked: map[int64][]store.LinkedDraft{},
-		taken: map[int64]bool{}}
-	// The own events' drafts in the same one query for the batch: each
-	// occurrence needs them to tell translations.
-	ids := make([]int64, len(own))
-	for i, e := range own {
-		ids[i] = e.ID
+	return &nearby{stretches: stretches, events: evs, own: own, versions: versions,
+		linked: map[int64][]store.LinkedDraft{}, taken: map[int64]bool{}}, nil
+}
+
+// stretchesOf joins the candidate windows of drafts into stretches of at
+// most nearbyMaxDays, in order; a window longer than that is left out.
+// The items of a transaction may lie on days far apart (pages of a
+// site written together), and each stretch is read by the start index.
+func stretchesOf(drafts []event.Draft) []store.Stretch {
+	ws := make([]store.Stretch, 0, len(drafts))
+	for _, d := range drafts {
+		from, to := candidateWindow(d)
+		if !to.After(from.AddDate(0, 0, nearbyMaxDays)) {
+			ws = append(ws, store.Stretch{From: from, To: to})
+		}
 	}
-	if _, err := nb.drafts(ctx, db, ids); err != nil {
-		return nil, err
+	slices.SortFunc(ws, func(a, b store.Stretch) int { return a.From.Compare(b.From) })
+	var out []store.Stretch
+	for _, w := range ws {
+		if n := len(out); n > 0 && !w.From.After(out[n-1].To) {
+			if to := maxTime(out[n-1].To, w.To); !to.After(out[n-1].From.AddDate(0, 0, nearbyMaxDays)) {
+				out[n-1].To = to
+				continue
+			}
+		}
+		out = append(out, w)
 	}
-	return nb, nil
+	return out
 }
 
 // near is EventsNear(from, to, region) for the crawled source, and false
 // when nb cannot answer it.
 func (nb *nearby) near(from, to time.Time, region string) ([]store.Event, bool) {
-	if nb == nil || nb.stale || from.Before(nb.from) || to.After(nb.to) {
+	if nb == nil || nb.stale || !slices.ContainsFunc(nb.stretches, func(s store.Stretch) bool {
+		return !from.Before(s.From) && !to.After(s.To)
+	}) {
 		return nil, false
 	}
 	return pickNear(nb.events, nb.taken, from, to, region), true
 }
 
-// ownNear is OwnEventsNear(from, to, region) for the crawled source; call
-// it only when near answered.
+// ownNear is OwnEventsNear(from, to, region) for the crawled source, the
+// events with only the fields pickNear reads (full: ownEvent); call it
+// only when near answered.
 func (nb *nearby) ownNear(from, to time.Time, region string) []store.Event {
 	return pickNear(nb.own, nil, from, to, region)
+}
+
+// ownVersions are the source versions of own events, enough to tell a
+// translation (TranslationIn); those not read with them are read in full.
+func (nb *nearby) ownVersions(ctx context.Context, db store.DB, ids []int64) (map[int64][]store.LinkedDraft, error) {
+	out := make(map[int64][]store.LinkedDraft, len(ids))
+	var rest []int64
+	for _, id := range ids {
+		if v, ok := nb.versions[id]; ok {
+			out[id] = v
+		} else {
+			rest = append(rest, id)
+		}
+	}
+	full, err := nb.drafts(ctx, db, rest)
+	for id, v := range full {
+		out[id] = v
+	}
+	return out, err
+}
+
+// translations appends to evs those of own (ownNear's) that are rec in
+// another language (translated), each read in full as the transaction
+// sees it now, as OwnEventsNear would return it.
+func (nb *nearby) translations(ctx context.Context, db store.DB, rec dedup.Record, lang string, own, evs []store.Event, langs *draftLanguages) ([]store.Event, error) {
+	if len(own) == 0 {
+		return evs, nil
+	}
+	versions, err := nb.ownVersions(ctx, db, eventIDs(own))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range own {
+		if !translated(langs, rec, lang, versions[e.ID]) {
+			continue
+		}
+		full, err := store.GetEvent(ctx, db, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, full)
+	}
+	return evs, nil
 }
 
 // pickNear applies eventsNear's conditions to evs, leaving out taken.
@@ -191,7 +260,11 @@ func (nb *nearby) link(evID int64, created bool, l store.LinkedDraft) {
 	if created {
 		nb.addOwn(store.Event{ID: evID, Draft: l.Draft})
 		nb.linked[evID] = []store.LinkedDraft{l}
+		nb.versions[evID] = []store.LinkedDraft{l}
 		return
+	}
+	if vs, ok := nb.versions[evID]; ok {
+		nb.versions[evID] = append(vs, l)
 	}
 	if !slices.ContainsFunc(nb.own, func(e store.Event) bool { return e.ID == evID }) {
 		if i := slices.IndexFunc(nb.events, func(e store.Event) bool { return e.ID == evID }); i >= 0 {
@@ -265,4 +338,49 @@ func newOccurrences(reads []reading, links []map[int]int64) []event.Draft {
 		}
 	}
 	return out
+}
+
+// oneLanguage reports whether no event of the crawled source can be a
+// translation of the batch's new occurrences, so the batch need not read
+// them: in a first crawl (the store held no item of the source) the
+// source's events are those this crawl wrote, and when they and the
+// batch are all in one language (or none), none is another language's
+// page (dedup.TranslationIn). A first crawl of a one-language site read
+// hundreds of its own events per batch for nothing.
+func (c *crawl) oneLanguage(reads []reading, links []map[int]int64, items []int64) bool {
+	if !c.fresh {
+		return false
+	}
+	seen := map[string]bool{}
+	for i, r := range reads {
+		for k, d := range r.drafts {
+			if _, ok := links[i][k]; !ok {
+				if l := c.langs.of(store.LinkedDraft{ItemID: items[i], Draft: d}); l != "" {
+					seen[l] = true
+				}
+			}
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for l := range c.ownLangs {
+		seen[l] = true
+	}
+	return len(seen) <= 1
+}
+
+// wroteLanguage notes the text language of a draft the crawl links to an
+// event (oneLanguage), before its transaction commits: a rolled-back one
+// only makes later batches read more.
+func (c *crawl) wroteLanguage(itemID int64, d event.Draft) {
+	l := c.langs.of(store.LinkedDraft{ItemID: itemID, Draft: d})
+	if l == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ownLangs == nil {
+		c.ownLangs = map[string]bool{}
+	}
+	c.ownLangs[l] = true
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/treffpunkt/treffpunkt/internal/dedup"
 	"github.com/treffpunkt/treffpunkt/internal/event"
 	"github.com/treffpunkt/treffpunkt/internal/pgtest"
 	"github.com/treffpunkt/treffpunkt/internal/source"
@@ -44,6 +45,11 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 		{"other", "Görlitz", at(30, 12), time.Time{}, false},
 		{"other", "Leipzig", at(31, 23), time.Time{}, false},
 		{"crawled", "Leipzig", at(28, 12), time.Time{}, false}, // the crawled source's own
+		// Six weeks later: a second stretch of the same batch (pages of a
+		// site written together lie on days far apart).
+		{"other", "Leipzig", at(48, 10), time.Time{}, false},
+		{"other", "", at(49, 19), time.Time{}, false},
+		{"crawled", "Leipzig", at(48, 18), time.Time{}, false},
 	}
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		for i, e := range evs {
@@ -87,6 +93,8 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 		draft(at(28, 18), time.Time{}, "Görlitz", true),
 		draft(at(29, 10), at(30, 12), "Leipzig", false),
 		draft(at(30, 20), time.Time{}, "Görlitz", false),
+		draft(at(48, 12), time.Time{}, "Leipzig", false),
+		draft(at(49, 20), time.Time{}, "Dresden", false),
 	}
 	ids := func(es []store.Event) []int64 {
 		out := make([]int64, len(es))
@@ -95,9 +103,9 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 		}
 		return out
 	}
-	nb, err := readNearby(ctx, pool, "crawled", drafts)
-	if err != nil || nb == nil {
-		t.Fatalf("readNearby: %v, %v", nb, err)
+	nb, err := readNearby(ctx, pool, "crawled", drafts, false)
+	if err != nil || nb == nil || len(nb.stretches) != 2 {
+		t.Fatalf("readNearby: %v, %v; want two stretches read", nb, err)
 	}
 	for i, d := range drafts {
 		from, to := candidateWindow(d)
@@ -121,8 +129,11 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 			t.Errorf("draft %d (%s, %q): nearby's own %v, OwnEventsNear %v", i, d.Start, region, ids(got), ids(wantOwn))
 		}
 	}
-	if len(nb.own) != 1 || len(nb.linked[nb.own[0].ID]) != 1 {
-		t.Errorf("own events %v with drafts %v, want the crawled source's one event and its draft", ids(nb.own), nb.linked)
+	if _, ok := nb.near(at(38, 0), at(40, 0), ""); ok {
+		t.Error("nearby answered for days between the stretches it read")
+	}
+	if len(nb.own) != 2 || len(nb.versions[nb.own[0].ID]) != 1 || len(nb.versions[nb.own[1].ID]) != 1 {
+		t.Errorf("own events %v with drafts %v, want the crawled source's two events and their drafts", ids(nb.own), nb.versions)
 	}
 	// Linked to the crawled source in the batch, an event is no candidate
 	// any more but one of the source's own (a translation's candidate); a
@@ -147,7 +158,42 @@ func TestNearbyAnswersAsEventsNear(t *testing.T) {
 	if _, ok := nb.near(at(1, 0), at(3, 0), ""); ok {
 		t.Error("nearby answered for days it did not read")
 	}
-	if nb, _ := readNearby(ctx, pool, "crawled", drafts[:1]); nb != nil {
+	if nb, _ := readNearby(ctx, pool, "crawled", drafts[:1], false); nb != nil {
 		t.Error("one occurrence: nearby read anyway")
+	}
+}
+
+// TestOneLanguage checks when a batch may leave its source's own events
+// unread: only in a first crawl whose drafts so far and the batch's are in
+// one language, since only a page in another language is a translation.
+func TestOneLanguage(t *testing.T) {
+	de := event.Draft{Title: "Sprachcafé für Geflüchtete", Description: "Wir laden herzlich ein zum gemeinsamen Deutschlernen und Kennenlernen bei Kaffee und Kuchen. Die Teilnahme ist kostenlos.",
+		Start: time.Date(2027, 3, 1, 18, 0, 0, 0, event.Berlin)}
+	en := event.Draft{Title: "Language café for refugees", Description: "We warmly invite you to learn German together and get to know each other over coffee and cake. Participation is free of charge.",
+		Start: de.Start}
+	if dedup.TextLanguage(dedup.Record{Draft: de}) == dedup.TextLanguage(dedup.Record{Draft: en}) {
+		t.Fatal("test texts are not told apart")
+	}
+	batch := func(ds ...event.Draft) []reading { return []reading{{drafts: ds}} }
+	for _, tc := range []struct {
+		name  string
+		fresh bool
+		wrote []event.Draft
+		batch []event.Draft
+		want  bool
+	}{
+		{"first crawl, one language", true, []event.Draft{de}, []event.Draft{de}, true},
+		{"first crawl, nothing written yet", true, nil, []event.Draft{de, de}, true},
+		{"first crawl, batch in another language", true, []event.Draft{de}, []event.Draft{en}, false},
+		{"first crawl, batch in two languages", true, nil, []event.Draft{de, en}, false},
+		{"source had items before", false, nil, []event.Draft{de}, false},
+	} {
+		c := &crawl{fresh: tc.fresh}
+		for i, d := range tc.wrote {
+			c.wroteLanguage(int64(100+i), d)
+		}
+		if got := c.oneLanguage(batch(tc.batch...), []map[int]int64{nil}, []int64{1}); got != tc.want {
+			t.Errorf("%s: oneLanguage = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"time"
 )
 
@@ -38,15 +39,33 @@ func Fetches(ctx context.Context, db DB, sourceID string) (map[string]Fetch, err
 
 // SaveFetch records a successful fetch of a changed page.
 func SaveFetch(ctx context.Context, db DB, sourceID string, f Fetch) error {
-	_, err := db.Exec(ctx, `
-		INSERT INTO fetches (source_id, url, final_url, status, etag, last_modified, content_hash, fetched_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (source_id, url) DO UPDATE SET final_url = EXCLUDED.final_url, status = EXCLUDED.status,
-			etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified, content_hash = EXCLUDED.content_hash,
-			fetched_at = EXCLUDED.fetched_at`,
+	_, err := db.Exec(ctx, saveFetchSQL,
 		sourceID, f.URL, f.FinalURL, f.Status, f.ETag, f.LastModified, f.ContentHash, f.FetchedAt)
 	if err != nil {
 		return fmt.Errorf("save fetch %s: %w", f.URL, err)
+	}
+	return nil
+}
+
+const saveFetchSQL = `
+	INSERT INTO fetches (source_id, url, final_url, status, etag, last_modified, content_hash, fetched_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	ON CONFLICT (source_id, url) DO UPDATE SET final_url = EXCLUDED.final_url, status = EXCLUDED.status,
+		etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified, content_hash = EXCLUDED.content_hash,
+		fetched_at = EXCLUDED.fetched_at`
+
+// SaveFetches is SaveFetch for several pages' fetches, in one round trip
+// (the pages a crawl writes in one transaction).
+func SaveFetches(ctx context.Context, tx pgx.Tx, sourceID string, fs []Fetch) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	var b pgx.Batch
+	for _, f := range fs {
+		b.Queue(saveFetchSQL, sourceID, f.URL, f.FinalURL, f.Status, f.ETag, f.LastModified, f.ContentHash, f.FetchedAt)
+	}
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return fmt.Errorf("save fetches of %d pages: %w", len(fs), err)
 	}
 	return nil
 }

@@ -83,6 +83,9 @@ const upsertItemSQL = `
 type NewItem struct {
 	Key, Hash string
 	Raw       []byte
+	// PageURL is the page the item was found on, when not UpsertItems'
+	// pageURL (a transaction may hold several pages' items).
+	PageURL string
 }
 
 // SavedItem is what UpsertItems reports of an item: its id and whether
@@ -92,14 +95,19 @@ type SavedItem struct {
 	Inserted bool
 }
 
-// UpsertItems is UpsertItem for a batch of one page's items, sent in one
-// round trip (a pipeline of the same statements, in order: a key twice
-// in a batch is updated by the second, as before).
+// UpsertItems is UpsertItem for a batch of items, sent in one round trip
+// (a pipeline of the same statements, in order: a key twice in a batch is
+// updated by the second, as before). pageURL is the page of the items
+// that do not name their own.
 func UpsertItems(ctx context.Context, tx pgx.Tx, sourceID, pageURL string, items []NewItem, version int) ([]SavedItem, error) {
 	var b pgx.Batch
 	out := make([]SavedItem, len(items))
 	for i, it := range items {
-		b.Queue(upsertItemSQL, sourceID, it.Key, pageURL, it.Raw, it.Hash, version).QueryRow(func(row pgx.Row) error {
+		page := pageURL
+		if it.PageURL != "" {
+			page = it.PageURL
+		}
+		b.Queue(upsertItemSQL, sourceID, it.Key, page, it.Raw, it.Hash, version).QueryRow(func(row pgx.Row) error {
 			if err := row.Scan(&out[i].ID, &out[i].Inserted); err != nil {
 				return fmt.Errorf("save item %s: %w", it.Key, err)
 			}
