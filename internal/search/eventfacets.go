@@ -3,8 +3,6 @@ package search
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -34,37 +32,9 @@ type EventFacets []FacetValue
 // than several per event.
 func (fs FacetSet) EventValues(ctx context.Context, db store.DB, ids []int64) (map[int64]EventFacets, error) {
 	out := make(map[int64]EventFacets, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var q strings.Builder
-	q.WriteString("SELECT e.id")
-	for _, fc := range fs {
-		if fc.Column != "" {
-			q.WriteString(", coalesce((" + fc.Column + ")::text, '')")
-		} else {
-			q.WriteString(", coalesce(array_to_string(" + fc.ColumnOf().ValuesSQL() + ", ','), '')")
-		}
-	}
-	q.WriteString(" FROM events e WHERE e.id = ANY($1::bigint[])")
-	rows, err := db.Query(ctx, q.String(), store.IDArray(ids))
-	if err != nil {
-		return nil, fmt.Errorf("facet values of %d events: %w", len(ids), err)
-	}
-	defer rows.Close()
-	var id int64
-	raw := make([]pgtype.DriverBytes, len(fs))
-	dest := make([]any, len(fs)+1)
-	dest[0] = &id
-	for i := range raw {
-		dest[i+1] = &raw[i]
-	}
 	shared := map[string]string{}
 	var all []FacetValue // one backing array, cut per event
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("facet values of %d events: %w", len(ids), err)
-		}
+	err := store.FacetValuesOf(ctx, db, fs.columns(), ids, func(id int64, raw []pgtype.DriverBytes) {
 		start := len(all)
 		for i, b := range raw {
 			for len(b) > 0 {
@@ -81,9 +51,9 @@ func (fs FacetSet) EventValues(ctx context.Context, db store.DB, ids []int64) (m
 		if len(all) > start {
 			out[id] = all[start:len(all):len(all)]
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("facet values of %d events: %w", len(ids), err)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
