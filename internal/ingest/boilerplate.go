@@ -311,6 +311,7 @@ const (
 // Crawl's emit, serially, and its pages go to the writers only after
 // c.bp is set, so the writers read it without a lock.
 type warmUp struct {
+	ctx   context.Context
 	c     *crawl
 	log   *slog.Logger
 	held  []scrapers.Page
@@ -319,8 +320,8 @@ type warmUp struct {
 	done  bool
 }
 
-func (c *crawl) warmUp(log *slog.Logger) *warmUp {
-	return &warmUp{c: c, log: log, done: c.bp.b != nil}
+func (c *crawl) warmUp(ctx context.Context, log *slog.Logger) *warmUp {
+	return &warmUp{ctx: ctx, c: c, log: log, done: c.bp.b != nil}
 }
 
 // add takes a changed page and returns the pages to write now.
@@ -363,10 +364,23 @@ func (w *warmUp) flush() []scrapers.Page {
 		}
 		pages = append(pages, texts)
 	}
-	if b := learnBoilerplate(pages); len(b.Paragraphs()) > 0 {
-		w.c.bp = boilerplate{paragraphs: b.Paragraphs(), b: b}
-		w.log.Info("boilerplate learned from the first pages", "pages", len(pages), "paragraphs", len(b.Paragraphs()))
+	b := learnBoilerplate(pages)
+	ps := b.Paragraphs()
+	if len(ps) == 0 {
+		return held
 	}
+	// Stored before any item is read with it: every stored item is then
+	// read with the stored boilerplate, which relearnBoilerplate relies on.
+	// A crawl stopped before its end (SIGTERM, a timeout) left items read
+	// with a provisional boilerplate that no later run knew of, and they
+	// were never read again.
+	if err := store.SaveBoilerplate(w.ctx, w.c.p.Pool, w.c.src.ID, ps); err != nil {
+		w.log.Warn("provisional boilerplate not stored; pages read without it", "err", err)
+		return held
+	}
+	w.c.bp = boilerplate{paragraphs: ps, b: b}
+	w.c.stored = slices.Clone(ps)
+	w.log.Info("boilerplate learned from the first pages", "pages", len(pages), "paragraphs", len(ps))
 	return held
 }
 

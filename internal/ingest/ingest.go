@@ -205,7 +205,7 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src source.Source) (rep Repo
 	// Fetching goes on while earlier pages are written (writePages).
 	work := make(chan scrapers.Page, 2*pageWriters)
 	wait := c.writePages(ctx, log, work)
-	warm := c.warmUp(log)
+	warm := c.warmUp(ctx, log)
 	sum, err := scrapers.Crawl(ctx, src, opt, func(pg scrapers.Page) {
 		pg = c.limitPage(ctx, log, pg)
 		if c.page(ctx, log, pg) {
