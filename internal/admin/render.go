@@ -147,6 +147,10 @@ var sanitizer = func() *bluemonday.Policy {
 	p.RequireNoReferrerOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(true)
 	p.AllowImages() // src limited to http(s) by UGCPolicy; CSP blocks them from loading anyway
+	// A relative address in a partner's page ("/wp-content/uploads/logo.png")
+	// would resolve against this server: an image that 404s here (and passes
+	// the CSP as 'self'), a link into our own pages. Only absolute ones stay.
+	p.AllowRelativeURLs(false)
 	return p
 }()
 
