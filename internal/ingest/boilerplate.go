@@ -98,22 +98,17 @@ func (c *crawl) relearnBoilerplate(ctx context.Context, log *slog.Logger) error 
 	learned := learnBoilerplate(texts)
 	ps := learned.Paragraphs()
 	slices.Sort(ps)
-	stored := slices.Clone(c.stored)
-	slices.Sort(stored)
+	// Every stored item was read with the boilerplate in use, which is the
+	// stored one (warmUp stores its provisional one before using it): only
+	// when the learned one differs is it stored and are items read again.
 	inUse := slices.Clone(c.bp.paragraphs)
 	slices.Sort(inUse)
-	if !slices.Equal(ps, stored) {
-		log.Info("boilerplate relearned", "paragraphs", len(ps), "before", len(stored))
-		if err := store.SaveBoilerplate(ctx, c.p.Pool, c.src.ID, ps); err != nil {
-			return err
-		}
-		c.stored = ps
-	}
-	// The crawl read its pages with the boilerplate stored before it, or
-	// with the one learned from its first pages (warmUp): only when that
-	// differs are items read again.
 	if slices.Equal(ps, inUse) {
 		return nil
+	}
+	log.Info("boilerplate relearned", "paragraphs", len(ps), "before", len(inUse))
+	if err := store.SaveBoilerplate(ctx, c.p.Pool, c.src.ID, ps); err != nil {
+		return err
 	}
 	before := c.bp
 	c.bp = boilerplate{paragraphs: ps, b: learned}
@@ -379,7 +374,6 @@ func (w *warmUp) flush() []scrapers.Page {
 		return held
 	}
 	w.c.bp = boilerplate{paragraphs: ps, b: b}
-	w.c.stored = slices.Clone(ps)
 	w.log.Info("boilerplate learned from the first pages", "pages", len(pages), "paragraphs", len(ps))
 	return held
 }

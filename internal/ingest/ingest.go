@@ -139,7 +139,6 @@ type crawl struct {
 	run     store.Run
 	known   map[string]store.ItemRef
 	bp      boilerplate // what the crawl reads items with
-	stored  []string    // the boilerplate paragraphs stored for the source
 	now     time.Time
 	visited map[string]bool // page URLs fetched OK (changed or not)
 	changed map[string]bool // page URLs whose content changed
@@ -254,7 +253,6 @@ func (p *Pipeline) begin(ctx context.Context, src source.Source) (*crawl, error)
 	if c.bp, err = loadBoilerplate(ctx, p.Pool, src.ID); err != nil {
 		return c, err
 	}
-	c.stored = c.bp.paragraphs
 	linked, err := store.ItemLinkCounts(ctx, p.Pool, src.ID)
 	if err != nil {
 		return c, err
